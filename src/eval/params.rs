@@ -1,0 +1,125 @@
+//! Evaluator and probe parameters as a checklist gives them (a TOML table), with
+//! typed accessors and the declarations that `checklists lint` validates against.
+
+use std::collections::BTreeMap;
+
+/// The type a parameter must have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamKind {
+    String,
+    StringList,
+    Integer,
+    Bool,
+    /// A string that must compile as a regular expression (regex crate syntax).
+    Regex,
+}
+
+impl ParamKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            ParamKind::String => "a string",
+            ParamKind::StringList => "a list of strings",
+            ParamKind::Integer => "an integer",
+            ParamKind::Bool => "true or false",
+            ParamKind::Regex => "a regular expression string",
+        }
+    }
+}
+
+/// The declaration of one parameter.
+#[derive(Debug, Clone, Copy)]
+pub struct ParamDef {
+    pub name: &'static str,
+    pub kind: ParamKind,
+    pub required: bool,
+    pub help: &'static str,
+}
+
+impl ParamDef {
+    pub const fn required(name: &'static str, kind: ParamKind, help: &'static str) -> Self {
+        ParamDef { name, kind, required: true, help }
+    }
+
+    pub const fn optional(name: &'static str, kind: ParamKind, help: &'static str) -> Self {
+        ParamDef { name, kind, required: false, help }
+    }
+}
+
+/// Parameter values, validated by lint before any evaluator sees them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Params(BTreeMap<String, toml::Value>);
+
+impl Params {
+    pub fn new(values: BTreeMap<String, toml::Value>) -> Self {
+        Params(values)
+    }
+
+    /// Builder for tests and defaults.
+    pub fn with(mut self, name: &str, value: impl Into<toml::Value>) -> Self {
+        self.0.insert(name.to_string(), value.into());
+        self
+    }
+
+    pub fn get(&self, name: &str) -> Option<&toml::Value> {
+        self.0.get(name)
+    }
+
+    pub fn str(&self, name: &str) -> Option<&str> {
+        self.0.get(name).and_then(toml::Value::as_str)
+    }
+
+    pub fn str_or<'a>(&'a self, name: &str, default: &'a str) -> &'a str {
+        self.str(name).unwrap_or(default)
+    }
+
+    pub fn int(&self, name: &str) -> Option<i64> {
+        self.0.get(name).and_then(toml::Value::as_integer)
+    }
+
+    pub fn bool(&self, name: &str) -> Option<bool> {
+        self.0.get(name).and_then(toml::Value::as_bool)
+    }
+
+    pub fn str_list(&self, name: &str) -> Vec<String> {
+        match self.0.get(name) {
+            Some(toml::Value::Array(items)) => {
+                items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
+            }
+            Some(toml::Value::String(one)) => vec![one.clone()],
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(String::as_str)
+    }
+
+    /// Check a value against its declared kind; Err says what was expected.
+    pub fn check(def: &ParamDef, value: &toml::Value) -> Result<(), String> {
+        let ok = match def.kind {
+            ParamKind::String => value.is_str(),
+            ParamKind::Integer => value.is_integer(),
+            ParamKind::Bool => value.is_bool(),
+            ParamKind::StringList => {
+                value.is_str() || value.as_array().is_some_and(|a| a.iter().all(toml::Value::is_str))
+            }
+            ParamKind::Regex => match value.as_str() {
+                Some(pattern) => {
+                    return regex::Regex::new(pattern)
+                        .map(|_| ())
+                        .map_err(|e| format!("`{}` is not a valid regex: {}", def.name, first_line(&e.to_string())))
+                }
+                None => false,
+            },
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(format!("`{}` must be {}", def.name, def.kind.describe()))
+        }
+    }
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().last().unwrap_or(text).trim().to_string()
+}

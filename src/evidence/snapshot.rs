@@ -1,0 +1,158 @@
+//! `Snapshot`: everything collected from one target, as a `Source` that evaluators
+//! read without I/O. Paths that no probe asked for answer `NotCollected`, so an
+//! evaluator can tell "absent on the host" from "not looked at".
+
+use super::glob;
+use super::source::{CommandState, FileMeta, FileState, Source};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    files: BTreeMap<String, FileState>,
+    dirs: BTreeMap<String, Option<Vec<String>>>,
+    metas: BTreeMap<String, Option<FileMeta>>,
+    commands: BTreeMap<String, CommandState>,
+}
+
+/// The key under which a command's result is stored: its argv joined by spaces.
+pub fn command_key(argv: &[&str]) -> String {
+    argv.join(" ")
+}
+
+impl Snapshot {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Record a file's state (as the collector saw it).
+    pub fn record_file(&mut self, path: &str, state: FileState) {
+        self.files.insert(path.to_string(), state);
+    }
+
+    pub fn record_dir(&mut self, path: &str, entries: Option<Vec<String>>) {
+        self.dirs.insert(path.to_string(), entries);
+    }
+
+    pub fn record_meta(&mut self, path: &str, meta: Option<FileMeta>) {
+        self.metas.insert(path.to_string(), meta);
+    }
+
+    pub fn record_command(&mut self, argv: &[&str], state: CommandState) {
+        self.commands.insert(command_key(argv), state);
+    }
+
+    /// Test and fixture helper: a text file, with its parent directories listed.
+    pub fn with_file(mut self, path: &str, text: &str) -> Self {
+        self.add_to_parents(path);
+        self.record_file(path, FileState::Text(Arc::from(text)));
+        self
+    }
+
+    /// Test helper: a file whose content is unavailable for the given reason.
+    pub fn with_state(mut self, path: &str, state: FileState) -> Self {
+        if state.exists() {
+            self.add_to_parents(path);
+        }
+        self.record_file(path, state);
+        self
+    }
+
+    /// Test helper: a command's result.
+    pub fn with_command(mut self, argv: &[&str], state: CommandState) -> Self {
+        self.record_command(argv, state);
+        self
+    }
+
+    /// Test helper: metadata for a path.
+    pub fn with_meta(mut self, path: &str, meta: FileMeta) -> Self {
+        self.add_to_parents(path);
+        self.record_meta(path, Some(meta));
+        self
+    }
+
+    fn add_to_parents(&mut self, path: &str) {
+        let mut child = path.trim_end_matches('/').to_string();
+        while let Some(cut) = child.rfind('/') {
+            let parent = if cut == 0 { "/".to_string() } else { child[..cut].to_string() };
+            let name = child[cut + 1..].to_string();
+            let entries = self.dirs.entry(parent.clone()).or_insert_with(|| Some(Vec::new()));
+            let list = entries.get_or_insert_with(Vec::new);
+            if !list.contains(&name) {
+                list.push(name);
+                list.sort();
+            }
+            if cut == 0 {
+                break;
+            }
+            child = parent;
+        }
+    }
+
+    /// Every file path recorded, sorted.
+    pub fn file_paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    fn known_paths(&self) -> BTreeSet<&str> {
+        self.files
+            .iter()
+            .filter(|(_, s)| s.exists())
+            .map(|(p, _)| p.as_str())
+            .chain(self.metas.iter().filter(|(_, m)| m.is_some()).map(|(p, _)| p.as_str()))
+            .collect()
+    }
+}
+
+impl Source for Snapshot {
+    fn read(&self, path: &str) -> FileState {
+        self.files.get(path).cloned().unwrap_or(FileState::NotCollected)
+    }
+
+    fn glob(&self, pattern: &str) -> Vec<String> {
+        let known = self.known_paths();
+        let lister = |dir: &str| self.dirs.get(dir).cloned().flatten();
+        let exists = |p: &str| known.contains(p) || self.dirs.get(p).is_some_and(Option::is_some);
+        glob::expand(pattern, &lister, &exists)
+    }
+
+    fn list_dir(&self, path: &str) -> Option<Vec<String>> {
+        self.dirs.get(path).cloned().flatten()
+    }
+
+    fn meta(&self, path: &str) -> Option<FileMeta> {
+        self.metas.get(path).cloned().flatten()
+    }
+
+    fn command(&self, argv: &[&str]) -> CommandState {
+        self.commands.get(&command_key(argv)).cloned().unwrap_or(CommandState::NotCollected)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uncollected_paths_are_distinguished_from_missing_ones() {
+        let snap = Snapshot::new()
+            .with_file("/etc/ssh/sshd_config", "Port 22\n")
+            .with_state("/etc/ssh/missing", FileState::Missing);
+        assert_eq!(snap.read("/etc/ssh/sshd_config").text(), Some("Port 22\n"));
+        assert_eq!(snap.read("/etc/ssh/missing"), FileState::Missing);
+        assert_eq!(snap.read("/etc/shadow"), FileState::NotCollected);
+    }
+
+    #[test]
+    fn glob_over_recorded_files() {
+        let snap = Snapshot::new()
+            .with_file("/etc/ssh/sshd_config.d/50-cloud-init.conf", "x")
+            .with_file("/etc/ssh/sshd_config.d/10-a.conf", "y")
+            .with_file("/etc/ssh/sshd_config.d/notes.txt", "z");
+        assert_eq!(
+            snap.glob("/etc/ssh/sshd_config.d/*.conf"),
+            vec!["/etc/ssh/sshd_config.d/10-a.conf", "/etc/ssh/sshd_config.d/50-cloud-init.conf"]
+        );
+        assert_eq!(snap.list_dir("/etc/ssh").unwrap_or_default(), vec!["sshd_config.d"]);
+    }
+}
