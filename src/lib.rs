@@ -4,3 +4,5 @@
 pub mod evidence;
 pub mod model;
 pub mod eval;
+pub mod checklist;
+pub mod probe;

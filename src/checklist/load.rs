@@ -1,0 +1,372 @@
+//! Validation: raw checklist files into a `Catalog`, collecting every problem as a
+//! diagnostic at file:line:column (syntax, unknown keys, duplicate ids, unknown
+//! probes, kinds and evaluators, bad parameters and regexes).
+
+use super::diag::{Diagnostic, Level, SpanMap};
+use super::raw::{RawControl, RawFile, RawQuestion, SpannedTable};
+use super::{AnswerKind, Catalog, ChecklistInfo, Control, Question, Section};
+use crate::eval::{self, ParamDef, Params};
+use crate::model::Mode;
+use crate::probe::{spec, ProbeKind, ProbeSpec};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// One checklist file's text and where it came from.
+#[derive(Debug, Clone)]
+pub struct ChecklistText {
+    pub origin: String,
+    pub text: String,
+}
+
+/// The checklists did not validate: every diagnostic, errors and warnings.
+#[derive(Debug, thiserror::Error)]
+#[error("{} error(s) in checklists", .diagnostics.iter().filter(|d| d.level == Level::Error).count())]
+pub struct CatalogError {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Validate and load checklist files. Ok carries the catalog and any warnings.
+pub fn load_catalog(files: &[ChecklistText]) -> Result<(Catalog, Vec<Diagnostic>), CatalogError> {
+    let mut builder = Builder::default();
+    for file in files {
+        builder.add_file(file);
+    }
+    let Builder { catalog, diagnostics, .. } = builder;
+    if diagnostics.iter().any(|d| d.level == Level::Error) {
+        Err(CatalogError { diagnostics })
+    } else {
+        Ok((catalog, diagnostics))
+    }
+}
+
+#[derive(Default)]
+struct Builder {
+    catalog: Catalog,
+    diagnostics: Vec<Diagnostic>,
+    probe_index: HashMap<String, usize>,
+    control_origin: HashMap<String, String>,
+    checklist_ids: HashSet<String>,
+}
+
+fn span<T>(s: &serde_spanned::Spanned<T>) -> Option<std::ops::Range<usize>> {
+    Some(s.span())
+}
+
+impl Builder {
+    fn add_file(&mut self, file: &ChecklistText) {
+        let map = SpanMap::new(&file.origin, &file.text);
+        let raw: RawFile = match toml::from_str(&file.text) {
+            Ok(raw) => raw,
+            Err(e) => {
+                let message = e.message().trim().to_string();
+                self.diagnostics.push(map.error(e.span(), message));
+                return;
+            }
+        };
+        let checklist = self.catalog.checklists.len();
+        if !self.checklist_ids.insert(raw.checklist.id.get_ref().clone()) {
+            let msg = format!("duplicate checklist id `{}`", raw.checklist.id.get_ref());
+            self.diagnostics.push(map.error(span(&raw.checklist.id), msg));
+        }
+        self.catalog.checklists.push(ChecklistInfo {
+            id: raw.checklist.id.get_ref().clone(),
+            title: raw.checklist.title.clone(),
+            version: raw.checklist.version.get_ref().clone(),
+            description: raw.checklist.description.clone(),
+            origin: file.origin.clone(),
+            sha256: hex::encode(Sha256::digest(file.text.as_bytes())),
+        });
+        let probes = self.add_probes(&map, &raw);
+        let mut used = HashSet::new();
+        for section in &raw.sections {
+            self.add_section(&map, checklist, section, &probes, &mut used);
+        }
+        for (name, table) in &raw.probes {
+            if !used.contains(name.get_ref().as_str()) {
+                let msg = format!("probe `{}` is not used by any control", name.get_ref());
+                self.diagnostics.push(map.warning(span(table), msg));
+            }
+        }
+    }
+
+    /// Validate the file's named probes; returns name → global probe index.
+    fn add_probes(&mut self, map: &SpanMap, raw: &RawFile) -> BTreeMap<String, usize> {
+        let mut names = BTreeMap::new();
+        for (name, table) in &raw.probes {
+            if let Some(probe) = self.check_probe(map, name.get_ref(), table) {
+                let key = probe.kind.key();
+                let index = *self.probe_index.entry(key).or_insert_with(|| {
+                    self.catalog.probes.push(probe);
+                    self.catalog.probes.len() - 1
+                });
+                names.insert(name.get_ref().clone(), index);
+            }
+        }
+        names
+    }
+
+    fn check_probe(&mut self, map: &SpanMap, name: &str, table: &SpannedTable) -> Option<ProbeSpec> {
+        let values = table.get_ref();
+        let Some(kind_value) = values.get("kind") else {
+            self.diagnostics.push(map.error(span(table), format!("probe `{name}` has no `kind`")));
+            return None;
+        };
+        let Some(kind) = kind_value.get_ref().as_str() else {
+            self.diagnostics.push(map.error(span(kind_value), "`kind` must be a string"));
+            return None;
+        };
+        let Some(defs) = spec::kind_params(kind) else {
+            let known = spec::kind_names().join(", ");
+            let msg = format!("unknown probe kind `{kind}` (known: {known})");
+            self.diagnostics.push(map.error(span(kind_value), msg));
+            return None;
+        };
+        let description = values.get("description").and_then(|v| v.get_ref().as_str()).unwrap_or_default();
+        let params = self.check_params(map, table, defs, &["kind", "description"], &format!("probe `{name}`"))?;
+        let probe_kind = ProbeKind::from_params(kind, &params)?;
+        Some(ProbeSpec { kind: probe_kind, description: description.to_string() })
+    }
+
+    /// Check a parameter table against its declarations; None if anything is wrong.
+    fn check_params(
+        &mut self,
+        map: &SpanMap,
+        table: &SpannedTable,
+        defs: &[ParamDef],
+        reserved: &[&str],
+        owner: &str,
+    ) -> Option<Params> {
+        let before = self.diagnostics.len();
+        let mut values = BTreeMap::new();
+        for (name, value) in table.get_ref() {
+            if reserved.contains(&name.as_str()) {
+                continue;
+            }
+            match defs.iter().find(|d| d.name == name) {
+                None => {
+                    let known: Vec<&str> = defs.iter().map(|d| d.name).collect();
+                    let known = if known.is_empty() { "none".to_string() } else { known.join(", ") };
+                    let msg = format!("{owner}: unknown parameter `{name}` (accepted: {known})");
+                    self.diagnostics.push(map.error(span(value), msg));
+                }
+                Some(def) => match Params::check(def, value.get_ref()) {
+                    Ok(()) => {
+                        values.insert(name.clone(), value.get_ref().clone());
+                    }
+                    Err(msg) => self.diagnostics.push(map.error(span(value), format!("{owner}: {msg}"))),
+                },
+            }
+        }
+        for def in defs.iter().filter(|d| d.required) {
+            if !table.get_ref().contains_key(def.name) {
+                let msg = format!("{owner}: missing required parameter `{}` ({})", def.name, def.help);
+                self.diagnostics.push(map.error(span(table), msg));
+            }
+        }
+        (self.diagnostics.len() == before).then(|| Params::new(values))
+    }
+
+    fn add_section(
+        &mut self,
+        map: &SpanMap,
+        checklist: usize,
+        section: &super::raw::RawSection,
+        probes: &BTreeMap<String, usize>,
+        used: &mut HashSet<String>,
+    ) {
+        let id = section.id.get_ref();
+        if !is_slug(id) {
+            let msg = format!("section id `{id}` must be lower-case letters, digits and `-`");
+            self.diagnostics.push(map.error(span(&section.id), msg));
+        }
+        if self.catalog.section(id).is_some() {
+            self.diagnostics.push(map.error(span(&section.id), format!("duplicate section id `{id}`")));
+        } else {
+            self.catalog.sections.push(Section {
+                id: id.clone(),
+                title: section.title.clone(),
+                description: section.description.clone(),
+                checklist,
+            });
+        }
+        for control in &section.controls {
+            self.add_control(map, checklist, id, control, probes, used);
+        }
+    }
+
+    fn add_control(
+        &mut self,
+        map: &SpanMap,
+        checklist: usize,
+        section: &str,
+        raw: &RawControl,
+        probes: &BTreeMap<String, usize>,
+        used: &mut HashSet<String>,
+    ) {
+        let before = self.diagnostics.len();
+        let id = raw.id.get_ref();
+        self.check_control_id(map, section, raw);
+        let mut indexes = Vec::new();
+        for name in &raw.probes {
+            used.insert(name.get_ref().clone());
+            match probes.get(name.get_ref()) {
+                Some(&index) => indexes.push(index),
+                None => {
+                    let msg = format!("control `{id}` names probe `{}`, which this file does not define under [probes]", name.get_ref());
+                    self.diagnostics.push(map.error(span(name), msg));
+                }
+            }
+        }
+        let (evaluator, params) = self.check_evaluator(map, raw, &indexes);
+        let questions = self.check_questions(map, raw);
+        if self.diagnostics[before..].iter().any(|d| d.level == Level::Error) {
+            return;
+        }
+        self.catalog.controls.push(Control {
+            id: id.clone(),
+            section: section.to_string(),
+            title: raw.title.clone(),
+            mode: *raw.mode.get_ref(),
+            severity: raw.severity,
+            rationale: raw.rationale.clone(),
+            remediation: raw.remediation.clone(),
+            references: raw.references.clone(),
+            probes: indexes,
+            evaluator,
+            params,
+            questions,
+            checklist,
+        });
+    }
+
+    fn check_control_id(&mut self, map: &SpanMap, section: &str, raw: &RawControl) {
+        let id = raw.id.get_ref();
+        let well_formed = id.split_once('.').is_some_and(|(s, name)| s == section && is_slug(name));
+        if !well_formed {
+            let msg = format!("control id `{id}` must be `{section}.<name>` (lower-case letters, digits, `-`)");
+            self.diagnostics.push(map.error(span(&raw.id), msg));
+        }
+        match self.control_origin.get(id) {
+            Some(first) => {
+                let msg = format!("duplicate control id `{id}` (first defined in {first})");
+                self.diagnostics.push(map.error(span(&raw.id), msg));
+            }
+            None => {
+                let (line, _) = map.position(raw.id.span().start);
+                self.control_origin.insert(id.clone(), format!("{}:{line}", map.file()));
+            }
+        }
+    }
+
+    fn check_evaluator(
+        &mut self,
+        map: &SpanMap,
+        raw: &RawControl,
+        probes: &[usize],
+    ) -> (Option<&'static eval::EvaluatorDef>, Params) {
+        let id = raw.id.get_ref();
+        let mode = *raw.mode.get_ref();
+        let Some(name) = &raw.evaluator else {
+            if raw.params.is_some() {
+                self.diagnostics.push(map.error(span(&raw.id), format!("control `{id}` has params but no evaluator")));
+            }
+            if mode != Mode::Manual {
+                let msg = format!("{} control `{id}` has no evaluator: it will be needs_review", mode.as_str());
+                self.diagnostics.push(map.warning(span(&raw.id), msg));
+            }
+            return (None, Params::default());
+        };
+        if mode == Mode::Manual {
+            let msg = format!("manual control `{id}` cannot have an evaluator (make it hybrid)");
+            self.diagnostics.push(map.error(span(name), msg));
+        }
+        let Some(def) = eval::evaluator(name.get_ref()) else {
+            let msg = format!("unknown evaluator `{}`{}", name.get_ref(), suggestion(name.get_ref()));
+            self.diagnostics.push(map.error(span(name), msg));
+            return (None, Params::default());
+        };
+        for need in def.needs {
+            if !probes.iter().any(|&i| self.catalog.probes.get(i).is_some_and(|p| p.kind.name() == *need)) {
+                let msg = format!("evaluator `{}` needs a probe of kind `{need}`; control `{id}` declares none", def.name);
+                self.diagnostics.push(map.error(span(name), msg));
+            }
+        }
+        let empty = serde_spanned::Spanned::new(name.span(), BTreeMap::new());
+        let table = raw.params.as_ref().unwrap_or(&empty);
+        let owner = format!("evaluator `{}`", def.name);
+        let params = self.check_params(map, table, def.params, &[], &owner).unwrap_or_default();
+        (Some(def), params)
+    }
+
+    fn check_questions(&mut self, map: &SpanMap, raw: &RawControl) -> Vec<Question> {
+        let id = raw.id.get_ref();
+        let mode = *raw.mode.get_ref();
+        if mode == Mode::Manual && raw.questions.is_empty() {
+            let msg = format!("manual control `{id}` needs at least one question");
+            self.diagnostics.push(map.error(span(&raw.id), msg));
+        }
+        let mut seen = HashSet::new();
+        raw.questions.iter().filter_map(|q| self.check_question(map, id, q, &mut seen)).collect()
+    }
+
+    fn check_question(
+        &mut self,
+        map: &SpanMap,
+        control: &str,
+        q: &RawQuestion,
+        seen: &mut HashSet<String>,
+    ) -> Option<Question> {
+        let qid = q.id.get_ref();
+        if !is_slug(qid) {
+            let msg = format!("question id `{qid}` must be lower-case letters, digits and `-`");
+            self.diagnostics.push(map.error(span(&q.id), msg));
+        }
+        if !seen.insert(qid.clone()) {
+            let msg = format!("duplicate question id `{qid}` in control `{control}`");
+            self.diagnostics.push(map.error(span(&q.id), msg));
+        }
+        let answer = *q.answer.get_ref();
+        if answer == AnswerKind::Choice && q.choices.len() < 2 {
+            self.diagnostics.push(map.error(span(&q.answer), "a `choice` question needs at least two `choices`"));
+        }
+        if answer != AnswerKind::Choice && !q.choices.is_empty() {
+            self.diagnostics.push(map.error(span(&q.answer), "`choices` only apply to answer = \"choice\""));
+        }
+        Some(Question {
+            id: qid.clone(),
+            text: q.text.clone(),
+            answer,
+            choices: q.choices.clone(),
+            attachment: q.attachment,
+            help: q.help.clone(),
+        })
+    }
+}
+
+fn is_slug(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// ", did you mean `x`?" for a near miss among known evaluators.
+fn suggestion(name: &str) -> String {
+    let best = eval::evaluators().keys().min_by_key(|known| edit_distance(name, known));
+    match best {
+        Some(known) if edit_distance(name, known) <= 3 => format!(", did you mean `{known}`?"),
+        _ => " (run `vouch checklists list --evaluators` for the list)".to_string(),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}

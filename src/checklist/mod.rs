@@ -1,0 +1,133 @@
+//! Checklists: the TOML format (raw), its validation with file:line:column
+//! diagnostics (load), the bundled catalog, and the validated model every later
+//! stage reads.
+
+pub mod bundled;
+pub mod diag;
+pub mod load;
+pub mod raw;
+
+use crate::eval::{EvaluatorDef, Params};
+use crate::model::{Mode, Severity};
+use crate::probe::ProbeSpec;
+use serde::{Deserialize, Serialize};
+
+pub use diag::{Diagnostic, Level};
+pub use load::{load_catalog, CatalogError, ChecklistText};
+
+/// How an interview question is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerKind {
+    YesNo,
+    Choice,
+    Date,
+    Text,
+}
+
+/// Whether an answer needs a document attached.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttachmentRule {
+    #[default]
+    None,
+    Optional,
+    Required,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Question {
+    pub id: String,
+    pub text: String,
+    pub answer: AnswerKind,
+    pub choices: Vec<String>,
+    pub attachment: AttachmentRule,
+    pub help: String,
+}
+
+/// One checklist file's identity, as reports and bundles cite it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChecklistInfo {
+    pub id: String,
+    pub title: String,
+    pub version: String,
+    pub description: String,
+    /// Where it came from: a path, or `bundled:NAME.toml`.
+    pub origin: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub checklist: usize,
+}
+
+/// A validated control.
+#[derive(Clone)]
+pub struct Control {
+    pub id: String,
+    pub section: String,
+    pub title: String,
+    pub mode: Mode,
+    pub severity: Severity,
+    pub rationale: String,
+    pub remediation: String,
+    pub references: Vec<String>,
+    /// Indexes into `Catalog::probes`.
+    pub probes: Vec<usize>,
+    pub evaluator: Option<&'static EvaluatorDef>,
+    pub params: Params,
+    pub questions: Vec<Question>,
+    pub checklist: usize,
+}
+
+impl std::fmt::Debug for Control {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Control")
+            .field("id", &self.id)
+            .field("mode", &self.mode)
+            .field("evaluator", &self.evaluator.map(|e| e.name))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Everything the checklists in use define, validated: probes are shared across
+/// checklists when they ask for the same thing.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    pub checklists: Vec<ChecklistInfo>,
+    pub sections: Vec<Section>,
+    pub controls: Vec<Control>,
+    pub probes: Vec<ProbeSpec>,
+}
+
+impl Catalog {
+    pub fn control(&self, id: &str) -> Option<&Control> {
+        self.controls.iter().find(|c| c.id == id)
+    }
+
+    pub fn section(&self, id: &str) -> Option<&Section> {
+        self.sections.iter().find(|s| s.id == id)
+    }
+
+    /// Keep only the controls named by `only` (section ids or control ids); the
+    /// engine runs only the probes that remaining controls use. Returns the names
+    /// that matched nothing.
+    pub fn restrict(&mut self, only: &[String]) -> Vec<String> {
+        if only.is_empty() {
+            return Vec::new();
+        }
+        let unknown = only
+            .iter()
+            .filter(|name| !self.controls.iter().any(|c| &c.id == *name || &c.section == *name))
+            .cloned()
+            .collect();
+        self.controls.retain(|c| only.iter().any(|name| name == &c.id || name == &c.section));
+        let controls = &self.controls;
+        self.sections.retain(|s| controls.iter().any(|c| c.section == s.id));
+        unknown
+    }
+}

@@ -1,0 +1,104 @@
+//! What a probe asks of a target: the generic kinds (files, dir, meta, command) and
+//! the domain kinds that follow a configuration's includes. A probe's `key` is its
+//! canonical form, so two checklists asking for the same thing share one probe.
+
+use crate::eval::{self, CollectorDef, ParamDef, ParamKind, Params};
+use std::time::Duration;
+
+pub const DEFAULT_COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProbeKind {
+    /// Read each path; glob patterns read every match.
+    Files { paths: Vec<String> },
+    /// List a directory and read each entry.
+    Dir { path: String },
+    /// Metadata of each path (globs allowed).
+    Meta { paths: Vec<String> },
+    /// Run a read-only command.
+    Command { argv: Vec<String>, timeout: Duration },
+    /// A domain collector that follows a configuration's includes.
+    Domain { kind: &'static str, params: Params },
+}
+
+/// One probe as a checklist declares it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProbeSpec {
+    pub kind: ProbeKind,
+    pub description: String,
+}
+
+const FILES_PARAMS: &[ParamDef] =
+    &[ParamDef::required("paths", ParamKind::StringList, "absolute paths; glob patterns read every match")];
+const DIR_PARAMS: &[ParamDef] = &[ParamDef::required("path", ParamKind::String, "absolute directory path")];
+const META_PARAMS: &[ParamDef] =
+    &[ParamDef::required("paths", ParamKind::StringList, "absolute paths or glob patterns")];
+const COMMAND_PARAMS: &[ParamDef] = &[
+    ParamDef::required("argv", ParamKind::StringList, "the command and its arguments"),
+    ParamDef::optional("timeout_secs", ParamKind::Integer, "seconds before the command is killed (default 10)"),
+];
+
+/// The parameters a probe kind accepts (besides `kind` and `description`), or None
+/// for an unknown kind.
+pub fn kind_params(kind: &str) -> Option<&'static [ParamDef]> {
+    match kind {
+        "files" => Some(FILES_PARAMS),
+        "dir" => Some(DIR_PARAMS),
+        "meta" => Some(META_PARAMS),
+        "command" => Some(COMMAND_PARAMS),
+        other => eval::collector(other).map(|c: &CollectorDef| c.params),
+    }
+}
+
+/// Every probe kind name, generic first.
+pub fn kind_names() -> Vec<&'static str> {
+    let mut names = vec!["files", "dir", "meta", "command"];
+    names.extend(eval::collectors().keys().copied());
+    names
+}
+
+impl ProbeKind {
+    /// Build from validated parameters (lint has checked kinds and types).
+    pub fn from_params(kind: &str, params: &Params) -> Option<ProbeKind> {
+        Some(match kind {
+            "files" => ProbeKind::Files { paths: params.str_list("paths") },
+            "dir" => ProbeKind::Dir { path: params.str("path")?.to_string() },
+            "meta" => ProbeKind::Meta { paths: params.str_list("paths") },
+            "command" => ProbeKind::Command {
+                argv: params.str_list("argv"),
+                timeout: params
+                    .int("timeout_secs")
+                    .and_then(|s| u64::try_from(s).ok())
+                    .map_or(DEFAULT_COMMAND_TIMEOUT, Duration::from_secs),
+            },
+            other => {
+                let def = eval::collector(other)?;
+                ProbeKind::Domain { kind: def.kind, params: params.clone() }
+            }
+        })
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            ProbeKind::Files { .. } => "files",
+            ProbeKind::Dir { .. } => "dir",
+            ProbeKind::Meta { .. } => "meta",
+            ProbeKind::Command { .. } => "command",
+            ProbeKind::Domain { kind, .. } => kind,
+        }
+    }
+
+    /// Canonical text of what the probe does: equal keys are the same probe.
+    pub fn key(&self) -> String {
+        match self {
+            ProbeKind::Files { paths } => format!("files {}", paths.join(" ")),
+            ProbeKind::Dir { path } => format!("dir {path}"),
+            ProbeKind::Meta { paths } => format!("meta {}", paths.join(" ")),
+            ProbeKind::Command { argv, timeout } => format!("command[{}s] {}", timeout.as_secs(), argv.join(" ")),
+            ProbeKind::Domain { kind, params } => {
+                let args: Vec<String> = params.names().map(|n| format!("{n}={:?}", params.get(n))).collect();
+                format!("{kind} {}", args.join(" "))
+            }
+        }
+    }
+}
