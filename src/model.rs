@@ -96,11 +96,17 @@ pub struct Location {
 
 impl Location {
     pub fn file(path: impl Into<String>) -> Self {
-        Location { path: path.into(), line: None }
+        Location {
+            path: path.into(),
+            line: None,
+        }
     }
 
     pub fn line(path: impl Into<String>, line: u32) -> Self {
-        Location { path: path.into(), line: Some(line) }
+        Location {
+            path: path.into(),
+            line: Some(line),
+        }
     }
 }
 
@@ -122,11 +128,17 @@ pub struct Finding {
 
 impl Finding {
     pub fn new(message: impl Into<String>) -> Self {
-        Finding { message: message.into(), location: None }
+        Finding {
+            message: message.into(),
+            location: None,
+        }
     }
 
     pub fn at(message: impl Into<String>, location: Location) -> Self {
-        Finding { message: message.into(), location: Some(location) }
+        Finding {
+            message: message.into(),
+            location: Some(location),
+        }
     }
 }
 
@@ -141,7 +153,11 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn new(status: Status, summary: impl Into<String>) -> Self {
-        Outcome { status, summary: summary.into(), findings: Vec::new() }
+        Outcome {
+            status,
+            summary: summary.into(),
+            findings: Vec::new(),
+        }
     }
 
     pub fn pass(summary: impl Into<String>) -> Self {

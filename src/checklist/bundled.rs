@@ -9,6 +9,9 @@ pub const FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/bundled_c
 pub fn texts() -> Vec<ChecklistText> {
     FILES
         .iter()
-        .map(|(name, text)| ChecklistText { origin: format!("bundled:{name}"), text: (*text).to_string() })
+        .map(|(name, text)| ChecklistText {
+            origin: format!("bundled:{name}"),
+            text: (*text).to_string(),
+        })
         .collect()
 }

@@ -26,7 +26,11 @@ impl fmt::Display for Diagnostic {
             Level::Error => "error",
             Level::Warning => "warning",
         };
-        write!(f, "{}:{}:{}: {}: {}", self.file, self.line, self.column, level, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}: {}",
+            self.file, self.line, self.column, level, self.message
+        )
     }
 }
 
@@ -41,7 +45,11 @@ impl<'a> SpanMap<'a> {
     pub fn new(file: &'a str, text: &'a str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        SpanMap { file, text, line_starts }
+        SpanMap {
+            file,
+            text,
+            line_starts,
+        }
     }
 
     pub fn file(&self) -> &str {
@@ -58,7 +66,13 @@ impl<'a> SpanMap<'a> {
 
     pub fn diag(&self, level: Level, span: Option<Range<usize>>, message: impl Into<String>) -> Diagnostic {
         let (line, column) = span.map_or((1, 1), |s| self.position(s.start));
-        Diagnostic { file: self.file.to_string(), line, column, level, message: message.into() }
+        Diagnostic {
+            file: self.file.to_string(),
+            line,
+            column,
+            level,
+            message: message.into(),
+        }
     }
 
     pub fn error(&self, span: Option<Range<usize>>, message: impl Into<String>) -> Diagnostic {

@@ -31,7 +31,9 @@ pub fn load_catalog(files: &[ChecklistText]) -> Result<(Catalog, Vec<Diagnostic>
     for file in files {
         builder.add_file(file);
     }
-    let Builder { catalog, diagnostics, .. } = builder;
+    let Builder {
+        catalog, diagnostics, ..
+    } = builder;
     if diagnostics.iter().any(|d| d.level == Level::Error) {
         Err(CatalogError { diagnostics })
     } else {
@@ -108,11 +110,13 @@ impl Builder {
     fn check_probe(&mut self, map: &SpanMap, name: &str, table: &SpannedTable) -> Option<ProbeSpec> {
         let values = table.get_ref();
         let Some(kind_value) = values.get("kind") else {
-            self.diagnostics.push(map.error(span(table), format!("probe `{name}` has no `kind`")));
+            self.diagnostics
+                .push(map.error(span(table), format!("probe `{name}` has no `kind`")));
             return None;
         };
         let Some(kind) = kind_value.get_ref().as_str() else {
-            self.diagnostics.push(map.error(span(kind_value), "`kind` must be a string"));
+            self.diagnostics
+                .push(map.error(span(kind_value), "`kind` must be a string"));
             return None;
         };
         let Some(defs) = spec::kind_params(kind) else {
@@ -121,10 +125,24 @@ impl Builder {
             self.diagnostics.push(map.error(span(kind_value), msg));
             return None;
         };
-        let description = values.get("description").and_then(|v| v.get_ref().as_str()).unwrap_or_default();
+        let description = values
+            .get("description")
+            .and_then(|v| v.get_ref().as_str())
+            .unwrap_or_default();
         let params = self.check_params(map, table, defs, &["kind", "description"], &format!("probe `{name}`"))?;
         let probe_kind = ProbeKind::from_params(kind, &params)?;
-        Some(ProbeSpec { kind: probe_kind, description: description.to_string() })
+        if let ProbeKind::Command { argv, .. } = &probe_kind {
+            if let Err(reason) = crate::probe::readonly::check(argv) {
+                let at = values.get("argv").map_or(span(table), span);
+                self.diagnostics
+                    .push(map.error(at, format!("probe `{name}`: {reason}")));
+                return None;
+            }
+        }
+        Some(ProbeSpec {
+            kind: probe_kind,
+            description: description.to_string(),
+        })
     }
 
     /// Check a parameter table against its declarations; None if anything is wrong.
@@ -145,7 +163,11 @@ impl Builder {
             match defs.iter().find(|d| d.name == name) {
                 None => {
                     let known: Vec<&str> = defs.iter().map(|d| d.name).collect();
-                    let known = if known.is_empty() { "none".to_string() } else { known.join(", ") };
+                    let known = if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    };
                     let msg = format!("{owner}: unknown parameter `{name}` (accepted: {known})");
                     self.diagnostics.push(map.error(span(value), msg));
                 }
@@ -180,7 +202,8 @@ impl Builder {
             self.diagnostics.push(map.error(span(&section.id), msg));
         }
         if self.catalog.section(id).is_some() {
-            self.diagnostics.push(map.error(span(&section.id), format!("duplicate section id `{id}`")));
+            self.diagnostics
+                .push(map.error(span(&section.id), format!("duplicate section id `{id}`")));
         } else {
             self.catalog.sections.push(Section {
                 id: id.clone(),
@@ -212,7 +235,10 @@ impl Builder {
             match probes.get(name.get_ref()) {
                 Some(&index) => indexes.push(index),
                 None => {
-                    let msg = format!("control `{id}` names probe `{}`, which this file does not define under [probes]", name.get_ref());
+                    let msg = format!(
+                        "control `{id}` names probe `{}`, which this file does not define under [probes]",
+                        name.get_ref()
+                    );
                     self.diagnostics.push(map.error(span(name), msg));
                 }
             }
@@ -241,7 +267,9 @@ impl Builder {
 
     fn check_control_id(&mut self, map: &SpanMap, section: &str, raw: &RawControl) {
         let id = raw.id.get_ref();
-        let well_formed = id.split_once('.').is_some_and(|(s, name)| s == section && is_slug(name));
+        let well_formed = id
+            .split_once('.')
+            .is_some_and(|(s, name)| s == section && is_slug(name));
         if !well_formed {
             let msg = format!("control id `{id}` must be `{section}.<name>` (lower-case letters, digits, `-`)");
             self.diagnostics.push(map.error(span(&raw.id), msg));
@@ -268,10 +296,14 @@ impl Builder {
         let mode = *raw.mode.get_ref();
         let Some(name) = &raw.evaluator else {
             if raw.params.is_some() {
-                self.diagnostics.push(map.error(span(&raw.id), format!("control `{id}` has params but no evaluator")));
+                self.diagnostics
+                    .push(map.error(span(&raw.id), format!("control `{id}` has params but no evaluator")));
             }
             if mode != Mode::Manual {
-                let msg = format!("{} control `{id}` has no evaluator: it will be needs_review", mode.as_str());
+                let msg = format!(
+                    "{} control `{id}` has no evaluator: it will be needs_review",
+                    mode.as_str()
+                );
                 self.diagnostics.push(map.warning(span(&raw.id), msg));
             }
             return (None, Params::default());
@@ -286,15 +318,23 @@ impl Builder {
             return (None, Params::default());
         };
         for need in def.needs {
-            if !probes.iter().any(|&i| self.catalog.probes.get(i).is_some_and(|p| p.kind.name() == *need)) {
-                let msg = format!("evaluator `{}` needs a probe of kind `{need}`; control `{id}` declares none", def.name);
+            if !probes
+                .iter()
+                .any(|&i| self.catalog.probes.get(i).is_some_and(|p| p.kind.name() == *need))
+            {
+                let msg = format!(
+                    "evaluator `{}` needs a probe of kind `{need}`; control `{id}` declares none",
+                    def.name
+                );
                 self.diagnostics.push(map.error(span(name), msg));
             }
         }
         let empty = serde_spanned::Spanned::new(name.span(), BTreeMap::new());
         let table = raw.params.as_ref().unwrap_or(&empty);
         let owner = format!("evaluator `{}`", def.name);
-        let params = self.check_params(map, table, def.params, &[], &owner).unwrap_or_default();
+        let params = self
+            .check_params(map, table, def.params, &[], &owner)
+            .unwrap_or_default();
         (Some(def), params)
     }
 
@@ -306,7 +346,10 @@ impl Builder {
             self.diagnostics.push(map.error(span(&raw.id), msg));
         }
         let mut seen = HashSet::new();
-        raw.questions.iter().filter_map(|q| self.check_question(map, id, q, &mut seen)).collect()
+        raw.questions
+            .iter()
+            .filter_map(|q| self.check_question(map, id, q, &mut seen))
+            .collect()
     }
 
     fn check_question(
@@ -327,10 +370,12 @@ impl Builder {
         }
         let answer = *q.answer.get_ref();
         if answer == AnswerKind::Choice && q.choices.len() < 2 {
-            self.diagnostics.push(map.error(span(&q.answer), "a `choice` question needs at least two `choices`"));
+            self.diagnostics
+                .push(map.error(span(&q.answer), "a `choice` question needs at least two `choices`"));
         }
         if answer != AnswerKind::Choice && !q.choices.is_empty() {
-            self.diagnostics.push(map.error(span(&q.answer), "`choices` only apply to answer = \"choice\""));
+            self.diagnostics
+                .push(map.error(span(&q.answer), "`choices` only apply to answer = \"choice\""));
         }
         Some(Question {
             id: qid.clone(),
@@ -344,7 +389,10 @@ impl Builder {
 }
 
 fn is_slug(text: &str) -> bool {
-    !text.is_empty() && text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 /// ", did you mean `x`?" for a near miss among known evaluators.

@@ -125,7 +125,8 @@ impl Catalog {
             .filter(|name| !self.controls.iter().any(|c| &c.id == *name || &c.section == *name))
             .cloned()
             .collect();
-        self.controls.retain(|c| only.iter().any(|name| name == &c.id || name == &c.section));
+        self.controls
+            .retain(|c| only.iter().any(|name| name == &c.id || name == &c.section));
         let controls = &self.controls;
         self.sections.retain(|s| controls.iter().any(|c| c.section == s.id));
         unknown

@@ -37,11 +37,21 @@ pub struct ParamDef {
 
 impl ParamDef {
     pub const fn required(name: &'static str, kind: ParamKind, help: &'static str) -> Self {
-        ParamDef { name, kind, required: true, help }
+        ParamDef {
+            name,
+            kind,
+            required: true,
+            help,
+        }
     }
 
     pub const fn optional(name: &'static str, kind: ParamKind, help: &'static str) -> Self {
-        ParamDef { name, kind, required: false, help }
+        ParamDef {
+            name,
+            kind,
+            required: false,
+            help,
+        }
     }
 }
 
@@ -82,9 +92,7 @@ impl Params {
 
     pub fn str_list(&self, name: &str) -> Vec<String> {
         match self.0.get(name) {
-            Some(toml::Value::Array(items)) => {
-                items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
-            }
+            Some(toml::Value::Array(items)) => items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
             Some(toml::Value::String(one)) => vec![one.clone()],
             _ => Vec::new(),
         }

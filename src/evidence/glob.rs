@@ -120,7 +120,11 @@ pub fn expand(
         return Vec::new();
     }
     if !has_magic(pattern) {
-        return if exists(pattern) { vec![pattern.to_string()] } else { Vec::new() };
+        return if exists(pattern) {
+            vec![pattern.to_string()]
+        } else {
+            Vec::new()
+        };
     }
     let components: Vec<&str> = pattern.split('/').filter(|c| !c.is_empty()).collect();
     let mut current = vec![String::new()];

@@ -2,6 +2,8 @@
 //! provenance, and the `Source` view that parsers and evaluators walk.
 
 pub mod glob;
+pub mod record;
+pub mod redact;
 pub mod snapshot;
 pub mod source;
 

@@ -74,7 +74,11 @@ impl Snapshot {
     fn add_to_parents(&mut self, path: &str) {
         let mut child = path.trim_end_matches('/').to_string();
         while let Some(cut) = child.rfind('/') {
-            let parent = if cut == 0 { "/".to_string() } else { child[..cut].to_string() };
+            let parent = if cut == 0 {
+                "/".to_string()
+            } else {
+                child[..cut].to_string()
+            };
             let name = child[cut + 1..].to_string();
             let entries = self.dirs.entry(parent.clone()).or_insert_with(|| Some(Vec::new()));
             let list = entries.get_or_insert_with(Vec::new);
@@ -125,7 +129,10 @@ impl Source for Snapshot {
     }
 
     fn command(&self, argv: &[&str]) -> CommandState {
-        self.commands.get(&command_key(argv)).cloned().unwrap_or(CommandState::NotCollected)
+        self.commands
+            .get(&command_key(argv))
+            .cloned()
+            .unwrap_or(CommandState::NotCollected)
     }
 }
 
@@ -151,7 +158,10 @@ mod tests {
             .with_file("/etc/ssh/sshd_config.d/notes.txt", "z");
         assert_eq!(
             snap.glob("/etc/ssh/sshd_config.d/*.conf"),
-            vec!["/etc/ssh/sshd_config.d/10-a.conf", "/etc/ssh/sshd_config.d/50-cloud-init.conf"]
+            vec![
+                "/etc/ssh/sshd_config.d/10-a.conf",
+                "/etc/ssh/sshd_config.d/50-cloud-init.conf"
+            ]
         );
         assert_eq!(snap.list_dir("/etc/ssh").unwrap_or_default(), vec!["sshd_config.d"]);
     }

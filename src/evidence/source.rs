@@ -40,9 +40,9 @@ impl FileState {
         match self {
             FileState::Text(_) => None,
             FileState::Missing => Some(format!("{path} does not exist")),
-            FileState::Binary { bytes } => {
-                Some(format!("{path} is a binary file ({bytes} bytes), not a text configuration"))
-            }
+            FileState::Binary { bytes } => Some(format!(
+                "{path} is a binary file ({bytes} bytes), not a text configuration"
+            )),
             FileState::TooLarge { bytes, cap } => Some(format!(
                 "{path} is {}, over the {} read cap; not read",
                 human_bytes(*bytes),
@@ -73,7 +73,11 @@ impl CommandState {
     /// stdout of a command that ran and exited 0.
     pub fn success_stdout(&self) -> Option<&str> {
         match self {
-            CommandState::Ran { stdout, exit_code: Some(0), .. } => Some(stdout),
+            CommandState::Ran {
+                stdout,
+                exit_code: Some(0),
+                ..
+            } => Some(stdout),
             _ => None,
         }
     }

@@ -2,6 +2,7 @@
 //! concurrently through a transport, each read once, recording evidence.
 
 pub mod collector;
+pub mod readonly;
 pub mod spec;
 
 pub use spec::{ProbeKind, ProbeSpec};

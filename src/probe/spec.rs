@@ -28,14 +28,24 @@ pub struct ProbeSpec {
     pub description: String,
 }
 
-const FILES_PARAMS: &[ParamDef] =
-    &[ParamDef::required("paths", ParamKind::StringList, "absolute paths; glob patterns read every match")];
+const FILES_PARAMS: &[ParamDef] = &[ParamDef::required(
+    "paths",
+    ParamKind::StringList,
+    "absolute paths; glob patterns read every match",
+)];
 const DIR_PARAMS: &[ParamDef] = &[ParamDef::required("path", ParamKind::String, "absolute directory path")];
-const META_PARAMS: &[ParamDef] =
-    &[ParamDef::required("paths", ParamKind::StringList, "absolute paths or glob patterns")];
+const META_PARAMS: &[ParamDef] = &[ParamDef::required(
+    "paths",
+    ParamKind::StringList,
+    "absolute paths or glob patterns",
+)];
 const COMMAND_PARAMS: &[ParamDef] = &[
     ParamDef::required("argv", ParamKind::StringList, "the command and its arguments"),
-    ParamDef::optional("timeout_secs", ParamKind::Integer, "seconds before the command is killed (default 10)"),
+    ParamDef::optional(
+        "timeout_secs",
+        ParamKind::Integer,
+        "seconds before the command is killed (default 10)",
+    ),
 ];
 
 /// The parameters a probe kind accepts (besides `kind` and `description`), or None
@@ -61,9 +71,15 @@ impl ProbeKind {
     /// Build from validated parameters (lint has checked kinds and types).
     pub fn from_params(kind: &str, params: &Params) -> Option<ProbeKind> {
         Some(match kind {
-            "files" => ProbeKind::Files { paths: params.str_list("paths") },
-            "dir" => ProbeKind::Dir { path: params.str("path")?.to_string() },
-            "meta" => ProbeKind::Meta { paths: params.str_list("paths") },
+            "files" => ProbeKind::Files {
+                paths: params.str_list("paths"),
+            },
+            "dir" => ProbeKind::Dir {
+                path: params.str("path")?.to_string(),
+            },
+            "meta" => ProbeKind::Meta {
+                paths: params.str_list("paths"),
+            },
             "command" => ProbeKind::Command {
                 argv: params.str_list("argv"),
                 timeout: params
@@ -73,7 +89,10 @@ impl ProbeKind {
             },
             other => {
                 let def = eval::collector(other)?;
-                ProbeKind::Domain { kind: def.kind, params: params.clone() }
+                ProbeKind::Domain {
+                    kind: def.kind,
+                    params: params.clone(),
+                }
             }
         })
     }

@@ -1,0 +1,210 @@
+//! The command line as clap types, and nothing else: spec/cli.md is the contract.
+//! `settings` turns these raw flags into validated working objects.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Walks a security auditor through the audit of a Python web backend on a Linux
+/// server: collects evidence, decides each control, interviews for the rest, and
+/// exports a signed evidence bundle.
+#[derive(Debug, Parser)]
+#[command(name = "vouch", version, about, long_about = None, propagate_version = true)]
+#[command(after_help = "Without a command, vouch opens the audit walkthrough for this machine (`vouch audit local`).")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The interactive walkthrough for TARGET (default: this machine).
+    Audit(AuditArgs),
+    /// Collect evidence, evaluate every control, print a report (for CI and fleets).
+    Scan(ScanArgs),
+    /// Write the signed evidence bundle of a session.
+    Export(ExportArgs),
+    /// Check a bundle's signature and every file's hash.
+    Verify(VerifyArgs),
+    /// The saved sessions.
+    Sessions {
+        #[command(subcommand)]
+        action: Option<SessionsAction>,
+    },
+    /// The checklists in use, and validation of checklist files.
+    Checklists {
+        #[command(subcommand)]
+        action: Option<ChecklistsAction>,
+    },
+    /// Print a POSIX sh script that gathers the same evidence into a tar.gz (offline collection).
+    Collector(CollectorArgs),
+    /// Import an archive made by the `collector` script as evidence.
+    Import(ImportArgs),
+}
+
+/// Options shared by `audit` and `scan`: what to audit and with which checklists.
+#[derive(Debug, Args, Clone, Default)]
+pub struct TargetOptions {
+    /// With `local`: read the host's files under DIR instead of `/` (a copy of a
+    /// server's filesystem, a mounted image, a fixture). No command is run.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// The Python application's directory on the target (default: discovered).
+    #[arg(long, value_name = "PATH")]
+    pub app_dir: Option<String>,
+    /// Use these checklist files or folders instead of the bundled ones (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub checklists: Vec<PathBuf>,
+    /// Restrict to these sections or control ids (repeatable, or comma-separated).
+    #[arg(long, value_name = "SECTION|ID", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Evaluate time-based controls at this RFC 3339 time instead of now.
+    #[arg(long, value_name = "TIME")]
+    pub as_of: Option<String>,
+    /// Host keys to trust (default ~/.ssh/known_hosts).
+    #[arg(long, value_name = "FILE")]
+    pub known_hosts: Option<PathBuf>,
+    /// Trust an unknown host key on first use (recorded); a changed key is always refused.
+    #[arg(long)]
+    pub accept_new: bool,
+    /// Private key for SSH (otherwise ssh-agent, then IdentityFile, then default keys).
+    #[arg(short = 'i', long, value_name = "FILE")]
+    pub identity: Option<PathBuf>,
+    /// Use `sudo -n` for reads that need root (never prompts).
+    #[arg(long)]
+    pub sudo: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// `local` (default), `[ssh://][user@]host[:port]`, or a Host alias from ~/.ssh/config.
+    #[arg(value_name = "TARGET")]
+    pub target: Option<String>,
+    #[command(flatten)]
+    pub options: TargetOptions,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Markdown,
+    Html,
+    Junit,
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum FailOn {
+    /// Exit 1 when a control fails or could not be evaluated (error).
+    #[default]
+    Fail,
+    /// Exit 1 on fail, error or warn.
+    Warn,
+    /// Always exit 0 once the scan ran.
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Targets: `local` (default), `[ssh://][user@]host[:port]`, or ssh_config Host aliases.
+    #[arg(value_name = "TARGET")]
+    pub targets: Vec<String>,
+    #[command(flatten)]
+    pub options: TargetOptions,
+    /// Report format (default: text).
+    #[arg(long, value_enum, value_name = "FMT")]
+    pub format: Option<Format>,
+    /// Write the report to FILE instead of stdout.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Which statuses make the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Fail, value_name = "LEVEL")]
+    pub fail_on: FailOn,
+    /// Hosts audited at once (fleet).
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 4)]
+    pub jobs: usize,
+    /// Targets from an Ansible inventory (INI or YAML) or a plain list, one per line.
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Option<PathBuf>,
+    /// Also write the signed evidence bundle of this scan.
+    #[arg(long, value_name = "PACK")]
+    pub bundle: Option<PathBuf>,
+    /// Signing key for --bundle (OpenSSH private key; default: ssh-agent, then vouch's own key).
+    #[arg(long, value_name = "KEY")]
+    pub sign_key: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Session id (default: the newest).
+    #[arg(value_name = "SESSION")]
+    pub session: Option<String>,
+    /// Where to write the bundle: PACK.zip, or a folder.
+    #[arg(short = 'o', long, value_name = "PACK")]
+    pub output: PathBuf,
+    /// Signing key (OpenSSH private key; default: ssh-agent, then vouch's own key).
+    #[arg(long, value_name = "KEY")]
+    pub sign_key: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The bundle: a .zip or a folder.
+    #[arg(value_name = "PACK")]
+    pub pack: PathBuf,
+    /// Your own allowed_signers file, to prove the signer's identity.
+    #[arg(long, value_name = "FILE")]
+    pub allowed_signers: Option<PathBuf>,
+    /// The signer identity to require (with --allowed-signers).
+    #[arg(long, value_name = "ID")]
+    pub identity: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SessionsAction {
+    /// List saved sessions (the default).
+    List,
+    /// Show one session.
+    Show { id: String },
+    /// Delete one session.
+    Rm { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChecklistsAction {
+    /// List the checklists in use and their controls (the default).
+    List(ListArgs),
+    /// Validate checklist files; errors point at file:line:column.
+    Lint {
+        /// Files or folders of *.toml checklists.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args, Default)]
+pub struct ListArgs {
+    /// Use these checklist files or folders instead of the bundled ones.
+    #[arg(long, value_name = "PATH")]
+    pub checklists: Vec<PathBuf>,
+    /// List the evaluators and probe kinds a checklist can use instead.
+    #[arg(long)]
+    pub evaluators: bool,
+    /// Print the control catalog as a Markdown table.
+    #[arg(long)]
+    pub markdown: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CollectorArgs {
+    /// Write the script to FILE instead of stdout.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The tar.gz made by the collector script.
+    #[arg(value_name = "SNAPSHOT")]
+    pub snapshot: PathBuf,
+}

@@ -1,0 +1,110 @@
+//! `vouch checklists list` and `vouch checklists lint PATH...`.
+
+use super::Ended;
+use crate::checklist::{self, Level};
+use crate::cli::{ChecklistsAction, ListArgs};
+use crate::eval;
+use crate::probe::spec;
+use crate::settings;
+use std::fmt::Write as _;
+
+pub fn run(action: Option<&ChecklistsAction>) -> Ended {
+    match action {
+        None => list(&ListArgs::default()),
+        Some(ChecklistsAction::List(args)) => list(args),
+        Some(ChecklistsAction::Lint { paths }) => lint(paths),
+    }
+}
+
+fn lint(paths: &[std::path::PathBuf]) -> Ended {
+    let texts = match settings::read_checklists(paths) {
+        Ok(texts) => texts,
+        Err(e) => return e.into(),
+    };
+    let diagnostics = match checklist::load_catalog(&texts) {
+        Ok((catalog, warnings)) => {
+            for w in &warnings {
+                eprintln!("{w}");
+            }
+            println!(
+                "{} file(s) ok: {} controls in {} sections",
+                texts.len(),
+                catalog.controls.len(),
+                catalog.sections.len()
+            );
+            return Ended::Clean;
+        }
+        Err(e) => e.diagnostics,
+    };
+    for d in &diagnostics {
+        eprintln!("{d}");
+    }
+    let errors = diagnostics.iter().filter(|d| d.level == Level::Error).count();
+    eprintln!("{errors} error(s)");
+    Ended::Findings
+}
+
+fn list(args: &ListArgs) -> Ended {
+    if args.evaluators {
+        print!("{}", evaluator_list());
+        return Ended::Clean;
+    }
+    let (catalog, _) = match settings::catalog(&args.checklists, &[]) {
+        Ok(loaded) => loaded,
+        Err(e) => return e.into(),
+    };
+    let mut out = String::new();
+    if args.markdown {
+        out.push_str("| id | title | mode | severity |\n|---|---|---|---|\n");
+        for c in &catalog.controls {
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} | {} |",
+                c.id,
+                c.title,
+                c.mode.as_str(),
+                c.severity.as_str()
+            );
+        }
+    } else {
+        for info in &catalog.checklists {
+            let _ = writeln!(out, "{} {} — {} ({})", info.id, info.version, info.title, info.origin);
+        }
+        for c in &catalog.controls {
+            let _ = writeln!(
+                out,
+                "  {:<32} {:<7} {:<9} {}",
+                c.id,
+                c.mode.as_str(),
+                c.severity.as_str(),
+                c.title
+            );
+        }
+    }
+    print!("{out}");
+    Ended::Clean
+}
+
+fn evaluator_list() -> String {
+    let mut out = String::from("Evaluators:\n");
+    for def in eval::evaluators().values() {
+        let _ = writeln!(out, "  {:<32} {}", def.name, def.description);
+        for p in def.params {
+            let req = if p.required { "required" } else { "optional" };
+            let _ = writeln!(out, "      {} ({}, {req}): {}", p.name, p.kind.describe(), p.help);
+        }
+        if !def.needs.is_empty() {
+            let _ = writeln!(out, "      needs probes of kind: {}", def.needs.join(", "));
+        }
+    }
+    out.push_str("\nProbe kinds:\n");
+    for kind in spec::kind_names() {
+        let desc = eval::collector(kind).map_or("", |c| c.description);
+        let _ = writeln!(out, "  {kind:<18} {desc}");
+        for p in spec::kind_params(kind).unwrap_or_default() {
+            let req = if p.required { "required" } else { "optional" };
+            let _ = writeln!(out, "      {} ({}, {req}): {}", p.name, p.kind.describe(), p.help);
+        }
+    }
+    out
+}

@@ -1,0 +1,62 @@
+//! One module per command: each takes validated settings, does its job, and says
+//! which exit code the run deserves.
+
+pub mod checklists;
+pub mod scan;
+
+use crate::settings::UsageError;
+
+/// How a command ended, mapped to the exit codes of spec/cli.md.
+#[derive(Debug)]
+pub enum Ended {
+    /// Nothing at or above --fail-on: exit 0.
+    Clean,
+    /// Something at or above --fail-on: exit 1.
+    Findings,
+    /// Usage error or a target that could not be audited: exit 2 with a reason.
+    Usage(UsageError),
+    /// Anything else that stopped the run: exit 2 with a reason.
+    Failed(anyhow::Error),
+}
+
+impl Ended {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Ended::Clean => 0,
+            Ended::Findings => 1,
+            Ended::Usage(_) | Ended::Failed(_) => 2,
+        }
+    }
+}
+
+impl From<UsageError> for Ended {
+    fn from(e: UsageError) -> Self {
+        Ended::Usage(e)
+    }
+}
+
+impl From<anyhow::Error> for Ended {
+    fn from(e: anyhow::Error) -> Self {
+        Ended::Failed(e)
+    }
+}
+
+/// Run the command the user asked for.
+pub fn dispatch(cli: crate::cli::Cli) -> Ended {
+    use crate::cli::Command;
+    let not_yet = |feature: &str| {
+        Ended::Usage(UsageError::NotYetAvailable {
+            feature: feature.to_string(),
+        })
+    };
+    match &cli.command {
+        None | Some(Command::Audit(_)) => not_yet("the interactive walkthrough (`vouch audit`); use `vouch scan`"),
+        Some(Command::Scan(args)) => scan::run(args),
+        Some(Command::Checklists { action }) => checklists::run(action.as_ref()),
+        Some(Command::Export(_)) => not_yet("`vouch export` (the signed evidence bundle)"),
+        Some(Command::Verify(_)) => not_yet("`vouch verify`"),
+        Some(Command::Sessions { .. }) => not_yet("`vouch sessions`"),
+        Some(Command::Collector(_)) => not_yet("`vouch collector` (offline collection)"),
+        Some(Command::Import(_)) => not_yet("`vouch import`"),
+    }
+}

@@ -1,0 +1,189 @@
+//! Validated settings: raw CLI flags checked once and turned into the working
+//! objects the commands use. Nothing after this sees raw flags.
+
+use crate::checklist::{self, Catalog, ChecklistText, Diagnostic};
+use crate::cli::{FailOn, Format, ScanArgs, TargetOptions};
+use chrono::{DateTime, Utc};
+use std::path::{Path, PathBuf};
+
+/// A problem the user must fix before anything runs: exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum UsageError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{feature} is not yet available in this version of vouch")]
+    NotYetAvailable { feature: String },
+    #[error("the checklists have errors:\n{}", render(.0))]
+    Checklists(Vec<Diagnostic>),
+}
+
+fn render(diagnostics: &[Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// One target to audit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetSpec {
+    Local { root: Option<PathBuf> },
+}
+
+impl TargetSpec {
+    pub fn name(&self) -> String {
+        match self {
+            TargetSpec::Local { .. } => "local".to_string(),
+        }
+    }
+}
+
+/// Everything `scan` needs, validated.
+pub struct ScanSettings {
+    pub catalog: Catalog,
+    pub warnings: Vec<Diagnostic>,
+    pub targets: Vec<TargetSpec>,
+    pub as_of: DateTime<Utc>,
+    pub format: Format,
+    pub output: Option<PathBuf>,
+    pub fail_on: FailOn,
+    pub jobs: usize,
+}
+
+impl ScanSettings {
+    pub fn from_args(args: &ScanArgs) -> Result<Self, UsageError> {
+        let not_yet = |feature: &str| UsageError::NotYetAvailable {
+            feature: feature.to_string(),
+        };
+        if args.bundle.is_some() || args.sign_key.is_some() {
+            return Err(not_yet("--bundle (the signed evidence bundle)"));
+        }
+        if args.inventory.is_some() {
+            return Err(not_yet("--inventory (fleet scans)"));
+        }
+        let format = args.format.unwrap_or(Format::Text);
+        if matches!(format, Format::Html | Format::Junit | Format::Sarif) {
+            return Err(not_yet(&format!("--format {format:?}").to_lowercase()));
+        }
+        if args.jobs == 0 {
+            return Err(UsageError::Invalid("--jobs must be at least 1".into()));
+        }
+        let targets = targets(&args.targets, &args.options)?;
+        let (catalog, warnings) = catalog(&args.options.checklists, &args.options.only)?;
+        Ok(ScanSettings {
+            catalog,
+            warnings,
+            targets,
+            as_of: as_of(args.options.as_of.as_deref())?,
+            format,
+            output: args.output.clone(),
+            fail_on: args.fail_on,
+            jobs: args.jobs,
+        })
+    }
+}
+
+fn targets(names: &[String], options: &TargetOptions) -> Result<Vec<TargetSpec>, UsageError> {
+    let names: Vec<&str> = if names.is_empty() {
+        vec!["local"]
+    } else {
+        names.iter().map(String::as_str).collect()
+    };
+    if options.app_dir.is_some() {
+        return Err(UsageError::NotYetAvailable {
+            feature: "--app-dir (the application sections)".into(),
+        });
+    }
+    let mut specs = Vec::new();
+    for name in names {
+        if name != "local" {
+            return Err(UsageError::NotYetAvailable {
+                feature: format!("SSH targets (`{name}`)"),
+            });
+        }
+        if let Some(root) = &options.root {
+            if !root.is_dir() {
+                return Err(UsageError::Invalid(format!(
+                    "--root {}: not a directory",
+                    root.display()
+                )));
+            }
+        }
+        specs.push(TargetSpec::Local {
+            root: options.root.clone(),
+        });
+    }
+    if specs.len() > 1 {
+        return Err(UsageError::Invalid("`local` can be given only once".into()));
+    }
+    Ok(specs)
+}
+
+/// Parse `--as-of` (RFC 3339), or now.
+pub fn as_of(text: Option<&str>) -> Result<DateTime<Utc>, UsageError> {
+    match text {
+        None => Ok(crate::clock::now()),
+        Some(text) => DateTime::parse_from_rfc3339(text)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| {
+                UsageError::Invalid(format!(
+                    "--as-of `{text}` is not an RFC 3339 time ({e}); e.g. 2026-11-22T12:00:00Z"
+                ))
+            }),
+    }
+}
+
+/// Load the bundled checklists, or those at `paths`, and apply `--only`.
+pub fn catalog(paths: &[PathBuf], only: &[String]) -> Result<(Catalog, Vec<Diagnostic>), UsageError> {
+    let texts = if paths.is_empty() {
+        checklist::bundled::texts()
+    } else {
+        read_checklists(paths)?
+    };
+    let (mut catalog, warnings) = checklist::load_catalog(&texts).map_err(|e| UsageError::Checklists(e.diagnostics))?;
+    let unknown = catalog.restrict(only);
+    if !unknown.is_empty() {
+        return Err(UsageError::Invalid(format!(
+            "--only {}: no such section or control id in the checklists in use",
+            unknown.join(", ")
+        )));
+    }
+    Ok((catalog, warnings))
+}
+
+/// Read checklist files; a folder contributes its *.toml files in name order.
+pub fn read_checklists(paths: &[PathBuf]) -> Result<Vec<ChecklistText>, UsageError> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+                .map_err(|e| UsageError::Invalid(format!("{}: {e}", path.display())))?
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                return Err(UsageError::Invalid(format!(
+                    "{}: no *.toml checklist in this folder",
+                    path.display()
+                )));
+            }
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    files.iter().map(|p| read_one(p)).collect()
+}
+
+fn read_one(path: &Path) -> Result<ChecklistText, UsageError> {
+    let bytes = std::fs::read(path).map_err(|e| UsageError::Invalid(format!("{}: {e}", path.display())))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| UsageError::Invalid(format!("{}: not UTF-8 text (is it a checklist?)", path.display())))?;
+    Ok(ChecklistText {
+        origin: path.display().to_string(),
+        text,
+    })
+}

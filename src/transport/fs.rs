@@ -1,0 +1,176 @@
+//! The filesystem transport: this machine (`local`), or a foreign tree under
+//! `--root DIR` whose paths and symlinks resolve inside DIR and where no command runs.
+
+use super::rooted::{self, ResolveError};
+use super::{command, CommandRun, FileRead, Transport};
+use crate::evidence::{FileKind, FileMeta};
+use std::io::Read;
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// `local` (root None) or `local --root DIR`.
+#[derive(Debug, Clone)]
+pub struct FsTransport {
+    root: Option<PathBuf>,
+}
+
+impl FsTransport {
+    /// This machine: reads files and runs read-only commands.
+    pub fn local() -> Self {
+        FsTransport { root: None }
+    }
+
+    /// A foreign tree: reads under `root`, runs no command.
+    pub fn rooted(root: impl Into<PathBuf>) -> Self {
+        FsTransport {
+            root: Some(root.into()),
+        }
+    }
+
+    pub fn root(&self) -> Option<&Path> {
+        self.root.as_deref()
+    }
+
+    /// The path on this machine for a target path, or why there is none.
+    fn host_path(&self, path: &str, follow_last: bool) -> Result<PathBuf, ResolveError> {
+        if !path.starts_with('/') {
+            return Err(ResolveError::Io(format!("`{path}` is not an absolute path")));
+        }
+        match &self.root {
+            Some(root) => rooted::resolve(root, path, follow_last),
+            None => Ok(PathBuf::from(path)),
+        }
+    }
+}
+
+fn describe_kind(ft: std::fs::FileType) -> &'static str {
+    if ft.is_dir() {
+        "a directory"
+    } else if ft.is_fifo() {
+        "a named pipe"
+    } else if ft.is_socket() {
+        "a socket"
+    } else if ft.is_block_device() || ft.is_char_device() {
+        "a device"
+    } else {
+        "not a regular file"
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.raw_os_error() {
+        Some(40) => "too many levels of symbolic links (a symlink loop)".to_string(),
+        _ => match e.kind() {
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            _ => e.to_string(),
+        },
+    }
+}
+
+impl Transport for FsTransport {
+    fn describe(&self) -> String {
+        match &self.root {
+            Some(root) => format!("local --root {}", root.display()),
+            None => "local".to_string(),
+        }
+    }
+
+    fn read_file(&self, path: &str, cap: u64) -> FileRead {
+        let host = match self.host_path(path, true) {
+            Ok(host) => host,
+            Err(ResolveError::Missing) => return FileRead::Missing,
+            Err(ResolveError::Loop) => {
+                return FileRead::Failed("too many levels of symbolic links (a symlink loop)".into())
+            }
+            Err(ResolveError::Io(reason)) => return FileRead::Failed(reason),
+        };
+        // Check the type before opening: opening a FIFO would block.
+        let meta = match std::fs::metadata(&host) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return FileRead::Missing,
+            Err(e) => return FileRead::Failed(io_reason(&e)),
+        };
+        if !meta.file_type().is_file() {
+            return FileRead::Failed(format!("{} is {}", path, describe_kind(meta.file_type())));
+        }
+        if meta.len() > cap {
+            return FileRead::TooLarge { bytes: meta.len() };
+        }
+        let file = match std::fs::File::open(&host) {
+            Ok(file) => file,
+            Err(e) => return FileRead::Failed(io_reason(&e)),
+        };
+        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+        match file.take(cap + 1).read_to_end(&mut bytes) {
+            Ok(_) if bytes.len() as u64 > cap => FileRead::TooLarge {
+                bytes: bytes.len() as u64,
+            },
+            Ok(_) => FileRead::Bytes(bytes),
+            Err(e) => FileRead::Failed(io_reason(&e)),
+        }
+    }
+
+    fn list_dir(&self, path: &str) -> Result<Option<Vec<String>>, String> {
+        let host = match self.host_path(path, true) {
+            Ok(host) => host,
+            Err(ResolveError::Missing) => return Ok(None),
+            Err(ResolveError::Loop) => return Err("too many levels of symbolic links (a symlink loop)".into()),
+            Err(ResolveError::Io(reason)) => return Err(reason),
+        };
+        let entries = match std::fs::read_dir(&host) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) if e.raw_os_error() == Some(20) => return Err(format!("{path} is not a directory")),
+            Err(e) => return Err(io_reason(&e)),
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        Ok(Some(names))
+    }
+
+    fn stat(&self, path: &str) -> Result<Option<FileMeta>, String> {
+        let host = match self.host_path(path, false) {
+            Ok(host) => host,
+            Err(ResolveError::Missing) => return Ok(None),
+            Err(ResolveError::Loop) => return Err("a symlink loop".into()),
+            Err(ResolveError::Io(reason)) => return Err(reason),
+        };
+        match std::fs::symlink_metadata(&host) {
+            Ok(meta) => Ok(Some(to_meta(&meta))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(io_reason(&e)),
+        }
+    }
+
+    fn run(&self, argv: &[String], timeout: Duration, output_cap: u64) -> CommandRun {
+        if let Some(root) = &self.root {
+            return CommandRun::NotRun(format!("commands are not run under --root {}", root.display()));
+        }
+        command::run(argv, timeout, output_cap)
+    }
+}
+
+fn to_meta(meta: &std::fs::Metadata) -> FileMeta {
+    let ft = meta.file_type();
+    let kind = if ft.is_symlink() {
+        FileKind::Symlink
+    } else if ft.is_dir() {
+        FileKind::Dir
+    } else if ft.is_file() {
+        FileKind::File
+    } else {
+        FileKind::Other
+    };
+    FileMeta {
+        kind,
+        mode: meta.mode() & 0o7777,
+        uid: meta.uid(),
+        gid: meta.gid(),
+        size: meta.len(),
+        mtime: meta.mtime(),
+    }
+}
