@@ -56,6 +56,12 @@ fn span<T>(s: &serde_spanned::Spanned<T>) -> Option<std::ops::Range<usize>> {
 
 impl Builder {
     fn add_file(&mut self, file: &ChecklistText) {
+        let first = self.diagnostics.len();
+        self.add_file_unsorted(file);
+        self.diagnostics[first..].sort_by_key(|d| (d.line, d.column));
+    }
+
+    fn add_file_unsorted(&mut self, file: &ChecklistText) {
         let map = SpanMap::new(&file.origin, &file.text);
         let raw: RawFile = match toml::from_str(&file.text) {
             Ok(raw) => raw,
@@ -84,7 +90,7 @@ impl Builder {
             self.add_section(&map, checklist, section, &probes, &mut used);
         }
         for (name, table) in &raw.probes {
-            if !used.contains(name.get_ref().as_str()) {
+            if probes.contains_key(name.get_ref()) && !used.contains(name.get_ref().as_str()) {
                 let msg = format!("probe `{}` is not used by any control", name.get_ref());
                 self.diagnostics.push(map.warning(span(table), msg));
             }

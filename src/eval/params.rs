@@ -128,6 +128,8 @@ impl Params {
     }
 }
 
+/// The regex crate's multi-line message, reduced to its last line ("unclosed group").
 fn first_line(text: &str) -> String {
-    text.lines().last().unwrap_or(text).trim().to_string()
+    let last = text.lines().last().unwrap_or(text).trim();
+    last.strip_prefix("error: ").unwrap_or(last).to_string()
 }

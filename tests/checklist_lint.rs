@@ -1,0 +1,115 @@
+//! `vouch checklists lint`: an organisation writing its own checklist gets every
+//! mistake at file:line:column, and a good file passes.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn vouch() -> Command {
+    let mut cmd = Command::cargo_bin("vouch").unwrap_or_else(|e| panic!("binary: {e}"));
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+const DIR: &str = "tests/fixtures/checklists";
+
+#[test]
+fn a_good_custom_checklist_passes_lint() {
+    vouch()
+        .args(["checklists", "lint", &format!("{DIR}/good.toml")])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 file(s) ok: 3 controls in 1 sections"));
+}
+
+#[test]
+fn a_syntax_error_points_at_its_line_and_column() {
+    vouch()
+        .args(["checklists", "lint", &format!("{DIR}/syntax-error.toml")])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "tests/fixtures/checklists/syntax-error.toml:12:",
+        ))
+        .stderr(predicate::str::contains("invalid basic string"));
+}
+
+#[test]
+fn semantic_errors_are_all_reported_in_file_order() {
+    let out = vouch()
+        .args(["checklists", "lint", &format!("{DIR}/semantic-errors.toml")])
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let file = "tests/fixtures/checklists/semantic-errors.toml";
+    let expected = [
+        format!("{file}:13:8: error: probe `wipe`: `rm` is not on vouch's list of read-only commands"),
+        format!("{file}:17:8: error: unknown probe kind `registry`"),
+        format!("{file}:32:13: error: unknown evaluator `file.matchez`, did you mean `file.matches`?"),
+        format!("{file}:36:6: error: duplicate control id `acme.banner` (first defined in {file}:25)"),
+        format!("{file}:42:19: error: control `acme.banner` names probe `nosuch`"),
+        format!(
+            "{file}:44:42: error: evaluator `file.matches`: `pattern` is not a valid regex: unclosed character class"
+        ),
+    ];
+    let lines: Vec<&str> = stderr.lines().collect();
+    for (line, want) in lines.iter().zip(&expected) {
+        assert!(
+            line.starts_with(want.as_str()),
+            "got:\n{stderr}\nwanted a line starting:\n{want}"
+        );
+    }
+    assert!(stderr.contains("6 error(s)"), "{stderr}");
+}
+
+#[test]
+fn an_unknown_value_names_the_accepted_ones() {
+    vouch()
+        .args(["checklists", "lint", &format!("{DIR}/unknown-field.toml")])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "unknown-field.toml:14:12: error: unknown variant `urgent`, expected one of `low`, `medium`, `high`, `critical`",
+        ));
+}
+
+#[test]
+fn a_duplicate_id_across_files_names_the_first_definition() {
+    let good = format!("{DIR}/good.toml");
+    vouch()
+        .args(["checklists", "lint", &good, &good])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("duplicate checklist id `acme.baseline`"))
+        .stderr(predicate::str::contains(format!(
+            "duplicate control id `acme.banner` (first defined in {good}:"
+        )));
+}
+
+#[test]
+fn scanning_with_broken_checklists_is_a_usage_error() {
+    vouch()
+        .args([
+            "scan",
+            "--checklists",
+            &format!("{DIR}/semantic-errors.toml"),
+            "--root",
+            DIR,
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("vouch: the checklists have errors:"))
+        .stderr(predicate::str::contains("unknown evaluator `file.matchez`"));
+}
+
+#[test]
+fn a_binary_file_given_as_checklist_is_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("blob.toml");
+    std::fs::write(&path, [0xff, 0xfe, 0x00, 0x01]).unwrap_or_else(|e| panic!("{e}"));
+    vouch()
+        .args(["checklists", "lint"])
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not UTF-8 text (is it a checklist?)"));
+}
