@@ -1,0 +1,121 @@
+//! The bundled checklists are the executable form of spec/controls.toml: every
+//! control id is there once, in its section, with its title and mode, and nothing
+//! else; and they load without a single lint error.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use vouch::checklist::{bundled, load_catalog, Level};
+
+#[derive(Deserialize)]
+struct Spec {
+    control: Vec<SpecControl>,
+}
+
+#[derive(Deserialize)]
+struct SpecControl {
+    id: String,
+    section: String,
+    title: String,
+    mode: String,
+}
+
+const VENDORED: &str = "tests/fixtures/spec/controls.toml";
+const SHARED: &str = "../shared/spec/controls.toml";
+
+fn spec() -> Spec {
+    let path = if std::path::Path::new(SHARED).exists() {
+        SHARED
+    } else {
+        VENDORED
+    };
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    toml::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn the_vendored_spec_copy_is_current() {
+    if let Ok(shared) = std::fs::read_to_string(SHARED) {
+        let vendored = std::fs::read_to_string(VENDORED).unwrap_or_default();
+        assert!(shared == vendored, "{VENDORED} differs from {SHARED}: copy it again");
+    }
+}
+
+#[test]
+fn bundled_checklists_load_without_errors() {
+    match load_catalog(&bundled::texts()) {
+        Ok((_, warnings)) => {
+            let unexpected: Vec<String> = warnings
+                .iter()
+                .filter(|w| w.level == Level::Warning && !w.message.contains("has no evaluator"))
+                .map(ToString::to_string)
+                .collect();
+            assert!(unexpected.is_empty(), "warnings:\n{}", unexpected.join("\n"));
+        }
+        Err(e) => panic!(
+            "bundled checklists have errors:\n{}",
+            e.diagnostics
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+    }
+}
+
+#[test]
+fn bundled_checklists_carry_exactly_the_spec_catalog() {
+    let (catalog, _) = load_catalog(&bundled::texts()).unwrap_or_else(|e| panic!("{e}"));
+    let spec = spec();
+    let bundled: BTreeMap<&str, _> = catalog.controls.iter().map(|c| (c.id.as_str(), c)).collect();
+    assert_eq!(
+        bundled.len(),
+        catalog.controls.len(),
+        "duplicate ids in the bundled checklists"
+    );
+    for want in &spec.control {
+        let Some(have) = bundled.get(want.id.as_str()) else {
+            panic!("{} is missing from checklists/", want.id)
+        };
+        assert_eq!(have.section, want.section, "{}: section", want.id);
+        assert_eq!(have.title, want.title, "{}: title", want.id);
+        assert_eq!(have.mode.as_str(), want.mode, "{}: mode", want.id);
+    }
+    let known: Vec<&str> = spec.control.iter().map(|c| c.id.as_str()).collect();
+    let extra: Vec<&&str> = bundled.keys().filter(|id| !known.contains(id)).collect();
+    assert!(extra.is_empty(), "controls not in the spec: {extra:?}");
+}
+
+#[test]
+fn every_host_control_has_an_evaluator() {
+    let (catalog, _) = load_catalog(&bundled::texts()).unwrap_or_else(|e| panic!("{e}"));
+    let host_sections = ["ssh", "firewall", "patching"];
+    let host_controls = [
+        "auth.sudo",
+        "monitoring.metrics",
+        "backup.schedule",
+        "logging.centralized",
+    ];
+    for control in &catalog.controls {
+        let is_host = host_sections.contains(&control.section.as_str()) || host_controls.contains(&control.id.as_str());
+        if is_host && control.mode != vouch::model::Mode::Manual {
+            assert!(control.evaluator.is_some(), "{} has no evaluator", control.id);
+            assert!(!control.probes.is_empty(), "{} declares no probe", control.id);
+        }
+    }
+}
+
+#[test]
+fn manual_and_hybrid_controls_have_interview_questions() {
+    let (catalog, _) = load_catalog(&bundled::texts()).unwrap_or_else(|e| panic!("{e}"));
+    for control in &catalog.controls {
+        if control.mode != vouch::model::Mode::Auto {
+            assert!(!control.questions.is_empty(), "{} has no question", control.id);
+        }
+        assert!(
+            !control.rationale.trim().is_empty() && !control.remediation.trim().is_empty(),
+            "{}",
+            control.id
+        );
+        assert!(!control.references.is_empty(), "{} cites no reference", control.id);
+    }
+}
