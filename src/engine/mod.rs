@@ -227,3 +227,6 @@ impl<'a> Coordinator<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
