@@ -1,1 +1,78 @@
-fn main() {}
+//! Speed of a whole-catalog scan of a fixture host with `--root`: load the bundled
+//! checklists, collect, evaluate and render JSON, as `vouch scan local --root DIR
+//! --format json` does, minus process start. Reports wall time and CPU time (user +
+//! system, all threads, from /proc/self/stat) per scan; record results in
+//! BENCHMARKS.md. Run: `cargo bench --bench scan`.
+
+use std::time::{Duration, Instant};
+use vouch::checklist::{bundled, load_catalog};
+use vouch::engine::{self, Options, Target};
+use vouch::report::json;
+use vouch::results::{ScanResults, Tool, SCHEMA};
+use vouch::transport::fs::FsTransport;
+
+const ITERATIONS: u32 = 50;
+
+/// CPU time of this process so far (utime + stime), from /proc/self/stat.
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after_comm = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = after_comm.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // USER_HZ is 100 on Linux.
+    Some(Duration::from_millis(ticks * 10))
+}
+
+fn one_scan(root: &str) -> (usize, usize) {
+    let (catalog, _) = match load_catalog(&bundled::texts()) {
+        Ok(loaded) => loaded,
+        Err(e) => panic!("bundled checklists: {e}"),
+    };
+    let transport = FsTransport::rooted(root);
+    let target = Target {
+        name: "local".into(),
+        root: Some(root.into()),
+    };
+    let (tx, _rx) = std::sync::mpsc::channel();
+    let host = engine::run_host(&catalog, &target, &transport, &Options::default(), &tx);
+    let results = ScanResults {
+        schema: SCHEMA,
+        tool: Tool::this(),
+        as_of: vouch::clock::now(),
+        hosts: vec![host],
+    };
+    let text = json::render(&results).unwrap_or_default();
+    (results.hosts[0].evidence.len(), text.len())
+}
+
+fn main() {
+    println!("| fixture | controls | evidence items | JSON bytes | wall per scan | CPU per scan |");
+    println!("|---|---|---|---|---|---|");
+    for fixture in ["weak", "hardened", "mixed"] {
+        let root = format!("{}/tests/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"));
+        if !std::path::Path::new(&root).is_dir() {
+            continue;
+        }
+        let (evidence, bytes) = one_scan(&root); // warm the page cache
+        let cpu_before = cpu_time();
+        let start = Instant::now();
+        for _ in 0..ITERATIONS {
+            one_scan(&root);
+        }
+        let wall = start.elapsed() / ITERATIONS;
+        let cpu = match (cpu_before, cpu_time()) {
+            (Some(before), Some(after)) => format!(
+                "{:.1} ms",
+                (after - before).as_secs_f64() * 1000.0 / f64::from(ITERATIONS)
+            ),
+            _ => "n/a".to_string(),
+        };
+        let controls = load_catalog(&bundled::texts())
+            .map(|(c, _)| c.controls.len())
+            .unwrap_or(0);
+        println!(
+            "| {fixture} | {controls} | {evidence} | {bytes} | {:.2} ms | {cpu} |",
+            wall.as_secs_f64() * 1000.0
+        );
+    }
+}

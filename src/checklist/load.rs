@@ -90,25 +90,26 @@ impl Builder {
             self.add_section(&map, checklist, section, &probes, &mut used);
         }
         for (name, table) in &raw.probes {
-            if probes.contains_key(name.get_ref()) && !used.contains(name.get_ref().as_str()) {
+            if probes.get(name.get_ref()).is_some_and(Option::is_some) && !used.contains(name.get_ref().as_str()) {
                 let msg = format!("probe `{}` is not used by any control", name.get_ref());
                 self.diagnostics.push(map.warning(span(table), msg));
             }
         }
     }
 
-    /// Validate the file's named probes; returns name → global probe index.
-    fn add_probes(&mut self, map: &SpanMap, raw: &RawFile) -> BTreeMap<String, usize> {
+    /// Validate the file's named probes; returns name → global probe index (None
+    /// for a declared probe that did not validate).
+    fn add_probes(&mut self, map: &SpanMap, raw: &RawFile) -> BTreeMap<String, Option<usize>> {
         let mut names = BTreeMap::new();
         for (name, table) in &raw.probes {
-            if let Some(probe) = self.check_probe(map, name.get_ref(), table) {
+            let index = self.check_probe(map, name.get_ref(), table).map(|probe| {
                 let key = probe.kind.key();
-                let index = *self.probe_index.entry(key).or_insert_with(|| {
+                *self.probe_index.entry(key).or_insert_with(|| {
                     self.catalog.probes.push(probe);
                     self.catalog.probes.len() - 1
-                });
-                names.insert(name.get_ref().clone(), index);
-            }
+                })
+            });
+            names.insert(name.get_ref().clone(), index);
         }
         names
     }
@@ -199,7 +200,7 @@ impl Builder {
         map: &SpanMap,
         checklist: usize,
         section: &super::raw::RawSection,
-        probes: &BTreeMap<String, usize>,
+        probes: &BTreeMap<String, Option<usize>>,
         used: &mut HashSet<String>,
     ) {
         let id = section.id.get_ref();
@@ -229,7 +230,7 @@ impl Builder {
         checklist: usize,
         section: &str,
         raw: &RawControl,
-        probes: &BTreeMap<String, usize>,
+        probes: &BTreeMap<String, Option<usize>>,
         used: &mut HashSet<String>,
     ) {
         let before = self.diagnostics.len();
@@ -239,7 +240,8 @@ impl Builder {
         for name in &raw.probes {
             used.insert(name.get_ref().clone());
             match probes.get(name.get_ref()) {
-                Some(&index) => indexes.push(index),
+                Some(&Some(index)) => indexes.push(index),
+                Some(None) => {} // declared but invalid: already reported where it is declared
                 None => {
                     let msg = format!(
                         "control `{id}` names probe `{}`, which this file does not define under [probes]",
