@@ -1,0 +1,86 @@
+//! Shared helpers for the integration tests: run the real `vouch` binary and read
+//! its JSON results.
+
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub const AS_OF: &str = "2026-11-22T12:00:00Z";
+
+pub fn vouch() -> Command {
+    let mut cmd = Command::cargo_bin("vouch").expect("the vouch binary is built");
+    cmd.env_remove("NO_COLOR").env_remove("SOURCE_DATE_EPOCH");
+    cmd
+}
+
+pub fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// One host's scan as JSON, with the exit code.
+pub struct Scan {
+    pub code: i32,
+    pub json: Value,
+    pub stderr: String,
+}
+
+impl Scan {
+    pub fn host(&self) -> &Value {
+        &self.json["hosts"][0]
+    }
+
+    pub fn control(&self, id: &str) -> &Value {
+        self.host()["controls"]
+            .as_array()
+            .and_then(|all| all.iter().find(|c| c["id"] == id))
+            .unwrap_or_else(|| panic!("no control {id} in the results"))
+    }
+
+    pub fn status(&self, id: &str) -> String {
+        self.control(id)["status"].as_str().unwrap_or_default().to_string()
+    }
+
+    pub fn summary(&self, id: &str) -> String {
+        self.control(id)["summary"].as_str().unwrap_or_default().to_string()
+    }
+
+    /// Every finding's "location: message" of a control, one string each.
+    pub fn findings(&self, id: &str) -> Vec<String> {
+        self.control(id)["findings"]
+            .as_array()
+            .map(|all| {
+                all.iter()
+                    .map(|f| format!("{}: {}", f["location"].as_str().unwrap_or("-"), f["message"].as_str().unwrap_or("")))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn statuses(&self) -> BTreeMap<String, String> {
+        self.host()["controls"]
+            .as_array()
+            .map(|all| {
+                all.iter()
+                    .map(|c| (c["id"].as_str().unwrap_or("").to_string(), c["status"].as_str().unwrap_or("").to_string()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// `vouch scan --root ROOT --as-of AS_OF --format json` plus extra args.
+pub fn scan_root(root: &Path, extra: &[&str]) -> Scan {
+    let out = vouch()
+        .args(["scan", "--format", "json", "--as-of", AS_OF, "--root"])
+        .arg(root)
+        .args(extra)
+        .output()
+        .expect("vouch runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let json: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{stdout}\n{stderr}"));
+    Scan { code: out.status.code().unwrap_or(-1), json, stderr }
+}
