@@ -25,18 +25,28 @@ pub fn evaluate(ctx: &EvalContext) -> Outcome {
 
 fn decide(source: &dyn Source, detection: Detection, ssh: &[u16], nft_path: &str) -> Outcome {
     let (rules, origin, mut findings) = match &detection.active {
-        Active::Ufw(UfwState::Reported(status)) => {
-            (status_rules(status), "ufw is active: rules from `ufw status verbose`".to_string(), Vec::new())
-        }
+        Active::Ufw(UfwState::Reported(status)) => (
+            status_rules(status),
+            "ufw is active: rules from `ufw status verbose`".to_string(),
+            Vec::new(),
+        ),
         Active::Ufw(_) => match file_rules(source) {
-            Ok((rules, findings)) => {
-                (rules, format!("ufw is enabled: rules from {USER_RULES} and {USER6_RULES}"), findings)
-            }
+            Ok((rules, findings)) => (
+                rules,
+                format!("ufw is enabled: rules from {USER_RULES} and {USER6_RULES}"),
+                findings,
+            ),
             Err(reason) => return Outcome::error(reason),
         },
         Active::Nft(n) => {
             let rules = n.allow_rules(nft::services(source).as_ref());
-            (rules, format!("nftables: accept rules of the input chains with policy drop in {nft_path}"), Vec::new())
+            (
+                rules,
+                format!(
+                    "nftables: accept rules of the input chains with policy drop in {nft_path}"
+                ),
+                Vec::new(),
+            )
         }
         Active::Off(summary) => return without_firewall(source, summary, detection.findings, ssh),
     };
@@ -45,15 +55,26 @@ fn decide(source: &dyn Source, detection: Detection, ssh: &[u16], nft_path: &str
 }
 
 /// No enabled firewall: every non-loopback listener is open to anywhere.
-fn without_firewall(source: &dyn Source, summary: &str, findings: Vec<Finding>, ssh: &[u16]) -> Outcome {
+fn without_firewall(
+    source: &dyn Source,
+    summary: &str,
+    findings: Vec<Finding>,
+    ssh: &[u16],
+) -> Outcome {
     let Some((label, text)) = collected(source) else {
         return Outcome::fail(format!("{summary}; nothing limits which ports are exposed"))
-            .with(Finding::new("no `ss -tlnH` output was collected to list the listening ports"))
+            .with(Finding::new(
+                "no `ss -tlnH` output was collected to list the listening ports",
+            ))
             .with_all(findings);
     };
-    let rules: Vec<AllowRule> =
-        parse_ss(&text).iter().filter(|l| !l.is_loopback()).map(|l| listener_rule(l, &label)).collect();
-    let origin = format!("{summary}: every port listening beyond loopback (`{label}`) counts as open");
+    let rules: Vec<AllowRule> = parse_ss(&text)
+        .iter()
+        .filter(|l| !l.is_loopback())
+        .map(|l| listener_rule(l, &label))
+        .collect();
+    let origin =
+        format!("{summary}: every port listening beyond loopback (`{label}`) counts as open");
     decide_allowed_ports(&rules, ssh, &origin).with_all(findings)
 }
 

@@ -39,7 +39,11 @@ fn decide(source: &dyn Source, detection: Detection) -> Outcome {
         },
         Active::Off(summary) => {
             let installed = detection.ufw != UfwState::Absent;
-            let ignored = if installed { ignored_policy(source) } else { Vec::new() };
+            let ignored = if installed {
+                ignored_policy(source)
+            } else {
+                Vec::new()
+            };
             Outcome::fail(summary.clone()).with_all(ignored)
         }
     };
@@ -74,11 +78,17 @@ fn from_defaults(source: &dyn Source) -> Outcome {
         return Outcome::fail(format!(
             "DEFAULT_INPUT_POLICY is not set in {UFW_DEFAULTS}; set it to \"DROP\""
         ))
-        .with(Finding::at("no DEFAULT_INPUT_POLICY", Location::file(UFW_DEFAULTS)));
+        .with(Finding::at(
+            "no DEFAULT_INPUT_POLICY",
+            Location::file(UFW_DEFAULTS),
+        ));
     };
     let at = Location::line(UFW_DEFAULTS, setting.line);
     let value = setting.value.to_ascii_uppercase();
-    let seen = Finding::at(format!("DEFAULT_INPUT_POLICY=\"{}\"", setting.value), at.clone());
+    let seen = Finding::at(
+        format!("DEFAULT_INPUT_POLICY=\"{}\"", setting.value),
+        at.clone(),
+    );
     let outcome = match value.as_str() {
         "DROP" | "REJECT" => Outcome::pass(format!(
             "ufw {} incoming traffic by default (DEFAULT_INPUT_POLICY=\"{value}\", {at})",
@@ -102,7 +112,10 @@ fn ignored_policy(source: &dyn Source) -> Vec<Finding> {
     setting
         .map(|a| {
             Finding::at(
-                format!("DEFAULT_INPUT_POLICY=\"{}\" has no effect while ufw is disabled", a.value),
+                format!(
+                    "DEFAULT_INPUT_POLICY=\"{}\" has no effect while ufw is disabled",
+                    a.value
+                ),
                 Location::line(UFW_DEFAULTS, a.line),
             )
         })

@@ -31,14 +31,22 @@ pub fn detect(source: &dyn Source, nft_path: &str) -> Result<Detection, String> 
     let ufw = ufw::read_state(source)?;
     let mut findings = vec![ufw.evidence()];
     if ufw.is_enabled() {
-        return Ok(Detection { active: Active::Ufw(ufw.clone()), ufw, findings });
+        return Ok(Detection {
+            active: Active::Ufw(ufw.clone()),
+            ufw,
+            findings,
+        });
     }
     let state = nft::read(source, nft_path)?;
     if let NftState::Loaded(n) = &state {
         if n.drop_chains().next().is_some() {
             findings.extend(drop_chain_findings(n));
             let active = Active::Nft(n.clone());
-            return Ok(Detection { active, ufw, findings });
+            return Ok(Detection {
+                active,
+                ufw,
+                findings,
+            });
         }
     }
     findings.push(nft_finding(&state, nft_path));
@@ -47,14 +55,21 @@ pub fn detect(source: &dyn Source, nft_path: &str) -> Result<Detection, String> 
         ufw_part(&ufw),
         nft_part(&state, nft_path)
     );
-    Ok(Detection { active: Active::Off(summary), ufw, findings })
+    Ok(Detection {
+        active: Active::Off(summary),
+        ufw,
+        findings,
+    })
 }
 
 fn drop_chain_findings(n: &Nft) -> Vec<Finding> {
     let mut findings: Vec<Finding> = n
         .drop_chains()
         .map(|c| {
-            let text = format!("chain {} {} {}: hook input, policy drop", c.family, c.table, c.name);
+            let text = format!(
+                "chain {} {} {}: hook input, policy drop",
+                c.family, c.table, c.name
+            );
             Finding::at(text, n.chain_location(c))
         })
         .collect();
@@ -72,8 +87,14 @@ fn nft_finding(state: &NftState, path: &str) -> Finding {
         NftState::Broken(at, why) => Finding::at(why.clone(), at.clone()),
         NftState::Loaded(n) => match n.input_chains().next() {
             Some(c) => {
-                let policy = c.policy.as_ref().map_or("accept (default)", |t| t.text.as_str());
-                let text = format!("chain {} {} {}: hook input, policy {policy}", c.family, c.table, c.name);
+                let policy = c
+                    .policy
+                    .as_ref()
+                    .map_or("accept (default)", |t| t.text.as_str());
+                let text = format!(
+                    "chain {} {} {}: hook input, policy {policy}",
+                    c.family, c.table, c.name
+                );
                 Finding::at(text, n.chain_location(c))
             }
             None => Finding::at("no chain with `hook input`", Location::file(path)),
@@ -84,10 +105,17 @@ fn nft_finding(state: &NftState, path: &str) -> Finding {
 fn ufw_part(ufw: &UfwState) -> String {
     match ufw {
         UfwState::Reported(_) => "`ufw status` reports inactive".to_string(),
-        UfwState::Configured { setting: Some(a), .. } => {
-            format!("ufw is disabled (ENABLED={}, {UFW_CONF}:{})", a.value, a.line)
+        UfwState::Configured {
+            setting: Some(a), ..
+        } => {
+            format!(
+                "ufw is disabled (ENABLED={}, {UFW_CONF}:{})",
+                a.value, a.line
+            )
         }
-        UfwState::Configured { setting: None, .. } => format!("ufw is disabled (no ENABLED in {UFW_CONF})"),
+        UfwState::Configured { setting: None, .. } => {
+            format!("ufw is disabled (no ENABLED in {UFW_CONF})")
+        }
         UfwState::Absent => "ufw is not installed".to_string(),
     }
 }

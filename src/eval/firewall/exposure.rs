@@ -28,8 +28,15 @@ impl AllowRule {
     /// `allow 80,443/tcp from anywhere (IPv6)`.
     pub fn describe(&self) -> String {
         let from = self.source.as_deref().unwrap_or("anywhere");
-        let direction = if self.incoming { "" } else { " (outgoing or routed)" };
-        let mut text = format!("allow {} from {from}{direction}", ports_label(&self.ports, &self.proto));
+        let direction = if self.incoming {
+            ""
+        } else {
+            " (outgoing or routed)"
+        };
+        let mut text = format!(
+            "allow {} from {from}{direction}",
+            ports_label(&self.ports, &self.proto)
+        );
         if !self.notes.is_empty() {
             text.push_str(&format!(" ({})", self.notes.join("; ")));
         }
@@ -70,7 +77,10 @@ fn verdict(rule: &AllowRule, expected: &[u16]) -> Verdict {
     for item in items {
         match item {
             PortItem::Range { lo, hi } => {
-                for (port, name) in DATASTORE_PORTS.iter().filter(|(p, _)| (*lo..=*hi).contains(p)) {
+                for (port, name) in DATASTORE_PORTS
+                    .iter()
+                    .filter(|(p, _)| (*lo..=*hi).contains(p))
+                {
                     out.dangerous.push(format!("{port}{suffix} ({name})"));
                 }
                 let width = u32::from(*hi) - u32::from(*lo) + 1;
@@ -105,7 +115,11 @@ fn ssh_label(ssh_ports: &[u16]) -> String {
 /// Decide firewall.allowed-ports from the rules in force. `origin` says where
 /// they came from (a finding); `ssh_ports` are sshd's ports (default 22).
 pub fn decide_allowed_ports(rules: &[AllowRule], ssh_ports: &[u16], origin: &str) -> Outcome {
-    let ssh_ports = if ssh_ports.is_empty() { &[22][..] } else { ssh_ports };
+    let ssh_ports = if ssh_ports.is_empty() {
+        &[22][..]
+    } else {
+        ssh_ports
+    };
     let expected = expected_ports(ssh_ports);
     let mut dangerous: Vec<(String, &Location)> = Vec::new();
     let mut unexpected: Vec<(String, &Location)> = Vec::new();
@@ -127,16 +141,25 @@ pub fn decide_allowed_ports(rules: &[AllowRule], ssh_ports: &[u16], origin: &str
 
 fn rule_note(v: &Verdict, ssh_ports: &[u16]) -> String {
     if !v.dangerous.is_empty() {
-        format!("datastore/admin port open to anywhere: {}", v.dangerous.join(", "))
+        format!(
+            "datastore/admin port open to anywhere: {}",
+            v.dangerous.join(", ")
+        )
     } else if !v.unexpected.is_empty() {
-        format!("open to anywhere, and not {}, 80 or 443", ssh_label(ssh_ports))
+        format!(
+            "open to anywhere, and not {}, 80 or 443",
+            ssh_label(ssh_ports)
+        )
     } else {
         "expected".to_string()
     }
 }
 
 fn finding(rule: &AllowRule, note: &str) -> Finding {
-    Finding::at(format!("{} — {note}", rule.describe()), rule.location.clone())
+    Finding::at(
+        format!("{} — {note}", rule.describe()),
+        rule.location.clone(),
+    )
 }
 
 fn push_unique(list: &mut Vec<String>, label: String) {
@@ -145,7 +168,11 @@ fn push_unique(list: &mut Vec<String>, label: String) {
     }
 }
 
-fn extend_unique<'a>(list: &mut Vec<(String, &'a Location)>, labels: Vec<String>, at: &'a Location) {
+fn extend_unique<'a>(
+    list: &mut Vec<(String, &'a Location)>,
+    labels: Vec<String>,
+    at: &'a Location,
+) {
     for label in labels {
         if !list.iter().any(|(l, _)| *l == label) {
             list.push((label, at));
@@ -169,7 +196,10 @@ fn summarize(
     if open.is_empty() {
         Outcome::pass("No port is open to anywhere")
     } else {
-        Outcome::pass(format!("Only expected ports are open to anywhere: {}", open.join(", ")))
+        Outcome::pass(format!(
+            "Only expected ports are open to anywhere: {}",
+            open.join(", ")
+        ))
     }
 }
 
@@ -201,14 +231,22 @@ mod tests {
     }
 
     fn tcp(port: u16, line: u32) -> AllowRule {
-        rule(Proto::Tcp, Ports::List(vec![PortItem::single(port)]), None, line)
+        rule(
+            Proto::Tcp,
+            Ports::List(vec![PortItem::single(port)]),
+            None,
+            line,
+        )
     }
 
     #[test]
     fn datastore_fails_and_names_the_port_and_line() {
         let out = decide_allowed_ports(&[tcp(22, 20), tcp(5432, 24)], &[22], "ufw");
         assert_eq!(out.status, Status::Fail);
-        assert_eq!(out.summary, "5432/tcp (PostgreSQL) is open to anywhere: /etc/ufw/user.rules:24");
+        assert_eq!(
+            out.summary,
+            "5432/tcp (PostgreSQL) is open to anywhere: /etc/ufw/user.rules:24"
+        );
         assert_eq!(out.findings.len(), 3);
     }
 
@@ -216,36 +254,66 @@ mod tests {
     fn app_port_warns_and_expected_ports_pass() {
         let out = decide_allowed_ports(&[tcp(22, 1), tcp(8000, 2)], &[22], "ufw");
         assert_eq!(out.status, Status::Warn);
-        assert!(out.summary.starts_with("8000/tcp is open to anywhere: /etc/ufw/user.rules:2"));
+        assert!(out
+            .summary
+            .starts_with("8000/tcp is open to anywhere: /etc/ufw/user.rules:2"));
         let out = decide_allowed_ports(&[tcp(22, 1), tcp(80, 2), tcp(443, 3)], &[22], "ufw");
         assert_eq!(out.status, Status::Pass);
-        assert_eq!(out.summary, "Only expected ports are open to anywhere: 22/tcp, 80/tcp, 443/tcp");
+        assert_eq!(
+            out.summary,
+            "Only expected ports are open to anywhere: 22/tcp, 80/tcp, 443/tcp"
+        );
     }
 
     #[test]
     fn the_ssh_port_is_whatever_sshd_uses() {
-        assert_eq!(decide_allowed_ports(&[tcp(2222, 1)], &[2222], "ufw").status, Status::Pass);
-        assert_eq!(decide_allowed_ports(&[tcp(2222, 1)], &[22], "ufw").status, Status::Warn);
-        assert_eq!(decide_allowed_ports(&[tcp(22, 1)], &[], "ufw").status, Status::Pass);
+        assert_eq!(
+            decide_allowed_ports(&[tcp(2222, 1)], &[2222], "ufw").status,
+            Status::Pass
+        );
+        assert_eq!(
+            decide_allowed_ports(&[tcp(2222, 1)], &[22], "ufw").status,
+            Status::Warn
+        );
+        assert_eq!(
+            decide_allowed_ports(&[tcp(22, 1)], &[], "ufw").status,
+            Status::Pass
+        );
     }
 
     #[test]
     fn ranges_lists_and_every_port() {
         let web = Ports::List(vec![PortItem::single(80), PortItem::single(443)]);
-        assert_eq!(decide_allowed_ports(&[rule(Proto::Tcp, web, None, 1)], &[22], "x").status, Status::Pass);
+        assert_eq!(
+            decide_allowed_ports(&[rule(Proto::Tcp, web, None, 1)], &[22], "x").status,
+            Status::Pass
+        );
         let wide = Ports::List(vec![PortItem::Range { lo: 5000, hi: 6000 }]);
         let out = decide_allowed_ports(&[rule(Proto::Any, wide, None, 1)], &[22], "x");
         assert_eq!(out.status, Status::Fail);
-        assert!(out.summary.starts_with("5432 (PostgreSQL) is open to anywhere"), "{}", out.summary);
+        assert!(
+            out.summary
+                .starts_with("5432 (PostgreSQL) is open to anywhere"),
+            "{}",
+            out.summary
+        );
         let all = decide_allowed_ports(&[rule(Proto::Any, Ports::All, None, 7)], &[22], "x");
-        assert_eq!(all.summary, "every port is open to anywhere: /etc/ufw/user.rules:7");
+        assert_eq!(
+            all.summary,
+            "every port is open to anywhere: /etc/ufw/user.rules:7"
+        );
     }
 
     #[test]
     fn restricted_and_outgoing_rules_open_nothing() {
         let mut out_rule = tcp(5432, 2);
         out_rule.incoming = false;
-        let lan = rule(Proto::Tcp, Ports::List(vec![PortItem::single(8000)]), Some("10.0.0.0/8"), 3);
+        let lan = rule(
+            Proto::Tcp,
+            Ports::List(vec![PortItem::single(8000)]),
+            Some("10.0.0.0/8"),
+            3,
+        );
         let out = decide_allowed_ports(&[out_rule, lan], &[22], "ufw");
         assert_eq!(out.status, Status::Pass);
         assert_eq!(out.summary, "No port is open to anywhere");

@@ -26,8 +26,16 @@ const DATASTORE_PROCESSES: &[(&str, &str)] = &[
 ];
 
 /// Process names of Python app servers (and other app backends).
-const APP_PROCESSES: &[&str] =
-    &["gunicorn", "uvicorn", "hypercorn", "daphne", "uwsgi", "waitress-serve", "granian", "node"];
+const APP_PROCESSES: &[&str] = &[
+    "gunicorn",
+    "uvicorn",
+    "hypercorn",
+    "daphne",
+    "uwsgi",
+    "waitress-serve",
+    "granian",
+    "node",
+];
 
 pub fn evaluate(ctx: &EvalContext) -> Outcome {
     let Some((label, text)) = collected(ctx.source) else {
@@ -46,14 +54,24 @@ pub fn decide(listeners: &[Listener], label: &str) -> Outcome {
         let at = Location::line(label, listener.line);
         let role = role(listener);
         let exposed = listener.is_wildcard() && role.is_some();
-        findings.push(Finding::at(describe(listener, role.as_deref(), exposed), at.clone()));
+        findings.push(Finding::at(
+            describe(listener, role.as_deref(), exposed),
+            at.clone(),
+        ));
         if let (true, Some(role)) = (exposed, role) {
-            flagged.push((format!("{role} listens on {} instead of loopback", listener.local), at));
+            flagged.push((
+                format!("{role} listens on {} instead of loopback", listener.local),
+                at,
+            ));
         }
     }
     let outcome = match flagged.split_first() {
         Some(((first, at), rest)) => {
-            let more = if rest.is_empty() { String::new() } else { format!(" (and {} more)", rest.len()) };
+            let more = if rest.is_empty() {
+                String::new()
+            } else {
+                format!(" (and {} more)", rest.len())
+            };
             Outcome::warn(format!("{first}: {at}{more}"))
         }
         None => Outcome::pass(format!(
@@ -80,12 +98,19 @@ fn role(listener: &Listener) -> Option<String> {
     if let Some(name) = datastore_name(listener.port) {
         return Some(shown(name));
     }
-    APP_PORTS.contains(&listener.port).then(|| shown("the app server"))
+    APP_PORTS
+        .contains(&listener.port)
+        .then(|| shown("the app server"))
 }
 
 fn describe(listener: &Listener, role: Option<&str>, exposed: bool) -> String {
     let who = role.map_or_else(
-        || listener.process.clone().unwrap_or_else(|| "a service".to_string()),
+        || {
+            listener
+                .process
+                .clone()
+                .unwrap_or_else(|| "a service".to_string())
+        },
         str::to_string,
     );
     let verdict = if exposed {

@@ -30,14 +30,20 @@ impl Listener {
     pub fn is_loopback(&self) -> bool {
         match self.host.parse::<IpAddr>() {
             Ok(IpAddr::V4(v4)) => v4.is_loopback(),
-            Ok(IpAddr::V6(v6)) => v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
+            Ok(IpAddr::V6(v6)) => {
+                v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+            }
             Err(_) => false,
         }
     }
 
     /// Bound to every address: `0.0.0.0`, `::`, `*`.
     pub fn is_wildcard(&self) -> bool {
-        self.host == "*" || self.host.parse::<IpAddr>().is_ok_and(|ip| ip.is_unspecified())
+        self.host == "*"
+            || self
+                .host
+                .parse::<IpAddr>()
+                .is_ok_and(|ip| ip.is_unspecified())
     }
 }
 
@@ -45,7 +51,9 @@ impl Listener {
 pub fn collected(source: &dyn Source) -> Option<(String, String)> {
     SS_ARGVS.iter().find_map(|argv| {
         let state = source.command(argv);
-        state.success_stdout().map(|out| (argv.join(" "), out.to_string()))
+        state
+            .success_stdout()
+            .map(|out| (argv.join(" "), out.to_string()))
     })
 }
 
@@ -59,7 +67,10 @@ pub fn parse_ss(text: &str) -> Vec<Listener> {
 
 fn parse_line(line: &str, number: u32) -> Option<Listener> {
     let mut columns: Vec<&str> = line.split_whitespace().collect();
-    if columns.first().is_some_and(|c| matches!(*c, "tcp" | "udp" | "Netid")) {
+    if columns
+        .first()
+        .is_some_and(|c| matches!(*c, "tcp" | "udp" | "Netid"))
+    {
         columns.remove(0);
     }
     if columns.len() < 5 || columns[0] == "State" {
@@ -67,22 +78,34 @@ fn parse_line(line: &str, number: u32) -> Option<Listener> {
     }
     let local = columns[3];
     let (host, port) = split_address(local)?;
-    let process = columns.get(5..).and_then(|rest| process_name(&rest.join(" ")));
-    Some(Listener { local: local.to_string(), host, port, process, line: number })
+    let process = columns
+        .get(5..)
+        .and_then(|rest| process_name(&rest.join(" ")));
+    Some(Listener {
+        local: local.to_string(),
+        host,
+        port,
+        process,
+        line: number,
+    })
 }
 
 /// `[::1]:6379` → (`::1`, 6379); `127.0.0.53%lo:53` → (`127.0.0.53`, 53).
 fn split_address(text: &str) -> Option<(String, u16)> {
     let (host, port) = text.rsplit_once(':')?;
     let port = port.parse::<u16>().ok()?;
-    let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
     let host = host.split('%').next().unwrap_or(host);
     Some((normalize_v6(host), port))
 }
 
 /// Canonical IPv6 text, so `[0:0:0:0:0:0:0:1]` reads as `::1`.
 fn normalize_v6(host: &str) -> String {
-    host.parse::<Ipv6Addr>().map_or_else(|_| host.to_string(), |v6| v6.to_string())
+    host.parse::<Ipv6Addr>()
+        .map_or_else(|_| host.to_string(), |v6| v6.to_string())
 }
 
 /// `users:(("gunicorn",pid=12,fd=5),...)` → `gunicorn`.
@@ -114,8 +137,10 @@ LISTEN 0 1 nonsense:port x:*
     fn listeners_and_their_addresses() {
         let all = parse_ss(SS);
         assert_eq!(all.len(), 8);
-        let summary: Vec<(String, u16, bool, bool)> =
-            all.iter().map(|l| (l.host.clone(), l.port, l.is_loopback(), l.is_wildcard())).collect();
+        let summary: Vec<(String, u16, bool, bool)> = all
+            .iter()
+            .map(|l| (l.host.clone(), l.port, l.is_loopback(), l.is_wildcard()))
+            .collect();
         assert_eq!(
             summary,
             vec![
@@ -140,6 +165,9 @@ LISTEN 0 1 nonsense:port x:*
                     tcp LISTEN 0 128 10.0.0.5:9200 0.0.0.0:*\n";
         let all = parse_ss(text);
         assert_eq!(all.len(), 1);
-        assert_eq!((all[0].host.as_str(), all[0].port, all[0].is_loopback()), ("10.0.0.5", 9200, false));
+        assert_eq!(
+            (all[0].host.as_str(), all[0].port, all[0].is_loopback()),
+            ("10.0.0.5", 9200, false)
+        );
     }
 }

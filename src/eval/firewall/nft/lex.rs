@@ -50,7 +50,14 @@ pub fn tokenize(text: &str, file: usize) -> Vec<Token> {
     let mut line: u32 = 1;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        let mut push = |kind: Kind, text: String, at: u32| tokens.push(Token { kind, text, file, line: at });
+        let mut push = |kind: Kind, text: String, at: u32| {
+            tokens.push(Token {
+                kind,
+                text,
+                file,
+                line: at,
+            })
+        };
         match c {
             '\n' => {
                 push(Kind::Newline, String::new(), line);
@@ -60,9 +67,7 @@ pub fn tokenize(text: &str, file: usize) -> Vec<Token> {
                 chars.next();
                 line = line.saturating_add(1);
             }
-            '#' => {
-                while chars.next_if(|n| *n != '\n').is_some() {}
-            }
+            '#' => while chars.next_if(|n| *n != '\n').is_some() {},
             '"' => {
                 let mut text = String::new();
                 while let Some(s) = chars.next_if(|n| *n != '"' && *n != '\n') {
@@ -108,8 +113,8 @@ mod tests {
         assert_eq!(
             show("tcp dport { 22, 80 } accept # web\niifname \"lo\" accept;\\\n policy drop"),
             vec![
-                "tcp", "dport", "{", "22", ",", "80", "}", "accept", "⏎1", "iifname", "\"lo\"", "accept", ";",
-                "policy", "drop"
+                "tcp", "dport", "{", "22", ",", "80", "}", "accept", "⏎1", "iifname", "\"lo\"",
+                "accept", ";", "policy", "drop"
             ]
         );
         let tokens = tokenize("a\n\nb \\\n c", 3);
@@ -118,7 +123,10 @@ mod tests {
 
     #[test]
     fn unterminated_strings_stop_at_the_line_end() {
-        assert_eq!(show("include \"/etc/x\nb"), vec!["include", "\"/etc/x\"", "⏎1", "b"]);
+        assert_eq!(
+            show("include \"/etc/x\nb"),
+            vec!["include", "\"/etc/x\"", "⏎1", "b"]
+        );
         assert_eq!(show("\\"), vec!["\\"]);
     }
 }

@@ -49,7 +49,10 @@ pub enum Load {
 
 /// Load `path` and its includes through `source` (which records every read).
 pub fn load(source: &dyn Source, path: &str) -> Load {
-    let mut loader = Loader { source, out: Loaded::default() };
+    let mut loader = Loader {
+        source,
+        out: Loaded::default(),
+    };
     match source.read(path) {
         FileState::Missing => return Load::Missing,
         FileState::Text(text) => {
@@ -97,7 +100,10 @@ impl Loader<'_> {
             return Ok(());
         }
         if depth + 1 > MAX_DEPTH || self.out.files.len() >= MAX_FILES {
-            self.out.broken = Some((at, format!("includes nest too deep or loop (at `include \"{name}\"`)")));
+            self.out.broken = Some((
+                at,
+                format!("includes nest too deep or loop (at `include \"{name}\"`)"),
+            ));
             return Ok(());
         }
         let pattern = include_path(name);
@@ -116,7 +122,8 @@ impl Loader<'_> {
         match self.source.read(path) {
             FileState::Text(text) => self.splice(path, &text, depth + 1),
             FileState::Missing => {
-                let reason = format!("`include \"{path}\"`: file not found, so `nft -f` loads nothing");
+                let reason =
+                    format!("`include \"{path}\"`: file not found, so `nft -f` loads nothing");
                 self.out.broken.get_or_insert((at.clone(), reason));
                 Ok(())
             }
@@ -157,12 +164,20 @@ mod tests {
     use crate::evidence::Snapshot;
 
     fn texts(loaded: &Loaded) -> Vec<String> {
-        loaded.tokens.iter().filter(|t| t.kind != Kind::Newline).map(|t| t.text.clone()).collect()
+        loaded
+            .tokens
+            .iter()
+            .filter(|t| t.kind != Kind::Newline)
+            .map(|t| t.text.clone())
+            .collect()
     }
 
     #[test]
     fn include_paths_follow_nft() {
-        assert_eq!(include_path("/etc/nftables.d/*.nft"), "/etc/nftables.d/*.nft");
+        assert_eq!(
+            include_path("/etc/nftables.d/*.nft"),
+            "/etc/nftables.d/*.nft"
+        );
         assert_eq!(include_path("nftables.d/x.nft"), "/etc/nftables.d/x.nft");
         assert_eq!(include_path("./rules/../x.nft"), "/x.nft");
         assert_eq!(include_path("../../x"), "/x");
@@ -171,15 +186,26 @@ mod tests {
     #[test]
     fn globs_splice_in_lexical_order_and_remember_files() {
         let snap = Snapshot::new()
-            .with_file("/etc/nftables.conf", "a\ninclude \"/etc/nftables.d/*.nft\"\nz\n")
+            .with_file(
+                "/etc/nftables.conf",
+                "a\ninclude \"/etc/nftables.d/*.nft\"\nz\n",
+            )
             .with_file("/etc/nftables.d/20-b.nft", "b\n")
-            .with_file("/etc/nftables.d/10-a.nft", "include \"nftables.d/sub/c.nft\"\n")
+            .with_file(
+                "/etc/nftables.d/10-a.nft",
+                "include \"nftables.d/sub/c.nft\"\n",
+            )
             .with_file("/etc/nftables.d/sub/c.nft", "c\n")
             .with_file("/etc/nftables.d/notes.txt", "x\n");
-        let Load::Loaded(loaded) = load(&snap, "/etc/nftables.conf") else { panic!("not loaded") };
+        let Load::Loaded(loaded) = load(&snap, "/etc/nftables.conf") else {
+            panic!("not loaded")
+        };
         assert_eq!(texts(&loaded), vec!["a", "c", "b", "z"]);
         assert_eq!(loaded.files[1], "/etc/nftables.d/10-a.nft");
-        assert_eq!(loaded.location(&loaded.tokens[2]), Location::line("/etc/nftables.d/sub/c.nft", 1));
+        assert_eq!(
+            loaded.location(&loaded.tokens[2]),
+            Location::line("/etc/nftables.d/sub/c.nft", 1)
+        );
         assert_eq!(loaded.broken, None);
     }
 
@@ -188,13 +214,18 @@ mod tests {
         let snap = Snapshot::new()
             .with_file("/etc/nftables.conf", "include \"/etc/gone.nft\"\n")
             .with_state("/etc/gone.nft", FileState::Missing);
-        let Load::Loaded(loaded) = load(&snap, "/etc/nftables.conf") else { panic!("not loaded") };
+        let Load::Loaded(loaded) = load(&snap, "/etc/nftables.conf") else {
+            panic!("not loaded")
+        };
         let (at, reason) = loaded.broken.expect("broken");
         assert_eq!(at, Location::line("/etc/nftables.conf", 1));
         assert!(reason.contains("file not found"), "{reason}");
 
-        let looping = Snapshot::new().with_file("/etc/nftables.conf", "include \"/etc/nftables.conf\"\n");
-        let Load::Loaded(loaded) = load(&looping, "/etc/nftables.conf") else { panic!("not loaded") };
+        let looping =
+            Snapshot::new().with_file("/etc/nftables.conf", "include \"/etc/nftables.conf\"\n");
+        let Load::Loaded(loaded) = load(&looping, "/etc/nftables.conf") else {
+            panic!("not loaded")
+        };
         assert!(loaded.broken.is_some());
     }
 
@@ -202,8 +233,14 @@ mod tests {
     fn unreadable_files_are_errors() {
         let snap = Snapshot::new()
             .with_file("/etc/nftables.conf", "include \"/etc/x.nft\"\n")
-            .with_state("/etc/x.nft", FileState::Unreadable("permission denied".into()));
-        assert_eq!(load(&snap, "/etc/x.nft"), Load::Error("/etc/x.nft could not be read: permission denied".into()));
+            .with_state(
+                "/etc/x.nft",
+                FileState::Unreadable("permission denied".into()),
+            );
+        assert_eq!(
+            load(&snap, "/etc/x.nft"),
+            Load::Error("/etc/x.nft could not be read: permission denied".into())
+        );
         assert!(matches!(load(&snap, "/etc/nftables.conf"), Load::Error(_)));
         let none = Snapshot::new().with_state("/etc/nftables.conf", FileState::Missing);
         assert_eq!(load(&none, "/etc/nftables.conf"), Load::Missing);

@@ -31,7 +31,10 @@ pub struct Nft {
 impl Nft {
     /// The input hook chains of the IP families.
     pub fn input_chains(&self) -> impl Iterator<Item = &Chain> {
-        self.ruleset.chains.iter().filter(|c| rules::is_input_chain(c))
+        self.ruleset
+            .chains
+            .iter()
+            .filter(|c| rules::is_input_chain(c))
     }
 
     /// The input hook chains whose policy is drop.
@@ -41,7 +44,8 @@ impl Nft {
 
     /// Where a chain's policy was set, or where the chain was declared.
     pub fn chain_location(&self, chain: &Chain) -> Location {
-        self.loaded.location(chain.policy.as_ref().unwrap_or(&chain.declared))
+        self.loaded
+            .location(chain.policy.as_ref().unwrap_or(&chain.declared))
     }
 
     /// The allow rules of the input chains with policy drop.
@@ -65,7 +69,10 @@ pub fn read(source: &dyn Source, path: &str) -> Result<NftState, String> {
     match load::load(source, path) {
         Load::Missing => Ok(NftState::Absent),
         Load::Error(reason) => Err(reason),
-        Load::Loaded(Loaded { broken: Some((at, why)), .. }) => Ok(NftState::Broken(at, why)),
+        Load::Loaded(Loaded {
+            broken: Some((at, why)),
+            ..
+        }) => Ok(NftState::Broken(at, why)),
         Load::Loaded(loaded) => {
             let ruleset = parse::parse(&loaded.tokens);
             Ok(NftState::Loaded(Box::new(Nft { loaded, ruleset })))
@@ -75,7 +82,10 @@ pub fn read(source: &dyn Source, path: &str) -> Result<NftState, String> {
 
 /// The host's service names, when /etc/services was collected.
 pub fn services(source: &dyn Source) -> Option<BTreeMap<String, u16>> {
-    source.read(SERVICES).text().map(super::ports::parse_services)
+    source
+        .read(SERVICES)
+        .text()
+        .map(super::ports::parse_services)
 }
 
 const COLLECTOR_PARAMS: &[ParamDef] = &[ParamDef::optional(

@@ -40,13 +40,20 @@ pub struct Ruleset {
 
 impl Ruleset {
     pub fn find(&self, family: &str, table: &str, name: &str) -> Option<usize> {
-        self.chains.iter().position(|c| c.family == family && c.table == table && c.name == name)
+        self.chains
+            .iter()
+            .position(|c| c.family == family && c.table == table && c.name == name)
     }
 }
 
 /// Parse a token stream (includes already spliced in).
 pub fn parse(tokens: &[Token]) -> Ruleset {
-    let mut parser = Parser { tokens, pos: 0, defines: HashMap::new(), set: Ruleset::default() };
+    let mut parser = Parser {
+        tokens,
+        pos: 0,
+        defines: HashMap::new(),
+        set: Ruleset::default(),
+    };
     while parser.pos < tokens.len() {
         parser.block(&Ctx::Top);
     }
@@ -159,7 +166,8 @@ impl Parser<'_> {
     fn open(&mut self, ctx: &Ctx, stmt: &[Token]) -> Option<Ctx> {
         let names = words(stmt);
         match (ctx, names.as_slice()) {
-            (Ctx::Top, ["table", rest @ ..]) | (Ctx::Top, ["add" | "create", "table", rest @ ..]) => {
+            (Ctx::Top, ["table", rest @ ..])
+            | (Ctx::Top, ["add" | "create", "table", rest @ ..]) => {
                 let (family, table) = table_name(rest);
                 Some(Ctx::Table { family, table })
             }
@@ -214,7 +222,11 @@ impl Parser<'_> {
                 let Some((family, table, name)) = chain_name(names.get(2..).unwrap_or(&[])) else {
                     return;
                 };
-                let skip = if names.get(2).is_some_and(|w| FAMILIES.contains(w)) { 5 } else { 4 };
+                let skip = if names.get(2).is_some_and(|w| FAMILIES.contains(w)) {
+                    5
+                } else {
+                    4
+                };
                 let index = self.chain(&family, &table, &name, &stmt[0]);
                 let rest = skip_position(stmt.get(skip..).unwrap_or(&[]));
                 self.chain_statement(index, rest);
@@ -230,7 +242,9 @@ impl Parser<'_> {
 
     fn chain_statement(&mut self, index: usize, stmt: &[Token]) {
         let stmt = self.expand(stmt);
-        let Some(chain) = self.set.chains.get_mut(index) else { return };
+        let Some(chain) = self.set.chains.get_mut(index) else {
+            return;
+        };
         match head(&stmt) {
             "" | "comment" | "devices" | "flags" => {}
             "type" | "policy" => {
@@ -249,7 +263,9 @@ impl Parser<'_> {
 
     /// `define NAME = value…`, `define NAME=value`; the value is expanded now.
     fn define(&mut self, stmt: &[Token]) {
-        let Some(name_token) = stmt.get(1) else { return };
+        let Some(name_token) = stmt.get(1) else {
+            return;
+        };
         let (name, inline) = match name_token.text.split_once('=') {
             Some((name, value)) => (name.to_string(), value.to_string()),
             None => (name_token.text.clone(), String::new()),
@@ -257,11 +273,21 @@ impl Parser<'_> {
         let mut rest = &stmt[2..];
         let mut value = Vec::new();
         if !inline.is_empty() {
-            value.push(Token { text: inline, ..name_token.clone() });
+            value.push(Token {
+                text: inline,
+                ..name_token.clone()
+            });
         } else if let Some(first) = rest.first() {
-            if let Some(after) = first.text.strip_prefix('=').filter(|_| first.kind == Kind::Word) {
+            if let Some(after) = first
+                .text
+                .strip_prefix('=')
+                .filter(|_| first.kind == Kind::Word)
+            {
                 if !after.is_empty() {
-                    value.push(Token { text: after.to_string(), ..first.clone() });
+                    value.push(Token {
+                        text: after.to_string(),
+                        ..first.clone()
+                    });
                 }
                 rest = &rest[1..];
             }
@@ -275,13 +301,18 @@ impl Parser<'_> {
     fn expand(&self, stmt: &[Token]) -> Vec<Token> {
         let mut out = Vec::with_capacity(stmt.len());
         for token in stmt {
-            let value = token.text.strip_prefix('$').and_then(|name| self.defines.get(name));
+            let value = token
+                .text
+                .strip_prefix('$')
+                .and_then(|name| self.defines.get(name));
             match value {
-                Some(value) if token.kind == Kind::Word => out.extend(value.iter().map(|v| Token {
-                    file: token.file,
-                    line: token.line,
-                    ..v.clone()
-                })),
+                Some(value) if token.kind == Kind::Word => {
+                    out.extend(value.iter().map(|v| Token {
+                        file: token.file,
+                        line: token.line,
+                        ..v.clone()
+                    }))
+                }
                 _ => out.push(token.clone()),
             }
         }
@@ -293,7 +324,10 @@ fn opens_block(ctx: &Ctx, stmt: &[Token]) -> bool {
     match ctx {
         Ctx::Top => {
             let names = words(stmt);
-            matches!(names.as_slice(), ["table", ..] | ["add" | "create", "table" | "chain", ..])
+            matches!(
+                names.as_slice(),
+                ["table", ..] | ["add" | "create", "table" | "chain", ..]
+            )
         }
         Ctx::Table { .. } => true,
         Ctx::Chain(_) => false,
@@ -324,7 +358,9 @@ fn chain_name(names: &[&str]) -> Option<(String, String, String)> {
 /// Drop `position N`, `handle N` or `index N` before a flat rule's statement.
 fn skip_position(stmt: &[Token]) -> &[Token] {
     match stmt {
-        [word, _, rest @ ..] if matches!(word.text.as_str(), "position" | "handle" | "index") => rest,
+        [word, _, rest @ ..] if matches!(word.text.as_str(), "position" | "handle" | "index") => {
+            rest
+        }
         _ => stmt,
     }
 }

@@ -25,10 +25,22 @@ pub fn is_input_chain(chain: &Chain) -> bool {
 }
 
 /// The allow rules of every input chain with policy drop.
-pub fn allow_rules(ruleset: &Ruleset, loaded: &Loaded, services: Option<&BTreeMap<String, u16>>) -> Vec<AllowRule> {
-    let mut walker = Walker { ruleset, loaded, services, out: Vec::new(), walks: 0 };
-    for chain in ruleset.chains.iter().filter(|c| is_input_chain(c) && c.policy_is("drop")) {
-        walker.walk(chain, &[], 0);
+pub fn allow_rules(
+    ruleset: &Ruleset,
+    loaded: &Loaded,
+    services: Option<&BTreeMap<String, u16>>,
+) -> Vec<AllowRule> {
+    let mut walker = Walker {
+        ruleset,
+        loaded,
+        services,
+        out: Vec::new(),
+        walks: 0,
+    };
+    for (index, chain) in ruleset.chains.iter().enumerate() {
+        if is_input_chain(chain) && chain.policy_is("drop") {
+            walker.walk(index, &[], &mut Vec::new());
+        }
     }
     walker.out
 }
@@ -42,27 +54,34 @@ struct Walker<'a> {
 }
 
 impl Walker<'_> {
-    fn walk(&mut self, chain: &Chain, prefix: &[Token], depth: usize) {
+    /// The rules of chain `index`, under the conditions of the jumps that led
+    /// here; `path` holds the chains on the way (nft rejects jump loops).
+    fn walk(&mut self, index: usize, prefix: &[Token], path: &mut Vec<usize>) {
+        let ruleset = self.ruleset;
+        let Some(chain) = ruleset.chains.get(index) else {
+            return;
+        };
         self.walks += 1;
-        if self.walks > MAX_WALKS {
+        if self.walks > MAX_WALKS || path.len() > MAX_JUMPS || path.contains(&index) {
             return;
         }
+        path.push(index);
         for rule in &chain.rules {
             let mut tokens = prefix.to_vec();
             if let Some((at, target)) = jump(rule) {
-                let ruleset = self.ruleset;
-                let found = ruleset.find(&chain.family, &chain.table, target);
-                if let (Some(index), true) = (found, depth < MAX_JUMPS) {
+                if let Some(next) = ruleset.find(&chain.family, &chain.table, target) {
                     tokens.extend_from_slice(&rule[..at]);
-                    self.walk(&ruleset.chains[index], &tokens, depth + 1);
+                    self.walk(next, &tokens, path);
                 }
                 continue;
             }
             tokens.extend_from_slice(rule);
-            if let Some(allow) = self.analyze(&tokens, rule, chain) {
-                self.out.push(allow);
+            match self.analyze(&tokens, rule, chain) {
+                Some(allow) if !self.out.contains(&allow) => self.out.push(allow),
+                _ => {}
             }
         }
+        path.pop();
     }
 
     fn analyze(&self, tokens: &[Token], rule: &[Token], chain: &Chain) -> Option<AllowRule> {
@@ -80,7 +99,10 @@ impl Walker<'_> {
             "ip6" => notes.push("IPv6 only".to_string()),
             _ => {}
         }
-        notes.push(format!("chain {} {} {}", chain.family, chain.table, chain.name));
+        notes.push(format!(
+            "chain {} {} {}",
+            chain.family, chain.table, chain.name
+        ));
         Some(AllowRule {
             proto,
             ports,
@@ -93,7 +115,9 @@ impl Walker<'_> {
 
     /// The operand of `dport` at `at`: `22`, `== 22`, `{ 22, 80-81 }`, `> 1023`, `!= 22`.
     fn match_ports(&self, tokens: &[Token], at: usize) -> Ports {
-        let Some(first) = tokens.get(at) else { return Ports::All };
+        let Some(first) = tokens.get(at) else {
+            return Ports::All;
+        };
         let value = tokens.get(at + 1).map_or("", |t| t.text.as_str());
         let range = match first.text.as_str() {
             "==" | "eq" => return self.match_ports(tokens, at + 1),
@@ -103,7 +127,10 @@ impl Walker<'_> {
             "<" | "lt" => parse_port(value).map(|p| (1, p.saturating_sub(1).max(1))),
             "<=" | "le" => parse_port(value).map(|p| (1, p)),
             _ if first.kind == Kind::Open => {
-                let items = set_elements(tokens, at).iter().map(|e| self.item(&join(e))).collect();
+                let items = set_elements(tokens, at)
+                    .iter()
+                    .map(|e| self.item(&join(e)))
+                    .collect();
                 return Ports::List(items);
             }
             _ => return Ports::List(vec![self.item(&first.text)]),
@@ -144,7 +171,9 @@ impl Walker<'_> {
 
 /// `jump NAME` / `goto NAME` at the top level of a rule: its index and target.
 fn jump(rule: &[Token]) -> Option<(usize, &str)> {
-    let at = rule.iter().position(|t| t.is_word("jump") || t.is_word("goto"))?;
+    let at = rule
+        .iter()
+        .position(|t| t.is_word("jump") || t.is_word("goto"))?;
     Some((at, rule.get(at + 1)?.name()?))
 }
 
@@ -196,7 +225,11 @@ fn set_elements(tokens: &[Token], at: usize) -> Vec<Vec<&Token>> {
 }
 
 fn join(tokens: &[&Token]) -> String {
-    tokens.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ")
+    tokens
+        .iter()
+        .map(|t| t.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Who a rule admits: None for anywhere; the `saddr` operand or the loopback

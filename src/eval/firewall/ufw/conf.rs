@@ -22,7 +22,13 @@ impl ShellVars {
         for (index, line) in text.lines().enumerate() {
             let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
             for (key, value) in assignments(line) {
-                vars.insert(key, Assignment { value, line: number });
+                vars.insert(
+                    key,
+                    Assignment {
+                        value,
+                        line: number,
+                    },
+                );
             }
         }
         ShellVars(vars)
@@ -38,8 +44,13 @@ fn assignments(line: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut rest = line.trim_start();
     loop {
-        rest = rest.strip_prefix("export ").map(str::trim_start).unwrap_or(rest);
-        let Some((key, after)) = split_key(rest) else { break };
+        rest = rest
+            .strip_prefix("export ")
+            .map(str::trim_start)
+            .unwrap_or(rest);
+        let Some((key, after)) = split_key(rest) else {
+            break;
+        };
         let (value, after) = shell_word(after);
         out.push((key.to_string(), value));
         let after = after.trim_start();
@@ -127,7 +138,10 @@ mod tests {
                     IPV6='yes'\n  ENABLED=yes # on\nBROKEN = x\n";
         let vars = ShellVars::parse(text);
         assert_eq!(value(&vars, "ENABLED"), Some(("yes".into(), 5)));
-        assert_eq!(value(&vars, "DEFAULT_INPUT_POLICY"), Some(("DROP".into(), 3)));
+        assert_eq!(
+            value(&vars, "DEFAULT_INPUT_POLICY"),
+            Some(("DROP".into(), 3))
+        );
         assert_eq!(value(&vars, "IPV6"), Some(("yes".into(), 4)));
         assert_eq!(value(&vars, "BROKEN"), None);
     }

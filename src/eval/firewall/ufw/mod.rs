@@ -26,7 +26,10 @@ pub enum UfwState {
     Reported(UfwStatus),
     /// /etc/ufw/ufw.conf exists; `enabled` is its `ENABLED` (yes/YES, as ufw-init
     /// tests it), set at `setting` (None when the file never sets it).
-    Configured { enabled: bool, setting: Option<Assignment> },
+    Configured {
+        enabled: bool,
+        setting: Option<Assignment>,
+    },
     /// No /etc/ufw/ufw.conf: ufw is not installed.
     Absent,
 }
@@ -44,15 +47,22 @@ impl UfwState {
     pub fn evidence(&self) -> Finding {
         match self {
             UfwState::Reported(status) => Finding::at(
-                format!("`ufw status verbose`: Status: {}", if status.active { "active" } else { "inactive" }),
+                format!(
+                    "`ufw status verbose`: Status: {}",
+                    if status.active { "active" } else { "inactive" }
+                ),
                 Location::line(STATUS_LABEL, status.status_line),
             ),
-            UfwState::Configured { setting: Some(a), .. } => {
-                Finding::at(format!("ENABLED={}", a.value), Location::line(UFW_CONF, a.line))
-            }
-            UfwState::Configured { setting: None, .. } => {
-                Finding::at("ENABLED is not set (ufw stays off)", Location::file(UFW_CONF))
-            }
+            UfwState::Configured {
+                setting: Some(a), ..
+            } => Finding::at(
+                format!("ENABLED={}", a.value),
+                Location::line(UFW_CONF, a.line),
+            ),
+            UfwState::Configured { setting: None, .. } => Finding::at(
+                "ENABLED is not set (ufw stays off)",
+                Location::file(UFW_CONF),
+            ),
             UfwState::Absent => Finding::at("ufw is not installed", Location::file(UFW_CONF)),
         }
     }
@@ -60,7 +70,10 @@ impl UfwState {
 
 /// The `ufw status verbose` report, when the command ran, exited 0 and printed one.
 pub fn reported_status(source: &dyn Source) -> Option<UfwStatus> {
-    source.command(&STATUS_ARGV).success_stdout().and_then(parse_status)
+    source
+        .command(&STATUS_ARGV)
+        .success_stdout()
+        .and_then(parse_status)
 }
 
 /// ufw's state; Err when ufw.conf exists but cannot be read.
@@ -72,7 +85,9 @@ pub fn read_state(source: &dyn Source) -> Result<UfwState, String> {
         return Ok(UfwState::Absent);
     };
     let setting = ShellVars::parse(&text).get("ENABLED").cloned();
-    let enabled = setting.as_ref().is_some_and(|a| a.value == "yes" || a.value == "YES");
+    let enabled = setting
+        .as_ref()
+        .is_some_and(|a| a.value == "yes" || a.value == "YES");
     Ok(UfwState::Configured { enabled, setting })
 }
 
@@ -89,7 +104,10 @@ pub fn file_rules(source: &dyn Source) -> Result<(Vec<AllowRule>, Vec<Finding>),
     let ipv6 = ipv6_enabled(source);
     for (path, v6) in [(USER_RULES, false), (USER6_RULES, true)] {
         if v6 && !ipv6 {
-            findings.push(Finding::at("IPV6 is off: user6.rules is not loaded", Location::file(UFW_DEFAULTS)));
+            findings.push(Finding::at(
+                "IPV6 is off: user6.rules is not loaded",
+                Location::file(UFW_DEFAULTS),
+            ));
             continue;
         }
         match read_text(source, path)? {
@@ -97,7 +115,10 @@ pub fn file_rules(source: &dyn Source) -> Result<(Vec<AllowRule>, Vec<Finding>),
                 let tuples = tuples::parse_tuples(&text);
                 rules.extend(tuples.iter().filter_map(|t| t.allow_rule(path, v6)));
             }
-            None => findings.push(Finding::at("does not exist: no user rules", Location::file(path))),
+            None => findings.push(Finding::at(
+                "does not exist: no user rules",
+                Location::file(path),
+            )),
         }
     }
     Ok((rules, findings))
@@ -107,12 +128,18 @@ pub fn file_rules(source: &dyn Source) -> Result<(Vec<AllowRule>, Vec<Finding>),
 /// drops all IPv6 but loopback); when that file cannot be read, count them.
 fn ipv6_enabled(source: &dyn Source) -> bool {
     match defaults(source) {
-        Ok(Some(vars)) => vars.get("IPV6").is_some_and(|a| a.value == "yes" || a.value == "YES"),
+        Ok(Some(vars)) => vars
+            .get("IPV6")
+            .is_some_and(|a| a.value == "yes" || a.value == "YES"),
         _ => true,
     }
 }
 
 /// The allow rules of the `ufw status verbose` table.
 pub fn status_rules(status: &UfwStatus) -> Vec<AllowRule> {
-    status.rules.iter().filter_map(status::StatusRule::allow_rule).collect()
+    status
+        .rules
+        .iter()
+        .filter_map(status::StatusRule::allow_rule)
+        .collect()
 }

@@ -46,7 +46,12 @@ pub fn parse_status(text: &str) -> Option<UfwStatus> {
         let trimmed = line.trim();
         if let Some(value) = trimmed.strip_prefix("Status:") {
             let active = value.trim().eq_ignore_ascii_case("active");
-            status = Some(UfwStatus { active, status_line: number, incoming: None, rules: Vec::new() });
+            status = Some(UfwStatus {
+                active,
+                status_line: number,
+                incoming: None,
+                rules: Vec::new(),
+            });
         } else if let (Some(s), Some(value)) = (status.as_mut(), trimmed.strip_prefix("Default:")) {
             s.incoming = incoming_default(value).map(|policy| (policy, number));
         } else if trimmed.starts_with("--") {
@@ -62,7 +67,8 @@ pub fn parse_status(text: &str) -> Option<UfwStatus> {
 fn incoming_default(value: &str) -> Option<String> {
     value.split(',').find_map(|part| {
         let part = part.trim();
-        part.strip_suffix("(incoming)").map(|policy| policy.trim().to_ascii_lowercase())
+        part.strip_suffix("(incoming)")
+            .map(|policy| policy.trim().to_ascii_lowercase())
     })
 }
 
@@ -133,16 +139,30 @@ fn parse_to(text: &str) -> To {
         if words.len() > 1 {
             notes.push(format!("to {}", words[..words.len() - 1].join(" ")));
         }
-        return To { proto, ports, notes };
+        return To {
+            proto,
+            ports,
+            notes,
+        };
     }
     if last == "Anywhere" || last.starts_with("Anywhere/") || is_address(last) {
-        let proto = last.rsplit_once('/').map_or(Proto::Any, |(_, p)| proto_or_any(p));
+        let proto = last
+            .rsplit_once('/')
+            .map_or(Proto::Any, |(_, p)| proto_or_any(p));
         if !last.starts_with("Anywhere") {
             notes.push(format!("to {last}"));
         }
-        return To { proto, ports: Ports::All, notes };
+        return To {
+            proto,
+            ports: Ports::All,
+            notes,
+        };
     }
-    To { proto: Proto::Any, ports: Ports::List(vec![PortItem::Unknown(main.to_string())]), notes }
+    To {
+        proto: Proto::Any,
+        ports: Ports::List(vec![PortItem::Unknown(main.to_string())]),
+        notes,
+    }
 }
 
 /// `80,443/tcp` or `5432`: ports and protocol.
@@ -166,7 +186,9 @@ fn proto_or_any(word: &str) -> Proto {
 
 /// `10.0.0.5`, `10.0.0.0/8`, `2001:db8::/32`, `10.0.0.0/8/tcp`.
 fn is_address(word: &str) -> bool {
-    word.split('/').next().is_some_and(|addr| addr.parse::<IpAddr>().is_ok())
+    word.split('/')
+        .next()
+        .is_some_and(|addr| addr.parse::<IpAddr>().is_ok())
 }
 
 impl StatusRule {
@@ -222,7 +244,11 @@ Anywhere                   ALLOW IN    192.168.1.0/24
 
     fn rules(text: &str) -> Vec<AllowRule> {
         let status = parse_status(text).expect("status");
-        status.rules.iter().filter_map(StatusRule::allow_rule).collect()
+        status
+            .rules
+            .iter()
+            .filter_map(StatusRule::allow_rule)
+            .collect()
     }
 
     #[test]
@@ -233,7 +259,10 @@ Anywhere                   ALLOW IN    192.168.1.0/24
         assert_eq!(status.rules.len(), 12);
         let inactive = parse_status("Status: inactive\n").expect("status");
         assert!(!inactive.active);
-        assert_eq!(parse_status("ERROR: You need to be root to run this script"), None);
+        assert_eq!(
+            parse_status("ERROR: You need to be root to run this script"),
+            None
+        );
     }
 
     #[test]
@@ -263,6 +292,9 @@ Anywhere                   ALLOW IN    192.168.1.0/24
         let plain = "Status: active\n\nTo Action From\n-- ------ ----\nOpenSSH ALLOW Anywhere\n\
                      [ 2] 443/tcp ALLOW IN Anywhere\n";
         let described: Vec<String> = rules(plain).iter().map(AllowRule::describe).collect();
-        assert_eq!(described, vec!["allow OpenSSH from anywhere", "allow 443/tcp from anywhere"]);
+        assert_eq!(
+            described,
+            vec!["allow OpenSSH from anywhere", "allow 443/tcp from anywhere"]
+        );
     }
 }

@@ -44,7 +44,10 @@ fn parse_line(line: &str, number: u32) -> Option<Tuple> {
         Some((body, hex)) => (body, Some(decode_comment(hex.trim()))),
         None => (line, None),
     };
-    let fields: Vec<&str> = body.strip_prefix("### tuple ###")?.split_whitespace().collect();
+    let fields: Vec<&str> = body
+        .strip_prefix("### tuple ###")?
+        .split_whitespace()
+        .collect();
     if !(6..=9).contains(&fields.len()) {
         return None;
     }
@@ -53,7 +56,11 @@ fn parse_line(line: &str, number: u32) -> Option<Tuple> {
         _ => ("in".to_string(), None, None),
     };
     let (forward, action) = parse_action(fields[0]);
-    let dapp = if fields.len() >= 8 { app_name(fields[6]) } else { None };
+    let dapp = if fields.len() >= 8 {
+        app_name(fields[6])
+    } else {
+        None
+    };
     Some(Tuple {
         action,
         forward,
@@ -117,7 +124,10 @@ fn app_name(field: &str) -> Option<String> {
 fn decode_comment(hex: &str) -> String {
     let bytes: Option<Vec<u8>> = (0..hex.len())
         .step_by(2)
-        .map(|i| hex.get(i..i + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok()))
+        .map(|i| {
+            hex.get(i..i + 2)
+                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+        })
         .collect();
     match bytes {
         Some(bytes) if !hex.is_empty() => String::from_utf8_lossy(&bytes).into_owned(),
@@ -228,11 +238,16 @@ COMMIT
     #[test]
     fn allow_rules_carry_source_direction_and_notes() {
         let tuples = parse_tuples(RULES);
-        let rules: Vec<AllowRule> =
-            tuples.iter().filter_map(|t| t.allow_rule("/etc/ufw/user.rules", false)).collect();
+        let rules: Vec<AllowRule> = tuples
+            .iter()
+            .filter_map(|t| t.allow_rule("/etc/ufw/user.rules", false))
+            .collect();
         assert_eq!(rules.len(), 7);
         assert!(rules[0].open_to_anywhere());
-        assert_eq!(rules[1].describe(), "allow 80,443/tcp from anywhere (app profile Nginx Full)");
+        assert_eq!(
+            rules[1].describe(),
+            "allow 80,443/tcp from anywhere (app profile Nginx Full)"
+        );
         assert_eq!(rules[4].source.as_deref(), Some("10.0.0.0/8"));
         assert!(!rules[5].incoming, "route rules open nothing on the host");
         assert_eq!(rules[6].describe(), "allow 5432 from anywhere");
