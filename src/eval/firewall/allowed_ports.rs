@@ -48,7 +48,11 @@ fn decide(source: &dyn Source, detection: Detection, ssh: &[u16], nft_path: &str
                 Vec::new(),
             )
         }
-        Active::Off(summary) => return without_firewall(source, summary, detection.findings, ssh),
+        Active::Off(summary) => {
+            let mut findings = dormant_rules(source, &detection.ufw);
+            findings.extend(detection.findings);
+            return without_firewall(source, summary, findings, ssh);
+        }
     };
     findings.extend(detection.findings);
     decide_allowed_ports(&rules, ssh, &origin).with_all(findings)
@@ -76,6 +80,19 @@ fn without_firewall(
     let origin =
         format!("{summary}: every port listening beyond loopback (`{label}`) counts as open");
     decide_allowed_ports(&rules, ssh, &origin).with_all(findings)
+}
+
+/// The rules of an installed but disabled ufw: listed, not counted.
+fn dormant_rules(source: &dyn Source, ufw: &UfwState) -> Vec<Finding> {
+    let rules = match (ufw, file_rules(source)) {
+        (UfwState::Absent, _) | (_, Err(_)) => return Vec::new(),
+        (_, Ok((rules, _))) => rules,
+    };
+    let note = |r: &AllowRule| format!("{} — not in force while ufw is disabled", r.describe());
+    rules
+        .iter()
+        .map(|r| Finding::at(note(r), r.location.clone()))
+        .collect()
 }
 
 fn listener_rule(listener: &Listener, label: &str) -> AllowRule {

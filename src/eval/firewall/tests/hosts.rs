@@ -107,3 +107,17 @@ fn listening_services_without_ss_needs_review() {
         "the app server (uvicorn) listens on 0.0.0.0:8000 instead of loopback: ss -tlnpH:1"
     );
 }
+
+#[test]
+fn a_disabled_ufw_lists_its_dormant_rules() {
+    let rules = rules_file(false, &["allow tcp 8000 0.0.0.0/0 any 0.0.0.0/0 in"]);
+    let out = run(
+        ALLOWED_PORTS,
+        &ufw_host(false, "DROP", &rules, &rules_file(true, &[])),
+    );
+    assert_eq!(out.status, Status::Fail);
+    assert!(out
+        .findings
+        .iter()
+        .any(|f| f.message == "allow 8000/tcp from anywhere — not in force while ufw is disabled"));
+}
