@@ -73,10 +73,17 @@ fn drop_chain_findings(n: &Nft) -> Vec<Finding> {
             Finding::at(text, n.chain_location(c))
         })
         .collect();
-    if n.drop_chains().all(|c| c.family == "ip") {
-        findings.push(Finding::new(
-            "only table family `ip` drops by default: IPv6 traffic is not filtered (use `inet`)",
-        ));
+    let covers = |family: &str| {
+        n.drop_chains()
+            .any(|c| c.family == family || c.family == "inet")
+    };
+    // (family not covered, the family that is, the traffic left unfiltered)
+    for (missing, only, traffic) in [("ip6", "ip", "IPv6"), ("ip", "ip6", "IPv4")] {
+        if !covers(missing) {
+            findings.push(Finding::new(format!(
+                "only table family `{only}` drops by default: {traffic} traffic is not filtered (use `inet`)"
+            )));
+        }
     }
     findings
 }

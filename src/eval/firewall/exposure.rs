@@ -67,25 +67,30 @@ struct Verdict {
 fn verdict(rule: &AllowRule, expected: &[u16]) -> Verdict {
     let mut out = Verdict::default();
     let suffix = rule.proto.suffix();
-    let items = match &rule.ports {
-        Ports::All => {
+    // Datastores speak TCP or UDP; `allow esp` or `sctp dport 5432` opens none.
+    let portless = matches!(rule.proto, Proto::Other(_));
+    let items = match (&rule.ports, portless) {
+        (Ports::All, false) => {
             out.dangerous.push(ports_label(&rule.ports, &rule.proto));
             return out;
         }
-        Ports::List(items) => items,
+        (Ports::All, true) => {
+            out.unexpected.push(ports_label(&rule.ports, &rule.proto));
+            return out;
+        }
+        (Ports::List(items), _) => items,
     };
     for item in items {
         match item {
             PortItem::Range { lo, hi } => {
-                for (port, name) in DATASTORE_PORTS
-                    .iter()
-                    .filter(|(p, _)| (*lo..=*hi).contains(p))
-                {
-                    out.dangerous.push(format!("{port}{suffix} ({name})"));
+                let inside = |p: &u16| (*lo..=*hi).contains(p);
+                if !portless {
+                    for (port, name) in DATASTORE_PORTS.iter().filter(|(p, _)| inside(p)) {
+                        out.dangerous.push(format!("{port}{suffix} ({name})"));
+                    }
                 }
-                let width = u32::from(*hi) - u32::from(*lo) + 1;
-                let allowed = expected.iter().filter(|p| (*lo..=*hi).contains(*p)).count();
-                if width as usize > allowed {
+                let width = usize::from(hi.saturating_sub(*lo)) + 1;
+                if width > expected.iter().filter(|p| inside(p)).count() {
                     out.unexpected.push(format!("{item}{suffix}"));
                 }
             }
@@ -105,11 +110,7 @@ fn expected_ports(ssh_ports: &[u16]) -> Vec<u16> {
 
 fn ssh_label(ssh_ports: &[u16]) -> String {
     let ports: Vec<String> = ssh_ports.iter().map(u16::to_string).collect();
-    if ports.is_empty() {
-        "SSH (22)".to_string()
-    } else {
-        format!("SSH ({})", ports.join(", "))
-    }
+    format!("SSH ({})", ports.join(", "))
 }
 
 /// Decide firewall.allowed-ports from the rules in force. `origin` says where
@@ -318,6 +319,19 @@ mod tests {
         assert_eq!(out.status, Status::Pass);
         assert_eq!(out.summary, "No port is open to anywhere");
         assert!(out.findings[2].message.contains("from 10.0.0.0/8"));
+    }
+
+    #[test]
+    fn portless_protocols_warn_but_never_fail() {
+        let esp = rule(Proto::Other("esp".into()), Ports::All, None, 4);
+        let out = decide_allowed_ports(&[esp], &[22], "x");
+        assert_eq!(out.status, Status::Warn);
+        assert!(
+            out.summary
+                .starts_with("every esp port is open to anywhere"),
+            "{}",
+            out.summary
+        );
     }
 
     #[test]
