@@ -27,13 +27,9 @@ fn decide(source: &dyn Source, detection: Detection) -> Outcome {
             None => from_defaults(source),
         },
         Active::Ufw(_) => from_defaults(source),
-        Active::Nft(n) => match n.drop_chains().next() {
-            Some(c) => Outcome::pass(format!(
-                "nftables drops incoming traffic by default: chain {} {} {} has policy drop ({})",
-                c.family,
-                c.table,
-                c.name,
-                n.chain_location(c)
+        Active::Nft(n) => match n.drop_summary() {
+            Some(chain) => Outcome::pass(format!(
+                "nftables drops incoming traffic by default: {chain}"
             )),
             None => Outcome::pass("nftables drops incoming traffic by default"),
         },

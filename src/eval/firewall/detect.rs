@@ -66,10 +66,7 @@ fn drop_chain_findings(n: &Nft) -> Vec<Finding> {
     let mut findings: Vec<Finding> = n
         .drop_chains()
         .map(|c| {
-            let text = format!(
-                "chain {} {} {}: hook input, policy drop",
-                c.family, c.table, c.name
-            );
+            let text = format!("chain {}: hook input, policy drop", c.label());
             Finding::at(text, n.chain_location(c))
         })
         .collect();
@@ -98,10 +95,7 @@ fn nft_finding(state: &NftState, path: &str) -> Finding {
                     .policy
                     .as_ref()
                     .map_or("accept (default)", |t| t.text.as_str());
-                let text = format!(
-                    "chain {} {} {}: hook input, policy {policy}",
-                    c.family, c.table, c.name
-                );
+                let text = format!("chain {}: hook input, policy {policy}", c.label());
                 Finding::at(text, n.chain_location(c))
             }
             None => Finding::at("no chain with `hook input`", Location::file(path)),

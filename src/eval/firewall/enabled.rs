@@ -5,7 +5,7 @@
 
 use super::detect::{detect, Active, Detection};
 use super::nft_path;
-use super::ufw::UfwState;
+use super::ufw::{UfwState, UFW_CONF};
 use crate::eval::EvalContext;
 use crate::model::Outcome;
 
@@ -20,18 +20,15 @@ pub fn evaluate(ctx: &EvalContext) -> Outcome {
 pub fn decide(detection: Detection) -> Outcome {
     let outcome = match &detection.active {
         Active::Ufw(UfwState::Reported(_)) => Outcome::pass("ufw is active (`ufw status verbose`)"),
-        Active::Ufw(state) => match state.evidence().location {
-            Some(at) => Outcome::pass(format!("ufw is enabled (ENABLED=yes, {at})")),
-            None => Outcome::pass("ufw is enabled"),
-        },
-        Active::Nft(n) => match n.drop_chains().next() {
-            Some(c) => Outcome::pass(format!(
-                "nftables filters incoming traffic: chain {} {} {} has policy drop ({})",
-                c.family,
-                c.table,
-                c.name,
-                n.chain_location(c)
-            )),
+        Active::Ufw(UfwState::Configured {
+            setting: Some(a), ..
+        }) => Outcome::pass(format!(
+            "ufw is enabled (ENABLED={}, {UFW_CONF}:{})",
+            a.value, a.line
+        )),
+        Active::Ufw(_) => Outcome::pass("ufw is enabled"),
+        Active::Nft(n) => match n.drop_summary() {
+            Some(chain) => Outcome::pass(format!("nftables filters incoming traffic: {chain}")),
             None => Outcome::pass("nftables filters incoming traffic"),
         },
         Active::Off(summary) => Outcome::fail(summary.clone()),

@@ -42,6 +42,17 @@ impl Nft {
         self.input_chains().filter(|c| c.policy_is("drop"))
     }
 
+    /// `chain inet filter input has policy drop (/etc/nftables.conf:7)` for the
+    /// first input chain that drops by default.
+    pub fn drop_summary(&self) -> Option<String> {
+        let chain = self.drop_chains().next()?;
+        Some(format!(
+            "chain {} has policy drop ({})",
+            chain.label(),
+            self.chain_location(chain)
+        ))
+    }
+
     /// Where a chain's policy was set, or where the chain was declared.
     pub fn chain_location(&self, chain: &Chain) -> Location {
         self.loaded

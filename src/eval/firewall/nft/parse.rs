@@ -27,6 +27,11 @@ pub struct Chain {
 }
 
 impl Chain {
+    /// `inet filter input`, as `nft list` names a chain.
+    pub fn label(&self) -> String {
+        format!("{} {} {}", self.family, self.table, self.name)
+    }
+
     pub fn policy_is(&self, word: &str) -> bool {
         self.policy.as_ref().is_some_and(|t| t.text == word)
     }

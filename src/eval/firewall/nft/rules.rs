@@ -99,10 +99,7 @@ impl Walker<'_> {
             "ip6" => notes.push("IPv6 only".to_string()),
             _ => {}
         }
-        notes.push(format!(
-            "chain {} {} {}",
-            chain.family, chain.table, chain.name
-        ));
+        notes.push(format!("chain {}", chain.label()));
         Some(AllowRule {
             proto,
             ports,

@@ -85,9 +85,7 @@ pub fn read_state(source: &dyn Source) -> Result<UfwState, String> {
         return Ok(UfwState::Absent);
     };
     let setting = ShellVars::parse(&text).get("ENABLED").cloned();
-    let enabled = setting
-        .as_ref()
-        .is_some_and(|a| a.value == "yes" || a.value == "YES");
+    let enabled = setting.as_ref().is_some_and(|a| is_yes(&a.value));
     Ok(UfwState::Configured { enabled, setting })
 }
 
@@ -128,11 +126,14 @@ pub fn file_rules(source: &dyn Source) -> Result<(Vec<AllowRule>, Vec<Finding>),
 /// drops all IPv6 but loopback); when that file cannot be read, count them.
 fn ipv6_enabled(source: &dyn Source) -> bool {
     match defaults(source) {
-        Ok(Some(vars)) => vars
-            .get("IPV6")
-            .is_some_and(|a| a.value == "yes" || a.value == "YES"),
+        Ok(Some(vars)) => vars.get("IPV6").is_some_and(|a| is_yes(&a.value)),
         _ => true,
     }
+}
+
+/// ufw-init's test for ENABLED and IPV6: `yes` or `YES`.
+fn is_yes(value: &str) -> bool {
+    value == "yes" || value == "YES"
 }
 
 /// The allow rules of the `ufw status verbose` table.
