@@ -4,6 +4,7 @@
 //! `[::ffff:127.0.0.1]:8000`; the process column (`users:(("gunicorn",pid=…))`)
 //! appears only with `-p`. A leading Netid column (`-u` too) is tolerated.
 
+use super::numbered_lines;
 use crate::evidence::Source;
 use std::net::{IpAddr, Ipv6Addr};
 
@@ -59,9 +60,8 @@ pub fn collected(source: &dyn Source) -> Option<(String, String)> {
 
 /// Every listener line that parses; other lines are skipped.
 pub fn parse_ss(text: &str) -> Vec<Listener> {
-    text.lines()
-        .enumerate()
-        .filter_map(|(index, line)| parse_line(line, u32::try_from(index + 1).unwrap_or(u32::MAX)))
+    numbered_lines(text)
+        .filter_map(|(number, line)| parse_line(line, number))
         .collect()
 }
 

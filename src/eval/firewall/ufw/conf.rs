@@ -3,6 +3,7 @@
 //! simple assignments: `KEY=value`, `KEY="value"`, `KEY='value'`, `export KEY=...`,
 //! several on a line with `;`, `#` comments; the last assignment wins.
 
+use crate::eval::firewall::numbered_lines;
 use std::collections::BTreeMap;
 
 /// One variable's effective value and the 1-based line that set it.
@@ -19,8 +20,7 @@ pub struct ShellVars(BTreeMap<String, Assignment>);
 impl ShellVars {
     pub fn parse(text: &str) -> ShellVars {
         let mut vars = BTreeMap::new();
-        for (index, line) in text.lines().enumerate() {
-            let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        for (number, line) in numbered_lines(text) {
             for (key, value) in assignments(line) {
                 vars.insert(
                     key,

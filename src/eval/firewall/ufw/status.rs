@@ -7,6 +7,7 @@
 //! optional ` (log)` and ` # comment`.
 
 use crate::eval::firewall::exposure::AllowRule;
+use crate::eval::firewall::numbered_lines;
 use crate::eval::firewall::ports::{parse_ufw_ports, PortItem, Ports, Proto};
 use crate::model::Location;
 use std::net::IpAddr;
@@ -41,8 +42,7 @@ pub struct StatusRule {
 pub fn parse_status(text: &str) -> Option<UfwStatus> {
     let mut status: Option<UfwStatus> = None;
     let mut in_table = false;
-    for (index, line) in text.lines().enumerate() {
-        let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+    for (number, line) in numbered_lines(text) {
         let trimmed = line.trim();
         if let Some(value) = trimmed.strip_prefix("Status:") {
             let active = value.trim().eq_ignore_ascii_case("active");

@@ -7,6 +7,7 @@
 //! Lines of 6 or 8 fields (old format) have no direction and mean `in`.
 
 use crate::eval::firewall::exposure::AllowRule;
+use crate::eval::firewall::numbered_lines;
 use crate::eval::firewall::ports::{parse_ufw_ports, PortItem, Ports, Proto};
 use crate::model::Location;
 
@@ -33,9 +34,8 @@ pub struct Tuple {
 
 /// Every well-formed tuple of a rules file; malformed ones are skipped, as ufw does.
 pub fn parse_tuples(text: &str) -> Vec<Tuple> {
-    text.lines()
-        .enumerate()
-        .filter_map(|(index, line)| parse_line(line, u32::try_from(index + 1).unwrap_or(u32::MAX)))
+    numbered_lines(text)
+        .filter_map(|(number, line)| parse_line(line, number))
         .collect()
 }
 
