@@ -34,10 +34,6 @@ impl Token {
     pub fn name(&self) -> Option<&str> {
         matches!(self.kind, Kind::Word | Kind::Str).then_some(self.text.as_str())
     }
-
-    pub fn ends_statement(&self) -> bool {
-        matches!(self.kind, Kind::Semi | Kind::Newline)
-    }
 }
 
 fn is_word_char(c: char) -> bool {
