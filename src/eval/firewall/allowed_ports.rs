@@ -1,0 +1,111 @@
+//! `firewall.allowed-ports`: gathers the allow rules of the firewall in force —
+//! ufw's (`ufw status verbose` when collected and active, else user.rules and
+//! user6.rules) or nftables' input chains — or, with no enabled firewall, the
+//! non-loopback listeners of `ss -tlnH` (without which it fails), and hands them
+//! to `exposure::decide_allowed_ports` with sshd's ports.
+
+use super::detect::{detect, Active, Detection};
+use super::exposure::{decide_allowed_ports, AllowRule};
+use super::ports::{PortItem, Ports, Proto};
+use super::ss::{collected, parse_ss, Listener};
+use super::ssh_port::ssh_ports;
+use super::ufw::{file_rules, status_rules, UfwState, USER6_RULES, USER_RULES};
+use super::{nft, nft_path};
+use crate::eval::EvalContext;
+use crate::evidence::Source;
+use crate::model::{Finding, Location, Outcome};
+
+pub fn evaluate(ctx: &EvalContext) -> Outcome {
+    let ssh = ssh_ports(ctx.source);
+    match detect(ctx.source, nft_path(ctx.params)) {
+        Ok(detection) => decide(ctx.source, detection, &ssh, nft_path(ctx.params)),
+        Err(reason) => Outcome::error(reason),
+    }
+}
+
+fn decide(source: &dyn Source, detection: Detection, ssh: &[u16], nft_path: &str) -> Outcome {
+    let (rules, origin, mut findings) = match &detection.active {
+        Active::Ufw(UfwState::Reported(status)) => (
+            status_rules(status),
+            "ufw is active: rules from `ufw status verbose`".to_string(),
+            Vec::new(),
+        ),
+        Active::Ufw(_) => match file_rules(source) {
+            Ok((rules, findings)) => (
+                rules,
+                format!("ufw is enabled: rules from {USER_RULES} and {USER6_RULES}"),
+                findings,
+            ),
+            Err(reason) => return Outcome::error(reason),
+        },
+        Active::Nft(n) => {
+            let rules = n.allow_rules(nft::services(source).as_ref());
+            (
+                rules,
+                format!(
+                    "nftables: accept rules of the input chains with policy drop in {nft_path}"
+                ),
+                Vec::new(),
+            )
+        }
+        Active::Off(summary) => {
+            let mut findings = dormant_rules(source, &detection.ufw);
+            findings.extend(detection.findings);
+            return without_firewall(source, summary, findings, ssh);
+        }
+    };
+    findings.extend(detection.findings);
+    decide_allowed_ports(&rules, ssh, &origin).with_all(findings)
+}
+
+/// No enabled firewall: every non-loopback listener is open to anywhere.
+fn without_firewall(
+    source: &dyn Source,
+    summary: &str,
+    findings: Vec<Finding>,
+    ssh: &[u16],
+) -> Outcome {
+    let Some((label, text)) = collected(source) else {
+        return Outcome::fail(format!("{summary}; nothing limits which ports are exposed"))
+            .with(Finding::new(
+                "no `ss -tlnH` output was collected to list the listening ports",
+            ))
+            .with_all(findings);
+    };
+    let rules: Vec<AllowRule> = parse_ss(&text)
+        .iter()
+        .filter(|l| !l.is_loopback())
+        .map(|l| listener_rule(l, &label))
+        .collect();
+    let origin =
+        format!("{summary}: every port listening beyond loopback (`{label}`) counts as open");
+    decide_allowed_ports(&rules, ssh, &origin).with_all(findings)
+}
+
+/// The rules of an installed but disabled ufw: listed, not counted.
+fn dormant_rules(source: &dyn Source, ufw: &UfwState) -> Vec<Finding> {
+    let rules = match (ufw, file_rules(source)) {
+        (UfwState::Absent, _) | (_, Err(_)) => return Vec::new(),
+        (_, Ok((rules, _))) => rules,
+    };
+    let note = |r: &AllowRule| format!("{} — not in force while ufw is disabled", r.describe());
+    rules
+        .iter()
+        .map(|r| Finding::at(note(r), r.location.clone()))
+        .collect()
+}
+
+fn listener_rule(listener: &Listener, label: &str) -> AllowRule {
+    let mut note = format!("listening on {}", listener.local);
+    if let Some(process) = &listener.process {
+        note.push_str(&format!(" by {process}"));
+    }
+    AllowRule {
+        proto: Proto::Tcp,
+        ports: Ports::List(vec![PortItem::single(listener.port)]),
+        source: None,
+        incoming: true,
+        notes: vec![note, "no firewall".to_string()],
+        location: Location::line(label, listener.line),
+    }
+}
