@@ -53,7 +53,13 @@ impl Scan {
             .as_array()
             .map(|all| {
                 all.iter()
-                    .map(|f| format!("{}: {}", f["location"].as_str().unwrap_or("-"), f["message"].as_str().unwrap_or("")))
+                    .map(|f| {
+                        format!(
+                            "{}: {}",
+                            f["location"].as_str().unwrap_or("-"),
+                            f["message"].as_str().unwrap_or("")
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default()
@@ -64,7 +70,12 @@ impl Scan {
             .as_array()
             .map(|all| {
                 all.iter()
-                    .map(|c| (c["id"].as_str().unwrap_or("").to_string(), c["status"].as_str().unwrap_or("").to_string()))
+                    .map(|c| {
+                        (
+                            c["id"].as_str().unwrap_or("").to_string(),
+                            c["status"].as_str().unwrap_or("").to_string(),
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default()
@@ -82,5 +93,9 @@ pub fn scan_root(root: &Path, extra: &[&str]) -> Scan {
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     let json: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{stdout}\n{stderr}"));
-    Scan { code: out.status.code().unwrap_or(-1), json, stderr }
+    Scan {
+        code: out.status.code().unwrap_or(-1),
+        json,
+        stderr,
+    }
 }

@@ -42,9 +42,7 @@ fn decide(source: &dyn Source, detection: Detection, ssh: &[u16], nft_path: &str
             let rules = n.allow_rules(nft::services(source).as_ref());
             (
                 rules,
-                format!(
-                    "nftables: accept rules of the input chains with policy drop in {nft_path}"
-                ),
+                format!("nftables: accept rules of the input chains with policy drop in {nft_path}"),
                 Vec::new(),
             )
         }
@@ -59,12 +57,7 @@ fn decide(source: &dyn Source, detection: Detection, ssh: &[u16], nft_path: &str
 }
 
 /// No enabled firewall: every non-loopback listener is open to anywhere.
-fn without_firewall(
-    source: &dyn Source,
-    summary: &str,
-    findings: Vec<Finding>,
-    ssh: &[u16],
-) -> Outcome {
+fn without_firewall(source: &dyn Source, summary: &str, findings: Vec<Finding>, ssh: &[u16]) -> Outcome {
     let Some((label, text)) = collected(source) else {
         return Outcome::fail(format!("{summary}; nothing limits which ports are exposed"))
             .with(Finding::new(
@@ -77,8 +70,7 @@ fn without_firewall(
         .filter(|l| !l.is_loopback())
         .map(|l| listener_rule(l, &label))
         .collect();
-    let origin =
-        format!("{summary}: every port listening beyond loopback (`{label}`) counts as open");
+    let origin = format!("{summary}: every port listening beyond loopback (`{label}`) counts as open");
     decide_allowed_ports(&rules, ssh, &origin).with_all(findings)
 }
 
@@ -89,10 +81,7 @@ fn dormant_rules(source: &dyn Source, ufw: &UfwState) -> Vec<Finding> {
         (_, Ok((rules, _))) => rules,
     };
     let note = |r: &AllowRule| format!("{} — not in force while ufw is disabled", r.describe());
-    rules
-        .iter()
-        .map(|r| Finding::at(note(r), r.location.clone()))
-        .collect()
+    rules.iter().map(|r| Finding::at(note(r), r.location.clone())).collect()
 }
 
 fn listener_rule(listener: &Listener, label: &str) -> AllowRule {

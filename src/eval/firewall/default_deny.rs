@@ -28,18 +28,12 @@ fn decide(source: &dyn Source, detection: Detection) -> Outcome {
         },
         Active::Ufw(_) => from_defaults(source),
         Active::Nft(n) => match n.drop_summary() {
-            Some(chain) => Outcome::pass(format!(
-                "nftables drops incoming traffic by default: {chain}"
-            )),
+            Some(chain) => Outcome::pass(format!("nftables drops incoming traffic by default: {chain}")),
             None => Outcome::pass("nftables drops incoming traffic by default"),
         },
         Active::Off(summary) => {
             let installed = detection.ufw != UfwState::Absent;
-            let ignored = if installed {
-                ignored_policy(source)
-            } else {
-                Vec::new()
-            };
+            let ignored = if installed { ignored_policy(source) } else { Vec::new() };
             Outcome::fail(summary.clone()).with_all(ignored)
         }
     };
@@ -74,17 +68,11 @@ fn from_defaults(source: &dyn Source) -> Outcome {
         return Outcome::fail(format!(
             "DEFAULT_INPUT_POLICY is not set in {UFW_DEFAULTS}; set it to \"DROP\""
         ))
-        .with(Finding::at(
-            "no DEFAULT_INPUT_POLICY",
-            Location::file(UFW_DEFAULTS),
-        ));
+        .with(Finding::at("no DEFAULT_INPUT_POLICY", Location::file(UFW_DEFAULTS)));
     };
     let at = Location::line(UFW_DEFAULTS, setting.line);
     let value = setting.value.to_ascii_uppercase();
-    let seen = Finding::at(
-        format!("DEFAULT_INPUT_POLICY=\"{}\"", setting.value),
-        at.clone(),
-    );
+    let seen = Finding::at(format!("DEFAULT_INPUT_POLICY=\"{}\"", setting.value), at.clone());
     let outcome = match value.as_str() {
         "DROP" | "REJECT" => Outcome::pass(format!(
             "ufw {} incoming traffic by default (DEFAULT_INPUT_POLICY=\"{value}\", {at})",

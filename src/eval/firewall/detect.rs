@@ -42,11 +42,7 @@ pub fn detect(source: &dyn Source, nft_path: &str) -> Result<Detection, String> 
         if n.drop_chains().next().is_some() {
             findings.extend(drop_chain_findings(n));
             let active = Active::Nft(n.clone());
-            return Ok(Detection {
-                active,
-                ufw,
-                findings,
-            });
+            return Ok(Detection { active, ufw, findings });
         }
     }
     findings.push(nft_finding(&state, nft_path));
@@ -70,10 +66,7 @@ fn drop_chain_findings(n: &Nft) -> Vec<Finding> {
             Finding::at(text, n.chain_location(c))
         })
         .collect();
-    let covers = |family: &str| {
-        n.drop_chains()
-            .any(|c| c.family == family || c.family == "inet")
-    };
+    let covers = |family: &str| n.drop_chains().any(|c| c.family == family || c.family == "inet");
     // (family not covered, the family that is, the traffic left unfiltered)
     for (missing, only, traffic) in [("ip6", "ip", "IPv6"), ("ip", "ip6", "IPv4")] {
         if !covers(missing) {
@@ -91,10 +84,7 @@ fn nft_finding(state: &NftState, path: &str) -> Finding {
         NftState::Broken(at, why) => Finding::at(why.clone(), at.clone()),
         NftState::Loaded(n) => match n.input_chains().next() {
             Some(c) => {
-                let policy = c
-                    .policy
-                    .as_ref()
-                    .map_or("accept (default)", |t| t.text.as_str());
+                let policy = c.policy.as_ref().map_or("accept (default)", |t| t.text.as_str());
                 let text = format!("chain {}: hook input, policy {policy}", c.label());
                 Finding::at(text, n.chain_location(c))
             }
@@ -106,13 +96,8 @@ fn nft_finding(state: &NftState, path: &str) -> Finding {
 fn ufw_part(ufw: &UfwState) -> String {
     match ufw {
         UfwState::Reported(_) => "`ufw status` reports inactive".to_string(),
-        UfwState::Configured {
-            setting: Some(a), ..
-        } => {
-            format!(
-                "ufw is disabled (ENABLED={}, {UFW_CONF}:{})",
-                a.value, a.line
-            )
+        UfwState::Configured { setting: Some(a), .. } => {
+            format!("ufw is disabled (ENABLED={}, {UFW_CONF}:{})", a.value, a.line)
         }
         UfwState::Configured { setting: None, .. } => {
             format!("ufw is disabled (no ENABLED in {UFW_CONF})")

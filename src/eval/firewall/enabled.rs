@@ -20,12 +20,9 @@ pub fn evaluate(ctx: &EvalContext) -> Outcome {
 pub fn decide(detection: Detection) -> Outcome {
     let outcome = match &detection.active {
         Active::Ufw(UfwState::Reported(_)) => Outcome::pass("ufw is active (`ufw status verbose`)"),
-        Active::Ufw(UfwState::Configured {
-            setting: Some(a), ..
-        }) => Outcome::pass(format!(
-            "ufw is enabled (ENABLED={}, {UFW_CONF}:{})",
-            a.value, a.line
-        )),
+        Active::Ufw(UfwState::Configured { setting: Some(a), .. }) => {
+            Outcome::pass(format!("ufw is enabled (ENABLED={}, {UFW_CONF}:{})", a.value, a.line))
+        }
         Active::Ufw(_) => Outcome::pass("ufw is enabled"),
         Active::Nft(n) => match n.drop_summary() {
             Some(chain) => Outcome::pass(format!("nftables filters incoming traffic: {chain}")),

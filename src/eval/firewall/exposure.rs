@@ -28,15 +28,8 @@ impl AllowRule {
     /// `allow 80,443/tcp from anywhere (IPv6)`.
     pub fn describe(&self) -> String {
         let from = self.source.as_deref().unwrap_or("anywhere");
-        let direction = if self.incoming {
-            ""
-        } else {
-            " (outgoing or routed)"
-        };
-        let mut text = format!(
-            "allow {} from {from}{direction}",
-            ports_label(&self.ports, &self.proto)
-        );
+        let direction = if self.incoming { "" } else { " (outgoing or routed)" };
+        let mut text = format!("allow {} from {from}{direction}", ports_label(&self.ports, &self.proto));
         if !self.notes.is_empty() {
             text.push_str(&format!(" ({})", self.notes.join("; ")));
         }
@@ -116,11 +109,7 @@ fn ssh_label(ssh_ports: &[u16]) -> String {
 /// Decide firewall.allowed-ports from the rules in force. `origin` says where
 /// they came from (a finding); `ssh_ports` are sshd's ports (default 22).
 pub fn decide_allowed_ports(rules: &[AllowRule], ssh_ports: &[u16], origin: &str) -> Outcome {
-    let ssh_ports = if ssh_ports.is_empty() {
-        &[22][..]
-    } else {
-        ssh_ports
-    };
+    let ssh_ports = if ssh_ports.is_empty() { &[22][..] } else { ssh_ports };
     let expected = expected_ports(ssh_ports);
     let mut dangerous: Vec<(String, &Location)> = Vec::new();
     let mut unexpected: Vec<(String, &Location)> = Vec::new();
@@ -142,25 +131,16 @@ pub fn decide_allowed_ports(rules: &[AllowRule], ssh_ports: &[u16], origin: &str
 
 fn rule_note(v: &Verdict, ssh_ports: &[u16]) -> String {
     if !v.dangerous.is_empty() {
-        format!(
-            "datastore/admin port open to anywhere: {}",
-            v.dangerous.join(", ")
-        )
+        format!("datastore/admin port open to anywhere: {}", v.dangerous.join(", "))
     } else if !v.unexpected.is_empty() {
-        format!(
-            "open to anywhere, and not {}, 80 or 443",
-            ssh_label(ssh_ports)
-        )
+        format!("open to anywhere, and not {}, 80 or 443", ssh_label(ssh_ports))
     } else {
         "expected".to_string()
     }
 }
 
 fn finding(rule: &AllowRule, note: &str) -> Finding {
-    Finding::at(
-        format!("{} — {note}", rule.describe()),
-        rule.location.clone(),
-    )
+    Finding::at(format!("{} — {note}", rule.describe()), rule.location.clone())
 }
 
 fn push_unique(list: &mut Vec<String>, label: String) {
@@ -169,11 +149,7 @@ fn push_unique(list: &mut Vec<String>, label: String) {
     }
 }
 
-fn extend_unique<'a>(
-    list: &mut Vec<(String, &'a Location)>,
-    labels: Vec<String>,
-    at: &'a Location,
-) {
+fn extend_unique<'a>(list: &mut Vec<(String, &'a Location)>, labels: Vec<String>, at: &'a Location) {
     for label in labels {
         if !list.iter().any(|(l, _)| *l == label) {
             list.push((label, at));
@@ -197,10 +173,7 @@ fn summarize(
     if open.is_empty() {
         Outcome::pass("No port is open to anywhere")
     } else {
-        Outcome::pass(format!(
-            "Only expected ports are open to anywhere: {}",
-            open.join(", ")
-        ))
+        Outcome::pass(format!("Only expected ports are open to anywhere: {}", open.join(", ")))
     }
 }
 
@@ -232,12 +205,7 @@ mod tests {
     }
 
     fn tcp(port: u16, line: u32) -> AllowRule {
-        rule(
-            Proto::Tcp,
-            Ports::List(vec![PortItem::single(port)]),
-            None,
-            line,
-        )
+        rule(Proto::Tcp, Ports::List(vec![PortItem::single(port)]), None, line)
     }
 
     #[test]
@@ -272,14 +240,8 @@ mod tests {
             decide_allowed_ports(&[tcp(2222, 1)], &[2222], "ufw").status,
             Status::Pass
         );
-        assert_eq!(
-            decide_allowed_ports(&[tcp(2222, 1)], &[22], "ufw").status,
-            Status::Warn
-        );
-        assert_eq!(
-            decide_allowed_ports(&[tcp(22, 1)], &[], "ufw").status,
-            Status::Pass
-        );
+        assert_eq!(decide_allowed_ports(&[tcp(2222, 1)], &[22], "ufw").status, Status::Warn);
+        assert_eq!(decide_allowed_ports(&[tcp(22, 1)], &[], "ufw").status, Status::Pass);
     }
 
     #[test]
@@ -293,16 +255,12 @@ mod tests {
         let out = decide_allowed_ports(&[rule(Proto::Any, wide, None, 1)], &[22], "x");
         assert_eq!(out.status, Status::Fail);
         assert!(
-            out.summary
-                .starts_with("5432 (PostgreSQL) is open to anywhere"),
+            out.summary.starts_with("5432 (PostgreSQL) is open to anywhere"),
             "{}",
             out.summary
         );
         let all = decide_allowed_ports(&[rule(Proto::Any, Ports::All, None, 7)], &[22], "x");
-        assert_eq!(
-            all.summary,
-            "every port is open to anywhere: /etc/ufw/user.rules:7"
-        );
+        assert_eq!(all.summary, "every port is open to anywhere: /etc/ufw/user.rules:7");
     }
 
     #[test]
@@ -327,8 +285,7 @@ mod tests {
         let out = decide_allowed_ports(&[esp], &[22], "x");
         assert_eq!(out.status, Status::Warn);
         assert!(
-            out.summary
-                .starts_with("every esp port is open to anywhere"),
+            out.summary.starts_with("every esp port is open to anywhere"),
             "{}",
             out.summary
         );

@@ -54,15 +54,9 @@ pub fn decide(listeners: &[Listener], label: &str) -> Outcome {
         let at = Location::line(label, listener.line);
         let role = role(listener);
         let exposed = listener.is_wildcard() && role.is_some();
-        findings.push(Finding::at(
-            describe(listener, role.as_deref(), exposed),
-            at.clone(),
-        ));
+        findings.push(Finding::at(describe(listener, role.as_deref(), exposed), at.clone()));
         if let (true, Some(role)) = (exposed, role) {
-            flagged.push((
-                format!("{role} listens on {} instead of loopback", listener.local),
-                at,
-            ));
+            flagged.push((format!("{role} listens on {} instead of loopback", listener.local), at));
         }
     }
     let outcome = match flagged.split_first() {
@@ -98,19 +92,12 @@ fn role(listener: &Listener) -> Option<String> {
     if let Some(name) = datastore_name(listener.port) {
         return Some(shown(name));
     }
-    APP_PORTS
-        .contains(&listener.port)
-        .then(|| shown("the app server"))
+    APP_PORTS.contains(&listener.port).then(|| shown("the app server"))
 }
 
 fn describe(listener: &Listener, role: Option<&str>, exposed: bool) -> String {
     let who = role.map_or_else(
-        || {
-            listener
-                .process
-                .clone()
-                .unwrap_or_else(|| "a service".to_string())
-        },
+        || listener.process.clone().unwrap_or_else(|| "a service".to_string()),
         str::to_string,
     );
     let verdict = if exposed {

@@ -76,9 +76,7 @@ pub fn collectors() -> Vec<CollectorDef> {
 
 /// Lines with their 1-based numbers, as findings cite them.
 fn numbered_lines(text: &str) -> impl Iterator<Item = (u32, &str)> {
-    text.lines()
-        .zip(1u32..)
-        .map(|(line, number)| (number, line))
+    text.lines().zip(1u32..).map(|(line, number)| (number, line))
 }
 
 /// A file's text; None when it does not exist; Err (the reason) when it exists

@@ -131,10 +131,7 @@ pub const DATASTORE_PORTS: &[(u16, &str)] = &[
 
 /// What listens on a datastore or admin port, if it is one.
 pub fn datastore_name(port: u16) -> Option<&'static str> {
-    DATASTORE_PORTS
-        .iter()
-        .find(|(p, _)| *p == port)
-        .map(|(_, name)| *name)
+    DATASTORE_PORTS.iter().find(|(p, _)| *p == port).map(|(_, name)| *name)
 }
 
 /// Ports Python app servers (gunicorn, uvicorn, the Flask/Django dev servers)
@@ -206,19 +203,13 @@ mod tests {
     #[test]
     fn ufw_port_lists() {
         assert_eq!(parse_ufw_ports("any"), Some(Ports::All));
-        assert_eq!(
-            parse_ufw_ports("22"),
-            Some(Ports::List(vec![PortItem::single(22)]))
-        );
+        assert_eq!(parse_ufw_ports("22"), Some(Ports::List(vec![PortItem::single(22)])));
         assert_eq!(
             parse_ufw_ports("80,443,60000:61000"),
             Some(Ports::List(vec![
                 PortItem::single(80),
                 PortItem::single(443),
-                PortItem::Range {
-                    lo: 60000,
-                    hi: 61000
-                }
+                PortItem::Range { lo: 60000, hi: 61000 }
             ]))
         );
         assert_eq!(parse_ufw_ports("0"), None);

@@ -31,20 +31,14 @@ impl Listener {
     pub fn is_loopback(&self) -> bool {
         match self.host.parse::<IpAddr>() {
             Ok(IpAddr::V4(v4)) => v4.is_loopback(),
-            Ok(IpAddr::V6(v6)) => {
-                v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
-            }
+            Ok(IpAddr::V6(v6)) => v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
             Err(_) => false,
         }
     }
 
     /// Bound to every address: `0.0.0.0`, `::`, `*`.
     pub fn is_wildcard(&self) -> bool {
-        self.host == "*"
-            || self
-                .host
-                .parse::<IpAddr>()
-                .is_ok_and(|ip| ip.is_unspecified())
+        self.host == "*" || self.host.parse::<IpAddr>().is_ok_and(|ip| ip.is_unspecified())
     }
 }
 
@@ -52,9 +46,7 @@ impl Listener {
 pub fn collected(source: &dyn Source) -> Option<(String, String)> {
     SS_ARGVS.iter().find_map(|argv| {
         let state = source.command(argv);
-        state
-            .success_stdout()
-            .map(|out| (argv.join(" "), out.to_string()))
+        state.success_stdout().map(|out| (argv.join(" "), out.to_string()))
     })
 }
 
@@ -67,10 +59,7 @@ pub fn parse_ss(text: &str) -> Vec<Listener> {
 
 fn parse_line(line: &str, number: u32) -> Option<Listener> {
     let mut columns: Vec<&str> = line.split_whitespace().collect();
-    if columns
-        .first()
-        .is_some_and(|c| matches!(*c, "tcp" | "udp" | "Netid"))
-    {
+    if columns.first().is_some_and(|c| matches!(*c, "tcp" | "udp" | "Netid")) {
         columns.remove(0);
     }
     if columns.len() < 5 || columns[0] == "State" {
@@ -78,9 +67,7 @@ fn parse_line(line: &str, number: u32) -> Option<Listener> {
     }
     let local = columns[3];
     let (host, port) = split_address(local)?;
-    let process = columns
-        .get(5..)
-        .and_then(|rest| process_name(&rest.join(" ")));
+    let process = columns.get(5..).and_then(|rest| process_name(&rest.join(" ")));
     Some(Listener {
         local: local.to_string(),
         host,
@@ -94,10 +81,7 @@ fn parse_line(line: &str, number: u32) -> Option<Listener> {
 fn split_address(text: &str) -> Option<(String, u16)> {
     let (host, port) = text.rsplit_once(':')?;
     let port = port.parse::<u16>().ok()?;
-    let host = host
-        .strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host);
+    let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
     let host = host.split('%').next().unwrap_or(host);
     Some((normalize_v6(host), port))
 }

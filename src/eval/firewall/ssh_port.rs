@@ -10,11 +10,7 @@ const SSHD_CONFIG: &str = "/etc/ssh/sshd_config";
 
 /// sshd's listening ports; `[22]` when none is set or the file was not read.
 pub fn ssh_ports(source: &dyn Source) -> Vec<u16> {
-    let ports = source
-        .read(SSHD_CONFIG)
-        .text()
-        .map(port_lines)
-        .unwrap_or_default();
+    let ports = source.read(SSHD_CONFIG).text().map(port_lines).unwrap_or_default();
     if ports.is_empty() {
         vec![22]
     } else {
@@ -49,10 +45,7 @@ mod tests {
 
     #[test]
     fn ports_default_and_match_blocks() {
-        let snap = Snapshot::new().with_file(
-            SSHD_CONFIG,
-            "#Port 22\nport 2222\nPort=2200\nMatch User x\nPort 1\n",
-        );
+        let snap = Snapshot::new().with_file(SSHD_CONFIG, "#Port 22\nport 2222\nPort=2200\nMatch User x\nPort 1\n");
         assert_eq!(ssh_ports(&snap), vec![2222, 2200]);
         assert_eq!(ssh_ports(&Snapshot::new()), vec![22]);
     }

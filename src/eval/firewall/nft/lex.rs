@@ -109,8 +109,8 @@ mod tests {
         assert_eq!(
             show("tcp dport { 22, 80 } accept # web\niifname \"lo\" accept;\\\n policy drop"),
             vec![
-                "tcp", "dport", "{", "22", ",", "80", "}", "accept", "⏎1", "iifname", "\"lo\"",
-                "accept", ";", "policy", "drop"
+                "tcp", "dport", "{", "22", ",", "80", "}", "accept", "⏎1", "iifname", "\"lo\"", "accept", ";",
+                "policy", "drop"
             ]
         );
         let tokens = tokenize("a\n\nb \\\n c", 3);
@@ -119,10 +119,7 @@ mod tests {
 
     #[test]
     fn unterminated_strings_stop_at_the_line_end() {
-        assert_eq!(
-            show("include \"/etc/x\nb"),
-            vec!["include", "\"/etc/x\"", "⏎1", "b"]
-        );
+        assert_eq!(show("include \"/etc/x\nb"), vec!["include", "\"/etc/x\"", "⏎1", "b"]);
         assert_eq!(show("\\"), vec!["\\"]);
     }
 }

@@ -100,10 +100,7 @@ impl Loader<'_> {
             return Ok(());
         }
         if depth + 1 > MAX_DEPTH || self.out.files.len() >= MAX_FILES {
-            self.out.broken = Some((
-                at,
-                format!("includes nest too deep or loop (at `include \"{name}\"`)"),
-            ));
+            self.out.broken = Some((at, format!("includes nest too deep or loop (at `include \"{name}\"`)")));
             return Ok(());
         }
         let pattern = include_path(name);
@@ -122,8 +119,7 @@ impl Loader<'_> {
         match self.source.read(path) {
             FileState::Text(text) => self.splice(path, &text, depth + 1),
             FileState::Missing => {
-                let reason =
-                    format!("`include \"{path}\"`: file not found, so `nft -f` loads nothing");
+                let reason = format!("`include \"{path}\"`: file not found, so `nft -f` loads nothing");
                 self.out.broken.get_or_insert((at.clone(), reason));
                 Ok(())
             }
@@ -174,10 +170,7 @@ mod tests {
 
     #[test]
     fn include_paths_follow_nft() {
-        assert_eq!(
-            include_path("/etc/nftables.d/*.nft"),
-            "/etc/nftables.d/*.nft"
-        );
+        assert_eq!(include_path("/etc/nftables.d/*.nft"), "/etc/nftables.d/*.nft");
         assert_eq!(include_path("nftables.d/x.nft"), "/etc/nftables.d/x.nft");
         assert_eq!(include_path("./rules/../x.nft"), "/x.nft");
         assert_eq!(include_path("../../x"), "/x");
@@ -186,15 +179,9 @@ mod tests {
     #[test]
     fn globs_splice_in_lexical_order_and_remember_files() {
         let snap = Snapshot::new()
-            .with_file(
-                "/etc/nftables.conf",
-                "a\ninclude \"/etc/nftables.d/*.nft\"\nz\n",
-            )
+            .with_file("/etc/nftables.conf", "a\ninclude \"/etc/nftables.d/*.nft\"\nz\n")
             .with_file("/etc/nftables.d/20-b.nft", "b\n")
-            .with_file(
-                "/etc/nftables.d/10-a.nft",
-                "include \"nftables.d/sub/c.nft\"\n",
-            )
+            .with_file("/etc/nftables.d/10-a.nft", "include \"nftables.d/sub/c.nft\"\n")
             .with_file("/etc/nftables.d/sub/c.nft", "c\n")
             .with_file("/etc/nftables.d/notes.txt", "x\n");
         let Load::Loaded(loaded) = load(&snap, "/etc/nftables.conf") else {
@@ -221,8 +208,7 @@ mod tests {
         assert_eq!(at, Location::line("/etc/nftables.conf", 1));
         assert!(reason.contains("file not found"), "{reason}");
 
-        let looping =
-            Snapshot::new().with_file("/etc/nftables.conf", "include \"/etc/nftables.conf\"\n");
+        let looping = Snapshot::new().with_file("/etc/nftables.conf", "include \"/etc/nftables.conf\"\n");
         let Load::Loaded(loaded) = load(&looping, "/etc/nftables.conf") else {
             panic!("not loaded")
         };
@@ -233,10 +219,7 @@ mod tests {
     fn unreadable_files_are_errors() {
         let snap = Snapshot::new()
             .with_file("/etc/nftables.conf", "include \"/etc/x.nft\"\n")
-            .with_state(
-                "/etc/x.nft",
-                FileState::Unreadable("permission denied".into()),
-            );
+            .with_state("/etc/x.nft", FileState::Unreadable("permission denied".into()));
         assert_eq!(
             load(&snap, "/etc/x.nft"),
             Load::Error("/etc/x.nft could not be read: permission denied".into())

@@ -31,10 +31,7 @@ pub struct Nft {
 impl Nft {
     /// The input hook chains of the IP families.
     pub fn input_chains(&self) -> impl Iterator<Item = &Chain> {
-        self.ruleset
-            .chains
-            .iter()
-            .filter(|c| rules::is_input_chain(c))
+        self.ruleset.chains.iter().filter(|c| rules::is_input_chain(c))
     }
 
     /// The input hook chains whose policy is drop.
@@ -55,8 +52,7 @@ impl Nft {
 
     /// Where a chain's policy was set, or where the chain was declared.
     pub fn chain_location(&self, chain: &Chain) -> Location {
-        self.loaded
-            .location(chain.policy.as_ref().unwrap_or(&chain.declared))
+        self.loaded.location(chain.policy.as_ref().unwrap_or(&chain.declared))
     }
 
     /// The allow rules of the input chains with policy drop.
@@ -93,10 +89,7 @@ pub fn read(source: &dyn Source, path: &str) -> Result<NftState, String> {
 
 /// The host's service names, when /etc/services was collected.
 pub fn services(source: &dyn Source) -> Option<BTreeMap<String, u16>> {
-    source
-        .read(SERVICES)
-        .text()
-        .map(super::ports::parse_services)
+    source.read(SERVICES).text().map(super::ports::parse_services)
 }
 
 const COLLECTOR_PARAMS: &[ParamDef] = &[ParamDef::optional(

@@ -171,8 +171,7 @@ impl Parser<'_> {
     fn open(&mut self, ctx: &Ctx, stmt: &[Token]) -> Option<Ctx> {
         let names = words(stmt);
         match (ctx, names.as_slice()) {
-            (Ctx::Top, ["table", rest @ ..])
-            | (Ctx::Top, ["add" | "create", "table", rest @ ..]) => {
+            (Ctx::Top, ["table", rest @ ..]) | (Ctx::Top, ["add" | "create", "table", rest @ ..]) => {
                 let (family, table) = table_name(rest);
                 Some(Ctx::Table { family, table })
             }
@@ -283,11 +282,7 @@ impl Parser<'_> {
                 ..name_token.clone()
             });
         } else if let Some(first) = rest.first() {
-            if let Some(after) = first
-                .text
-                .strip_prefix('=')
-                .filter(|_| first.kind == Kind::Word)
-            {
+            if let Some(after) = first.text.strip_prefix('=').filter(|_| first.kind == Kind::Word) {
                 if !after.is_empty() {
                     value.push(Token {
                         text: after.to_string(),
@@ -306,18 +301,13 @@ impl Parser<'_> {
     fn expand(&self, stmt: &[Token]) -> Vec<Token> {
         let mut out = Vec::with_capacity(stmt.len());
         for token in stmt {
-            let value = token
-                .text
-                .strip_prefix('$')
-                .and_then(|name| self.defines.get(name));
+            let value = token.text.strip_prefix('$').and_then(|name| self.defines.get(name));
             match value {
-                Some(value) if token.kind == Kind::Word => {
-                    out.extend(value.iter().map(|v| Token {
-                        file: token.file,
-                        line: token.line,
-                        ..v.clone()
-                    }))
-                }
+                Some(value) if token.kind == Kind::Word => out.extend(value.iter().map(|v| Token {
+                    file: token.file,
+                    line: token.line,
+                    ..v.clone()
+                })),
                 _ => out.push(token.clone()),
             }
         }
@@ -363,9 +353,7 @@ fn chain_name(names: &[&str]) -> Option<(String, String, String)> {
 /// Drop `position N`, `handle N` or `index N` before a flat rule's statement.
 fn skip_position(stmt: &[Token]) -> &[Token] {
     match stmt {
-        [word, _, rest @ ..] if matches!(word.text.as_str(), "position" | "handle" | "index") => {
-            rest
-        }
+        [word, _, rest @ ..] if matches!(word.text.as_str(), "position" | "handle" | "index") => rest,
         _ => stmt,
     }
 }

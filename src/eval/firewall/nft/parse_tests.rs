@@ -9,12 +9,7 @@ fn rule_texts(chain: &Chain) -> Vec<String> {
     chain
         .rules
         .iter()
-        .map(|r| {
-            r.iter()
-                .map(|t| t.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
+        .map(|r| r.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" "))
         .collect()
 }
 
@@ -42,11 +37,7 @@ fn debian_stock_has_input_chain_without_policy() {
     assert_eq!(set.chains.len(), 3);
     let input = &set.chains[0];
     assert_eq!(
-        (
-            input.family.as_str(),
-            input.table.as_str(),
-            input.name.as_str()
-        ),
+        (input.family.as_str(), input.table.as_str(), input.name.as_str()),
         ("inet", "filter", "input")
     );
     assert_eq!(input.hook.as_deref(), Some("input"));
@@ -98,10 +89,7 @@ fn blocks_defines_sets_and_policies() {
     assert_eq!(input.rules[2][2].line, 10, "expanded tokens sit at the use");
     assert_eq!(rule_texts(&set.chains[1]), vec!["udp dport 51820 accept"]);
     let legacy = &set.chains[2];
-    assert_eq!(
-        (legacy.family.as_str(), legacy.hook.as_deref()),
-        ("ip", Some("input"))
-    );
+    assert_eq!((legacy.family.as_str(), legacy.hook.as_deref()), ("ip", Some("input")));
     assert!(legacy.policy_is("accept"));
 }
 
@@ -119,11 +107,7 @@ fn flat_commands_and_redeclared_chains() {
     assert!(input.policy_is("drop"));
     assert_eq!(
         rule_texts(input),
-        vec![
-            "tcp dport 22 accept",
-            "udp dport 53 accept",
-            "tcp dport 443 accept"
-        ]
+        vec!["tcp dport 22 accept", "udp dport 53 accept", "tcp dport 443 accept"]
     );
     assert_eq!(
         (set.chains[1].family.as_str(), set.chains[1].table.as_str()),

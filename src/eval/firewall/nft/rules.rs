@@ -25,11 +25,7 @@ pub fn is_input_chain(chain: &Chain) -> bool {
 }
 
 /// The allow rules of every input chain with policy drop.
-pub fn allow_rules(
-    ruleset: &Ruleset,
-    loaded: &Loaded,
-    services: Option<&BTreeMap<String, u16>>,
-) -> Vec<AllowRule> {
+pub fn allow_rules(ruleset: &Ruleset, loaded: &Loaded, services: Option<&BTreeMap<String, u16>>) -> Vec<AllowRule> {
     let mut walker = Walker {
         ruleset,
         loaded,
@@ -124,10 +120,7 @@ impl Walker<'_> {
             "<" | "lt" => parse_port(value).map(|p| (1, p.saturating_sub(1).max(1))),
             "<=" | "le" => parse_port(value).map(|p| (1, p)),
             _ if first.kind == Kind::Open => {
-                let items = set_elements(tokens, at)
-                    .iter()
-                    .map(|e| self.item(&join(e)))
-                    .collect();
+                let items = set_elements(tokens, at).iter().map(|e| self.item(&join(e))).collect();
                 return Ports::List(items);
             }
             _ => return Ports::List(vec![self.item(&first.text)]),
@@ -168,9 +161,7 @@ impl Walker<'_> {
 
 /// `jump NAME` / `goto NAME` at the top level of a rule: its index and target.
 fn jump(rule: &[Token]) -> Option<(usize, &str)> {
-    let at = rule
-        .iter()
-        .position(|t| t.is_word("jump") || t.is_word("goto"))?;
+    let at = rule.iter().position(|t| t.is_word("jump") || t.is_word("goto"))?;
     Some((at, rule.get(at + 1)?.name()?))
 }
 
@@ -222,11 +213,7 @@ fn set_elements(tokens: &[Token], at: usize) -> Vec<Vec<&Token>> {
 }
 
 fn join(tokens: &[&Token]) -> String {
-    tokens
-        .iter()
-        .map(|t| t.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
+    tokens.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ")
 }
 
 /// Who a rule admits: None for anywhere; the `saddr` operand or the loopback

@@ -40,10 +40,7 @@ fn ports_sets_ranges_and_services() {
             format!("allow every tcp port from anywhere ({chain})"),
         ]
     );
-    assert_eq!(
-        rules_of(&text)[1].location,
-        Location::line("/etc/nftables.conf", 5)
-    );
+    assert_eq!(rules_of(&text)[1].location, Location::line("/etc/nftables.conf", 5));
 }
 
 #[test]
@@ -82,16 +79,13 @@ fn only_accepting_rules_with_a_dport_count() {
 
 #[test]
 fn jumps_carry_their_conditions() {
-    let text =
-        "table inet filter {\n chain input { type filter hook input priority 0; policy drop;\n\
+    let text = "table inet filter {\n chain input { type filter hook input priority 0; policy drop;\n\
                 ip saddr 10.0.0.0/8 jump internal\n  jump public\n  tcp dport 22 jump ssh }\n\
                 chain internal { tcp dport 5432 accept }\n chain public { tcp dport 443 accept }\n\
                 chain ssh { accept }\n chain loop { jump loop }\n}\n";
     let rules = rules_of(text);
-    let summary: Vec<(String, Option<String>)> = rules
-        .iter()
-        .map(|r| (r.ports.to_string(), r.source.clone()))
-        .collect();
+    let summary: Vec<(String, Option<String>)> =
+        rules.iter().map(|r| (r.ports.to_string(), r.source.clone())).collect();
     assert_eq!(
         summary,
         vec![
@@ -113,10 +107,7 @@ fn only_input_chains_with_policy_drop_count() {
                 table ip g { chain fwd { type filter hook forward priority 0; policy drop; tcp dport 2 accept } }\n\
                 table ip h { chain in { type filter hook input priority 0; policy drop; tcp dport 3 accept } }\n";
     let described = described(text);
-    assert_eq!(
-        described,
-        vec!["allow 3/tcp from anywhere (IPv4 only; chain ip h in)"]
-    );
+    assert_eq!(described, vec!["allow 3/tcp from anywhere (IPv4 only; chain ip h in)"]);
 }
 
 #[test]

@@ -40,9 +40,7 @@ fn add_tree(snap: Snapshot, root: &Path, dir: &Path) -> Snapshot {
 }
 
 fn fixture(name: &str) -> Snapshot {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
     let snap = add_tree(Snapshot::new(), &root, &root);
     READ.iter().fold(snap, |snap, path| match snap.read(path) {
         FileState::NotCollected => snap.with_state(path, FileState::Missing),
@@ -66,22 +64,14 @@ fn fixture_roots_match_expected_firewall_md() {
     if mixed.read("/etc/ssh/sshd_config") == FileState::Missing {
         mixed = mixed.with_file("/etc/ssh/sshd_config", "Port 2222\n");
     }
-    assert_eq!(
-        statuses(&fixture("weak")),
-        [Fail, Fail, Fail, NeedsReview],
-        "weak"
-    );
+    assert_eq!(statuses(&fixture("weak")), [Fail, Fail, Fail, NeedsReview], "weak");
     assert_eq!(
         statuses(&fixture("hardened")),
         [Pass, Pass, Pass, NeedsReview],
         "hardened"
     );
     assert_eq!(statuses(&mixed), [Pass, Pass, Fail, NeedsReview], "mixed");
-    assert_eq!(
-        statuses(&fixture("nft")),
-        [Pass, Pass, Fail, NeedsReview],
-        "nft"
-    );
+    assert_eq!(statuses(&fixture("nft")), [Pass, Pass, Fail, NeedsReview], "nft");
 }
 
 #[test]

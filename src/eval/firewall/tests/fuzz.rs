@@ -92,11 +92,7 @@ fn exercise(text: &str) {
     }
     let _ = ShellVars::parse(text).get("ENABLED");
     if let Some(status) = parse_status(text) {
-        let _: Vec<_> = status
-            .rules
-            .iter()
-            .filter_map(StatusRule::allow_rule)
-            .collect();
+        let _: Vec<_> = status.rules.iter().filter_map(StatusRule::allow_rule).collect();
     }
     let loaded = Loaded {
         files: vec!["/etc/nftables.conf".into()],

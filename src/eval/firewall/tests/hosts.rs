@@ -12,22 +12,13 @@ LISTEN 0      128             [::]:22           [::]:*
 fn no_firewall_uses_listeners_when_collected() {
     let out = run(ALLOWED_PORTS, &with_ss(bare_host(), SS));
     assert_eq!(out.status, Status::Fail);
-    assert_eq!(
-        out.summary,
-        "5432/tcp (PostgreSQL) is open to anywhere: ss -tlnH:2"
-    );
+    assert_eq!(out.summary, "5432/tcp (PostgreSQL) is open to anywhere: ss -tlnH:2");
     let safe = SS.replace("0.0.0.0:5432", "127.0.0.1:5432");
     let out = run(ALLOWED_PORTS, &with_ss(bare_host(), &safe));
     assert_eq!(out.status, Status::Pass, "{}", out.summary);
-    assert_eq!(
-        out.summary,
-        "Only expected ports are open to anywhere: 22/tcp, 80/tcp"
-    );
+    assert_eq!(out.summary, "Only expected ports are open to anywhere: 22/tcp, 80/tcp");
     let app = SS.replace("0.0.0.0:5432", "0.0.0.0:8000");
-    assert_eq!(
-        status(ALLOWED_PORTS, &with_ss(bare_host(), &app)),
-        Status::Warn
-    );
+    assert_eq!(status(ALLOWED_PORTS, &with_ss(bare_host(), &app)), Status::Warn);
 }
 
 #[test]
@@ -80,8 +71,18 @@ fn listening_services() {
             Status::Warn,
             "the app server (python3) listens on *:9000",
         ),
-        ("nginx and sshd are expected", "LISTEN 0 511 0.0.0.0:80 0.0.0.0:*\nLISTEN 0 128 [::]:22 [::]:*", Status::Pass, "No app"),
-        ("a datastore on a private address", "LISTEN 0 244 10.0.0.5:5432 0.0.0.0:*", Status::Pass, "No app"),
+        (
+            "nginx and sshd are expected",
+            "LISTEN 0 511 0.0.0.0:80 0.0.0.0:*\nLISTEN 0 128 [::]:22 [::]:*",
+            Status::Pass,
+            "No app",
+        ),
+        (
+            "a datastore on a private address",
+            "LISTEN 0 244 10.0.0.5:5432 0.0.0.0:*",
+            Status::Pass,
+            "No app",
+        ),
     ];
     for (name, ss, expected, summary) in cases {
         let out = run(LISTENING, &with_ss(bare_host(), ss));
@@ -93,10 +94,7 @@ fn listening_services() {
 #[test]
 fn listening_services_without_ss_needs_review() {
     assert_eq!(status(LISTENING, &bare_host()), Status::NeedsReview);
-    let failed = bare_host().with_command(
-        &["ss", "-tlnH"],
-        CommandState::NotRun("ss: not found".into()),
-    );
+    let failed = bare_host().with_command(&["ss", "-tlnH"], CommandState::NotRun("ss: not found".into()));
     assert_eq!(status(LISTENING, &failed), Status::NeedsReview);
     let with_p = bare_host().with_command(
         &["ss", "-tlnpH"],
@@ -111,10 +109,7 @@ fn listening_services_without_ss_needs_review() {
 #[test]
 fn a_disabled_ufw_lists_its_dormant_rules() {
     let rules = rules_file(false, &["allow tcp 8000 0.0.0.0/0 any 0.0.0.0/0 in"]);
-    let out = run(
-        ALLOWED_PORTS,
-        &ufw_host(false, "DROP", &rules, &rules_file(true, &[])),
-    );
+    let out = run(ALLOWED_PORTS, &ufw_host(false, "DROP", &rules, &rules_file(true, &[])));
     assert_eq!(out.status, Status::Fail);
     assert!(out
         .findings

@@ -40,10 +40,7 @@ pub fn status(name: &str, snap: &Snapshot) -> Status {
 
 /// A file's 1-based line holding `needle`.
 pub fn line_of(text: &str, needle: &str) -> u32 {
-    let index = text
-        .lines()
-        .position(|l| l.contains(needle))
-        .expect("needle in text");
+    let index = text.lines().position(|l| l.contains(needle)).expect("needle in text");
     u32::try_from(index + 1).expect("line fits")
 }
 
@@ -55,20 +52,14 @@ pub fn rules_file(v6: bool, tuples: &[&str]) -> String {
         .take_while(|l| !l.starts_with("### tuple"))
         .collect::<String>();
     let foot = &stock[stock.find("\n### END RULES ###").expect("stock footer")..];
-    let body: String = tuples
-        .iter()
-        .map(|t| format!("\n\n### tuple ### {t}"))
-        .collect();
+    let body: String = tuples.iter().map(|t| format!("\n\n### tuple ### {t}")).collect();
     format!("{}{body}\n{foot}", head.trim_end_matches('\n'))
 }
 
 /// An Ubuntu host with ufw: ENABLED, DEFAULT_INPUT_POLICY and the two rules
 /// files as given; no nftables.conf, no sshd_config (SSH port 22).
 pub fn ufw_host(enabled: bool, policy: &str, rules: &str, rules6: &str) -> Snapshot {
-    let conf = UFW_CONF.replace(
-        "ENABLED=yes",
-        if enabled { "ENABLED=yes" } else { "ENABLED=no" },
-    );
+    let conf = UFW_CONF.replace("ENABLED=yes", if enabled { "ENABLED=yes" } else { "ENABLED=no" });
     let defaults = DEFAULT_UFW.replace(
         "DEFAULT_INPUT_POLICY=\"DROP\"",
         &format!("DEFAULT_INPUT_POLICY=\"{policy}\""),

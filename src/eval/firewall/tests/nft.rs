@@ -7,10 +7,7 @@ const NFT_CONF: &str = include_str!("../../../../tests/fixtures/nft/etc/nftables
 /// A Debian host with no ufw and this nftables.conf (its stock head, then `body`
 /// inside the input chain).
 fn nft_host(rules: &str) -> Snapshot {
-    let conf = NFT_CONF.replace(
-        "\t\tmeta l4proto { icmp, ipv6-icmp } accept\n",
-        &format!("{rules}\n"),
-    );
+    let conf = NFT_CONF.replace("\t\tmeta l4proto { icmp, ipv6-icmp } accept\n", &format!("{rules}\n"));
     Snapshot::new()
         .with_state("/etc/ufw/ufw.conf", FileState::Missing)
         .with_file("/etc/nftables.conf", &conf)
@@ -29,11 +26,7 @@ fn statuses(snap: &Snapshot) -> [Status; 3] {
 fn policy_drop_and_accept_rules() {
     use Status::{Fail, Pass, Warn};
     let cases: Vec<(&str, &str, [Status; 3])> = vec![
-        (
-            "ssh and web",
-            "tcp dport { 22, 80, 443 } accept",
-            [Pass, Pass, Pass],
-        ),
+        ("ssh and web", "tcp dport { 22, 80, 443 } accept", [Pass, Pass, Pass]),
         (
             "redis to anywhere",
             "tcp dport { 22, 80, 443 } accept\ntcp dport 6379 accept",
@@ -64,11 +57,7 @@ fn policy_drop_and_accept_rules() {
 #[test]
 fn summaries_name_the_chain_and_rule() {
     let host = nft_host("tcp dport 6379 accept");
-    let text = host
-        .read("/etc/nftables.conf")
-        .text()
-        .expect("conf")
-        .to_string();
+    let text = host.read("/etc/nftables.conf").text().expect("conf").to_string();
     let policy_line = line_of(&text, "policy drop");
     assert_eq!(
         run(ENABLED, &host).summary,
@@ -107,10 +96,8 @@ fn debian_stock_accepts_by_default() {
 
 #[test]
 fn disabled_ufw_with_nftables_drop_is_a_firewall() {
-    let host = nft_host("tcp dport 22 accept").with_file(
-        "/etc/ufw/ufw.conf",
-        &UFW_CONF.replace("ENABLED=yes", "ENABLED=no"),
-    );
+    let host =
+        nft_host("tcp dport 22 accept").with_file("/etc/ufw/ufw.conf", &UFW_CONF.replace("ENABLED=yes", "ENABLED=no"));
     assert_eq!(statuses(&host), [Status::Pass; 3]);
 }
 
@@ -125,18 +112,12 @@ fn includes_are_followed_and_a_missing_one_breaks_the_script() {
             "/etc/nftables.d/10-web.nft",
             "add rule inet filter input tcp dport { 80, 443 } accept\n",
         );
-    let host = base.clone().with_file(
-        "/etc/extra.nft",
-        "add rule inet filter input tcp dport 27017 accept\n",
-    );
-    let out = run(ALLOWED_PORTS, &host);
-    assert_eq!(
-        out.summary,
-        "27017/tcp (MongoDB) is open to anywhere: /etc/extra.nft:1"
-    );
-    let broken = base
+    let host = base
         .clone()
-        .with_state("/etc/extra.nft", FileState::Missing);
+        .with_file("/etc/extra.nft", "add rule inet filter input tcp dport 27017 accept\n");
+    let out = run(ALLOWED_PORTS, &host);
+    assert_eq!(out.summary, "27017/tcp (MongoDB) is open to anywhere: /etc/extra.nft:1");
+    let broken = base.clone().with_state("/etc/extra.nft", FileState::Missing);
     let out = run(ENABLED, &broken);
     assert_eq!(out.status, Status::Fail);
     assert!(
@@ -145,16 +126,14 @@ fn includes_are_followed_and_a_missing_one_breaks_the_script() {
         "{}",
         out.summary
     );
-    let unreadable = base.with_state(
-        "/etc/extra.nft",
-        FileState::Unreadable("permission denied".into()),
-    );
+    let unreadable = base.with_state("/etc/extra.nft", FileState::Unreadable("permission denied".into()));
     assert_eq!(status(ENABLED, &unreadable), Status::Error);
 }
 
 #[test]
 fn ipv4_only_tables_are_noted() {
-    let conf = "table ip filter {\n chain input { type filter hook input priority 0; policy drop; tcp dport 22 accept }\n}\n";
+    let conf =
+        "table ip filter {\n chain input { type filter hook input priority 0; policy drop; tcp dport 22 accept }\n}\n";
     let host = Snapshot::new()
         .with_state("/etc/ufw/ufw.conf", FileState::Missing)
         .with_file("/etc/nftables.conf", conf);

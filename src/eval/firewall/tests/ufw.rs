@@ -13,7 +13,8 @@ fn one_rule_host(tuple: &str) -> Snapshot {
     )
 }
 
-const ACTIVE: &str = "Status: active\nLogging: on (low)\nDefault: deny (incoming), allow (outgoing), disabled (routed)\n\
+const ACTIVE: &str =
+    "Status: active\nLogging: on (low)\nDefault: deny (incoming), allow (outgoing), disabled (routed)\n\
 New profiles: skip\n\nTo                         Action      From\n--                         ------      ----\n\
 22/tcp                     ALLOW IN    Anywhere\n6379/tcp                   ALLOW IN    Anywhere\n";
 
@@ -30,30 +31,10 @@ fn enabled_and_default_deny_from_files_and_status() {
             Status::Fail,
             Status::Fail,
         ),
-        (
-            "active, DROP",
-            host(true, "DROP"),
-            Status::Pass,
-            Status::Pass,
-        ),
-        (
-            "active, REJECT",
-            host(true, "REJECT"),
-            Status::Pass,
-            Status::Pass,
-        ),
-        (
-            "active, ACCEPT",
-            host(true, "ACCEPT"),
-            Status::Pass,
-            Status::Fail,
-        ),
-        (
-            "active, lowercase drop",
-            host(true, "drop"),
-            Status::Pass,
-            Status::Pass,
-        ),
+        ("active, DROP", host(true, "DROP"), Status::Pass, Status::Pass),
+        ("active, REJECT", host(true, "REJECT"), Status::Pass, Status::Pass),
+        ("active, ACCEPT", host(true, "ACCEPT"), Status::Pass, Status::Fail),
+        ("active, lowercase drop", host(true, "drop"), Status::Pass, Status::Pass),
         (
             "active, garbage policy",
             host(true, "MAYBE"),
@@ -115,10 +96,11 @@ fn summaries_point_at_the_setting() {
          and there is no /etc/nftables.conf"
     );
     let deny = run(DEFAULT_DENY, &off);
-    assert!(deny.findings.iter().any(|f| f
-        .message
-        .contains("has no effect while ufw is disabled")
-        && f.location == Some(Location::line("/etc/default/ufw", 11))));
+    assert!(deny
+        .findings
+        .iter()
+        .any(|f| f.message.contains("has no effect while ufw is disabled")
+            && f.location == Some(Location::line("/etc/default/ufw", 11))));
     let on = ufw_host(true, "ACCEPT", &rules, &rules);
     assert_eq!(
         run(ENABLED, &on).summary,
@@ -215,10 +197,7 @@ fn allowed_ports_from_user_rules() {
 #[test]
 fn allowed_ports_names_file_and_line() {
     let rules = rules_file(false, &[SSH, "allow any 5432 0.0.0.0/0 any 0.0.0.0/0 in"]);
-    let out = run(
-        ALLOWED_PORTS,
-        &ufw_host(true, "DROP", &rules, &rules_file(true, &[])),
-    );
+    let out = run(ALLOWED_PORTS, &ufw_host(true, "DROP", &rules, &rules_file(true, &[])));
     let line = line_of(&rules, "5432");
     assert_eq!(
         out.summary,
@@ -230,10 +209,7 @@ fn allowed_ports_names_file_and_line() {
         .filter_map(|f| f.location.as_ref().map(|l| l.to_string()))
         .collect();
     assert!(
-        listed.contains(&format!(
-            "/etc/ufw/user.rules:{}",
-            line_of(&rules, "tcp 22")
-        )),
+        listed.contains(&format!("/etc/ufw/user.rules:{}", line_of(&rules, "tcp 22"))),
         "{listed:?}"
     );
 }
@@ -245,28 +221,19 @@ fn user6_rules_count_unless_ipv6_is_off() {
     let out = run(ALLOWED_PORTS, &host);
     assert_eq!(out.status, Status::Fail);
     assert!(
-        out.summary.ends_with(&format!(
-            "/etc/ufw/user6.rules:{}",
-            line_of(&rules6, "5432")
-        )),
+        out.summary
+            .ends_with(&format!("/etc/ufw/user6.rules:{}", line_of(&rules6, "5432"))),
         "{}",
         out.summary
     );
-    let off = host.with_file(
-        "/etc/default/ufw",
-        &DEFAULT_UFW.replace("IPV6=yes", "IPV6=no"),
-    );
+    let off = host.with_file("/etc/default/ufw", &DEFAULT_UFW.replace("IPV6=yes", "IPV6=no"));
     assert_eq!(status(ALLOWED_PORTS, &off), Status::Pass);
 }
 
 #[test]
 fn the_ssh_port_comes_from_sshd_config() {
     let host = one_rule_host("allow tcp 2222 0.0.0.0/0 any 0.0.0.0/0 in");
-    assert_eq!(
-        status(ALLOWED_PORTS, &host),
-        Status::Warn,
-        "22 is the default"
-    );
+    assert_eq!(status(ALLOWED_PORTS, &host), Status::Warn, "22 is the default");
     let moved = host.with_file(
         "/etc/ssh/sshd_config",
         "Include /etc/ssh/sshd_config.d/*.conf\nPort 2222\n",
@@ -288,10 +255,7 @@ fn the_ssh_port_comes_from_sshd_config() {
 
 #[test]
 fn status_output_is_authoritative_for_rules() {
-    let host = with_status(
-        one_rule_host("allow tcp 80 0.0.0.0/0 any 0.0.0.0/0 in"),
-        ACTIVE,
-    );
+    let host = with_status(one_rule_host("allow tcp 80 0.0.0.0/0 any 0.0.0.0/0 in"), ACTIVE);
     let out = run(ALLOWED_PORTS, &host);
     assert_eq!(
         out.summary,
@@ -302,20 +266,15 @@ fn status_output_is_authoritative_for_rules() {
 #[test]
 fn unreadable_files_are_errors() {
     let rules = rules_file(false, &[SSH]);
-    let unreadable = ufw_host(true, "DROP", &rules, &rules).with_state(
-        "/etc/ufw/ufw.conf",
-        FileState::Unreadable("permission denied".into()),
-    );
+    let unreadable = ufw_host(true, "DROP", &rules, &rules)
+        .with_state("/etc/ufw/ufw.conf", FileState::Unreadable("permission denied".into()));
     let out = run(ENABLED, &unreadable);
     assert_eq!(
         (out.status, out.summary.as_str()),
-        (
-            Status::Error,
-            "/etc/ufw/ufw.conf could not be read: permission denied"
-        )
+        (Status::Error, "/etc/ufw/ufw.conf could not be read: permission denied")
     );
-    let binary = ufw_host(true, "DROP", &rules, &rules)
-        .with_state("/etc/ufw/user.rules", FileState::Binary { bytes: 12 });
+    let binary =
+        ufw_host(true, "DROP", &rules, &rules).with_state("/etc/ufw/user.rules", FileState::Binary { bytes: 12 });
     assert_eq!(status(ALLOWED_PORTS, &binary), Status::Error);
     let large = ufw_host(true, "DROP", &rules, &rules).with_state(
         "/etc/default/ufw",
@@ -326,15 +285,9 @@ fn unreadable_files_are_errors() {
     );
     let out = run(DEFAULT_DENY, &large);
     assert_eq!(out.status, Status::Error);
-    assert!(
-        out.summary.contains("over the 1.0 MiB read cap"),
-        "{}",
-        out.summary
-    );
-    let missing =
-        ufw_host(true, "DROP", &rules, &rules).with_state("/etc/default/ufw", FileState::Missing);
+    assert!(out.summary.contains("over the 1.0 MiB read cap"), "{}", out.summary);
+    let missing = ufw_host(true, "DROP", &rules, &rules).with_state("/etc/default/ufw", FileState::Missing);
     assert_eq!(status(DEFAULT_DENY, &missing), Status::Fail);
-    let no_rules = ufw_host(true, "DROP", &rules, &rules)
-        .with_state("/etc/ufw/user.rules", FileState::Missing);
+    let no_rules = ufw_host(true, "DROP", &rules, &rules).with_state("/etc/ufw/user.rules", FileState::Missing);
     assert_eq!(status(ALLOWED_PORTS, &no_rules), Status::Pass);
 }

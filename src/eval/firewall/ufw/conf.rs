@@ -22,13 +22,7 @@ impl ShellVars {
         let mut vars = BTreeMap::new();
         for (number, line) in numbered_lines(text) {
             for (key, value) in assignments(line) {
-                vars.insert(
-                    key,
-                    Assignment {
-                        value,
-                        line: number,
-                    },
-                );
+                vars.insert(key, Assignment { value, line: number });
             }
         }
         ShellVars(vars)
@@ -44,10 +38,7 @@ fn assignments(line: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut rest = line.trim_start();
     loop {
-        rest = rest
-            .strip_prefix("export ")
-            .map(str::trim_start)
-            .unwrap_or(rest);
+        rest = rest.strip_prefix("export ").map(str::trim_start).unwrap_or(rest);
         let Some((key, after)) = split_key(rest) else {
             break;
         };
@@ -67,8 +58,7 @@ fn split_key(text: &str) -> Option<(&str, &str)> {
     let (key, after) = text.split_once('=')?;
     let mut chars = key.chars();
     let first = chars.next()?;
-    let valid = (first.is_ascii_alphabetic() || first == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let valid = (first.is_ascii_alphabetic() || first == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
     valid.then_some((key, after))
 }
 
@@ -138,10 +128,7 @@ mod tests {
                     IPV6='yes'\n  ENABLED=yes # on\nBROKEN = x\n";
         let vars = ShellVars::parse(text);
         assert_eq!(value(&vars, "ENABLED"), Some(("yes".into(), 5)));
-        assert_eq!(
-            value(&vars, "DEFAULT_INPUT_POLICY"),
-            Some(("DROP".into(), 3))
-        );
+        assert_eq!(value(&vars, "DEFAULT_INPUT_POLICY"), Some(("DROP".into(), 3)));
         assert_eq!(value(&vars, "IPV6"), Some(("yes".into(), 4)));
         assert_eq!(value(&vars, "BROKEN"), None);
     }

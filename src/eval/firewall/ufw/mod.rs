@@ -26,10 +26,7 @@ pub enum UfwState {
     Reported(UfwStatus),
     /// /etc/ufw/ufw.conf exists; `enabled` is its `ENABLED` (yes/YES, as ufw-init
     /// tests it), set at `setting` (None when the file never sets it).
-    Configured {
-        enabled: bool,
-        setting: Option<Assignment>,
-    },
+    Configured { enabled: bool, setting: Option<Assignment> },
     /// No /etc/ufw/ufw.conf: ufw is not installed.
     Absent,
 }
@@ -53,16 +50,12 @@ impl UfwState {
                 ),
                 Location::line(STATUS_LABEL, status.status_line),
             ),
-            UfwState::Configured {
-                setting: Some(a), ..
-            } => Finding::at(
-                format!("ENABLED={}", a.value),
-                Location::line(UFW_CONF, a.line),
-            ),
-            UfwState::Configured { setting: None, .. } => Finding::at(
-                "ENABLED is not set (ufw stays off)",
-                Location::file(UFW_CONF),
-            ),
+            UfwState::Configured { setting: Some(a), .. } => {
+                Finding::at(format!("ENABLED={}", a.value), Location::line(UFW_CONF, a.line))
+            }
+            UfwState::Configured { setting: None, .. } => {
+                Finding::at("ENABLED is not set (ufw stays off)", Location::file(UFW_CONF))
+            }
             UfwState::Absent => Finding::at("ufw is not installed", Location::file(UFW_CONF)),
         }
     }
@@ -70,10 +63,7 @@ impl UfwState {
 
 /// The `ufw status verbose` report, when the command ran, exited 0 and printed one.
 pub fn reported_status(source: &dyn Source) -> Option<UfwStatus> {
-    source
-        .command(&STATUS_ARGV)
-        .success_stdout()
-        .and_then(parse_status)
+    source.command(&STATUS_ARGV).success_stdout().and_then(parse_status)
 }
 
 /// ufw's state; Err when ufw.conf exists but cannot be read.
@@ -113,10 +103,7 @@ pub fn file_rules(source: &dyn Source) -> Result<(Vec<AllowRule>, Vec<Finding>),
                 let tuples = tuples::parse_tuples(&text);
                 rules.extend(tuples.iter().filter_map(|t| t.allow_rule(path, v6)));
             }
-            None => findings.push(Finding::at(
-                "does not exist: no user rules",
-                Location::file(path),
-            )),
+            None => findings.push(Finding::at("does not exist: no user rules", Location::file(path))),
         }
     }
     Ok((rules, findings))
@@ -138,9 +125,5 @@ fn is_yes(value: &str) -> bool {
 
 /// The allow rules of the `ufw status verbose` table.
 pub fn status_rules(status: &UfwStatus) -> Vec<AllowRule> {
-    status
-        .rules
-        .iter()
-        .filter_map(status::StatusRule::allow_rule)
-        .collect()
+    status.rules.iter().filter_map(status::StatusRule::allow_rule).collect()
 }

@@ -139,16 +139,10 @@ fn parse_to(text: &str) -> To {
         if words.len() > 1 {
             notes.push(format!("to {}", words[..words.len() - 1].join(" ")));
         }
-        return To {
-            proto,
-            ports,
-            notes,
-        };
+        return To { proto, ports, notes };
     }
     if last == "Anywhere" || last.starts_with("Anywhere/") || is_address(last) {
-        let proto = last
-            .rsplit_once('/')
-            .map_or(Proto::Any, |(_, p)| proto_or_any(p));
+        let proto = last.rsplit_once('/').map_or(Proto::Any, |(_, p)| proto_or_any(p));
         if !last.starts_with("Anywhere") {
             notes.push(format!("to {last}"));
         }
@@ -244,11 +238,7 @@ Anywhere                   ALLOW IN    192.168.1.0/24
 
     fn rules(text: &str) -> Vec<AllowRule> {
         let status = parse_status(text).expect("status");
-        status
-            .rules
-            .iter()
-            .filter_map(StatusRule::allow_rule)
-            .collect()
+        status.rules.iter().filter_map(StatusRule::allow_rule).collect()
     }
 
     #[test]
@@ -259,10 +249,7 @@ Anywhere                   ALLOW IN    192.168.1.0/24
         assert_eq!(status.rules.len(), 12);
         let inactive = parse_status("Status: inactive\n").expect("status");
         assert!(!inactive.active);
-        assert_eq!(
-            parse_status("ERROR: You need to be root to run this script"),
-            None
-        );
+        assert_eq!(parse_status("ERROR: You need to be root to run this script"), None);
     }
 
     #[test]

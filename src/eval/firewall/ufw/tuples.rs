@@ -44,10 +44,7 @@ fn parse_line(line: &str, number: u32) -> Option<Tuple> {
         Some((body, hex)) => (body, Some(decode_comment(hex.trim()))),
         None => (line, None),
     };
-    let fields: Vec<&str> = body
-        .strip_prefix("### tuple ###")?
-        .split_whitespace()
-        .collect();
+    let fields: Vec<&str> = body.strip_prefix("### tuple ###")?.split_whitespace().collect();
     if !(6..=9).contains(&fields.len()) {
         return None;
     }
@@ -56,11 +53,7 @@ fn parse_line(line: &str, number: u32) -> Option<Tuple> {
         _ => ("in".to_string(), None, None),
     };
     let (forward, action) = parse_action(fields[0]);
-    let dapp = if fields.len() >= 8 {
-        app_name(fields[6])
-    } else {
-        None
-    };
+    let dapp = if fields.len() >= 8 { app_name(fields[6]) } else { None };
     Some(Tuple {
         action,
         forward,
@@ -124,10 +117,7 @@ fn app_name(field: &str) -> Option<String> {
 fn decode_comment(hex: &str) -> String {
     let bytes: Option<Vec<u8>> = (0..hex.len())
         .step_by(2)
-        .map(|i| {
-            hex.get(i..i + 2)
-                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
-        })
+        .map(|i| hex.get(i..i + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok()))
         .collect();
     match bytes {
         Some(bytes) if !hex.is_empty() => String::from_utf8_lossy(&bytes).into_owned(),
