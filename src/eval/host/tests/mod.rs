@@ -1,6 +1,10 @@
 //! Snapshot-based tests of the host evaluators: table tests per control and
 //! property tests that no input makes a parser panic.
 
+mod backup;
+mod logging;
+mod metrics;
+mod props;
 mod sudo;
 
 use crate::eval::{EvalContext, Params};
