@@ -73,8 +73,8 @@ pub struct BackupJob {
 }
 
 impl BackupJob {
-    /// e.g. "pg_dump daily at 03:15 as postgres (/etc/cron.d/backup:3)".
-    pub fn describe(&self) -> String {
+    /// e.g. "pg_dump daily at 03:15 as postgres".
+    pub fn what(&self) -> String {
         let user = self
             .user
             .as_ref()
@@ -85,12 +85,12 @@ impl BackupJob {
             .as_ref()
             .map(|t| format!(" via {t}"))
             .unwrap_or_default();
-        format!(
-            "{} {}{user}{via} ({})",
-            self.tool,
-            self.schedule.describe(),
-            self.location
-        )
+        format!("{} {}{user}{via}", self.tool, self.schedule.describe())
+    }
+
+    /// e.g. "pg_dump daily at 03:15 as postgres (/etc/cron.d/backup:3)".
+    pub fn describe(&self) -> String {
+        format!("{} ({})", self.what(), self.location)
     }
 }
 
@@ -287,7 +287,7 @@ fn run(ctx: &EvalContext) -> Outcome {
         .iter()
         .map(|job| {
             Finding::at(
-                format!("{}: {}", job.describe(), job.command),
+                format!("{}: {}", job.what(), job.command),
                 job.location.clone(),
             )
         })

@@ -73,11 +73,13 @@ pub fn scan(source: &dyn Source) -> ShipperScan {
 fn rsyslog_shippers(text: &str, path: &str) -> Vec<Shipper> {
     rsyslog::forwards(text)
         .into_iter()
-        .map(|f| Shipper {
-            agent: "rsyslog",
-            detail: format!("forwards to {}:{}", f.target, f.port),
-            location: Location::line(path, f.line),
-            ships: true,
+        .map(|f| {
+            let detail = format!("forwards to {}:{}", f.target, f.port);
+            let shipper = Shipper::new("rsyslog", detail, Location::line(path, f.line), true);
+            Shipper {
+                remark: Some(format!("over {}", f.protocol)),
+                ..shipper
+            }
         })
         .collect()
 }
@@ -108,7 +110,17 @@ fn run(ctx: &EvalContext) -> Outcome {
     let mut findings: Vec<Finding> = scan
         .shippers
         .iter()
-        .map(|s| Finding::at(format!("{} {}", s.agent, s.detail), s.location.clone()))
+        .map(|s| {
+            let remark = s
+                .remark
+                .as_ref()
+                .map(|r| format!(" {r}"))
+                .unwrap_or_default();
+            Finding::at(
+                format!("{} {}{remark}", s.agent, s.detail),
+                s.location.clone(),
+            )
+        })
         .collect();
     findings.extend(scan.notes);
     if ctx.source.read(RSYSLOG_CONF) == FileState::NotCollected {

@@ -17,15 +17,18 @@ pub struct Shipper {
     pub location: Location,
     /// Whether logs leave the host.
     pub ships: bool,
+    /// What the finding adds to the summary's wording, e.g. `over tcp`.
+    pub remark: Option<String>,
 }
 
 impl Shipper {
-    fn new(agent: &'static str, detail: String, location: Location, ships: bool) -> Self {
+    pub fn new(agent: &'static str, detail: String, location: Location, ships: bool) -> Self {
         Shipper {
             agent,
             detail,
             location,
             ships,
+            remark: None,
         }
     }
 }

@@ -140,7 +140,8 @@ fn with_members(principal: &str, groups: &[Group]) -> String {
     match group::find(groups, reference) {
         Some(g) if g.members.is_empty() => format!("{principal} (no members)"),
         Some(g) => format!("{principal} ({})", g.members.join(", ")),
-        None => principal.to_string(),
+        None if groups.is_empty() => principal.to_string(),
+        None => format!("{principal} (no such group)"),
     }
 }
 

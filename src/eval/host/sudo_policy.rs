@@ -151,7 +151,7 @@ impl<'a> Policy<'a> {
             via_alias,
             commands: cmnds
                 .iter()
-                .map(|c| describe(c))
+                .map(|c| self.describe(c))
                 .collect::<Vec<_>>()
                 .join(", "),
             nopasswd_all,
@@ -169,15 +169,32 @@ fn authenticate_setting(settings: &[String]) -> Option<bool> {
     })
 }
 
-fn describe(cmnd: &CmndSpec) -> String {
-    let runas = cmnd
-        .runas
-        .as_ref()
-        .map(|r| format!("({r}) "))
-        .unwrap_or_default();
-    let tag = match cmnd.tags.nopasswd {
-        Some(true) => "NOPASSWD: ",
-        _ => "",
-    };
-    format!("{runas}{tag}{}", cmnd.command)
+impl Policy<'_> {
+    /// `(runas) NOPASSWD: command`; a Cmnd_Alias is followed by its expansion in brackets.
+    fn describe(&self, cmnd: &CmndSpec) -> String {
+        let runas = cmnd
+            .runas
+            .as_ref()
+            .map(|r| format!("({r}) "))
+            .unwrap_or_default();
+        let tag = if cmnd.tags.nopasswd == Some(true) {
+            "NOPASSWD: "
+        } else {
+            ""
+        };
+        let command = &cmnd.command;
+        let expansion = if self
+            .aliases
+            .contains_key(&(AliasKind::Cmnd, command.as_str()))
+        {
+            format!(
+                " [{}]",
+                self.expand(AliasKind::Cmnd, std::slice::from_ref(command))
+                    .join(", ")
+            )
+        } else {
+            String::new()
+        };
+        format!("{runas}{tag}{command}{expansion}")
+    }
 }

@@ -2,6 +2,7 @@
 //! property tests that no input makes a parser panic.
 
 mod backup;
+mod fixtures;
 mod logging;
 mod metrics;
 mod props;
