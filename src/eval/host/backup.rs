@@ -73,6 +73,17 @@ pub struct BackupJob {
 }
 
 impl BackupJob {
+    fn new(tool: String, command: String, schedule: Schedule, location: Location) -> Self {
+        BackupJob {
+            tool,
+            command,
+            schedule,
+            user: None,
+            location,
+            timer: None,
+        }
+    }
+
     /// e.g. "pg_dump daily at 03:15 as postgres".
     pub fn what(&self) -> String {
         let user = self
@@ -170,12 +181,8 @@ impl BackupScan {
                 let user = entry.user.or_else(|| owner.clone());
                 let (command, schedule) = (entry.command, entry.schedule);
                 self.jobs.push(BackupJob {
-                    tool,
-                    command,
-                    schedule,
                     user,
-                    location,
-                    timer: None,
+                    ..BackupJob::new(tool, command, schedule, location)
                 });
             }
         }
@@ -206,12 +213,8 @@ impl BackupScan {
         let schedule = Schedule::Periodic(period.to_string());
         let user = Some("root".to_string());
         self.jobs.push(BackupJob {
-            tool,
-            command,
-            schedule,
             user,
-            location,
-            timer: None,
+            ..BackupJob::new(tool, command, schedule, location)
         });
     }
 
@@ -246,12 +249,8 @@ impl BackupScan {
                 let command = format!("{service} (unit file not collected)");
                 let timer = Some(timer.to_string());
                 self.jobs.push(BackupJob {
-                    tool,
-                    command,
-                    schedule,
-                    user: None,
-                    location,
                     timer,
+                    ..BackupJob::new(tool, command, schedule, location)
                 });
             }
             return;
@@ -268,12 +267,9 @@ impl BackupScan {
                 let (schedule, user, timer) =
                     (schedule.clone(), user.clone(), Some(timer.to_string()));
                 self.jobs.push(BackupJob {
-                    tool,
-                    command,
-                    schedule,
                     user,
-                    location,
                     timer,
+                    ..BackupJob::new(tool, command, schedule, location)
                 });
             }
         }

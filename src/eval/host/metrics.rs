@@ -5,6 +5,7 @@
 
 use super::systemd::{enable_links, exec_command, parse_unit, unit_file, unit_stem, values};
 use super::systemd::{EnableLink, SYSTEM_UNIT_DIRS, WANTS_GLOB};
+use super::text::basename;
 use crate::eval::{EvalContext, EvaluatorDef};
 use crate::evidence::Source;
 use crate::model::{Finding, Location, Outcome};
@@ -135,7 +136,7 @@ fn not_enabled_findings(source: &dyn Source) -> Vec<Finding> {
     let mut findings: Vec<Finding> = agent_unit_paths()
         .filter(|path| source.read(path).exists())
         .map(|path| {
-            let unit = path.rsplit('/').next().unwrap_or(&path).to_string();
+            let unit = basename(&path).to_string();
             Finding::at(
                 format!("{unit} is installed but not enabled"),
                 Location::file(path),

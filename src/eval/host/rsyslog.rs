@@ -4,7 +4,7 @@
 //! `action(type="omfwd" target="..." port="..." protocol="tcp")` (or `omrelp`), which
 //! may span lines. `#` comments and `/* ... */` blocks are skipped.
 
-use super::text::line_number;
+use super::text::{line_number, regex};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -122,9 +122,7 @@ fn host_port(text: &str) -> Option<(String, String)> {
 /// RainerScript `action(...)` blocks of type omfwd or omrelp.
 fn actions(clean: &str) -> Vec<Forward> {
     static PARAM: OnceLock<Regex> = OnceLock::new();
-    let param = PARAM.get_or_init(|| {
-        Regex::new(r#"(?i)([a-z.]+)\s*=\s*"([^"]*)""#).expect("constant pattern compiles")
-    });
+    let param = regex(&PARAM, r#"(?i)([a-z.]+)\s*=\s*"([^"]*)""#);
     let lower = clean.to_ascii_lowercase();
     let mut out = Vec::new();
     let mut from = 0;

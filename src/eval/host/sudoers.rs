@@ -6,7 +6,7 @@
 //! include path is relative to the including file's directory. Reads go only through
 //! a `Source`, so the same loader collects the tree and later evaluates it.
 
-use super::text::{dirname, line_number, read_text};
+use super::text::{dirname, line_number, read_text, unescaped};
 use crate::evidence::source::resolve_relative;
 use crate::evidence::{FileKind, FileState, Source};
 use crate::model::Location;
@@ -155,8 +155,7 @@ impl Loader<'_> {
             let message = format!("include directory {dir} does not exist or cannot be listed");
             return self.note(NoteKind::Missing, message, at);
         };
-        let mut names = names;
-        names.sort();
+        // `Source::list_dir` is sorted: sudo's lexical order.
         for name in names {
             let path = resolve_relative(dir, &name);
             if !includedir_reads(&name) {
@@ -217,21 +216,9 @@ fn strip_comment(raw: &str, line_start: bool) -> &str {
     if line_start && directive(raw).is_some() {
         return raw;
     }
-    let mut quoted = false;
-    let mut escaped = false;
-    for (at, c) in raw.char_indices() {
-        if escaped {
-            escaped = false;
-            continue;
-        }
-        match c {
-            '\\' => escaped = true,
-            '"' => quoted = !quoted,
-            '#' if !quoted && !starts_id(&raw[at + 1..]) => return &raw[..at],
-            _ => {}
-        }
-    }
-    raw
+    let comment =
+        unescaped(raw).find(|&(at, c, quoted)| c == '#' && !quoted && !starts_id(&raw[at + 1..]));
+    comment.map_or(raw, |(at, _, _)| &raw[..at])
 }
 
 fn starts_id(rest: &str) -> bool {

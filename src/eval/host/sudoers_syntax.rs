@@ -5,7 +5,7 @@
 //! in which the Runas list and the tags carry forward along one command list.
 
 use super::sudoers::PolicyLine;
-use super::text::{split_top, squeeze};
+use super::text::{regex, split_top, squeeze};
 use crate::model::Location;
 use regex::Regex;
 use std::sync::OnceLock;
@@ -104,10 +104,6 @@ const TAGS: &[&str] = &[
     "NOINTERCEPT",
 ];
 const DIGESTS: &[&str] = &["sha224", "sha256", "sha384", "sha512"];
-
-fn regex(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
-    cell.get_or_init(|| Regex::new(pattern).expect("constant pattern compiles"))
-}
 
 /// Parse one logical line; an unparseable line yields nothing (sudo would reject it).
 pub fn parse_line(line: &PolicyLine) -> Vec<Entry> {

@@ -3,7 +3,8 @@
 //! separators that are not escaped, quoted or inside parentheses.
 
 use crate::evidence::{FileState, Source};
-use std::sync::Arc;
+use regex::Regex;
+use std::sync::{Arc, OnceLock};
 
 /// The 1-based line number of the line at `index` (0-based), saturating.
 pub fn line_number(index: usize) -> u32 {
@@ -31,25 +32,42 @@ pub fn read_text(source: &dyn Source, path: &str) -> Result<Arc<str>, FileState>
     }
 }
 
+/// The characters of `text` that are not backslash-escaped (nor the backslashes
+/// escaping them), each with its offset and whether it lies inside double quotes.
+pub fn unescaped(text: &str) -> impl Iterator<Item = (usize, char, bool)> + '_ {
+    let mut quoted = false;
+    let mut escaped = false;
+    text.char_indices().filter_map(move |(at, c)| {
+        if escaped {
+            escaped = false;
+            return None;
+        }
+        match c {
+            '\\' => {
+                escaped = true;
+                None
+            }
+            '"' => {
+                quoted = !quoted;
+                Some((at, c, false))
+            }
+            _ => Some((at, c, quoted)),
+        }
+    })
+}
+
 /// Split `text` at each `sep` that is not backslash-escaped, not inside double
 /// quotes and not inside parentheses. Pieces are returned untrimmed.
 pub fn split_top(text: &str, sep: char) -> Vec<&str> {
     let mut pieces = Vec::new();
     let mut start = 0;
     let mut depth = 0usize;
-    let mut quoted = false;
-    let mut escaped = false;
-    for (at, c) in text.char_indices() {
-        if escaped {
-            escaped = false;
-            continue;
-        }
+    for (at, c, quoted) in unescaped(text) {
         match c {
-            '\\' => escaped = true,
-            '"' => quoted = !quoted,
-            '(' if !quoted => depth += 1,
-            ')' if !quoted => depth = depth.saturating_sub(1),
-            c if c == sep && !quoted && depth == 0 => {
+            _ if quoted => {}
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            c if c == sep && depth == 0 => {
                 pieces.push(&text[start..at]);
                 start = at + c.len_utf8();
             }
@@ -58,6 +76,11 @@ pub fn split_top(text: &str, sep: char) -> Vec<&str> {
     }
     pieces.push(&text[start..]);
     pieces
+}
+
+/// A regex compiled once into `cell` from a constant pattern.
+pub fn regex(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pattern).expect("constant pattern compiles"))
 }
 
 /// Collapse runs of whitespace into single spaces and trim.
