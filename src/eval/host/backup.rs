@@ -7,6 +7,7 @@
 
 use super::cron::{self, Format, CRONTAB, CRON_D_GLOB, PERIODS, SPOOL_GLOB};
 use super::schedule::Schedule;
+use super::systemd::EnableLink;
 use super::systemd::{enable_links, exec_command, parse_unit, unit_file, unit_stem, values};
 use super::text::{basename, line_number, read_text, shell_words};
 use crate::eval::{EvalContext, EvaluatorDef};
@@ -238,14 +239,23 @@ impl BackupScan {
                 .map(|d| d.value.clone());
             let stem = link.unit.strip_suffix(".timer").unwrap_or(&link.unit);
             let service = service.unwrap_or_else(|| format!("{stem}.service"));
-            self.timer_job(source, &link.unit, &service, schedule);
+            self.timer_job(source, &link, &service, schedule);
         }
     }
 
-    fn timer_job(&mut self, source: &dyn Source, timer: &str, service: &str, schedule: Schedule) {
+    /// The backup jobs a timer's service runs; when the service file was not
+    /// collected, the timer's name is the only clue (e.g. `borgmatic.timer`).
+    fn timer_job(
+        &mut self,
+        source: &dyn Source,
+        link: &EnableLink,
+        service: &str,
+        schedule: Schedule,
+    ) {
+        let timer = link.unit.as_str();
         let Some(unit) = unit_file(source, service, None) else {
             if let Some(tool) = tool_in(&unit_stem(timer).replace(['-', '.', '@'], " ")) {
-                let location = Location::file(format!("/etc/systemd/system/{timer}"));
+                let location = Location::file(link.path.clone());
                 let command = format!("{service} (unit file not collected)");
                 let timer = Some(timer.to_string());
                 self.jobs.push(BackupJob {

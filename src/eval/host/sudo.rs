@@ -98,7 +98,18 @@ fn warn_summary(offenders: &[&Grant]) -> String {
     let who: Vec<String> = offenders
         .iter()
         .map(|g| {
-            let names = g.nopasswd_all.join(", ");
+            let names: Vec<&str> = g
+                .nopasswd_all
+                .iter()
+                .map(|who| {
+                    if who == "ALL" {
+                        "ALL (every user)"
+                    } else {
+                        who
+                    }
+                })
+                .collect();
+            let names = names.join(", ");
             let via = if g.via_alias {
                 format!(" via {}", g.users)
             } else {

@@ -137,6 +137,11 @@ fn table() {
             "backup job found: aws s3 weekly on Sunday at 00:00 as root (/etc/crontab:24)",
         ),
         (
+            "packaged timer whose service was not collected: named by the timer",
+            stock().with_file("/etc/systemd/system/timers.target.wants/borgmatic.timer", "[Timer]\nOnCalendar=daily\n"),
+            "backup job found: borgmatic daily at 00:00 via borgmatic.timer (/etc/systemd/system/timers.target.wants/borgmatic.timer)",
+        ),
+        (
             "dotted cron.d file is ignored by cron",
             stock().with_file("/etc/cron.d/backup.sh", "15 3 * * * root mysqldump --all-databases > /x.sql\n"),
             NONE,

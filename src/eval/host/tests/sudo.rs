@@ -145,6 +145,18 @@ fn cloud_init_warning_names_who_and_where() {
 }
 
 #[test]
+fn a_rule_for_every_user_says_so() {
+    let outcome = run("auth.sudo", &sudoers_only("ALL ALL=(ALL) NOPASSWD: ALL\n"));
+    assert!(
+        outcome
+            .summary
+            .starts_with("sudo grants NOPASSWD: ALL to ALL (every user) (/etc/sudoers:1)"),
+        "{}",
+        outcome.summary
+    );
+}
+
+#[test]
 fn stock_host_passes_and_lists_sudo_users() {
     let outcome = run("auth.sudo", &host(&[]));
     assert_eq!(outcome.status, Status::Pass);
