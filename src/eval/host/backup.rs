@@ -44,14 +44,12 @@ pub const BACKUP_PATHS: &[&str] = &[
     "/etc/systemd/system/*.service",
 ];
 
-const NONE_FOUND: &str =
-    "no backup job found on the host; confirm provider backups (DigitalOcean Backups/Snapshots)";
+const NONE_FOUND: &str = "no backup job found on the host; confirm provider backups (DigitalOcean Backups/Snapshots)";
 
 pub fn evaluator() -> EvaluatorDef {
     EvaluatorDef {
         name: "backup.schedule",
-        description:
-            "lists scheduled backup jobs (cron, systemd timers) for the auditor to confirm",
+        description: "lists scheduled backup jobs (cron, systemd timers) for the auditor to confirm",
         params: &[],
         needs: &["files"],
         run,
@@ -87,16 +85,8 @@ impl BackupJob {
 
     /// e.g. "pg_dump daily at 03:15 as postgres".
     pub fn what(&self) -> String {
-        let user = self
-            .user
-            .as_ref()
-            .map(|u| format!(" as {u}"))
-            .unwrap_or_default();
-        let via = self
-            .timer
-            .as_ref()
-            .map(|t| format!(" via {t}"))
-            .unwrap_or_default();
+        let user = self.user.as_ref().map(|u| format!(" as {u}")).unwrap_or_default();
+        let via = self.timer.as_ref().map(|t| format!(" via {t}")).unwrap_or_default();
         format!("{} {}{user}{via}", self.tool, self.schedule.describe())
     }
 
@@ -153,8 +143,7 @@ pub fn tool_in(command: &str) -> Option<String> {
 impl BackupScan {
     fn unavailable(&mut self, path: &str, state: &FileState) {
         if !matches!(state, FileState::Missing) {
-            self.notes
-                .push(Finding::new(state.problem(path).unwrap_or_default()));
+            self.notes.push(Finding::new(state.problem(path).unwrap_or_default()));
         }
     }
 
@@ -196,11 +185,7 @@ impl BackupScan {
         };
         let found = text.lines().enumerate().find_map(|(index, line)| {
             let line = line.trim();
-            let tool = if line.starts_with('#') {
-                None
-            } else {
-                tool_in(line)
-            };
+            let tool = if line.starts_with('#') { None } else { tool_in(line) };
             tool.map(|tool| (tool, line.to_string(), line_number(index)))
         });
         let Some((tool, command, line)) = found else {
@@ -220,10 +205,7 @@ impl BackupScan {
     }
 
     fn timers(&mut self, source: &dyn Source) {
-        for link in enable_links(source)
-            .into_iter()
-            .filter(|l| l.unit.ends_with(".timer"))
-        {
+        for link in enable_links(source).into_iter().filter(|l| l.unit.ends_with(".timer")) {
             let Some(timer) = unit_file(source, &link.unit, Some(&link.path)) else {
                 continue;
             };
@@ -234,9 +216,7 @@ impl BackupScan {
                 .map(|d| (d.key.clone(), d.value.clone()))
                 .collect();
             let schedule = Schedule::Timer(settings);
-            let service = values(&directives, "Timer", "Unit")
-                .last()
-                .map(|d| d.value.clone());
+            let service = values(&directives, "Timer", "Unit").last().map(|d| d.value.clone());
             let stem = link.unit.strip_suffix(".timer").unwrap_or(&link.unit);
             let service = service.unwrap_or_else(|| format!("{stem}.service"));
             self.timer_job(source, &link, &service, schedule);
@@ -245,13 +225,7 @@ impl BackupScan {
 
     /// The backup jobs a timer's service runs; when the service file was not
     /// collected, the timer's name is the only clue (e.g. `borgmatic.timer`).
-    fn timer_job(
-        &mut self,
-        source: &dyn Source,
-        link: &EnableLink,
-        service: &str,
-        schedule: Schedule,
-    ) {
+    fn timer_job(&mut self, source: &dyn Source, link: &EnableLink, service: &str, schedule: Schedule) {
         let timer = link.unit.as_str();
         let Some(unit) = unit_file(source, service, None) else {
             if let Some(tool) = tool_in(&unit_stem(timer).replace(['-', '.', '@'], " ")) {
@@ -266,16 +240,13 @@ impl BackupScan {
             return;
         };
         let directives = parse_unit(&unit.text);
-        let user = values(&directives, "Service", "User")
-            .last()
-            .map(|d| d.value.clone());
+        let user = values(&directives, "Service", "User").last().map(|d| d.value.clone());
         let user = user.or_else(|| Some("root".to_string()));
         for exec in values(&directives, "Service", "ExecStart") {
             let command = exec_command(&exec.value).to_string();
             if let Some(tool) = tool_in(&command) {
                 let location = Location::line(unit.path.clone(), exec.line);
-                let (schedule, user, timer) =
-                    (schedule.clone(), user.clone(), Some(timer.to_string()));
+                let (schedule, user, timer) = (schedule.clone(), user.clone(), Some(timer.to_string()));
                 self.jobs.push(BackupJob {
                     user,
                     timer,
@@ -291,12 +262,7 @@ fn run(ctx: &EvalContext) -> Outcome {
     let mut findings: Vec<Finding> = scan
         .jobs
         .iter()
-        .map(|job| {
-            Finding::at(
-                format!("{}: {}", job.what(), job.command),
-                job.location.clone(),
-            )
-        })
+        .map(|job| Finding::at(format!("{}: {}", job.what(), job.command), job.location.clone()))
         .collect();
     findings.extend(scan.notes);
     let uncollected = ctx.source.read(CRONTAB) == FileState::NotCollected;

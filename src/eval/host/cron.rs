@@ -38,10 +38,7 @@ pub struct CronEntry {
 
 /// Does cron (for /etc/cron.d) and run-parts (for /etc/cron.daily...) use a file of this name?
 pub fn runs_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 /// Every job line of a crontab, including commented-out ones (flagged).

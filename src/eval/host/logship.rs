@@ -25,7 +25,8 @@ pub const LOGGING_PATHS: &[&str] = &[
 const FILEBEAT: &str = "/etc/filebeat/filebeat.yml";
 const DATADOG: &str = "/etc/datadog-agent/datadog.yaml";
 const OPS_AGENT: &str = "/etc/google-cloud-ops-agent/config.yaml";
-const NONE_FOUND: &str = "no log shipper configured on the host; confirm where logs are centralized, their retention and who reviews them";
+const NONE_FOUND: &str =
+    "no log shipper configured on the host; confirm where logs are centralized, their retention and who reviews them";
 
 pub fn evaluator() -> EvaluatorDef {
     EvaluatorDef {
@@ -50,11 +51,7 @@ pub fn scan(source: &dyn Source) -> ShipperScan {
         vec![shippers::filebeat(text, path)]
     });
     scan.each(source, &source.glob("/etc/vector/*"), shippers::vector);
-    scan.each(
-        source,
-        &source.glob("/etc/fluent-bit/*"),
-        shippers::fluent_bit,
-    );
+    scan.each(source, &source.glob("/etc/fluent-bit/*"), shippers::fluent_bit);
     scan.each(source, &source.glob("/etc/promtail/*"), |text, path| {
         shippers::promtail(text, path).into_iter().collect()
     });
@@ -85,21 +82,14 @@ fn rsyslog_shippers(text: &str, path: &str) -> Vec<Shipper> {
 }
 
 impl ShipperScan {
-    fn each(
-        &mut self,
-        source: &dyn Source,
-        paths: &[String],
-        parse: impl Fn(&str, &str) -> Vec<Shipper>,
-    ) {
+    fn each(&mut self, source: &dyn Source, paths: &[String], parse: impl Fn(&str, &str) -> Vec<Shipper>) {
         for path in paths {
             match read_text(source, path) {
                 Ok(text) => self.shippers.extend(parse(&text, path)),
                 Err(FileState::Missing | FileState::NotCollected) => {}
                 // A directory matched by a glob is not a configuration file.
                 Err(FileState::Unreadable(reason)) if reason.contains("directory") => {}
-                Err(state) => self
-                    .notes
-                    .push(Finding::new(state.problem(path).unwrap_or_default())),
+                Err(state) => self.notes.push(Finding::new(state.problem(path).unwrap_or_default())),
             }
         }
     }
@@ -111,15 +101,8 @@ fn run(ctx: &EvalContext) -> Outcome {
         .shippers
         .iter()
         .map(|s| {
-            let remark = s
-                .remark
-                .as_ref()
-                .map(|r| format!(" {r}"))
-                .unwrap_or_default();
-            Finding::at(
-                format!("{} {}{remark}", s.agent, s.detail),
-                s.location.clone(),
-            )
+            let remark = s.remark.as_ref().map(|r| format!(" {r}")).unwrap_or_default();
+            Finding::at(format!("{} {}{remark}", s.agent, s.detail), s.location.clone())
         })
         .collect();
     findings.extend(scan.notes);

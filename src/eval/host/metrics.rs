@@ -100,12 +100,7 @@ fn agent_of(source: &dyn Source, link: &EnableLink) -> Option<&'static str> {
     let unit = unit_file(source, &link.unit, Some(&link.path))?;
     let directives = parse_unit(&unit.text);
     let program = values(&directives, "Service", "ExecStart")
-        .filter_map(|d| {
-            exec_command(&d.value)
-                .split_whitespace()
-                .next()
-                .map(str::to_string)
-        })
+        .filter_map(|d| exec_command(&d.value).split_whitespace().next().map(str::to_string))
         .next()?;
     program
         .split('/')
@@ -122,10 +117,7 @@ fn run(ctx: &EvalContext) -> Outcome {
         .map(|e| format!("{} ({})", e.link.unit, e.link.target))
         .collect();
     let findings = enabled.iter().map(|e| {
-        let message = format!(
-            "{} runs {}, enabled for {}",
-            e.link.unit, e.agent, e.link.target
-        );
+        let message = format!("{} runs {}, enabled for {}", e.link.unit, e.agent, e.link.target);
         Finding::at(message, Location::file(e.link.path.clone()))
     });
     Outcome::pass(format!("metrics agent enabled: {}", names.join(", "))).with_all(findings)
@@ -137,10 +129,7 @@ fn not_enabled_findings(source: &dyn Source) -> Vec<Finding> {
         .filter(|path| source.read(path).exists())
         .map(|path| {
             let unit = basename(&path).to_string();
-            Finding::at(
-                format!("{unit} is installed but not enabled"),
-                Location::file(path),
-            )
+            Finding::at(format!("{unit} is installed but not enabled"), Location::file(path))
         })
         .collect();
     if source.list_dir("/etc/systemd/system").is_none() {
@@ -153,9 +142,7 @@ fn not_enabled_findings(source: &dyn Source) -> Vec<Finding> {
 
 /// Where an agent's unit file may be installed (each is in `METRICS_PATHS`).
 pub fn agent_unit_paths() -> impl Iterator<Item = String> {
-    SYSTEM_UNIT_DIRS.iter().flat_map(|dir| {
-        METRICS_AGENTS
-            .iter()
-            .map(move |agent| format!("{dir}/{agent}.service"))
-    })
+    SYSTEM_UNIT_DIRS
+        .iter()
+        .flat_map(|dir| METRICS_AGENTS.iter().map(move |agent| format!("{dir}/{agent}.service")))
 }

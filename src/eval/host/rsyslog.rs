@@ -133,12 +133,7 @@ fn actions(clean: &str) -> Vec<Forward> {
         from = end.max(body_start);
         let params: Vec<(String, String)> = param
             .captures_iter(&clean[body_start..end])
-            .filter_map(|c| {
-                Some((
-                    c.get(1)?.as_str().to_ascii_lowercase(),
-                    c.get(2)?.as_str().to_string(),
-                ))
-            })
+            .filter_map(|c| Some((c.get(1)?.as_str().to_ascii_lowercase(), c.get(2)?.as_str().to_string())))
             .collect();
         let line = line_number(clean[..start].matches('\n').count());
         out.extend(forward_from(&params, line));
@@ -147,17 +142,10 @@ fn actions(clean: &str) -> Vec<Forward> {
 }
 
 fn forward_from(params: &[(String, String)], line: u32) -> Option<Forward> {
-    let get = |key: &str| {
-        params
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-    };
+    let get = |key: &str| params.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
     let kind = get("type")?.to_ascii_lowercase();
     let protocol = match kind.as_str() {
-        "omfwd" => get("protocol")
-            .unwrap_or_else(|| "udp".into())
-            .to_ascii_lowercase(),
+        "omfwd" => get("protocol").unwrap_or_else(|| "udp".into()).to_ascii_lowercase(),
         "omrelp" => "relp".to_string(),
         _ => return None,
     };
@@ -216,10 +204,7 @@ mod tests {
     #[test]
     fn rainerscript_actions() {
         let text = "module(load=\"imuxsock\")\n/* action(type=\"omfwd\" target=\"old\") */\n*.* action(type=\"omfwd\"\n  target=\"logs.example.com\" port=\"6514\"\n  protocol=\"tcp\")\n";
-        assert_eq!(
-            one(text),
-            ("logs.example.com".into(), "6514".into(), "tcp".into(), 3)
-        );
+        assert_eq!(one(text), ("logs.example.com".into(), "6514".into(), "tcp".into(), 3));
         assert!(forwards("action(type=\"omfile\" file=\"/var/log/x\")\n").is_empty());
     }
 }

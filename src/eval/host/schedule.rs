@@ -59,9 +59,7 @@ fn describe_fields(fields: &[String; 5]) -> String {
         match (each_day, dow == "*") {
             (true, true) => return format!("daily at {at}"),
             (true, false) => return format!("{} at {at}", weekdays(dow)),
-            _ if num(dom).is_some() && mon == "*" && dow == "*" => {
-                return format!("monthly on day {dom} at {at}")
-            }
+            _ if num(dom).is_some() && mon == "*" && dow == "*" => return format!("monthly on day {dom} at {at}"),
             _ => {}
         }
     }
@@ -77,9 +75,7 @@ fn describe_fields(fields: &[String; 5]) -> String {
 fn sub_daily(min: &str, hour: &str) -> Option<String> {
     match (num(min), hour) {
         (Some(m), "*") => Some(format!("hourly at minute {m}")),
-        (Some(m), _) if hour.starts_with("*/") => {
-            Some(format!("every {} hours at minute {m}", &hour[2..]))
-        }
+        (Some(m), _) if hour.starts_with("*/") => Some(format!("every {} hours at minute {m}", &hour[2..])),
         (Some(m), _) => {
             let hours: Option<Vec<u32>> = hour.split(',').map(num).collect();
             let times: Vec<String> = hours?.into_iter().map(|h| clock(h, m)).collect();
@@ -179,9 +175,7 @@ fn calendar_parts(expr: &str) -> Option<String> {
     let at = clock(num(hour)?, num(minute)?);
     match (dow, date) {
         (None, d) if every_day(d) => Some(format!("daily at {at}")),
-        (Some(days), d) if every_day(d) => {
-            Some(format!("{} at {at}", weekdays(&days.replace("..", "-"))))
-        }
+        (Some(days), d) if every_day(d) => Some(format!("{} at {at}", weekdays(&days.replace("..", "-")))),
         (None, Some(d)) => {
             let day = d.strip_prefix("*-*-")?;
             num(day).map(|_| format!("monthly on day {day} at {at}"))
@@ -221,10 +215,7 @@ mod tests {
         assert_eq!(fields("0 3,15 * * *"), "daily at 03:00 and 15:00");
         assert_eq!(fields("*/10 * * * *"), "every 10 minutes");
         assert_eq!(fields("0 0 1 1 *"), "on cron schedule `0 0 1 1 *`");
-        assert_eq!(
-            Schedule::Keyword("@daily".into()).describe(),
-            "daily at 00:00"
-        );
+        assert_eq!(Schedule::Keyword("@daily".into()).describe(), "daily at 00:00");
         assert_eq!(
             Schedule::Periodic("daily".into()).describe(),
             "daily (run-parts /etc/cron.daily)"

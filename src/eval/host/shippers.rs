@@ -54,15 +54,9 @@ fn yaml_lines(text: &str) -> Vec<YamlLine<'_>> {
         }
         let item = trimmed.starts_with("- ");
         let indent = content.len() - trimmed.len() + if item { 2 } else { 0 };
-        let body = if item {
-            trimmed[2..].trim_start()
-        } else {
-            trimmed
-        };
+        let body = if item { trimmed[2..].trim_start() } else { trimmed };
         let (key, value) = match body.split_once(':') {
-            Some((key, value)) if value.is_empty() || value.starts_with(' ') => {
-                (key.trim(), value.trim())
-            }
+            Some((key, value)) if value.is_empty() || value.starts_with(' ') => (key.trim(), value.trim()),
             _ => ("", body),
         };
         out.push(YamlLine {
@@ -79,21 +73,13 @@ fn yaml_lines(text: &str) -> Vec<YamlLine<'_>> {
 /// The first item of an inline value or list, without brackets and quotes.
 fn first_item(value: &str) -> &str {
     let inner = value.trim().trim_start_matches('[').trim_end_matches(']');
-    inner
-        .split(',')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .trim_matches(['"', '\''])
+    inner.split(',').next().unwrap_or("").trim().trim_matches(['"', '\''])
 }
 
 /// The lines nested under the line at `at`.
 fn children<'a>(lines: &'a [YamlLine<'a>], at: usize) -> impl Iterator<Item = &'a YamlLine<'a>> {
     let indent = lines.get(at).map_or(0, |l| l.indent);
-    lines
-        .iter()
-        .skip(at + 1)
-        .take_while(move |l| l.indent > indent)
+    lines.iter().skip(at + 1).take_while(move |l| l.indent > indent)
 }
 
 fn local_only(agent: &'static str, kind: &str, location: Location) -> Shipper {
@@ -123,9 +109,7 @@ pub fn filebeat(text: &str, path: &str) -> Shipper {
         if ["console", "file", "discard"].contains(&kind) {
             return local_only("filebeat", kind, location);
         }
-        let hosts = children(&lines, at)
-            .enumerate()
-            .find(|(_, l)| l.key == "hosts");
+        let hosts = children(&lines, at).enumerate().find(|(_, l)| l.key == "hosts");
         let host = hosts.map(|(offset, l)| match l.value {
             "" => children(&lines, at)
                 .nth(offset + 1)
@@ -148,9 +132,7 @@ pub fn filebeat(text: &str, path: &str) -> Shipper {
 
 pub fn promtail(text: &str, path: &str) -> Option<Shipper> {
     let lines = yaml_lines(text);
-    let clients = lines
-        .iter()
-        .position(|l| l.indent == 0 && l.key == "clients")?;
+    let clients = lines.iter().position(|l| l.indent == 0 && l.key == "clients")?;
     let url = children(&lines, clients).find(|l| l.key == "url");
     Some(match url {
         Some(url) => {
@@ -166,9 +148,7 @@ pub fn promtail(text: &str, path: &str) -> Option<Shipper> {
 
 pub fn datadog(text: &str, path: &str) -> Shipper {
     let lines = yaml_lines(text);
-    let enabled = lines
-        .iter()
-        .find(|l| l.indent == 0 && l.key == "logs_enabled");
+    let enabled = lines.iter().find(|l| l.indent == 0 && l.key == "logs_enabled");
     match enabled {
         Some(l) if first_item(l.value).eq_ignore_ascii_case("true") => {
             let detail = "collects logs (logs_enabled: true)".to_string();

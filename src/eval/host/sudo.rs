@@ -52,9 +52,7 @@ fn run(ctx: &EvalContext) -> Outcome {
         Err(LoadError::NotCollected(path)) => Outcome::needs_review(format!(
             "{path} was not collected; add a `sudoers` probe to the checklist"
         )),
-        Err(LoadError::Unavailable(problem)) => {
-            Outcome::error(format!("{problem}; the sudo policy could not be read"))
-        }
+        Err(LoadError::Unavailable(problem)) => Outcome::error(format!("{problem}; the sudo policy could not be read")),
     }
 }
 
@@ -66,10 +64,7 @@ pub fn evaluate(tree: &SudoersTree, source: &dyn Source) -> Outcome {
         .map(|n| Finding::at(n.message.clone(), n.location.clone()))
         .collect();
     if let Some(note) = tree.notes.iter().find(|n| n.kind == NoteKind::Unavailable) {
-        let summary = format!(
-            "{}; the sudo policy could not be read in full",
-            note.message
-        );
+        let summary = format!("{}; the sudo policy could not be read in full", note.message);
         return Outcome::error(summary).with_all(findings);
     }
     let entries: Vec<_> = tree.lines.iter().flat_map(parse_line).collect();
@@ -83,10 +78,7 @@ pub fn evaluate(tree: &SudoersTree, source: &dyn Source) -> Outcome {
     };
     findings.extend(grants.iter().map(|g| grant_finding(g, &groups)));
     findings.extend(admin_group_findings(&grants, &groups));
-    let offenders: Vec<&Grant> = grants
-        .iter()
-        .filter(|g| !g.nopasswd_all.is_empty())
-        .collect();
+    let offenders: Vec<&Grant> = grants.iter().filter(|g| !g.nopasswd_all.is_empty()).collect();
     if offenders.is_empty() {
         Outcome::pass(pass_summary(&grants, &groups)).with_all(findings)
     } else {
@@ -101,13 +93,7 @@ fn warn_summary(offenders: &[&Grant]) -> String {
             let names: Vec<&str> = g
                 .nopasswd_all
                 .iter()
-                .map(|who| {
-                    if who == "ALL" {
-                        "ALL (every user)"
-                    } else {
-                        who
-                    }
-                })
+                .map(|who| if who == "ALL" { "ALL (every user)" } else { who })
                 .collect();
             let names = names.join(", ");
             let via = if g.via_alias {
@@ -157,11 +143,7 @@ fn with_members(principal: &str, groups: &[Group]) -> String {
 }
 
 fn grant_finding(grant: &Grant, groups: &[Group]) -> Finding {
-    let who: Vec<String> = grant
-        .principals
-        .iter()
-        .map(|p| with_members(p, groups))
-        .collect();
+    let who: Vec<String> = grant.principals.iter().map(|p| with_members(p, groups)).collect();
     let who = if grant.via_alias {
         format!("{} = {}", grant.users, who.join(", "))
     } else {

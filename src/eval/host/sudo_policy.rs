@@ -60,9 +60,7 @@ impl<'a> Policy<'a> {
         };
         for entry in entries {
             if let Entry::Alias(alias) = entry {
-                policy
-                    .aliases
-                    .insert((alias.kind, alias.name.as_str()), &alias.members);
+                policy.aliases.insert((alias.kind, alias.name.as_str()), &alias.members);
             }
         }
         for entry in entries {
@@ -97,9 +95,7 @@ impl<'a> Policy<'a> {
                 continue;
             }
             match self.aliases.get(&(kind, item.as_str())) {
-                Some(members) if depth < MAX_ALIAS_DEPTH => {
-                    self.expand_into(kind, members, depth + 1, out)
-                }
+                Some(members) if depth < MAX_ALIAS_DEPTH => self.expand_into(kind, members, depth + 1, out),
                 Some(_) => {}
                 None if !out.contains(item) => out.push(item.clone()),
                 None => {}
@@ -149,11 +145,7 @@ impl<'a> Policy<'a> {
             users: spec.users.join(", "),
             principals,
             via_alias,
-            commands: cmnds
-                .iter()
-                .map(|c| self.describe(c))
-                .collect::<Vec<_>>()
-                .join(", "),
+            commands: cmnds.iter().map(|c| self.describe(c)).collect::<Vec<_>>().join(", "),
             nopasswd_all,
             location: spec.location.clone(),
         }
@@ -172,25 +164,17 @@ fn authenticate_setting(settings: &[String]) -> Option<bool> {
 impl Policy<'_> {
     /// `(runas) NOPASSWD: command`; a Cmnd_Alias is followed by its expansion in brackets.
     fn describe(&self, cmnd: &CmndSpec) -> String {
-        let runas = cmnd
-            .runas
-            .as_ref()
-            .map(|r| format!("({r}) "))
-            .unwrap_or_default();
+        let runas = cmnd.runas.as_ref().map(|r| format!("({r}) ")).unwrap_or_default();
         let tag = if cmnd.tags.nopasswd == Some(true) {
             "NOPASSWD: "
         } else {
             ""
         };
         let command = &cmnd.command;
-        let expansion = if self
-            .aliases
-            .contains_key(&(AliasKind::Cmnd, command.as_str()))
-        {
+        let expansion = if self.aliases.contains_key(&(AliasKind::Cmnd, command.as_str())) {
             format!(
                 " [{}]",
-                self.expand(AliasKind::Cmnd, std::slice::from_ref(command))
-                    .join(", ")
+                self.expand(AliasKind::Cmnd, std::slice::from_ref(command)).join(", ")
             )
         } else {
             String::new()

@@ -73,11 +73,7 @@ pub fn load(source: &dyn Source, path: &str) -> Result<SudoersTree, LoadError> {
         Ok(text) => text,
         Err(FileState::Missing) => return Err(LoadError::Missing(path.to_string())),
         Err(FileState::NotCollected) => return Err(LoadError::NotCollected(path.to_string())),
-        Err(state) => {
-            return Err(LoadError::Unavailable(
-                state.problem(path).unwrap_or_default(),
-            ))
-        }
+        Err(state) => return Err(LoadError::Unavailable(state.problem(path).unwrap_or_default())),
     };
     let mut loader = Loader {
         source,
@@ -138,11 +134,7 @@ impl Loader<'_> {
         }
         match read_text(self.source, path) {
             Ok(text) => self.parse_file(path, &text, depth),
-            Err(FileState::Missing) => self.note(
-                NoteKind::Missing,
-                format!("included file {path} does not exist"),
-                at,
-            ),
+            Err(FileState::Missing) => self.note(NoteKind::Missing, format!("included file {path} does not exist"), at),
             Err(state) => {
                 let problem = state.problem(path).unwrap_or_default();
                 self.note(NoteKind::Unavailable, problem, at)
@@ -159,9 +151,7 @@ impl Loader<'_> {
         for name in names {
             let path = resolve_relative(dir, &name);
             if !includedir_reads(&name) {
-                let message = format!(
-                    "{path} is ignored by sudo (names containing '.' or ending in '~' are skipped)"
-                );
+                let message = format!("{path} is ignored by sudo (names containing '.' or ending in '~' are skipped)");
                 self.note(NoteKind::Skipped, message, at);
             } else if is_regular_or_unknown(self.source, &path) {
                 self.include_file(&path, depth, at);
@@ -172,9 +162,9 @@ impl Loader<'_> {
 
 /// sudo reads only regular files from an include directory; without metadata, try it.
 fn is_regular_or_unknown(source: &dyn Source, path: &str) -> bool {
-    source.meta(path).map_or(true, |meta| {
-        matches!(meta.kind, FileKind::File | FileKind::Symlink)
-    })
+    source
+        .meta(path)
+        .map_or(true, |meta| matches!(meta.kind, FileKind::File | FileKind::Symlink))
 }
 
 /// Join physical lines ending in an unescaped `\` and strip comments; returns each
@@ -183,9 +173,7 @@ pub fn logical_lines(text: &str) -> Vec<(u32, String)> {
     let mut out = Vec::new();
     let mut pending: Option<(u32, String)> = None;
     for (index, raw) in text.lines().enumerate() {
-        let (start, mut buf) = pending
-            .take()
-            .unwrap_or((line_number(index), String::new()));
+        let (start, mut buf) = pending.take().unwrap_or((line_number(index), String::new()));
         let body = strip_comment(raw, buf.is_empty());
         match continued(body) {
             Some(head) => {
@@ -216,8 +204,7 @@ fn strip_comment(raw: &str, line_start: bool) -> &str {
     if line_start && directive(raw).is_some() {
         return raw;
     }
-    let comment =
-        unescaped(raw).find(|&(at, c, quoted)| c == '#' && !quoted && !starts_id(&raw[at + 1..]));
+    let comment = unescaped(raw).find(|&(at, c, quoted)| c == '#' && !quoted && !starts_id(&raw[at + 1..]));
     comment.map_or(raw, |(at, _, _)| &raw[..at])
 }
 
@@ -238,9 +225,7 @@ pub struct Directive {
 /// may be double-quoted or use `\` escapes.
 pub fn directive(line: &str) -> Option<Directive> {
     let trimmed = line.trim_start();
-    let rest = trimmed
-        .strip_prefix('#')
-        .or_else(|| trimmed.strip_prefix('@'))?;
+    let rest = trimmed.strip_prefix('#').or_else(|| trimmed.strip_prefix('@'))?;
     let (dir, rest) = match rest.strip_prefix("includedir") {
         Some(rest) => (true, rest),
         None => (false, rest.strip_prefix("include")?),

@@ -125,10 +125,7 @@ pub fn parse_line(line: &PolicyLine) -> Vec<Entry> {
     if let Some(defaults) = parse_defaults(text, &line.location) {
         return vec![Entry::Defaults(defaults)];
     }
-    parse_spec(text, &line.location)
-        .map(Entry::Spec)
-        .into_iter()
-        .collect()
+    parse_spec(text, &line.location).map(Entry::Spec).into_iter().collect()
 }
 
 fn parse_aliases(kind: AliasKind, text: &str, location: &Location) -> Vec<Alias> {
@@ -237,10 +234,7 @@ fn who_and_where(left: &str) -> Option<(Vec<String>, Vec<String>)> {
 /// command text accumulated so far; returns its hosts and commands.
 fn next_privilege<'a>(body: &str, piece: &'a str) -> Option<(Vec<String>, &'a str)> {
     static HOSTS: OnceLock<Regex> = OnceLock::new();
-    let re = regex(
-        &HOSTS,
-        r"^\s*(!?[^\s,=:()!]+(?:\s*,\s*!?[^\s,=:()!]+)*)\s*=",
-    );
+    let re = regex(&HOSTS, r"^\s*(!?[^\s,=:()!]+(?:\s*,\s*!?[^\s,=:()!]+)*)\s*=");
     if body.trim().is_empty() || ends_with_keyword(body) {
         return None;
     }

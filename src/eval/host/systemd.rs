@@ -7,11 +7,7 @@ use crate::evidence::{FileState, Source};
 use std::sync::Arc;
 
 /// Where system units live, in systemd's order of precedence.
-pub const SYSTEM_UNIT_DIRS: &[&str] = &[
-    "/etc/systemd/system",
-    "/lib/systemd/system",
-    "/usr/lib/systemd/system",
-];
+pub const SYSTEM_UNIT_DIRS: &[&str] = &["/etc/systemd/system", "/lib/systemd/system", "/usr/lib/systemd/system"];
 /// Every enable link (`WantedBy=` targets).
 pub const WANTS_GLOB: &str = "/etc/systemd/system/*.wants/*";
 
@@ -35,9 +31,7 @@ pub fn parse_unit(text: &str) -> Vec<Directive> {
         if pending.is_none() && (line.starts_with(['#', ';']) || line.is_empty()) {
             continue;
         }
-        let (start, mut buf) = pending
-            .take()
-            .unwrap_or((line_number(index), String::new()));
+        let (start, mut buf) = pending.take().unwrap_or((line_number(index), String::new()));
         if let Some(head) = line.strip_suffix('\\') {
             buf.push_str(head);
             buf.push(' ');
@@ -66,9 +60,7 @@ pub fn values<'a>(
     section: &'a str,
     key: &'a str,
 ) -> impl Iterator<Item = &'a Directive> + 'a {
-    directives
-        .iter()
-        .filter(move |d| d.section == section && d.key == key)
+    directives.iter().filter(move |d| d.section == section && d.key == key)
 }
 
 /// The program and arguments of an `Exec*=` value, without its `-@:+!` prefixes.
@@ -128,11 +120,9 @@ pub fn unit_file(source: &dyn Source, name: &str, link: Option<&str>) -> Option<
             std::iter::once(exact).chain(template)
         })
         .chain(link.map(str::to_string));
-    candidates.into_iter().find_map(|path| {
-        read_text(source, &path)
-            .ok()
-            .map(|text| UnitFile { path, text })
-    })
+    candidates
+        .into_iter()
+        .find_map(|path| read_text(source, &path).ok().map(|text| UnitFile { path, text }))
 }
 
 fn template_of(name: &str) -> Option<String> {
@@ -147,7 +137,8 @@ mod tests {
 
     #[test]
     fn parses_sections_comments_and_continuations() {
-        let unit = "[Unit]\nDescription=x\n# ExecStart=/bin/no\n[Service]\nExecStart=/usr/bin/restic \\\n  backup /srv\n";
+        let unit =
+            "[Unit]\nDescription=x\n# ExecStart=/bin/no\n[Service]\nExecStart=/usr/bin/restic \\\n  backup /srv\n";
         let parsed = parse_unit(unit);
         let exec: Vec<_> = values(&parsed, "Service", "ExecStart").collect();
         assert_eq!(exec.len(), 1);
@@ -162,14 +153,8 @@ mod tests {
             unit_stem("prometheus-node-exporter.service"),
             "prometheus-node-exporter"
         );
-        assert_eq!(
-            template_of("restic@daily.timer").as_deref(),
-            Some("restic@.timer")
-        );
+        assert_eq!(template_of("restic@daily.timer").as_deref(), Some("restic@.timer"));
         assert_eq!(template_of("restic@.timer"), None);
-        assert_eq!(
-            exec_command("-/usr/bin/borg create"),
-            "/usr/bin/borg create"
-        );
+        assert_eq!(exec_command("-/usr/bin/borg create"), "/usr/bin/borg create");
     }
 }

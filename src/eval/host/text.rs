@@ -103,10 +103,7 @@ mod tests {
 
     #[test]
     fn split_top_respects_escapes_quotes_and_parens() {
-        assert_eq!(
-            split_top(r"a, b\, c, (x, y) d", ','),
-            vec!["a", r" b\, c", " (x, y) d"]
-        );
+        assert_eq!(split_top(r"a, b\, c, (x, y) d", ','), vec!["a", r" b\, c", " (x, y) d"]);
         assert_eq!(split_top(r#"k="1,2", z"#, ','), vec![r#"k="1,2""#, " z"]);
     }
 

@@ -31,8 +31,7 @@ SHELL=/bin/sh
 #
 ";
 
-const NONE: &str =
-    "no backup job found on the host; confirm provider backups (DigitalOcean Backups/Snapshots)";
+const NONE: &str = "no backup job found on the host; confirm provider backups (DigitalOcean Backups/Snapshots)";
 
 fn stock() -> Snapshot {
     Snapshot::new()
@@ -150,11 +149,7 @@ fn table() {
     for (name, snap, want) in cases {
         let outcome = run("backup.schedule", snap);
         assert_eq!(outcome.status, Status::NeedsReview, "{name}");
-        assert!(
-            outcome.summary.starts_with(want),
-            "{name}: {}",
-            outcome.summary
-        );
+        assert!(outcome.summary.starts_with(want), "{name}: {}", outcome.summary);
     }
 }
 

@@ -8,9 +8,7 @@ use crate::model::Status;
 use std::path::{Path, PathBuf};
 
 fn fixture(name: &str) -> Snapshot {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
     let mut snap = Snapshot::new();
     load_dir(&root, &root, &mut snap);
     snap
@@ -56,15 +54,12 @@ fn host_path(root: &Path, path: &Path) -> String {
         .expect("inside root")
         .to_string_lossy()
         .to_string();
-    format!("/{rel}")
-        .trim_end_matches('/')
-        .to_string()
-        .replace("//", "/")
+    format!("/{rel}").trim_end_matches('/').to_string().replace("//", "/")
 }
 
-const BACKUP_NONE: &str =
-    "no backup job found on the host; confirm provider backups (DigitalOcean Backups/Snapshots)";
-const LOGS_NONE: &str = "no log shipper configured on the host; confirm where logs are centralized, their retention and who reviews them";
+const BACKUP_NONE: &str = "no backup job found on the host; confirm provider backups (DigitalOcean Backups/Snapshots)";
+const LOGS_NONE: &str =
+    "no log shipper configured on the host; confirm where logs are centralized, their retention and who reviews them";
 const METRICS_NONE: &str = "no metrics agent enabled; confirm how the host is monitored";
 
 fn check(name: &str, expected: &[(&str, Status, &str)]) {

@@ -24,7 +24,8 @@ mail.err\t\t\t/var/log/mail.err
 *.emerg\t\t\t\t:omusrmsg:*
 ";
 
-const NONE: &str = "no log shipper configured on the host; confirm where logs are centralized, their retention and who reviews them";
+const NONE: &str =
+    "no log shipper configured on the host; confirm where logs are centralized, their retention and who reviews them";
 
 fn stock() -> Snapshot {
     Snapshot::new()
@@ -148,10 +149,7 @@ fn table() {
 
 #[test]
 fn local_only_sinks_are_reported_as_evidence() {
-    let snap = stock().with_file(
-        "/etc/filebeat/filebeat.yml",
-        "output.console:\n  pretty: true\n",
-    );
+    let snap = stock().with_file("/etc/filebeat/filebeat.yml", "output.console:\n  pretty: true\n");
     let evidence = lines(&run("logging.centralized", &snap));
     assert_eq!(
         evidence,

@@ -51,7 +51,9 @@ fn enabled_node_exporter_passes() {
     );
     assert_eq!(
         lines(&outcome),
-        vec![format!("prometheus-node-exporter.service runs prometheus-node-exporter, enabled for multi-user.target @ {LINK}")]
+        vec![format!(
+            "prometheus-node-exporter.service runs prometheus-node-exporter, enabled for multi-user.target @ {LINK}"
+        )]
     );
 }
 

@@ -18,10 +18,7 @@ pub fn run(name: &str, snapshot: &Snapshot) -> Outcome {
     let params = Params::default();
     let ctx = EvalContext {
         source: snapshot,
-        as_of: Utc
-            .with_ymd_and_hms(2025, 1, 15, 12, 0, 0)
-            .single()
-            .unwrap_or_default(),
+        as_of: Utc.with_ymd_and_hms(2025, 1, 15, 12, 0, 0).single().unwrap_or_default(),
         params: &params,
     };
     let def = super::evaluators().into_iter().find(|e| e.name == name);

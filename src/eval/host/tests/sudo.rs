@@ -137,7 +137,8 @@ fn cloud_init_warning_names_who_and_where() {
         evidence.contains(&"group sudo: deploy @ /etc/group:3".to_string()),
         "{evidence:?}"
     );
-    let rule = "deploy may run (ALL) NOPASSWD: ALL (everything without a password) @ /etc/sudoers.d/90-cloud-init-users:2";
+    let rule =
+        "deploy may run (ALL) NOPASSWD: ALL (everything without a password) @ /etc/sudoers.d/90-cloud-init-users:2";
     assert!(evidence.contains(&rule.to_string()), "{evidence:?}");
     assert!(evidence
         .iter()
@@ -161,9 +162,7 @@ fn stock_host_passes_and_lists_sudo_users() {
     let outcome = run("auth.sudo", &host(&[]));
     assert_eq!(outcome.status, Status::Pass);
     assert!(
-        outcome
-            .summary
-            .contains("root, %admin (no such group), %sudo (deploy)"),
+        outcome.summary.contains("root, %admin (no such group), %sudo (deploy)"),
         "{}",
         outcome.summary
     );
@@ -177,9 +176,7 @@ fn user_alias_is_expanded_and_root_is_not_reported() {
     let outcome = run("auth.sudo", &snap);
     assert_eq!(outcome.status, Status::Warn);
     assert!(
-        outcome
-            .summary
-            .contains("alice, deploy via ADMINS (/etc/sudoers:3)"),
+        outcome.summary.contains("alice, deploy via ADMINS (/etc/sudoers:3)"),
         "{}",
         outcome.summary
     );
@@ -200,10 +197,8 @@ fn hash_includedir_and_at_includedir_both_follow() {
             .with_file("/etc/sudoers.d/deploy", "deploy ALL=(ALL) NOPASSWD: ALL\n");
         assert_eq!(run("auth.sudo", &snap).status, Status::Warn, "{directive}");
     }
-    let commented = sudoers_only(
-        "root ALL=(ALL) ALL\n# includedir /etc/sudoers.d\n## @includedir /etc/sudoers.d\n",
-    )
-    .with_file("/etc/sudoers.d/deploy", "deploy ALL=(ALL) NOPASSWD: ALL\n");
+    let commented = sudoers_only("root ALL=(ALL) ALL\n# includedir /etc/sudoers.d\n## @includedir /etc/sudoers.d\n")
+        .with_file("/etc/sudoers.d/deploy", "deploy ALL=(ALL) NOPASSWD: ALL\n");
     assert_eq!(run("auth.sudo", &commented).status, Status::Pass);
 }
 
@@ -223,37 +218,21 @@ fn include_files_relative_to_the_including_file() {
             "/etc/sudo extra"
         ]
     );
-    assert_eq!(
-        tree.lines[0].location,
-        Location::line("/etc/nested/more", 1)
-    );
+    assert_eq!(tree.lines[0].location, Location::line("/etc/nested/more", 1));
 }
 
 #[test]
 fn includedir_skips_backup_and_dotted_names_in_lexical_order() {
     let snap = host(&[
-        (
-            "/etc/sudoers.d/90-deploy~",
-            "deploy ALL=(ALL) NOPASSWD: ALL\n",
-        ),
-        (
-            "/etc/sudoers.d/90-deploy.bak",
-            "deploy ALL=(ALL) NOPASSWD: ALL\n",
-        ),
-        (
-            "/etc/sudoers.d/ops.conf",
-            "deploy ALL=(ALL) NOPASSWD: ALL\n",
-        ),
+        ("/etc/sudoers.d/90-deploy~", "deploy ALL=(ALL) NOPASSWD: ALL\n"),
+        ("/etc/sudoers.d/90-deploy.bak", "deploy ALL=(ALL) NOPASSWD: ALL\n"),
+        ("/etc/sudoers.d/ops.conf", "deploy ALL=(ALL) NOPASSWD: ALL\n"),
         ("/etc/sudoers.d/10-alice", "alice ALL=(ALL) ALL\n"),
     ]);
     let tree = load(&snap, "/etc/sudoers").expect("loads");
     assert_eq!(
         tree.files,
-        vec![
-            "/etc/sudoers",
-            "/etc/sudoers.d/10-alice",
-            "/etc/sudoers.d/README"
-        ]
+        vec!["/etc/sudoers", "/etc/sudoers.d/10-alice", "/etc/sudoers.d/README"]
     );
     let outcome = run("auth.sudo", &snap);
     assert_eq!(outcome.status, Status::Pass, "{}", outcome.summary);
@@ -264,8 +243,7 @@ fn includedir_skips_backup_and_dotted_names_in_lexical_order() {
 
 #[test]
 fn continuation_lines_join_and_keep_the_first_line_number() {
-    let joined =
-        logical_lines("deploy ALL = (ALL) \\\n  NOPASSWD: \\\n  ALL\n# c \\\nroot ALL=(ALL) ALL\n");
+    let joined = logical_lines("deploy ALL = (ALL) \\\n  NOPASSWD: \\\n  ALL\n# c \\\nroot ALL=(ALL) ALL\n");
     assert_eq!(joined[0].0, 1);
     assert_eq!(
         crate::eval::host::text::squeeze(&joined[0].1),
@@ -282,10 +260,7 @@ fn continuation_lines_join_and_keep_the_first_line_number() {
 fn missing_unreadable_and_uncollected() {
     let missing = Snapshot::new().with_state("/etc/sudoers", FileState::Missing);
     assert_eq!(run("auth.sudo", &missing).status, Status::NeedsReview);
-    assert_eq!(
-        run("auth.sudo", &Snapshot::new()).status,
-        Status::NeedsReview
-    );
+    assert_eq!(run("auth.sudo", &Snapshot::new()).status, Status::NeedsReview);
     let binary = Snapshot::new().with_state("/etc/sudoers", FileState::Binary { bytes: 12 });
     assert_eq!(run("auth.sudo", &binary).status, Status::Error);
     let unreadable_include = sudoers_only("@includedir /etc/sudoers.d\n").with_state(
@@ -295,9 +270,7 @@ fn missing_unreadable_and_uncollected() {
     let outcome = run("auth.sudo", &unreadable_include);
     assert_eq!(outcome.status, Status::Error);
     assert!(
-        outcome
-            .summary
-            .contains("/etc/sudoers.d/deploy could not be read"),
+        outcome.summary.contains("/etc/sudoers.d/deploy could not be read"),
         "{}",
         outcome.summary
     );
