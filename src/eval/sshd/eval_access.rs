@@ -1,7 +1,7 @@
 //! Evaluators for who may log in: `ssh.root-login` and `ssh.allow-users`.
 
-use super::report::{bad_value_summary, blocked, match_phrase, origin_phrase, rejected_finding, setting_findings, view};
-use super::settings::{Blocked, ListSetting, PERMIT_ROOT};
+use super::report::{bad_value_summary, blocked, match_phrase, origin_phrase, setting_findings, view, with_config_problems};
+use super::settings::{Blocked, ListSetting, View, PERMIT_ROOT};
 use super::sshd_t::SSHD_T_LOCATION;
 use crate::eval::EvalContext;
 use crate::model::{Finding, Location, Outcome};
@@ -9,12 +9,17 @@ use crate::model::{Finding, Location, Outcome};
 /// ssh.root-login: effective PermitRootLogin must be `no`; a Match block that lets
 /// root in again under a global `no` is a warning.
 pub fn root_login(ctx: &EvalContext) -> Outcome {
-    let s = match view(ctx).setting(&PERMIT_ROOT) {
+    let view = view(ctx);
+    with_config_problems(decide_root_login(&view), &view)
+}
+
+fn decide_root_login(view: &View) -> Outcome {
+    let s = match view.setting(&PERMIT_ROOT) {
         Ok(s) => s,
         Err(b) => return blocked(b),
     };
     let outcome = if s.value != "no" {
-        Outcome::fail(format!("{} ({})", bad_value_summary(&s, "no"), how_root_gets_in(&s.value)))
+        Outcome::fail(bad_value_summary(&s, "no", how_root_gets_in(&s.value)))
     } else if let Some(line) = s.match_lines_not("no").first() {
         Outcome::warn(format!(
             "{} no globally ({}), but {}: root can log in from matching connections",
@@ -41,16 +46,16 @@ fn how_root_gets_in(value: &str) -> &'static str {
 /// ssh.allow-users: pass when a global AllowUsers or AllowGroups exists.
 pub fn allow_users(ctx: &EvalContext) -> Outcome {
     let view = view(ctx);
+    with_config_problems(decide_allow_users(&view), &view)
+}
+
+fn decide_allow_users(view: &View) -> Outcome {
     let (users, groups) = match (view.list("allowusers"), view.list("allowgroups")) {
         (Ok(users), Ok(groups)) => (users, groups),
         (Err(e), _) | (_, Err(e)) => return blocked(Blocked::Config(e)),
     };
     let mut findings = list_findings("AllowUsers", &users);
     findings.extend(list_findings("AllowGroups", &groups));
-    if let Ok(config) = &view.config {
-        let syntax = config.diagnostics_for("allowusers").chain(config.diagnostics_for("allowgroups"));
-        findings.extend(syntax.map(rejected_finding));
-    }
     let named: Vec<String> = [("AllowUsers", &users), ("AllowGroups", &groups)]
         .iter()
         .filter(|(_, list)| !list.members.is_empty())

@@ -38,47 +38,60 @@ pub fn rejected_finding(d: &Diagnostic) -> Finding {
 
 /// Where the winning value came from, as a phrase: `set at f:l`.
 pub fn origin_phrase(s: &Setting) -> String {
-    match (&s.origin, &s.file_line) {
+    match (&s.origin, &s.file_origin) {
         (Origin::At(at), _) => format!("set at {at}"),
         (Origin::Default, _) => format!("not set, so sshd's compiled default `{}` applies", s.value),
-        (Origin::SshdT, Some(at)) => format!("reported by sshd -T; set at {at}"),
-        (Origin::SshdT, None) => "reported by sshd -T".to_string(),
+        (Origin::SshdT, Some(Origin::At(at))) => format!("reported by sshd -T; set at {at}"),
+        (Origin::SshdT, Some(Origin::Default)) => "reported by sshd -T; not set in the files: compiled default".into(),
+        (Origin::SshdT, _) => "reported by sshd -T".to_string(),
     }
 }
 
 /// The line that set the winner, for "change it at ...".
 pub fn deciding_line(s: &Setting) -> Option<Location> {
-    match &s.origin {
-        Origin::At(at) => Some(at.clone()),
-        _ => s.file_line.clone(),
+    match (&s.origin, &s.file_origin) {
+        (Origin::At(at), _) | (Origin::SshdT, Some(Origin::At(at))) => Some(at.clone()),
+        _ => None,
     }
 }
 
-/// "X yes wins: set at A before the `no` at B; ..." or a plainer phrase when no
-/// later line disagreed, ending with what to change.
-pub fn bad_value_summary(s: &Setting, good: &str) -> String {
+/// "X yes wins: set at A before the `no` at B; <consequence>; <what to change>",
+/// or a plainer phrase when no later line disagreed.
+pub fn bad_value_summary(s: &Setting, good: &str, consequence: &str) -> String {
     let head = format!("{} {}", s.spelled, s.value);
-    match (s.overridden(), deciding_line(s)) {
-        (Some(later), Some(at)) => format!(
-            "{head} wins: set at {at} before the `{}` at {}; sshd keeps the first value it reads, so change {at}",
-            later.value(),
-            later.at
+    let fix = format!("`{} {good}`", s.keyword.name);
+    let later: Vec<String> = s.overridden().iter().map(|d| d.at.to_string()).collect();
+    match deciding_line(s) {
+        Some(at) if !later.is_empty() => format!(
+            "{head} wins: set at {at} before the `{good}` at {}; {consequence}; sshd keeps the first value it reads, so change {at}",
+            join_locations(&later)
         ),
-        (None, Some(at)) => format!("{head} is set at {at}: change it to `{} {good}`", s.keyword.name),
-        (_, None) if s.origin == Origin::SshdT => {
-            format!("sshd -T reports {head}: set `{} {good}` in the first file sshd reads", s.keyword.name)
+        Some(at) => format!("{head} is set at {at}; {consequence}; change it to {fix}"),
+        None if s.origin == Origin::SshdT && s.file_origin.is_none() => {
+            format!("sshd -T reports {head}; {consequence}; set {fix} in the first file sshd reads")
         }
-        (_, None) => format!(
-            "{} is not set, so sshd's compiled default `{}` applies: add `{} {good}` to sshd_config",
-            s.keyword.name, s.value, s.keyword.name
+        None => format!(
+            "{} is not set, so sshd's compiled default `{}` applies{}; {consequence}; add {fix} to sshd_config",
+            s.keyword.name,
+            s.value,
+            if s.origin == Origin::SshdT { " (sshd -T agrees)" } else { "" }
         ),
+    }
+}
+
+fn join_locations(all: &[String]) -> String {
+    match all {
+        [] => String::new(),
+        [one] => one.clone(),
+        [first @ .., last] if all.len() <= 3 => format!("{} and {last}", first.join(", ")),
+        [first, second, rest @ ..] => format!("{first}, {second} and {} more", rest.len()),
     }
 }
 
 /// Findings that explain a setting: the winner, ignored lines, Match-block lines.
 pub fn setting_findings(s: &Setting) -> Vec<Finding> {
     let mut out = vec![winner_finding(s)];
-    if let (Origin::SshdT, Some(at)) = (&s.origin, &s.file_line) {
+    if let (Origin::SshdT, Some(Origin::At(at))) = (&s.origin, &s.file_origin) {
         out.push(Finding::at(format!("{} {}: the line that sets it", s.spelled, s.value), at.clone()));
     }
     for d in &s.ignored {
@@ -90,6 +103,13 @@ pub fn setting_findings(s: &Setting) -> Vec<Finding> {
     }
     if let Some(reason) = &s.match_unknown {
         out.push(Finding::new(format!("Match blocks could not be checked: {reason}")));
+    }
+    if let Some((value, origin)) = &s.files_say {
+        let message = format!("vouch reads the files as {} {value} ({origin}); sshd -T is authoritative", s.keyword.name);
+        out.push(match origin.location() {
+            Some(at) => Finding::at(message, at),
+            None => Finding::new(message),
+        });
     }
     out
 }
@@ -106,4 +126,27 @@ fn winner_finding(s: &Setting) -> Finding {
 pub fn match_phrase(d: &crate::eval::sshd::config::Directive) -> String {
     let block = d.block.as_ref().map(ToString::to_string).unwrap_or_else(|| "a Match block".into());
     format!("{block} sets `{}` at {}", d.value(), d.at)
+}
+
+/// Lines sshd rejects elsewhere in the configuration also stop sshd from loading
+/// it: list them, and do not vouch for a pass. Skipped when `sshd -T` ran, since
+/// sshd then accepted the files.
+pub fn with_config_problems(outcome: Outcome, view: &View) -> Outcome {
+    let Ok(config) = &view.config else {
+        return outcome;
+    };
+    if view.sshd_t.is_some() || config.diagnostics.is_empty() {
+        return outcome;
+    }
+    let findings: Vec<Finding> =
+        config.diagnostics.iter().map(rejected_finding).filter(|f| !outcome.findings.contains(f)).collect();
+    let first = config.diagnostics.first().map(|d| format!("{}: {}", d.at, d.message)).unwrap_or_default();
+    if outcome.status != crate::model::Status::Pass {
+        return outcome.with_all(findings);
+    }
+    let summary = format!(
+        "{}, but sshd rejects {first}: `sshd -t` fails, so the running daemon may use other settings",
+        outcome.summary
+    );
+    Outcome { status: crate::model::Status::NeedsReview, summary, findings: outcome.findings }.with_all(findings)
 }

@@ -77,20 +77,23 @@ pub struct Setting {
     /// The keyword as written where it was set (an alias shows as written).
     pub spelled: String,
     pub origin: Origin,
-    /// When `sshd -T` decided: the file line that set the same value, as vouch reads the files.
-    pub file_line: Option<Location>,
+    /// When `sshd -T` decided: where the files set the same value (a line, or the
+    /// compiled default), as vouch reads them; None when they disagree or are unreadable.
+    pub file_origin: Option<Origin>,
     /// Later global lines sshd ignores because the first value wins.
     pub ignored: Vec<Directive>,
     /// Lines inside Match blocks.
     pub in_match: Vec<Directive>,
     /// Why Match blocks could not be read (when `sshd -T` decided without the files).
     pub match_unknown: Option<String>,
+    /// When `sshd -T` decided and the files, as vouch reads them, say otherwise.
+    pub files_say: Option<(String, Origin)>,
 }
 
 impl Setting {
-    /// The first ignored line whose value differs from the winner's.
-    pub fn overridden(&self) -> Option<&Directive> {
-        self.ignored.iter().find(|d| !same_value(self.keyword, &d.value(), &self.value))
+    /// Ignored lines whose value differs from the winner's.
+    pub fn overridden(&self) -> Vec<&Directive> {
+        self.ignored.iter().filter(|d| !same_value(self.keyword, &d.value(), &self.value)).collect()
     }
 
     /// Match-block lines whose value differs from `value`.
@@ -155,10 +158,11 @@ fn from_config(keyword: &'static Keyword, config: &SshdConfig) -> Setting {
         value,
         spelled,
         origin,
-        file_line: None,
+        file_origin: None,
         ignored: global.cloned().collect(),
         in_match: config.in_match(&canonical).cloned().collect(),
         match_unknown: None,
+        files_say: None,
     }
 }
 
@@ -171,15 +175,18 @@ fn from_sshd_t(keyword: &'static Keyword, dumped: &str, config: &Result<SshdConf
         spelled: keyword.name.to_string(),
         value,
         origin: Origin::SshdT,
-        file_line: None,
+        file_origin: None,
         ignored: Vec::new(),
         in_match: Vec::new(),
         match_unknown: config.as_ref().err().map(ToString::to_string),
+        files_say: None,
     };
     if let Ok(files) = files {
         if same_value(keyword, &files.value, &setting.value) {
-            setting.file_line = files.origin.location();
+            setting.file_origin = Some(files.origin);
             setting.spelled = files.spelled;
+        } else {
+            setting.files_say = Some((files.value, files.origin));
         }
         setting.ignored = files.ignored;
         setting.in_match = files.in_match;
