@@ -1,6 +1,9 @@
 //! Evaluators for who may log in: `ssh.root-login` and `ssh.allow-users`.
 
-use super::report::{bad_value_summary, blocked, match_phrase, origin_phrase, setting_findings, view, with_config_problems};
+use super::report::{
+    bad_value_summary, blocked, match_phrase, origin_phrase, setting_findings, view,
+    with_config_problems,
+};
 use super::settings::{Blocked, ListSetting, View, PERMIT_ROOT};
 use super::sshd_t::SSHD_T_LOCATION;
 use crate::eval::EvalContext;
@@ -28,9 +31,15 @@ fn decide_root_login(view: &View) -> Outcome {
             match_phrase(line)
         ))
     } else if let Some(reason) = &s.match_unknown {
-        Outcome::needs_review(format!("PermitRootLogin no per sshd -T, but Match blocks could not be checked: {reason}"))
+        Outcome::needs_review(format!(
+            "PermitRootLogin no per sshd -T, but Match blocks could not be checked: {reason}"
+        ))
     } else {
-        Outcome::pass(format!("{} no ({}): root cannot log in over SSH", s.spelled, origin_phrase(&s)))
+        Outcome::pass(format!(
+            "{} no ({}): root cannot log in over SSH",
+            s.spelled,
+            origin_phrase(&s)
+        ))
     };
     outcome.with_all(setting_findings(&s))
 }
@@ -84,14 +93,25 @@ fn list_findings(name: &str, list: &ListSetting) -> Vec<Finding> {
     let mut out: Vec<Finding> = list
         .lines
         .iter()
-        .map(|d| Finding::at(format!("{}: global, members {}", d.text(), d.args.join(" ")), d.at.clone()))
+        .map(|d| {
+            Finding::at(
+                format!("{}: global, members {}", d.text(), d.args.join(" ")),
+                d.at.clone(),
+            )
+        })
         .collect();
     if list.from_sshd_t && !list.members.is_empty() {
         let message = format!("{name} {} (sshd -T)", list.members.join(" "));
         out.push(Finding::at(message, Location::file(SSHD_T_LOCATION)));
     }
     out.extend(list.in_match.iter().map(|d| {
-        Finding::at(format!("{}: only for connections matching; does not limit logins globally", match_phrase(d)), d.at.clone())
+        Finding::at(
+            format!(
+                "{}: only for connections matching; does not limit logins globally",
+                match_phrase(d)
+            ),
+            d.at.clone(),
+        )
     }));
     out
 }

@@ -1,7 +1,10 @@
 //! Evaluators for how users may authenticate: `ssh.password-auth`,
 //! `ssh.kbd-interactive` and `ssh.empty-passwords`.
 
-use super::report::{bad_value_summary, blocked, match_phrase, origin_phrase, setting_findings, view, with_config_problems};
+use super::report::{
+    bad_value_summary, blocked, match_phrase, origin_phrase, setting_findings, view,
+    with_config_problems,
+};
 use super::settings::{Setting, View, KBD_INTERACTIVE, PASSWORD_AUTH, PERMIT_EMPTY, USE_PAM};
 use crate::eval::EvalContext;
 use crate::model::{Finding, Outcome};
@@ -57,9 +60,15 @@ fn decide_kbd_interactive(view: &View) -> Outcome {
         (Err(b), _) | (_, Err(b)) => return blocked(b),
     };
     let outcome = if kbd.value == "no" {
-        must_stay_no(&kbd, "keyboard-interactive (PAM) logins are allowed for matching connections")
+        must_stay_no(
+            &kbd,
+            "keyboard-interactive (PAM) logins are allowed for matching connections",
+        )
     } else if pam.value == "yes" {
-        let consequence = format!("with UsePAM yes ({}) PAM can prompt for a password", origin_phrase(&pam));
+        let consequence = format!(
+            "with UsePAM yes ({}) PAM can prompt for a password",
+            origin_phrase(&pam)
+        );
         Outcome::fail(bad_value_summary(&kbd, "no", &consequence))
     } else {
         Outcome::warn(format!(
@@ -72,7 +81,9 @@ fn decide_kbd_interactive(view: &View) -> Outcome {
             KBD_INTERACTIVE.name
         ))
     };
-    outcome.with_all(setting_findings(&kbd)).with_all(setting_findings(&pam))
+    outcome
+        .with_all(setting_findings(&kbd))
+        .with_all(setting_findings(&pam))
 }
 
 /// ssh.empty-passwords: fail on effective PermitEmptyPasswords `yes`, pass otherwise.
@@ -87,12 +98,27 @@ fn decide_empty_passwords(view: &View) -> Outcome {
         Err(b) => return blocked(b),
     };
     let outcome = if s.value == "yes" {
-        Outcome::fail(bad_value_summary(&s, "no", "accounts with an empty password can log in"))
+        Outcome::fail(bad_value_summary(
+            &s,
+            "no",
+            "accounts with an empty password can log in",
+        ))
     } else {
-        Outcome::pass(format!("{} {} ({}): accounts with an empty password cannot log in", s.spelled, s.value, origin_phrase(&s)))
+        Outcome::pass(format!(
+            "{} {} ({}): accounts with an empty password cannot log in",
+            s.spelled,
+            s.value,
+            origin_phrase(&s)
+        ))
     };
     let notes = s.match_lines_not("no").into_iter().map(|d| {
-        Finding::at(format!("{}: empty passwords accepted for connections it matches", match_phrase(d)), d.at.clone())
+        Finding::at(
+            format!(
+                "{}: empty passwords accepted for connections it matches",
+                match_phrase(d)
+            ),
+            d.at.clone(),
+        )
     });
     let notes: Vec<Finding> = notes.collect();
     outcome.with_all(setting_findings(&s)).with_all(notes)

@@ -21,8 +21,11 @@ pub fn authorized_keys(ctx: &EvalContext) -> Outcome {
 
 fn decide(scan: &KeyScan) -> Outcome {
     let keys = found_keys(&scan.files);
-    let present: Vec<&KeyFile> =
-        scan.files.iter().filter(|f| !matches!(f.content, Content::Missing | Content::NotCollected)).collect();
+    let present: Vec<&KeyFile> = scan
+        .files
+        .iter()
+        .filter(|f| !matches!(f.content, Content::Missing | Content::NotCollected))
+        .collect();
     let problems: Vec<(&str, &str)> = scan
         .files
         .iter()
@@ -35,9 +38,22 @@ fn decide(scan: &KeyScan) -> Outcome {
     outcome.with_all(findings(scan, &keys))
 }
 
-fn status(scan: &KeyScan, keys: &[Found], present: &[&KeyFile], problems: &[(&str, &str)]) -> Outcome {
-    let rated = |s: Strength| keys.iter().filter(|k| k.key.strength == s).collect::<Vec<_>>();
-    let (weak, moderate, unknown) = (rated(Strength::Weak), rated(Strength::Acceptable), rated(Strength::Unknown));
+fn status(
+    scan: &KeyScan,
+    keys: &[Found],
+    present: &[&KeyFile],
+    problems: &[(&str, &str)],
+) -> Outcome {
+    let rated = |s: Strength| {
+        keys.iter()
+            .filter(|k| k.key.strength == s)
+            .collect::<Vec<_>>()
+    };
+    let (weak, moderate, unknown) = (
+        rated(Strength::Weak),
+        rated(Strength::Acceptable),
+        rated(Strength::Unknown),
+    );
     if let Some(first) = weak.first() {
         return Outcome::fail(format!(
             "{} weak key{}: {} at {}{}; replace with ed25519 keys",
@@ -74,7 +90,10 @@ fn status(scan: &KeyScan, keys: &[Found], present: &[&KeyFile], problems: &[(&st
 }
 
 fn nothing_found(scan: &KeyScan) -> Outcome {
-    let collected = scan.files.iter().any(|f| !matches!(f.content, Content::NotCollected));
+    let collected = scan
+        .files
+        .iter()
+        .any(|f| !matches!(f.content, Content::NotCollected));
     if collected {
         Outcome::needs_review(format!(
             "no authorized_keys file found ({} paths checked): confirm how administrators log in",
@@ -93,7 +112,11 @@ fn found_keys(files: &[KeyFile]) -> Vec<Found<'_>> {
         if let Content::Lines(lines) = &file.content {
             for (line, key) in lines {
                 if let Ok(key) = key {
-                    out.push(Found { user: &file.user, at: Location::line(&file.path, *line), key });
+                    out.push(Found {
+                        user: &file.user,
+                        at: Location::line(&file.path, *line),
+                        key,
+                    });
                 }
             }
         }
@@ -102,7 +125,11 @@ fn found_keys(files: &[KeyFile]) -> Vec<Found<'_>> {
 }
 
 fn describe(found: &Found) -> String {
-    let bits = found.key.bits.map(|b| format!(" {b}-bit")).unwrap_or_default();
+    let bits = found
+        .key
+        .bits
+        .map(|b| format!(" {b}-bit"))
+        .unwrap_or_default();
     format!("{}{bits} key of {}", found.key.algorithm, found.user)
 }
 
@@ -117,14 +144,23 @@ fn verdict(strength: Strength) -> &'static str {
 
 fn findings(scan: &KeyScan, keys: &[Found]) -> Vec<Finding> {
     let mut out = vec![patterns_finding(scan)];
-    out.extend(scan.passwd_problem.iter().map(|p| Finding::new(format!("{p}: only /root and /home/* were searched"))));
+    out.extend(
+        scan.passwd_problem
+            .iter()
+            .map(|p| Finding::new(format!("{p}: only /root and /home/* were searched"))),
+    );
     out.extend(keys.iter().map(key_finding));
     for file in &scan.files {
         match &file.content {
-            Content::Problem(reason) => out.push(Finding::at(reason.clone(), Location::file(&file.path))),
+            Content::Problem(reason) => {
+                out.push(Finding::at(reason.clone(), Location::file(&file.path)))
+            }
             Content::Lines(lines) => out.extend(lines.iter().filter_map(|(line, key)| {
                 let reason = key.as_ref().err()?;
-                let message = format!("{}: this line is not a key sshd can use ({reason})", file.user);
+                let message = format!(
+                    "{}: this line is not a key sshd can use ({reason})",
+                    file.user
+                );
                 Some(Finding::at(message, Location::line(&file.path, *line)))
             })),
             Content::Missing | Content::NotCollected => {}
@@ -135,9 +171,19 @@ fn findings(scan: &KeyScan, keys: &[Found]) -> Vec<Finding> {
 
 fn key_finding(found: &Found) -> Finding {
     let key = found.key;
-    let bits = key.bits.map_or_else(|| "? bits".to_string(), |b| format!("{b} bits"));
-    let options = if key.options.is_empty() { String::new() } else { format!(", options {}", key.options.join(",")) };
-    let comment = if key.comment.is_empty() { "(no comment)".to_string() } else { format!("`{}`", key.comment) };
+    let bits = key
+        .bits
+        .map_or_else(|| "? bits".to_string(), |b| format!("{b} bits"));
+    let options = if key.options.is_empty() {
+        String::new()
+    } else {
+        format!(", options {}", key.options.join(","))
+    };
+    let comment = if key.comment.is_empty() {
+        "(no comment)".to_string()
+    } else {
+        format!("`{}`", key.comment)
+    };
     let message = format!(
         "user {}: {} {bits} {} {comment}{options}: {}",
         found.user,
@@ -150,7 +196,11 @@ fn key_finding(found: &Found) -> Finding {
 
 fn patterns_finding(scan: &KeyScan) -> Finding {
     let p = &scan.patterns;
-    let mut message = format!("AuthorizedKeysFile {} ({})", p.global.join(" "), origin_words(&p.origin));
+    let mut message = format!(
+        "AuthorizedKeysFile {} ({})",
+        p.global.join(" "),
+        origin_words(&p.origin)
+    );
     if !p.in_match.is_empty() {
         message.push_str(&format!("; in Match blocks: {}", p.in_match.join(" ")));
     }

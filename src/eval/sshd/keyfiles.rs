@@ -60,26 +60,54 @@ pub fn scan(source: &dyn Source) -> KeyScan {
     let patterns = patterns(&View::load(source, DEFAULT_CONFIG));
     let files = candidates(source, &users, &patterns)
         .into_iter()
-        .map(|(path, user)| KeyFile { content: read_keys(source, &path), path, user })
+        .map(|(path, user)| KeyFile {
+            content: read_keys(source, &path),
+            path,
+            user,
+        })
         .collect();
-    KeyScan { patterns, files, passwd_problem }
+    KeyScan {
+        patterns,
+        files,
+        passwd_problem,
+    }
 }
 
 /// The effective AuthorizedKeysFile patterns (`none` dropped).
 pub fn patterns(view: &View) -> Patterns {
     let in_match: Vec<String> = match &view.config {
-        Ok(config) => config.in_match("authorizedkeysfile").flat_map(|d| d.args.clone()).collect(),
+        Ok(config) => config
+            .in_match("authorizedkeysfile")
+            .flat_map(|d| d.args.clone())
+            .collect(),
         Err(_) => Vec::new(),
     };
-    let dumped = view.sshd_t.as_ref().and_then(|t| t.first("authorizedkeysfile"));
-    let first_line = view.config.as_ref().ok().and_then(|c| c.global("authorizedkeysfile").next());
+    let dumped = view
+        .sshd_t
+        .as_ref()
+        .and_then(|t| t.first("authorizedkeysfile"));
+    let first_line = view
+        .config
+        .as_ref()
+        .ok()
+        .and_then(|c| c.global("authorizedkeysfile").next());
     let (global, origin) = match (dumped, first_line) {
-        (Some(line), _) => (line.split_whitespace().map(str::to_string).collect(), Origin::SshdT),
+        (Some(line), _) => (
+            line.split_whitespace().map(str::to_string).collect(),
+            Origin::SshdT,
+        ),
         (None, Some(d)) => (d.args.clone(), Origin::At(d.at.clone())),
-        (None, None) => (DEFAULT_KEY_FILES.iter().map(|p| p.to_string()).collect(), Origin::Default),
+        (None, None) => (
+            DEFAULT_KEY_FILES.iter().map(|p| p.to_string()).collect(),
+            Origin::Default,
+        ),
     };
     let keep = |p: &String| !p.eq_ignore_ascii_case("none");
-    Patterns { global: global.into_iter().filter(keep).collect(), origin, in_match: in_match.into_iter().filter(keep).collect() }
+    Patterns {
+        global: global.into_iter().filter(keep).collect(),
+        origin,
+        in_match: in_match.into_iter().filter(keep).collect(),
+    }
 }
 
 /// Candidate files with the account each belongs to, without duplicates.
@@ -88,7 +116,10 @@ fn candidates(source: &dyn Source, users: &[User], patterns: &Patterns) -> Vec<(
     for path in source.glob(HOME_KEYS) {
         let home = path.trim_end_matches("/.ssh/authorized_keys");
         let owner = users.iter().find(|u| u.home.trim_end_matches('/') == home);
-        let name = owner.map_or_else(|| home.trim_start_matches("/home/").to_string(), |u| u.name.clone());
+        let name = owner.map_or_else(
+            || home.trim_start_matches("/home/").to_string(),
+            |u| u.name.clone(),
+        );
         out.push((path, name));
     }
     for user in users {
@@ -148,7 +179,11 @@ fn read_keys(source: &dyn Source, path: &str) -> Content {
         FileState::Text(text) => Content::Lines(parse_keys(&text)),
         FileState::Missing => Content::Missing,
         FileState::NotCollected => Content::NotCollected,
-        other => Content::Problem(other.problem(path).unwrap_or_else(|| format!("{path} could not be read"))),
+        other => Content::Problem(
+            other
+                .problem(path)
+                .unwrap_or_else(|| format!("{path} could not be read")),
+        ),
     }
 }
 

@@ -4,7 +4,10 @@
 
 /// Lower-case spelling -> canonical keyword, for the aliases sshd accepts.
 const ALIASES: &[(&str, &str)] = &[
-    ("challengeresponseauthentication", "kbdinteractiveauthentication"),
+    (
+        "challengeresponseauthentication",
+        "kbdinteractiveauthentication",
+    ),
     ("skeyauthentication", "kbdinteractiveauthentication"),
     ("dsaauthentication", "pubkeyauthentication"),
     ("hostdsakey", "hostkey"),
@@ -60,9 +63,18 @@ mod tests {
 
     #[test]
     fn aliases_and_case_fold_to_one_keyword() {
-        assert_eq!(canonical("ChallengeResponseAuthentication"), "kbdinteractiveauthentication");
-        assert_eq!(canonical("KBDINTERACTIVEAUTHENTICATION"), "kbdinteractiveauthentication");
-        assert_eq!(canonical("passwordAuthentication"), "passwordauthentication");
+        assert_eq!(
+            canonical("ChallengeResponseAuthentication"),
+            "kbdinteractiveauthentication"
+        );
+        assert_eq!(
+            canonical("KBDINTERACTIVEAUTHENTICATION"),
+            "kbdinteractiveauthentication"
+        );
+        assert_eq!(
+            canonical("passwordAuthentication"),
+            "passwordauthentication"
+        );
         assert!(global_only("port"));
         assert!(!global_only("passwordauthentication"));
     }

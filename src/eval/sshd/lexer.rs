@@ -35,11 +35,17 @@ pub fn split_line(raw: &str) -> Line {
         return Line::Nothing;
     }
     let Some(rest) = rest.filter(|r| !r.is_empty()) else {
-        return Line::Bad { keyword, reason: "no argument after keyword".into() };
+        return Line::Bad {
+            keyword,
+            reason: "no argument after keyword".into(),
+        };
     };
     match argv_split(rest) {
         Some(args) => Line::Directive { keyword, args },
-        None => Line::Bad { keyword, reason: "invalid quotes".into() },
+        None => Line::Bad {
+            keyword,
+            reason: "invalid quotes".into(),
+        },
     }
 }
 
@@ -127,19 +133,43 @@ mod tests {
     #[test]
     fn keyword_and_args_like_sshd() {
         let cases: &[(&str, Line)] = &[
-            ("PasswordAuthentication no", directive("PasswordAuthentication", &["no"])),
+            (
+                "PasswordAuthentication no",
+                directive("PasswordAuthentication", &["no"]),
+            ),
             ("  \tPort 22  \r", directive("Port", &["22"])),
-            ("PasswordAuthentication=no", directive("PasswordAuthentication", &["no"])),
-            ("PasswordAuthentication = no", directive("PasswordAuthentication", &["no"])),
+            (
+                "PasswordAuthentication=no",
+                directive("PasswordAuthentication", &["no"]),
+            ),
+            (
+                "PasswordAuthentication = no",
+                directive("PasswordAuthentication", &["no"]),
+            ),
             ("Key==v", directive("Key", &["=v"])),
-            ("AllowUsers alice bob # admins", directive("AllowUsers", &["alice", "bob"])),
+            (
+                "AllowUsers alice bob # admins",
+                directive("AllowUsers", &["alice", "bob"]),
+            ),
             ("AllowUsers alice#x", directive("AllowUsers", &["alice#x"])),
-            ("Banner \"/etc/my banner\"", directive("Banner", &["/etc/my banner"])),
+            (
+                "Banner \"/etc/my banner\"",
+                directive("Banner", &["/etc/my banner"]),
+            ),
             ("Banner '/etc/a b'", directive("Banner", &["/etc/a b"])),
             ("Banner /etc/a\\ b", directive("Banner", &["/etc/a b"])),
-            ("AcceptEnv LANG LC_*", directive("AcceptEnv", &["LANG", "LC_*"])),
-            ("\"PermitRootLogin\" no", directive("PermitRootLogin", &["no"])),
-            ("Subsystem\tsftp\t/usr/lib/openssh/sftp-server", directive("Subsystem", &["sftp", "/usr/lib/openssh/sftp-server"])),
+            (
+                "AcceptEnv LANG LC_*",
+                directive("AcceptEnv", &["LANG", "LC_*"]),
+            ),
+            (
+                "\"PermitRootLogin\" no",
+                directive("PermitRootLogin", &["no"]),
+            ),
+            (
+                "Subsystem\tsftp\t/usr/lib/openssh/sftp-server",
+                directive("Subsystem", &["sftp", "/usr/lib/openssh/sftp-server"]),
+            ),
         ];
         for (input, expected) in cases {
             assert_eq!(&split_line(input), expected, "input: {input:?}");
@@ -154,12 +184,21 @@ mod tests {
         assert_eq!(split_line("\"Unterminated yes"), Line::Nothing);
         assert_eq!(
             split_line("PasswordAuthentication"),
-            Line::Bad { keyword: "PasswordAuthentication".into(), reason: "no argument after keyword".into() }
+            Line::Bad {
+                keyword: "PasswordAuthentication".into(),
+                reason: "no argument after keyword".into()
+            }
         );
         assert_eq!(
             split_line("Banner \"/etc/x"),
-            Line::Bad { keyword: "Banner".into(), reason: "invalid quotes".into() }
+            Line::Bad {
+                keyword: "Banner".into(),
+                reason: "invalid quotes".into()
+            }
         );
-        assert_eq!(split_line("PasswordAuthentication # nothing"), directive("PasswordAuthentication", &[]));
+        assert_eq!(
+            split_line("PasswordAuthentication # nothing"),
+            directive("PasswordAuthentication", &[])
+        );
     }
 }

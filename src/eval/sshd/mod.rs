@@ -23,6 +23,10 @@ mod report;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_controls;
+#[cfg(test)]
+mod tests_fixtures;
+#[cfg(test)]
 mod tests_keys;
 
 pub use config::{ConfigError, SshdConfig, DEFAULT_CONFIG};

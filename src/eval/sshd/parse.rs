@@ -24,22 +24,39 @@ pub const SSH_DIR: &str = "/etc/ssh";
 pub fn load(source: &dyn Source, path: &str) -> Result<SshdConfig, ConfigError> {
     let text = match source.read(path) {
         FileState::Text(text) => text,
-        FileState::Missing => return Err(ConfigError::Missing { path: path.to_string() }),
-        FileState::NotCollected => return Err(ConfigError::NotCollected { path: path.to_string() }),
+        FileState::Missing => {
+            return Err(ConfigError::Missing {
+                path: path.to_string(),
+            })
+        }
+        FileState::NotCollected => {
+            return Err(ConfigError::NotCollected {
+                path: path.to_string(),
+            })
+        }
         other => return Err(unreadable(path, &other, None)),
     };
-    let mut loader = Loader { source, config: SshdConfig::new(path), included: 0 };
+    let mut loader = Loader {
+        source,
+        config: SshdConfig::new(path),
+        included: 0,
+    };
     loader.parse_file(path, &text, None, 0)?;
     Ok(loader.config)
 }
 
 fn unreadable(path: &str, state: &FileState, from: Option<&Location>) -> ConfigError {
-    let problem = state.problem(path).unwrap_or_else(|| format!("{path} could not be read"));
+    let problem = state
+        .problem(path)
+        .unwrap_or_else(|| format!("{path} could not be read"));
     let reason = match from {
         Some(at) => format!("{problem} (included at {at}); sshd refuses to start without it"),
         None => problem,
     };
-    ConfigError::Unreadable { path: path.to_string(), reason }
+    ConfigError::Unreadable {
+        path: path.to_string(),
+        reason,
+    }
 }
 
 struct Loader<'a> {
@@ -65,13 +82,19 @@ impl Loader<'_> {
         depth: usize,
     ) -> Result<(), ConfigError> {
         self.config.files.push(path.to_string());
-        let mut ctx = FileCtx { depth, block: inherited.clone(), inherited };
+        let mut ctx = FileCtx {
+            depth,
+            block: inherited.clone(),
+            inherited,
+        };
         for (index, raw) in text.split('\n').enumerate() {
             let line_no = u32::try_from(index + 1).unwrap_or(u32::MAX);
             let at = Location::line(path, line_no);
             match lexer::split_line(raw) {
                 Line::Nothing => {}
-                Line::Bad { keyword, reason } => self.reject(at, &keywords::canonical(&keyword), reason),
+                Line::Bad { keyword, reason } => {
+                    self.reject(at, &keywords::canonical(&keyword), reason)
+                }
                 Line::Directive { keyword, args } => self.directive(keyword, args, at, &mut ctx)?,
             }
         }
@@ -79,10 +102,20 @@ impl Loader<'_> {
     }
 
     fn reject(&mut self, at: Location, keyword: &str, message: impl Into<String>) {
-        self.config.diagnostics.push(Diagnostic { at, keyword: keyword.to_string(), message: message.into() });
+        self.config.diagnostics.push(Diagnostic {
+            at,
+            keyword: keyword.to_string(),
+            message: message.into(),
+        });
     }
 
-    fn directive(&mut self, spelled: String, args: Vec<String>, at: Location, ctx: &mut FileCtx) -> Result<(), ConfigError> {
+    fn directive(
+        &mut self,
+        spelled: String,
+        args: Vec<String>,
+        at: Location,
+        ctx: &mut FileCtx,
+    ) -> Result<(), ConfigError> {
         let keyword = keywords::canonical(&spelled);
         match keyword.as_str() {
             "match" => {
@@ -92,17 +125,32 @@ impl Loader<'_> {
             "include" => self.include(&args, &at, ctx),
             _ => {
                 if ctx.block.is_some() && keywords::global_only(&keyword) {
-                    self.reject(at.clone(), &keyword, format!("sshd does not allow {spelled} inside a Match block"));
+                    self.reject(
+                        at.clone(),
+                        &keyword,
+                        format!("sshd does not allow {spelled} inside a Match block"),
+                    );
                 }
                 let block = ctx.block.clone();
-                self.config.directives.push(Directive { keyword, spelled, args, at, block });
+                self.config.directives.push(Directive {
+                    keyword,
+                    spelled,
+                    args,
+                    at,
+                    block,
+                });
                 Ok(())
             }
         }
     }
 
     /// The block a `Match` line opens; None for `Match all` in a file that applies.
-    fn match_block(&mut self, args: &[String], at: Location, ctx: &FileCtx) -> Option<Arc<MatchBlock>> {
+    fn match_block(
+        &mut self,
+        args: &[String],
+        at: Location,
+        ctx: &FileCtx,
+    ) -> Option<Arc<MatchBlock>> {
         if let Some(problem) = match_problem(args) {
             self.reject(at.clone(), "match", problem);
         }
@@ -111,12 +159,25 @@ impl Loader<'_> {
             return None;
         }
         let criteria = args.join(" ");
-        Some(Arc::new(MatchBlock { criteria, at, within: ctx.inherited.clone() }))
+        Some(Arc::new(MatchBlock {
+            criteria,
+            at,
+            within: ctx.inherited.clone(),
+        }))
     }
 
-    fn include(&mut self, args: &[String], at: &Location, ctx: &FileCtx) -> Result<(), ConfigError> {
+    fn include(
+        &mut self,
+        args: &[String],
+        at: &Location,
+        ctx: &FileCtx,
+    ) -> Result<(), ConfigError> {
         if args.is_empty() {
-            self.reject(at.clone(), "include", "Include is missing a filename argument");
+            self.reject(
+                at.clone(),
+                "include",
+                "Include is missing a filename argument",
+            );
         }
         for arg in args {
             if arg.is_empty() {
@@ -135,14 +196,25 @@ impl Loader<'_> {
         Ok(())
     }
 
-    fn include_file(&mut self, path: &str, at: &Location, ctx: &FileCtx) -> Result<(), ConfigError> {
+    fn include_file(
+        &mut self,
+        path: &str,
+        at: &Location,
+        ctx: &FileCtx,
+    ) -> Result<(), ConfigError> {
         let depth = ctx.depth + 1;
         if depth > MAX_INCLUDE_DEPTH {
-            return Err(ConfigError::IncludeDepth { at: at.clone(), max: MAX_INCLUDE_DEPTH });
+            return Err(ConfigError::IncludeDepth {
+                at: at.clone(),
+                max: MAX_INCLUDE_DEPTH,
+            });
         }
         self.included += 1;
         if self.included > MAX_INCLUDED_FILES {
-            return Err(ConfigError::TooManyFiles { at: at.clone(), max: MAX_INCLUDED_FILES });
+            return Err(ConfigError::TooManyFiles {
+                at: at.clone(),
+                max: MAX_INCLUDED_FILES,
+            });
         }
         match self.source.read(path) {
             FileState::Text(text) => self.parse_file(path, &text, ctx.block.clone(), depth),
@@ -154,7 +226,9 @@ impl Loader<'_> {
     }
 
     fn is_dir(&self, path: &str) -> bool {
-        self.source.meta(path).is_some_and(|m| m.kind == FileKind::Dir)
+        self.source
+            .meta(path)
+            .is_some_and(|m| m.kind == FileKind::Dir)
     }
 }
 

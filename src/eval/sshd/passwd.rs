@@ -27,7 +27,11 @@ fn parse_line(line: &str) -> Option<User> {
     if name.is_empty() || home.is_empty() {
         return None;
     }
-    Some(User { name: name.to_string(), uid: uid.to_string(), home: home.to_string() })
+    Some(User {
+        name: name.to_string(),
+        uid: uid.to_string(),
+        home: home.to_string(),
+    })
 }
 
 #[cfg(test)]

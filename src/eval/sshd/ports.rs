@@ -32,20 +32,34 @@ pub fn ports_of(view: &View) -> Vec<u16> {
 }
 
 fn from_dump(dump: &SshdT) -> Vec<u16> {
-    let listening: Vec<u16> = dump.all("listenaddress").iter().filter_map(|a| explicit_port(first_word(a))).collect();
+    let listening: Vec<u16> = dump
+        .all("listenaddress")
+        .iter()
+        .filter_map(|a| explicit_port(first_word(a)))
+        .collect();
     if !listening.is_empty() {
         return listening;
     }
-    dump.all("port").iter().filter_map(|p| parse_port(p)).collect()
+    dump.all("port")
+        .iter()
+        .filter_map(|p| parse_port(p))
+        .collect()
 }
 
 fn from_config(config: &SshdConfig) -> Vec<u16> {
-    let mut ports: Vec<u16> = config.global("port").filter_map(|d| d.args.first()).filter_map(|p| parse_port(p)).collect();
+    let mut ports: Vec<u16> = config
+        .global("port")
+        .filter_map(|d| d.args.first())
+        .filter_map(|p| parse_port(p))
+        .collect();
     if ports.is_empty() {
         ports.push(DEFAULT_PORT);
     }
-    let listens: Vec<Option<u16>> =
-        config.global("listenaddress").filter_map(|d| d.args.first()).map(|a| explicit_port(a)).collect();
+    let listens: Vec<Option<u16>> = config
+        .global("listenaddress")
+        .filter_map(|d| d.args.first())
+        .map(|a| explicit_port(a))
+        .collect();
     if listens.is_empty() {
         return ports;
     }
@@ -73,7 +87,9 @@ fn explicit_port(address: &str) -> Option<u16> {
     if address.matches(':').count() >= 2 {
         return None;
     }
-    address.split_once(':').and_then(|(_, port)| parse_port(port))
+    address
+        .split_once(':')
+        .and_then(|(_, port)| parse_port(port))
 }
 
 /// sshd's a2port: 1..=65535 (service names are not resolved here).
@@ -96,8 +112,14 @@ mod tests {
         assert_eq!(ports("# nothing\n"), vec![22]);
         assert_eq!(ports("Port 2222\n"), vec![2222]);
         assert_eq!(ports("Port 22\nPort 2222\n"), vec![22, 2222]);
-        assert_eq!(ports("Port 2222\nListenAddress 10.0.0.5\nListenAddress 127.0.0.1:2200\n"), vec![2200, 2222]);
-        assert_eq!(ports("ListenAddress [::1]:2201\nListenAddress ::\n"), vec![22, 2201]);
+        assert_eq!(
+            ports("Port 2222\nListenAddress 10.0.0.5\nListenAddress 127.0.0.1:2200\n"),
+            vec![2200, 2222]
+        );
+        assert_eq!(
+            ports("ListenAddress [::1]:2201\nListenAddress ::\n"),
+            vec![22, 2201]
+        );
         assert_eq!(ports("Match User x\nPort 9999\n"), vec![22]);
         assert!(ssh_ports(&Snapshot::new()).eq(&[22]));
     }
@@ -105,8 +127,14 @@ mod tests {
     #[test]
     fn sshd_t_listen_addresses_win() {
         let dump = "port 2222\nlistenaddress [::]:2222\nlistenaddress 0.0.0.0:2222\n";
-        let ran = CommandState::Ran { stdout: Arc::from(dump), stderr: Arc::from(""), exit_code: Some(0) };
-        let snap = Snapshot::new().with_file(DEFAULT_CONFIG, "Port 22\n").with_command(&["sshd", "-T"], ran);
+        let ran = CommandState::Ran {
+            stdout: Arc::from(dump),
+            stderr: Arc::from(""),
+            exit_code: Some(0),
+        };
+        let snap = Snapshot::new()
+            .with_file(DEFAULT_CONFIG, "Port 22\n")
+            .with_command(&["sshd", "-T"], ran);
         assert_eq!(ssh_ports(&snap), vec![2222]);
     }
 }

@@ -23,7 +23,10 @@ pub fn blocked(blocked: Blocked) -> Outcome {
     match blocked {
         Blocked::Config(error) => Outcome::new(error.status(), error.to_string()),
         Blocked::Rejected(rejected) => {
-            let first = rejected.first().map(|d| format!("{}: {}", d.at, d.message)).unwrap_or_default();
+            let first = rejected
+                .first()
+                .map(|d| format!("{}: {}", d.at, d.message))
+                .unwrap_or_default();
             Outcome::needs_review(format!(
                 "sshd rejects {first}; `sshd -t` fails on this configuration, so the value the running daemon uses is unknown"
             ))
@@ -33,16 +36,23 @@ pub fn blocked(blocked: Blocked) -> Outcome {
 }
 
 pub fn rejected_finding(d: &Diagnostic) -> Finding {
-    Finding::at(format!("sshd rejects this line: {}", d.message), d.at.clone())
+    Finding::at(
+        format!("sshd rejects this line: {}", d.message),
+        d.at.clone(),
+    )
 }
 
 /// Where the winning value came from, as a phrase: `set at f:l`.
 pub fn origin_phrase(s: &Setting) -> String {
     match (&s.origin, &s.file_origin) {
         (Origin::At(at), _) => format!("set at {at}"),
-        (Origin::Default, _) => format!("not set, so sshd's compiled default `{}` applies", s.value),
+        (Origin::Default, _) => {
+            format!("not set, so sshd's compiled default `{}` applies", s.value)
+        }
         (Origin::SshdT, Some(Origin::At(at))) => format!("reported by sshd -T; set at {at}"),
-        (Origin::SshdT, Some(Origin::Default)) => "reported by sshd -T; not set in the files: compiled default".into(),
+        (Origin::SshdT, Some(Origin::Default)) => {
+            "reported by sshd -T; not set in the files: compiled default".into()
+        }
         (Origin::SshdT, _) => "reported by sshd -T".to_string(),
     }
 }
@@ -92,20 +102,38 @@ fn join_locations(all: &[String]) -> String {
 pub fn setting_findings(s: &Setting) -> Vec<Finding> {
     let mut out = vec![winner_finding(s)];
     if let (Origin::SshdT, Some(Origin::At(at))) = (&s.origin, &s.file_origin) {
-        out.push(Finding::at(format!("{} {}: the line that sets it", s.spelled, s.value), at.clone()));
+        out.push(Finding::at(
+            format!("{} {}: the line that sets it", s.spelled, s.value),
+            at.clone(),
+        ));
     }
     for d in &s.ignored {
-        out.push(Finding::at(format!("{}: ignored, sshd keeps the first value it reads", d.text()), d.at.clone()));
+        out.push(Finding::at(
+            format!("{}: ignored, sshd keeps the first value it reads", d.text()),
+            d.at.clone(),
+        ));
     }
     for d in &s.in_match {
-        let block = d.block.as_ref().map(ToString::to_string).unwrap_or_default();
-        out.push(Finding::at(format!("{}: applies only to connections matching {block}", d.text()), d.at.clone()));
+        let block = d
+            .block
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        out.push(Finding::at(
+            format!("{}: applies only to connections matching {block}", d.text()),
+            d.at.clone(),
+        ));
     }
     if let Some(reason) = &s.match_unknown {
-        out.push(Finding::new(format!("Match blocks could not be checked: {reason}")));
+        out.push(Finding::new(format!(
+            "Match blocks could not be checked: {reason}"
+        )));
     }
     if let Some((value, origin)) = &s.files_say {
-        let message = format!("vouch reads the files as {} {value} ({origin}); sshd -T is authoritative", s.keyword.name);
+        let message = format!(
+            "vouch reads the files as {} {value} ({origin}); sshd -T is authoritative",
+            s.keyword.name
+        );
         out.push(match origin.location() {
             Some(at) => Finding::at(message, at),
             None => Finding::new(message),
@@ -115,7 +143,12 @@ pub fn setting_findings(s: &Setting) -> Vec<Finding> {
 }
 
 fn winner_finding(s: &Setting) -> Finding {
-    let message = format!("{} {}: effective global value ({})", s.spelled, s.value, origin_phrase(s));
+    let message = format!(
+        "{} {}: effective global value ({})",
+        s.spelled,
+        s.value,
+        origin_phrase(s)
+    );
     match s.origin.location() {
         Some(at) => Finding::at(message, at),
         None => Finding::new(message),
@@ -124,7 +157,11 @@ fn winner_finding(s: &Setting) -> Finding {
 
 /// A Match-block line as a phrase: "`Match Address 10.0.0.0/8` at f:l sets yes at f:l2".
 pub fn match_phrase(d: &crate::eval::sshd::config::Directive) -> String {
-    let block = d.block.as_ref().map(ToString::to_string).unwrap_or_else(|| "a Match block".into());
+    let block = d
+        .block
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_else(|| "a Match block".into());
     format!("{block} sets `{}` at {}", d.value(), d.at)
 }
 
@@ -138,9 +175,17 @@ pub fn with_config_problems(outcome: Outcome, view: &View) -> Outcome {
     if view.sshd_t.is_some() || config.diagnostics.is_empty() {
         return outcome;
     }
-    let findings: Vec<Finding> =
-        config.diagnostics.iter().map(rejected_finding).filter(|f| !outcome.findings.contains(f)).collect();
-    let first = config.diagnostics.first().map(|d| format!("{}: {}", d.at, d.message)).unwrap_or_default();
+    let findings: Vec<Finding> = config
+        .diagnostics
+        .iter()
+        .map(rejected_finding)
+        .filter(|f| !outcome.findings.contains(f))
+        .collect();
+    let first = config
+        .diagnostics
+        .first()
+        .map(|d| format!("{}: {}", d.at, d.message))
+        .unwrap_or_default();
     if outcome.status != crate::model::Status::Pass {
         return outcome.with_all(findings);
     }
@@ -148,5 +193,10 @@ pub fn with_config_problems(outcome: Outcome, view: &View) -> Outcome {
         "{}, but sshd rejects {first}: `sshd -t` fails, so the running daemon may use other settings",
         outcome.summary
     );
-    Outcome { status: crate::model::Status::NeedsReview, summary, findings: outcome.findings }.with_all(findings)
+    Outcome {
+        status: crate::model::Status::NeedsReview,
+        summary,
+        findings: outcome.findings,
+    }
+    .with_all(findings)
 }

@@ -29,15 +29,36 @@ impl Keyword {
 
 const YES_NO: &[&str] = &["yes", "no"];
 
-pub static PASSWORD_AUTH: Keyword = Keyword { name: "PasswordAuthentication", default: "yes", values: YES_NO };
-pub static KBD_INTERACTIVE: Keyword =
-    Keyword { name: "KbdInteractiveAuthentication", default: "yes", values: YES_NO };
-pub static USE_PAM: Keyword = Keyword { name: "UsePAM", default: "no", values: YES_NO };
-pub static PERMIT_EMPTY: Keyword = Keyword { name: "PermitEmptyPasswords", default: "no", values: YES_NO };
+pub static PASSWORD_AUTH: Keyword = Keyword {
+    name: "PasswordAuthentication",
+    default: "yes",
+    values: YES_NO,
+};
+pub static KBD_INTERACTIVE: Keyword = Keyword {
+    name: "KbdInteractiveAuthentication",
+    default: "yes",
+    values: YES_NO,
+};
+pub static USE_PAM: Keyword = Keyword {
+    name: "UsePAM",
+    default: "no",
+    values: YES_NO,
+};
+pub static PERMIT_EMPTY: Keyword = Keyword {
+    name: "PermitEmptyPasswords",
+    default: "no",
+    values: YES_NO,
+};
 pub static PERMIT_ROOT: Keyword = Keyword {
     name: "PermitRootLogin",
     default: "prohibit-password",
-    values: &["yes", "no", "prohibit-password", "without-password", "forced-commands-only"],
+    values: &[
+        "yes",
+        "no",
+        "prohibit-password",
+        "without-password",
+        "forced-commands-only",
+    ],
 };
 
 /// Where an effective value came from.
@@ -93,12 +114,18 @@ pub struct Setting {
 impl Setting {
     /// Ignored lines whose value differs from the winner's.
     pub fn overridden(&self) -> Vec<&Directive> {
-        self.ignored.iter().filter(|d| !same_value(self.keyword, &d.value(), &self.value)).collect()
+        self.ignored
+            .iter()
+            .filter(|d| !same_value(self.keyword, &d.value(), &self.value))
+            .collect()
     }
 
     /// Match-block lines whose value differs from `value`.
     pub fn match_lines_not(&self, value: &str) -> Vec<&Directive> {
-        self.in_match.iter().filter(|d| !same_value(self.keyword, &d.value(), value)).collect()
+        self.in_match
+            .iter()
+            .filter(|d| !same_value(self.keyword, &d.value(), value))
+            .collect()
     }
 }
 
@@ -123,13 +150,20 @@ impl View {
     /// (it dumps /etc/ssh/sshd_config, not another file).
     pub fn load(source: &dyn Source, path: &str) -> View {
         let config = parse::load(source, path);
-        let sshd_t = if path == DEFAULT_CONFIG { SshdT::from_source(source) } else { None };
+        let sshd_t = if path == DEFAULT_CONFIG {
+            SshdT::from_source(source)
+        } else {
+            None
+        };
         View { config, sshd_t }
     }
 
     /// The effective global value of a single-value keyword.
     pub fn setting(&self, keyword: &'static Keyword) -> Result<Setting, Blocked> {
-        let dumped = self.sshd_t.as_ref().and_then(|t| t.first(&keyword.canonical()));
+        let dumped = self
+            .sshd_t
+            .as_ref()
+            .and_then(|t| t.first(&keyword.canonical()));
         match (dumped, &self.config) {
             (Some(value), config) => Ok(from_sshd_t(keyword, value, config)),
             (None, Err(error)) => Err(Blocked::Config(error.clone())),
@@ -151,7 +185,11 @@ fn from_config(keyword: &'static Keyword, config: &SshdConfig) -> Setting {
     let first = global.next();
     let (value, spelled, origin) = match first {
         Some(d) => (d.value(), d.spelled.clone(), Origin::At(d.at.clone())),
-        None => (keyword.default.to_string(), keyword.name.to_string(), Origin::Default),
+        None => (
+            keyword.default.to_string(),
+            keyword.name.to_string(),
+            Origin::Default,
+        ),
     };
     Setting {
         keyword,
@@ -166,9 +204,17 @@ fn from_config(keyword: &'static Keyword, config: &SshdConfig) -> Setting {
     }
 }
 
-fn from_sshd_t(keyword: &'static Keyword, dumped: &str, config: &Result<SshdConfig, ConfigError>) -> Setting {
+fn from_sshd_t(
+    keyword: &'static Keyword,
+    dumped: &str,
+    config: &Result<SshdConfig, ConfigError>,
+) -> Setting {
     let value = dumped.to_ascii_lowercase();
-    let value = if value == "without-password" { "prohibit-password".to_string() } else { value };
+    let value = if value == "without-password" {
+        "prohibit-password".to_string()
+    } else {
+        value
+    };
     let files = config.as_ref().map(|c| from_config(keyword, c));
     let mut setting = Setting {
         keyword,
@@ -211,7 +257,9 @@ pub fn same_value(keyword: &Keyword, a: &str, b: &str) -> bool {
 fn rejected(config: &SshdConfig, keyword: &Keyword) -> Vec<Diagnostic> {
     let canonical = keyword.canonical();
     let syntax = config.diagnostics_for(&canonical).cloned();
-    let values = config.all(&canonical).filter_map(|d| check_value(d, keyword));
+    let values = config
+        .all(&canonical)
+        .filter_map(|d| check_value(d, keyword));
     syntax.chain(values).collect()
 }
 
@@ -219,12 +267,20 @@ fn check_value(d: &Directive, keyword: &Keyword) -> Option<Diagnostic> {
     let message = match d.args.as_slice() {
         [] => format!("{} has no value", d.spelled),
         [one] if !keyword.values.contains(&one.to_ascii_lowercase().as_str()) => {
-            format!("{} does not accept `{one}` (only {})", d.spelled, keyword.values.join(", "))
+            format!(
+                "{} does not accept `{one}` (only {})",
+                d.spelled,
+                keyword.values.join(", ")
+            )
         }
         [_] => return None,
         many => format!("{} takes one value, not `{}`", d.spelled, many.join(" ")),
     };
-    Some(Diagnostic { at: d.at.clone(), keyword: d.keyword.clone(), message })
+    Some(Diagnostic {
+        at: d.at.clone(),
+        keyword: d.keyword.clone(),
+        message,
+    })
 }
 
 /// A list keyword (AllowUsers, AllowGroups...): every global occurrence adds members.
@@ -245,11 +301,20 @@ impl View {
         if let Ok(config) = &self.config {
             list.lines = config.global(canonical).cloned().collect();
             list.in_match = config.in_match(canonical).cloned().collect();
-            list.members = list.lines.iter().flat_map(|d| d.args.iter().cloned()).collect();
+            list.members = list
+                .lines
+                .iter()
+                .flat_map(|d| d.args.iter().cloned())
+                .collect();
         }
         match (&self.sshd_t, &self.config) {
             (Some(t), _) => {
-                list.members = t.all(canonical).iter().flat_map(|l| l.split_whitespace()).map(str::to_string).collect();
+                list.members = t
+                    .all(canonical)
+                    .iter()
+                    .flat_map(|l| l.split_whitespace())
+                    .map(str::to_string)
+                    .collect();
                 list.from_sshd_t = true;
                 Ok(list)
             }
