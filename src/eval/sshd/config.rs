@@ -42,6 +42,9 @@ pub struct Directive {
     pub at: Location,
     /// None: global context. Some: inside that Match block.
     pub block: Option<Arc<MatchBlock>>,
+    /// In a `Match all` section: sshd's per-connection pass applies it to every
+    /// connection, over the global value (for keywords Match can set).
+    pub match_all: bool,
 }
 
 impl Directive {
@@ -129,6 +132,11 @@ impl SshdConfig {
     /// single-value keywords).
     pub fn global<'a>(&'a self, keyword: &'a str) -> impl Iterator<Item = &'a Directive> + 'a {
         self.all(keyword).filter(|d| d.block.is_none())
+    }
+
+    /// Occurrences in `Match all` sections, which override global values.
+    pub fn match_all<'a>(&'a self, keyword: &'a str) -> impl Iterator<Item = &'a Directive> + 'a {
+        self.all(keyword).filter(|d| d.match_all)
     }
 
     /// Occurrences inside Match blocks.

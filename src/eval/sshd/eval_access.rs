@@ -1,5 +1,6 @@
 //! Evaluators for who may log in: `ssh.root-login` and `ssh.allow-users`.
 
+use super::config::DEFAULT_CONFIG;
 use super::report::{
     bad_value_summary, blocked, match_phrase, origin_phrase, setting_findings, view,
     with_config_problems,
@@ -71,9 +72,13 @@ fn decide_allow_users(view: &View) -> Outcome {
         .map(|(name, list)| format!("{name} {} ({})", list.members.join(" "), where_set(list)))
         .collect();
     let outcome = if named.is_empty() {
-        Outcome::warn(
-            "Neither AllowUsers nor AllowGroups is set globally: every account with a key or password may log in; add `AllowUsers <admin users>`",
-        )
+        let path = view
+            .config
+            .as_ref()
+            .map_or(DEFAULT_CONFIG, |c| c.path.as_str());
+        Outcome::warn(format!(
+            "Neither AllowUsers nor AllowGroups is set globally: every account with a key or password may log in; add `AllowUsers <admin users>` to {path}, outside any Match block"
+        ))
     } else {
         Outcome::pass(format!("SSH logins are limited to {}", named.join(" and ")))
     };

@@ -86,11 +86,12 @@ pub fn patterns(view: &View) -> Patterns {
         .sshd_t
         .as_ref()
         .and_then(|t| t.first("authorizedkeysfile"));
-    let first_line = view
-        .config
-        .as_ref()
-        .ok()
-        .and_then(|c| c.global("authorizedkeysfile").next());
+    let first_line = view.config.as_ref().ok().and_then(|c| {
+        let mut overriding = c.match_all("authorizedkeysfile");
+        overriding
+            .next()
+            .or_else(|| c.global("authorizedkeysfile").next())
+    });
     let (global, origin) = match (dumped, first_line) {
         (Some(line), _) => (
             line.split_whitespace().map(str::to_string).collect(),

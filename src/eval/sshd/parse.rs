@@ -4,7 +4,12 @@
 //! that lasts until the next Match or the end of the file that opened it (an
 //! included file starts in, and cannot change, its includer's block); `Match all`
 //! returns to the global context, except in a file included from inside a Match
-//! block, where sshd never applies anything.
+//! block, where sshd never applies anything globally.
+//!
+//! sshd also re-reads the file for every connection (parse_server_match_config),
+//! applying only lines under Match blocks that match it; a `Match all` section
+//! matches every connection, so its lines are marked `match_all`: their values
+//! override the global ones (sshd -T shows the same).
 
 use super::config::{ConfigError, Diagnostic, Directive, MatchBlock, SshdConfig};
 use super::keywords;
@@ -41,7 +46,7 @@ pub fn load(source: &dyn Source, path: &str) -> Result<SshdConfig, ConfigError> 
         config: SshdConfig::new(path),
         included: 0,
     };
-    loader.parse_file(path, &text, None, 0)?;
+    loader.parse_file(path, &text, Scope::default(), 0)?;
     Ok(loader.config)
 }
 
@@ -65,12 +70,20 @@ struct Loader<'a> {
     included: usize,
 }
 
+/// Where a line sits: its Match block (None: the global context), and whether
+/// sshd's per-connection pass applies it to every connection (a `Match all` section).
+#[derive(Clone, Default)]
+struct Scope {
+    block: Option<Arc<MatchBlock>>,
+    match_all: bool,
+}
+
 /// The state of one file being read.
 struct FileCtx {
     depth: usize,
-    /// The includer's Match block: Some means nothing in this file ever applies.
+    /// The includer's Match block: Some means nothing in this file ever applies globally.
     inherited: Option<Arc<MatchBlock>>,
-    block: Option<Arc<MatchBlock>>,
+    scope: Scope,
 }
 
 impl Loader<'_> {
@@ -78,14 +91,14 @@ impl Loader<'_> {
         &mut self,
         path: &str,
         text: &str,
-        inherited: Option<Arc<MatchBlock>>,
+        scope: Scope,
         depth: usize,
     ) -> Result<(), ConfigError> {
         self.config.files.push(path.to_string());
         let mut ctx = FileCtx {
             depth,
-            block: inherited.clone(),
-            inherited,
+            inherited: scope.block.clone(),
+            scope,
         };
         for (index, raw) in text.split('\n').enumerate() {
             let line_no = u32::try_from(index + 1).unwrap_or(u32::MAX);
@@ -119,51 +132,54 @@ impl Loader<'_> {
         let keyword = keywords::canonical(&spelled);
         match keyword.as_str() {
             "match" => {
-                ctx.block = self.match_block(&args, at, ctx);
+                ctx.scope = self.match_scope(&args, at, ctx);
                 Ok(())
             }
             "include" => self.include(&args, &at, ctx),
             _ => {
-                if ctx.block.is_some() && keywords::global_only(&keyword) {
+                if ctx.scope.block.is_some() && keywords::global_only(&keyword) {
                     self.reject(
                         at.clone(),
                         &keyword,
                         format!("sshd does not allow {spelled} inside a Match block"),
                     );
                 }
-                let block = ctx.block.clone();
+                let Scope { block, match_all } = ctx.scope.clone();
                 self.config.directives.push(Directive {
                     keyword,
                     spelled,
                     args,
                     at,
                     block,
+                    match_all,
                 });
                 Ok(())
             }
         }
     }
 
-    /// The block a `Match` line opens; None for `Match all` in a file that applies.
-    fn match_block(
-        &mut self,
-        args: &[String],
-        at: Location,
-        ctx: &FileCtx,
-    ) -> Option<Arc<MatchBlock>> {
+    /// The scope a `Match` line opens; `Match all` in a file that applies is global
+    /// and also overrides global values for every connection.
+    fn match_scope(&mut self, args: &[String], at: Location, ctx: &FileCtx) -> Scope {
         if let Some(problem) = match_problem(args) {
             self.reject(at.clone(), "match", problem);
         }
         let all = args.first().is_some_and(|a| a.eq_ignore_ascii_case("all"));
         if all && ctx.inherited.is_none() {
-            return None;
+            return Scope {
+                block: None,
+                match_all: true,
+            };
         }
-        let criteria = args.join(" ");
-        Some(Arc::new(MatchBlock {
-            criteria,
+        let block = MatchBlock {
+            criteria: args.join(" "),
             at,
             within: ctx.inherited.clone(),
-        }))
+        };
+        Scope {
+            block: Some(Arc::new(block)),
+            match_all: false,
+        }
     }
 
     fn include(
@@ -217,7 +233,7 @@ impl Loader<'_> {
             });
         }
         match self.source.read(path) {
-            FileState::Text(text) => self.parse_file(path, &text, ctx.block.clone(), depth),
+            FileState::Text(text) => self.parse_file(path, &text, ctx.scope.clone(), depth),
             // Gone between glob and read, or a directory (sshd reads it as empty).
             FileState::Missing => Ok(()),
             FileState::Unreadable(_) if self.is_dir(path) => Ok(()),

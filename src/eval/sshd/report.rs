@@ -2,7 +2,7 @@
 //! load failure into an Outcome, and the findings and phrases that say which
 //! file:line decided a value and which lines sshd ignores.
 
-use super::config::{Diagnostic, DEFAULT_CONFIG};
+use super::config::{Diagnostic, Directive, DEFAULT_CONFIG};
 use super::settings::{Blocked, Origin, Setting, View};
 use crate::eval::{EvalContext, ParamDef, ParamKind};
 use crate::model::{Finding, Location, Outcome};
@@ -45,9 +45,13 @@ pub fn rejected_finding(d: &Diagnostic) -> Finding {
 /// Where the winning value came from, as a phrase: `set at f:l`.
 pub fn origin_phrase(s: &Setting) -> String {
     match (&s.origin, &s.file_origin) {
+        (Origin::At(at), _) if s.via_match_all => format!("set at {at}, in a `Match all` section"),
         (Origin::At(at), _) => format!("set at {at}"),
         (Origin::Default, _) => {
             format!("not set, so sshd's compiled default `{}` applies", s.value)
+        }
+        (Origin::SshdT, Some(Origin::At(at))) if s.via_match_all => {
+            format!("reported by sshd -T; set at {at}, in a `Match all` section")
         }
         (Origin::SshdT, Some(Origin::At(at))) => format!("reported by sshd -T; set at {at}"),
         (Origin::SshdT, Some(Origin::Default)) => {
@@ -72,6 +76,10 @@ pub fn bad_value_summary(s: &Setting, good: &str, consequence: &str) -> String {
     let fix = format!("`{} {good}`", s.keyword.name);
     let later: Vec<String> = s.overridden().iter().map(|d| d.at.to_string()).collect();
     match deciding_line(s) {
+        Some(at) if !later.is_empty() && s.via_match_all => format!(
+            "{head} wins: set at {at} in a `Match all` section, which sshd applies over the `{good}` at {}; {consequence}; change {at}",
+            join_locations(&later)
+        ),
         Some(at) if !later.is_empty() => format!(
             "{head} wins: set at {at} before the `{good}` at {}; {consequence}; sshd keeps the first value it reads, so change {at}",
             join_locations(&later)
@@ -81,10 +89,11 @@ pub fn bad_value_summary(s: &Setting, good: &str, consequence: &str) -> String {
             format!("sshd -T reports {head}; {consequence}; set {fix} in the first file sshd reads")
         }
         None => format!(
-            "{} is not set, so sshd's compiled default `{}` applies{}; {consequence}; add {fix} to sshd_config",
+            "{} is not set, so sshd's compiled default `{}` applies{}; {consequence}; add {fix} to {}",
             s.keyword.name,
             s.value,
-            if s.origin == Origin::SshdT { " (sshd -T agrees)" } else { "" }
+            if s.origin == Origin::SshdT { " (sshd -T agrees)" } else { "" },
+            s.config_path
         ),
     }
 }
@@ -107,9 +116,13 @@ pub fn setting_findings(s: &Setting) -> Vec<Finding> {
             at.clone(),
         ));
     }
+    let why_ignored = match (s.via_match_all, deciding_line(s)) {
+        (true, Some(at)) => format!("overridden by the `Match all` section line at {at}"),
+        _ => "sshd keeps the first value it reads".to_string(),
+    };
     for d in &s.ignored {
         out.push(Finding::at(
-            format!("{}: ignored, sshd keeps the first value it reads", d.text()),
+            format!("{}: ignored, {why_ignored}", d.text()),
             d.at.clone(),
         ));
     }
@@ -156,7 +169,7 @@ fn winner_finding(s: &Setting) -> Finding {
 }
 
 /// A Match-block line as a phrase: "`Match Address 10.0.0.0/8` at f:l sets yes at f:l2".
-pub fn match_phrase(d: &crate::eval::sshd::config::Directive) -> String {
+pub fn match_phrase(d: &Directive) -> String {
     let block = d
         .block
         .as_ref()

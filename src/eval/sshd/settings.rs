@@ -19,6 +19,9 @@ pub struct Keyword {
     pub default: &'static str,
     /// The values sshd accepts, lower-case.
     pub values: &'static [&'static str],
+    /// Match blocks can set it (servconf.c copy_set_server_options copies it), so
+    /// a `Match all` section overrides the global value.
+    pub per_connection: bool,
 }
 
 impl Keyword {
@@ -33,21 +36,25 @@ pub static PASSWORD_AUTH: Keyword = Keyword {
     name: "PasswordAuthentication",
     default: "yes",
     values: YES_NO,
+    per_connection: true,
 };
 pub static KBD_INTERACTIVE: Keyword = Keyword {
     name: "KbdInteractiveAuthentication",
     default: "yes",
     values: YES_NO,
+    per_connection: true,
 };
 pub static USE_PAM: Keyword = Keyword {
     name: "UsePAM",
     default: "no",
     values: YES_NO,
+    per_connection: false,
 };
 pub static PERMIT_EMPTY: Keyword = Keyword {
     name: "PermitEmptyPasswords",
     default: "no",
     values: YES_NO,
+    per_connection: true,
 };
 pub static PERMIT_ROOT: Keyword = Keyword {
     name: "PermitRootLogin",
@@ -59,6 +66,7 @@ pub static PERMIT_ROOT: Keyword = Keyword {
         "without-password",
         "forced-commands-only",
     ],
+    per_connection: true,
 };
 
 /// Where an effective value came from.
@@ -98,6 +106,8 @@ pub struct Setting {
     /// The keyword as written where it was set (an alias shows as written).
     pub spelled: String,
     pub origin: Origin,
+    /// The winner sits in a `Match all` section, which sshd applies over global values.
+    pub via_match_all: bool,
     /// When `sshd -T` decided: where the files set the same value (a line, or the
     /// compiled default), as vouch reads them; None when they disagree or are unreadable.
     pub file_origin: Option<Origin>,
@@ -109,6 +119,8 @@ pub struct Setting {
     pub match_unknown: Option<String>,
     /// When `sshd -T` decided and the files, as vouch reads them, say otherwise.
     pub files_say: Option<(String, Origin)>,
+    /// The main configuration file, for advice such as "add ... to <path>".
+    pub config_path: String,
 }
 
 impl Setting {
@@ -181,9 +193,22 @@ impl View {
 
 fn from_config(keyword: &'static Keyword, config: &SshdConfig) -> Setting {
     let canonical = keyword.canonical();
-    let mut global = config.global(&canonical);
-    let first = global.next();
-    let (value, spelled, origin) = match first {
+    let lines: Vec<(usize, &Directive)> = config
+        .directives
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.keyword == canonical)
+        .collect();
+    let first_all = lines
+        .iter()
+        .find(|(_, d)| d.match_all && keyword.per_connection)
+        .map(|(i, _)| *i);
+    let first_global = lines
+        .iter()
+        .find(|(_, d)| d.block.is_none())
+        .map(|(i, _)| *i);
+    let winner = first_all.or(first_global);
+    let (value, spelled, origin) = match winner.and_then(|i| config.directives.get(i)) {
         Some(d) => (d.value(), d.spelled.clone(), Origin::At(d.at.clone())),
         None => (
             keyword.default.to_string(),
@@ -191,16 +216,24 @@ fn from_config(keyword: &'static Keyword, config: &SshdConfig) -> Setting {
             Origin::Default,
         ),
     };
+    let global = lines
+        .iter()
+        .filter(|(i, d)| d.block.is_none() && Some(*i) != winner);
+    // A Match block after the first `Match all` line never gets to set the value.
+    let live = |i: &usize| first_all.map_or(true, |all| *i < all);
+    let in_match = lines.iter().filter(|(i, d)| d.block.is_some() && live(i));
     Setting {
         keyword,
         value,
         spelled,
         origin,
+        via_match_all: first_all.is_some(),
         file_origin: None,
-        ignored: global.cloned().collect(),
-        in_match: config.in_match(&canonical).cloned().collect(),
+        ignored: global.map(|(_, d)| (*d).clone()).collect(),
+        in_match: in_match.map(|(_, d)| (*d).clone()).collect(),
         match_unknown: None,
         files_say: None,
+        config_path: config.path.clone(),
     }
 }
 
@@ -221,16 +254,22 @@ fn from_sshd_t(
         spelled: keyword.name.to_string(),
         value,
         origin: Origin::SshdT,
+        via_match_all: false,
         file_origin: None,
         ignored: Vec::new(),
         in_match: Vec::new(),
         match_unknown: config.as_ref().err().map(ToString::to_string),
         files_say: None,
+        config_path: config
+            .as_ref()
+            .map_or(DEFAULT_CONFIG, |c| c.path.as_str())
+            .to_string(),
     };
     if let Ok(files) = files {
         if same_value(keyword, &files.value, &setting.value) {
             setting.file_origin = Some(files.origin);
             setting.spelled = files.spelled;
+            setting.via_match_all = files.via_match_all;
         } else {
             setting.files_say = Some((files.value, files.origin));
         }
@@ -299,7 +338,13 @@ impl View {
     pub fn list(&self, canonical: &str) -> Result<ListSetting, ConfigError> {
         let mut list = ListSetting::default();
         if let Ok(config) = &self.config {
-            list.lines = config.global(canonical).cloned().collect();
+            // Lines of `Match all` sections replace the global list for every connection.
+            let overriding: Vec<Directive> = config.match_all(canonical).cloned().collect();
+            list.lines = if overriding.is_empty() {
+                config.global(canonical).cloned().collect()
+            } else {
+                overriding
+            };
             list.in_match = config.in_match(canonical).cloned().collect();
             list.members = list
                 .lines

@@ -113,6 +113,18 @@ fn password_auth_table() {
                 &["compiled default `yes`"],
             ),
             ("Match all returns to the global context", vec![(MAIN, "Match User x\nPasswordAuthentication no\nMatch all\nPasswordAuthentication yes\n")], Status::Fail, &["sshd_config:4"]),
+            (
+                "a `Match all` section overrides an earlier global value (sshd's per-connection pass)",
+                vec![(MAIN, "PasswordAuthentication no\nMatch all\nPasswordAuthentication yes\n")],
+                Status::Fail,
+                &["set at /etc/ssh/sshd_config:3 in a `Match all` section", "over the `no` at /etc/ssh/sshd_config:1"],
+            ),
+            (
+                "a Match block after `Match all` never gets to set the value",
+                vec![(MAIN, "Match all\nPasswordAuthentication no\nMatch User bob\nPasswordAuthentication yes\n")],
+                Status::Pass,
+                &["set at /etc/ssh/sshd_config:2, in a `Match all` section"],
+            ),
             ("keywords are case-insensitive", vec![(MAIN, "passwordAUTHENTICATION NO\n")], Status::Pass, &["sshd_config:1"]),
             ("key=value", vec![(MAIN, "PasswordAuthentication=no\n")], Status::Pass, &[]),
             ("key = value", vec![(MAIN, "PasswordAuthentication = no\n")], Status::Pass, &[]),

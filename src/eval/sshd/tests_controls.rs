@@ -102,6 +102,12 @@ fn allow_users_table() {
             ("neither", vec![(MAIN, "PasswordAuthentication no\n")], Status::Warn, &["Neither AllowUsers nor AllowGroups"]),
             ("AllowUsers accumulates", vec![(MAIN, "AllowUsers alice bob\nAllowUsers carol\n")], Status::Pass, &["AllowUsers alice bob carol (set at /etc/ssh/sshd_config:1, /etc/ssh/sshd_config:2)"]),
             ("AllowGroups", vec![(MAIN, "AllowGroups sshusers\n")], Status::Pass, &["AllowGroups sshusers"]),
+            (
+                "a `Match all` section replaces the global list",
+                vec![(MAIN, "AllowUsers bob carol\nMatch all\nAllowUsers alice\n")],
+                Status::Pass,
+                &["AllowUsers alice (set at /etc/ssh/sshd_config:3)"],
+            ),
             ("only inside a Match block", vec![(MAIN, "Match User x\nAllowUsers x\n")], Status::Warn, &[]),
         ],
     );
