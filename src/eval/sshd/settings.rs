@@ -1,8 +1,10 @@
-//! Effective values: what sshd uses for a keyword. `sshd -T` decides when it ran;
-//! otherwise the first global occurrence in the parsed files wins (list keywords
-//! accumulate every global occurrence), else the compiled default. Each result
-//! keeps what an auditor needs to see why: the deciding file:line, later lines sshd
-//! ignores, Match-block lines, and lines sshd would reject.
+//! Effective values: what sshd uses for a keyword. `sshd -T` decides when it ran.
+//! Otherwise, as sshd computes it: the first line of a `Match all` section (for
+//! keywords a Match can set: sshd's per-connection pass applies those sections
+//! over the global values), else the first global line, else the compiled
+//! default; list keywords accumulate their lines the same way. Each result keeps
+//! what an auditor needs to see why: the deciding file:line, lines sshd ignores,
+//! Match-block lines that can still apply, and lines sshd would reject.
 
 use super::config::{ConfigError, Diagnostic, Directive, SshdConfig, DEFAULT_CONFIG};
 use super::parse;
