@@ -121,7 +121,7 @@ pub struct Setting {
     pub match_unknown: Option<String>,
     /// When `sshd -T` decided and the files, as vouch reads them, say otherwise.
     pub files_say: Option<(String, Origin)>,
-    /// The main configuration file, for advice such as "add ... to <path>".
+    /// The main configuration file, for advice such as "add ... to /etc/ssh/sshd_config".
     pub config_path: String,
 }
 
