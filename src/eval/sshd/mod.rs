@@ -1,11 +1,91 @@
-//! (skeleton: filled in by its domain work)
+//! The ssh domain: sshd_config read with sshd's own semantics (Include, Match,
+//! first value wins, aliases, `sshd -T`), authorized_keys files, the `ssh.*`
+//! evaluators, the `sshd_config` and `authorized_keys` collectors, and
+//! [`ssh_ports`] for other domains.
+
+pub mod config;
+pub mod keyfiles;
+pub mod keys;
+pub mod keywords;
+pub mod lexer;
+pub mod parse;
+pub mod passwd;
+pub mod ports;
+pub mod settings;
+pub mod sshd_t;
+
+mod collect;
+mod eval_access;
+mod eval_auth;
+mod eval_keys;
+mod report;
+
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_controls;
+#[cfg(test)]
+mod tests_fixtures;
+#[cfg(test)]
+mod tests_keys;
+
+pub use config::{ConfigError, SshdConfig, DEFAULT_CONFIG};
+pub use parse::load;
+pub use ports::ssh_ports;
+pub use settings::View;
 
 use super::{CollectorDef, EvaluatorDef};
+use report::CONFIG_PARAMS;
+
+const NEEDS_CONFIG: &[&str] = &["sshd_config"];
 
 pub fn evaluators() -> Vec<EvaluatorDef> {
-    Vec::new()
+    vec![
+        EvaluatorDef {
+            name: "ssh.password-auth",
+            description: "effective global PasswordAuthentication is `no` (warn if a Match block sets yes)",
+            params: &CONFIG_PARAMS,
+            needs: NEEDS_CONFIG,
+            run: eval_auth::password_auth,
+        },
+        EvaluatorDef {
+            name: "ssh.kbd-interactive",
+            description: "KbdInteractiveAuthentication is `no` (fail with UsePAM yes, warn with UsePAM no)",
+            params: &CONFIG_PARAMS,
+            needs: NEEDS_CONFIG,
+            run: eval_auth::kbd_interactive,
+        },
+        EvaluatorDef {
+            name: "ssh.root-login",
+            description: "effective PermitRootLogin is `no` (warn if a Match block lets root in)",
+            params: &CONFIG_PARAMS,
+            needs: NEEDS_CONFIG,
+            run: eval_access::root_login,
+        },
+        EvaluatorDef {
+            name: "ssh.allow-users",
+            description: "a global AllowUsers or AllowGroups limits who may log in",
+            params: &CONFIG_PARAMS,
+            needs: NEEDS_CONFIG,
+            run: eval_access::allow_users,
+        },
+        EvaluatorDef {
+            name: "ssh.empty-passwords",
+            description: "effective PermitEmptyPasswords is not `yes`",
+            params: &CONFIG_PARAMS,
+            needs: NEEDS_CONFIG,
+            run: eval_auth::empty_passwords,
+        },
+        EvaluatorDef {
+            name: "ssh.authorized-keys",
+            description: "every authorized key is ed25519, ecdsa, sk-* or RSA >= 3072 (fail on DSA or RSA < 2048)",
+            params: &[],
+            needs: &["authorized_keys"],
+            run: eval_keys::authorized_keys,
+        },
+    ]
 }
 
 pub fn collectors() -> Vec<CollectorDef> {
-    Vec::new()
+    collect::collectors()
 }
