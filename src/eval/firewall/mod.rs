@@ -13,7 +13,6 @@ pub mod listening;
 pub mod nft;
 pub mod ports;
 pub mod ss;
-pub mod ssh_port;
 pub mod ufw;
 
 #[cfg(test)]
@@ -57,7 +56,7 @@ pub fn evaluators() -> Vec<EvaluatorDef> {
             name: "firewall.allowed-ports",
             description: "no datastore or admin port is open to anywhere; only SSH, 80 and 443 are",
             params: NFT_PARAMS,
-            needs: &["files", "nftables"],
+            needs: &["files", "nftables", "sshd_config"],
             run: allowed_ports::evaluate,
         },
         EvaluatorDef {

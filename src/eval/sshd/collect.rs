@@ -13,15 +13,13 @@ pub fn collectors() -> Vec<CollectorDef> {
     vec![
         CollectorDef {
             kind: "sshd_config",
-            description:
-                "sshd_config with its Includes followed (and `sshd -T` for the default path)",
+            description: "sshd_config with its Includes followed (and `sshd -T` for the default path)",
             params: &CONFIG_PARAMS,
             collect: collect_config,
         },
         CollectorDef {
             kind: "authorized_keys",
-            description:
-                "/etc/passwd, the sshd configuration and every authorized_keys file sshd would read",
+            description: "/etc/passwd, the sshd configuration and every authorized_keys file sshd would read",
             params: &[],
             collect: collect_keys,
         },

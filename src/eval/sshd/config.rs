@@ -50,10 +50,7 @@ pub struct Directive {
 impl Directive {
     /// The first argument, lower-cased (sshd compares values case-insensitively).
     pub fn value(&self) -> String {
-        self.args
-            .first()
-            .map(|a| a.to_ascii_lowercase())
-            .unwrap_or_default()
+        self.args.first().map(|a| a.to_ascii_lowercase()).unwrap_or_default()
     }
 
     /// The line as a person would write it: `PasswordAuthentication yes`.
@@ -82,13 +79,9 @@ pub enum ConfigError {
     NotCollected { path: String },
     #[error("{reason}")]
     Unreadable { path: String, reason: String },
-    #[error(
-        "Include at {at} nests deeper than {max} files (an Include loop?): sshd refuses to start"
-    )]
+    #[error("Include at {at} nests deeper than {max} files (an Include loop?): sshd refuses to start")]
     IncludeDepth { at: Location, max: usize },
-    #[error(
-        "Include at {at} brings the configuration past {max} included files; not followed further"
-    )]
+    #[error("Include at {at} brings the configuration past {max} included files; not followed further")]
     TooManyFiles { at: Location, max: usize },
 }
 
@@ -145,12 +138,7 @@ impl SshdConfig {
     }
 
     /// Rejected lines of one canonical keyword.
-    pub fn diagnostics_for<'a>(
-        &'a self,
-        keyword: &'a str,
-    ) -> impl Iterator<Item = &'a Diagnostic> + 'a {
-        self.diagnostics
-            .iter()
-            .filter(move |d| d.keyword == keyword)
+    pub fn diagnostics_for<'a>(&'a self, keyword: &'a str) -> impl Iterator<Item = &'a Diagnostic> + 'a {
+        self.diagnostics.iter().filter(move |d| d.keyword == keyword)
     }
 }

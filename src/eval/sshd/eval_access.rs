@@ -2,8 +2,7 @@
 
 use super::config::DEFAULT_CONFIG;
 use super::report::{
-    bad_value_summary, blocked, match_phrase, origin_phrase, setting_findings, view,
-    with_config_problems,
+    bad_value_summary, blocked, match_phrase, origin_phrase, setting_findings, view, with_config_problems,
 };
 use super::settings::{Blocked, ListSetting, View, PERMIT_ROOT};
 use super::sshd_t::SSHD_T_LOCATION;
@@ -72,10 +71,7 @@ fn decide_allow_users(view: &View) -> Outcome {
         .map(|(name, list)| format!("{name} {} ({})", list.members.join(" "), where_set(list)))
         .collect();
     let outcome = if named.is_empty() {
-        let path = view
-            .config
-            .as_ref()
-            .map_or(DEFAULT_CONFIG, |c| c.path.as_str());
+        let path = view.config.as_ref().map_or(DEFAULT_CONFIG, |c| c.path.as_str());
         Outcome::warn(format!(
             "Neither AllowUsers nor AllowGroups is set globally: every account with a key or password may log in; add `AllowUsers <admin users>` to {path}, outside any Match block"
         ))

@@ -2,8 +2,7 @@
 //! `ssh.kbd-interactive` and `ssh.empty-passwords`.
 
 use super::report::{
-    bad_value_summary, blocked, match_phrase, origin_phrase, setting_findings, view,
-    with_config_problems,
+    bad_value_summary, blocked, match_phrase, origin_phrase, setting_findings, view, with_config_problems,
 };
 use super::settings::{Setting, View, KBD_INTERACTIVE, PASSWORD_AUTH, PERMIT_EMPTY, USE_PAM};
 use crate::eval::EvalContext;

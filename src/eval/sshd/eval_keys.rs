@@ -38,17 +38,8 @@ fn decide(scan: &KeyScan) -> Outcome {
     outcome.with_all(findings(scan, &keys))
 }
 
-fn status(
-    scan: &KeyScan,
-    keys: &[Found],
-    present: &[&KeyFile],
-    problems: &[(&str, &str)],
-) -> Outcome {
-    let rated = |s: Strength| {
-        keys.iter()
-            .filter(|k| k.key.strength == s)
-            .collect::<Vec<_>>()
-    };
+fn status(scan: &KeyScan, keys: &[Found], present: &[&KeyFile], problems: &[(&str, &str)]) -> Outcome {
+    let rated = |s: Strength| keys.iter().filter(|k| k.key.strength == s).collect::<Vec<_>>();
     let (weak, moderate, unknown) = (
         rated(Strength::Weak),
         rated(Strength::Acceptable),
@@ -90,10 +81,7 @@ fn status(
 }
 
 fn nothing_found(scan: &KeyScan) -> Outcome {
-    let collected = scan
-        .files
-        .iter()
-        .any(|f| !matches!(f.content, Content::NotCollected));
+    let collected = scan.files.iter().any(|f| !matches!(f.content, Content::NotCollected));
     if collected {
         Outcome::needs_review(format!(
             "no authorized_keys file found ({} paths checked): confirm how administrators log in",
@@ -125,11 +113,7 @@ fn found_keys(files: &[KeyFile]) -> Vec<Found<'_>> {
 }
 
 fn describe(found: &Found) -> String {
-    let bits = found
-        .key
-        .bits
-        .map(|b| format!(" {b}-bit"))
-        .unwrap_or_default();
+    let bits = found.key.bits.map(|b| format!(" {b}-bit")).unwrap_or_default();
     format!("{}{bits} key of {}", found.key.algorithm, found.user)
 }
 
@@ -152,15 +136,10 @@ fn findings(scan: &KeyScan, keys: &[Found]) -> Vec<Finding> {
     out.extend(keys.iter().map(key_finding));
     for file in &scan.files {
         match &file.content {
-            Content::Problem(reason) => {
-                out.push(Finding::at(reason.clone(), Location::file(&file.path)))
-            }
+            Content::Problem(reason) => out.push(Finding::at(reason.clone(), Location::file(&file.path))),
             Content::Lines(lines) => out.extend(lines.iter().filter_map(|(line, key)| {
                 let reason = key.as_ref().err()?;
-                let message = format!(
-                    "{}: this line is not a key sshd can use ({reason})",
-                    file.user
-                );
+                let message = format!("{}: this line is not a key sshd can use ({reason})", file.user);
                 Some(Finding::at(message, Location::line(&file.path, *line)))
             })),
             Content::Missing | Content::NotCollected => {}
@@ -171,9 +150,7 @@ fn findings(scan: &KeyScan, keys: &[Found]) -> Vec<Finding> {
 
 fn key_finding(found: &Found) -> Finding {
     let key = found.key;
-    let bits = key
-        .bits
-        .map_or_else(|| "? bits".to_string(), |b| format!("{b} bits"));
+    let bits = key.bits.map_or_else(|| "? bits".to_string(), |b| format!("{b} bits"));
     let options = if key.options.is_empty() {
         String::new()
     } else {

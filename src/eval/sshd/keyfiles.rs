@@ -82,21 +82,13 @@ pub fn patterns(view: &View) -> Patterns {
             .collect(),
         Err(_) => Vec::new(),
     };
-    let dumped = view
-        .sshd_t
-        .as_ref()
-        .and_then(|t| t.first("authorizedkeysfile"));
+    let dumped = view.sshd_t.as_ref().and_then(|t| t.first("authorizedkeysfile"));
     let first_line = view.config.as_ref().ok().and_then(|c| {
         let mut overriding = c.match_all("authorizedkeysfile");
-        overriding
-            .next()
-            .or_else(|| c.global("authorizedkeysfile").next())
+        overriding.next().or_else(|| c.global("authorizedkeysfile").next())
     });
     let (global, origin) = match (dumped, first_line) {
-        (Some(line), _) => (
-            line.split_whitespace().map(str::to_string).collect(),
-            Origin::SshdT,
-        ),
+        (Some(line), _) => (line.split_whitespace().map(str::to_string).collect(), Origin::SshdT),
         (None, Some(d)) => (d.args.clone(), Origin::At(d.at.clone())),
         (None, None) => (
             DEFAULT_KEY_FILES.iter().map(|p| p.to_string()).collect(),
@@ -117,10 +109,7 @@ fn candidates(source: &dyn Source, users: &[User], patterns: &Patterns) -> Vec<(
     for path in source.glob(HOME_KEYS) {
         let home = path.trim_end_matches("/.ssh/authorized_keys");
         let owner = users.iter().find(|u| u.home.trim_end_matches('/') == home);
-        let name = owner.map_or_else(
-            || home.trim_start_matches("/home/").to_string(),
-            |u| u.name.clone(),
-        );
+        let name = owner.map_or_else(|| home.trim_start_matches("/home/").to_string(), |u| u.name.clone());
         out.push((path, name));
     }
     for user in users {

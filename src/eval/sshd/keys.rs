@@ -37,9 +37,7 @@ pub enum Strength {
 /// Parse one line: Ok(None) for blank and comment lines, Err(reason) for a line
 /// that holds no key sshd could use.
 pub fn parse_line(line: &str) -> Result<Option<KeyInfo>, String> {
-    let line = line
-        .trim_start_matches([' ', '\t'])
-        .trim_end_matches(['\r', '\n']);
+    let line = line.trim_start_matches([' ', '\t']).trim_end_matches(['\r', '\n']);
     if line.trim_end().is_empty() || line.starts_with('#') {
         return Ok(None);
     }
@@ -99,17 +97,13 @@ fn split_option_list(options: &str) -> Vec<String> {
 fn parse_key(text: &str) -> Result<PublicKey, String> {
     let mut fields = text.splitn(2, [' ', '\t']);
     let algorithm = fields.next().unwrap_or_default();
-    let rest = fields
-        .next()
-        .unwrap_or_default()
-        .trim_start_matches([' ', '\t']);
+    let rest = fields.next().unwrap_or_default().trim_start_matches([' ', '\t']);
     let (blob, comment) = rest.split_once([' ', '\t']).unwrap_or((rest, ""));
     if algorithm.is_empty() || blob.is_empty() {
         return Err("not a public key: expected `<type> <base64 key> [comment]`".into());
     }
     let normalized = format!("{algorithm} {blob} {}", comment.trim());
-    PublicKey::from_openssh(normalized.trim_end())
-        .map_err(|e| format!("not a valid {algorithm} public key: {e}"))
+    PublicKey::from_openssh(normalized.trim_end()).map_err(|e| format!("not a valid {algorithm} public key: {e}"))
 }
 
 fn describe(key: &PublicKey, options: Vec<String>) -> KeyInfo {
@@ -161,10 +155,9 @@ fn strength(data: &KeyData, bits: Option<u32>) -> Strength {
             2048..=3071 => Strength::Acceptable,
             _ => Strength::Strong,
         },
-        KeyData::Ecdsa(_)
-        | KeyData::Ed25519(_)
-        | KeyData::SkEcdsaSha2NistP256(_)
-        | KeyData::SkEd25519(_) => Strength::Strong,
+        KeyData::Ecdsa(_) | KeyData::Ed25519(_) | KeyData::SkEcdsaSha2NistP256(_) | KeyData::SkEd25519(_) => {
+            Strength::Strong
+        }
         _ => Strength::Unknown,
     }
 }

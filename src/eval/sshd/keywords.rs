@@ -4,10 +4,7 @@
 
 /// Lower-case spelling -> canonical keyword, for the aliases sshd accepts.
 const ALIASES: &[(&str, &str)] = &[
-    (
-        "challengeresponseauthentication",
-        "kbdinteractiveauthentication",
-    ),
+    ("challengeresponseauthentication", "kbdinteractiveauthentication"),
     ("skeyauthentication", "kbdinteractiveauthentication"),
     ("dsaauthentication", "pubkeyauthentication"),
     ("hostdsakey", "hostkey"),
@@ -71,10 +68,7 @@ mod tests {
             canonical("KBDINTERACTIVEAUTHENTICATION"),
             "kbdinteractiveauthentication"
         );
-        assert_eq!(
-            canonical("passwordAuthentication"),
-            "passwordauthentication"
-        );
+        assert_eq!(canonical("passwordAuthentication"), "passwordauthentication");
         assert!(global_only("port"));
         assert!(!global_only("passwordauthentication"));
     }

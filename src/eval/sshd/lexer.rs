@@ -152,20 +152,11 @@ mod tests {
                 directive("AllowUsers", &["alice", "bob"]),
             ),
             ("AllowUsers alice#x", directive("AllowUsers", &["alice#x"])),
-            (
-                "Banner \"/etc/my banner\"",
-                directive("Banner", &["/etc/my banner"]),
-            ),
+            ("Banner \"/etc/my banner\"", directive("Banner", &["/etc/my banner"])),
             ("Banner '/etc/a b'", directive("Banner", &["/etc/a b"])),
             ("Banner /etc/a\\ b", directive("Banner", &["/etc/a b"])),
-            (
-                "AcceptEnv LANG LC_*",
-                directive("AcceptEnv", &["LANG", "LC_*"]),
-            ),
-            (
-                "\"PermitRootLogin\" no",
-                directive("PermitRootLogin", &["no"]),
-            ),
+            ("AcceptEnv LANG LC_*", directive("AcceptEnv", &["LANG", "LC_*"])),
+            ("\"PermitRootLogin\" no", directive("PermitRootLogin", &["no"])),
             (
                 "Subsystem\tsftp\t/usr/lib/openssh/sftp-server",
                 directive("Subsystem", &["sftp", "/usr/lib/openssh/sftp-server"]),

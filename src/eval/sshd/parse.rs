@@ -29,16 +29,8 @@ pub const SSH_DIR: &str = "/etc/ssh";
 pub fn load(source: &dyn Source, path: &str) -> Result<SshdConfig, ConfigError> {
     let text = match source.read(path) {
         FileState::Text(text) => text,
-        FileState::Missing => {
-            return Err(ConfigError::Missing {
-                path: path.to_string(),
-            })
-        }
-        FileState::NotCollected => {
-            return Err(ConfigError::NotCollected {
-                path: path.to_string(),
-            })
-        }
+        FileState::Missing => return Err(ConfigError::Missing { path: path.to_string() }),
+        FileState::NotCollected => return Err(ConfigError::NotCollected { path: path.to_string() }),
         other => return Err(unreadable(path, &other, None)),
     };
     let mut loader = Loader {
@@ -87,13 +79,7 @@ struct FileCtx {
 }
 
 impl Loader<'_> {
-    fn parse_file(
-        &mut self,
-        path: &str,
-        text: &str,
-        scope: Scope,
-        depth: usize,
-    ) -> Result<(), ConfigError> {
+    fn parse_file(&mut self, path: &str, text: &str, scope: Scope, depth: usize) -> Result<(), ConfigError> {
         self.config.files.push(path.to_string());
         let mut ctx = FileCtx {
             depth,
@@ -105,9 +91,7 @@ impl Loader<'_> {
             let at = Location::line(path, line_no);
             match lexer::split_line(raw) {
                 Line::Nothing => {}
-                Line::Bad { keyword, reason } => {
-                    self.reject(at, &keywords::canonical(&keyword), reason)
-                }
+                Line::Bad { keyword, reason } => self.reject(at, &keywords::canonical(&keyword), reason),
                 Line::Directive { keyword, args } => self.directive(keyword, args, at, &mut ctx)?,
             }
         }
@@ -182,18 +166,9 @@ impl Loader<'_> {
         }
     }
 
-    fn include(
-        &mut self,
-        args: &[String],
-        at: &Location,
-        ctx: &FileCtx,
-    ) -> Result<(), ConfigError> {
+    fn include(&mut self, args: &[String], at: &Location, ctx: &FileCtx) -> Result<(), ConfigError> {
         if args.is_empty() {
-            self.reject(
-                at.clone(),
-                "include",
-                "Include is missing a filename argument",
-            );
+            self.reject(at.clone(), "include", "Include is missing a filename argument");
         }
         for arg in args {
             if arg.is_empty() {
@@ -212,12 +187,7 @@ impl Loader<'_> {
         Ok(())
     }
 
-    fn include_file(
-        &mut self,
-        path: &str,
-        at: &Location,
-        ctx: &FileCtx,
-    ) -> Result<(), ConfigError> {
+    fn include_file(&mut self, path: &str, at: &Location, ctx: &FileCtx) -> Result<(), ConfigError> {
         let depth = ctx.depth + 1;
         if depth > MAX_INCLUDE_DEPTH {
             return Err(ConfigError::IncludeDepth {
@@ -242,9 +212,7 @@ impl Loader<'_> {
     }
 
     fn is_dir(&self, path: &str) -> bool {
-        self.source
-            .meta(path)
-            .is_some_and(|m| m.kind == FileKind::Dir)
+        self.source.meta(path).is_some_and(|m| m.kind == FileKind::Dir)
     }
 }
 

@@ -40,10 +40,7 @@ fn from_dump(dump: &SshdT) -> Vec<u16> {
     if !listening.is_empty() {
         return listening;
     }
-    dump.all("port")
-        .iter()
-        .filter_map(|p| parse_port(p))
-        .collect()
+    dump.all("port").iter().filter_map(|p| parse_port(p)).collect()
 }
 
 fn from_config(config: &SshdConfig) -> Vec<u16> {
@@ -87,9 +84,7 @@ fn explicit_port(address: &str) -> Option<u16> {
     if address.matches(':').count() >= 2 {
         return None;
     }
-    address
-        .split_once(':')
-        .and_then(|(_, port)| parse_port(port))
+    address.split_once(':').and_then(|(_, port)| parse_port(port))
 }
 
 /// sshd's a2port: 1..=65535 (service names are not resolved here).
@@ -116,10 +111,7 @@ mod tests {
             ports("Port 2222\nListenAddress 10.0.0.5\nListenAddress 127.0.0.1:2200\n"),
             vec![2200, 2222]
         );
-        assert_eq!(
-            ports("ListenAddress [::1]:2201\nListenAddress ::\n"),
-            vec![22, 2201]
-        );
+        assert_eq!(ports("ListenAddress [::1]:2201\nListenAddress ::\n"), vec![22, 2201]);
         assert_eq!(ports("Match User x\nPort 9999\n"), vec![22]);
         assert!(ssh_ports(&Snapshot::new()).eq(&[22]));
     }

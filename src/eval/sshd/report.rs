@@ -36,10 +36,7 @@ pub fn blocked(blocked: Blocked) -> Outcome {
 }
 
 pub fn rejected_finding(d: &Diagnostic) -> Finding {
-    Finding::at(
-        format!("sshd rejects this line: {}", d.message),
-        d.at.clone(),
-    )
+    Finding::at(format!("sshd rejects this line: {}", d.message), d.at.clone())
 }
 
 /// Where the winning value came from, as a phrase: `set at f:l`.
@@ -54,9 +51,7 @@ pub fn origin_phrase(s: &Setting) -> String {
             format!("reported by sshd -T; set at {at}, in a `Match all` section")
         }
         (Origin::SshdT, Some(Origin::At(at))) => format!("reported by sshd -T; set at {at}"),
-        (Origin::SshdT, Some(Origin::Default)) => {
-            "reported by sshd -T; not set in the files: compiled default".into()
-        }
+        (Origin::SshdT, Some(Origin::Default)) => "reported by sshd -T; not set in the files: compiled default".into(),
         (Origin::SshdT, _) => "reported by sshd -T".to_string(),
     }
 }
@@ -127,20 +122,14 @@ pub fn setting_findings(s: &Setting) -> Vec<Finding> {
         ));
     }
     for d in &s.in_match {
-        let block = d
-            .block
-            .as_ref()
-            .map(ToString::to_string)
-            .unwrap_or_default();
+        let block = d.block.as_ref().map(ToString::to_string).unwrap_or_default();
         out.push(Finding::at(
             format!("{}: applies only to connections matching {block}", d.text()),
             d.at.clone(),
         ));
     }
     if let Some(reason) = &s.match_unknown {
-        out.push(Finding::new(format!(
-            "Match blocks could not be checked: {reason}"
-        )));
+        out.push(Finding::new(format!("Match blocks could not be checked: {reason}")));
     }
     if let Some((value, origin)) = &s.files_say {
         let message = format!(

@@ -174,10 +174,7 @@ impl View {
 
     /// The effective global value of a single-value keyword.
     pub fn setting(&self, keyword: &'static Keyword) -> Result<Setting, Blocked> {
-        let dumped = self
-            .sshd_t
-            .as_ref()
-            .and_then(|t| t.first(&keyword.canonical()));
+        let dumped = self.sshd_t.as_ref().and_then(|t| t.first(&keyword.canonical()));
         match (dumped, &self.config) {
             (Some(value), config) => Ok(from_sshd_t(keyword, value, config)),
             (None, Err(error)) => Err(Blocked::Config(error.clone())),
@@ -205,22 +202,13 @@ fn from_config(keyword: &'static Keyword, config: &SshdConfig) -> Setting {
         .iter()
         .find(|(_, d)| d.match_all && keyword.per_connection)
         .map(|(i, _)| *i);
-    let first_global = lines
-        .iter()
-        .find(|(_, d)| d.block.is_none())
-        .map(|(i, _)| *i);
+    let first_global = lines.iter().find(|(_, d)| d.block.is_none()).map(|(i, _)| *i);
     let winner = first_all.or(first_global);
     let (value, spelled, origin) = match winner.and_then(|i| config.directives.get(i)) {
         Some(d) => (d.value(), d.spelled.clone(), Origin::At(d.at.clone())),
-        None => (
-            keyword.default.to_string(),
-            keyword.name.to_string(),
-            Origin::Default,
-        ),
+        None => (keyword.default.to_string(), keyword.name.to_string(), Origin::Default),
     };
-    let global = lines
-        .iter()
-        .filter(|(i, d)| d.block.is_none() && Some(*i) != winner);
+    let global = lines.iter().filter(|(i, d)| d.block.is_none() && Some(*i) != winner);
     // A Match block after the first `Match all` line never gets to set the value.
     let live = |i: &usize| first_all.map_or(true, |all| *i < all);
     let in_match = lines.iter().filter(|(i, d)| d.block.is_some() && live(i));
@@ -239,11 +227,7 @@ fn from_config(keyword: &'static Keyword, config: &SshdConfig) -> Setting {
     }
 }
 
-fn from_sshd_t(
-    keyword: &'static Keyword,
-    dumped: &str,
-    config: &Result<SshdConfig, ConfigError>,
-) -> Setting {
+fn from_sshd_t(keyword: &'static Keyword, dumped: &str, config: &Result<SshdConfig, ConfigError>) -> Setting {
     let value = dumped.to_ascii_lowercase();
     let value = if value == "without-password" {
         "prohibit-password".to_string()
@@ -262,10 +246,7 @@ fn from_sshd_t(
         in_match: Vec::new(),
         match_unknown: config.as_ref().err().map(ToString::to_string),
         files_say: None,
-        config_path: config
-            .as_ref()
-            .map_or(DEFAULT_CONFIG, |c| c.path.as_str())
-            .to_string(),
+        config_path: config.as_ref().map_or(DEFAULT_CONFIG, |c| c.path.as_str()).to_string(),
     };
     if let Ok(files) = files {
         if same_value(keyword, &files.value, &setting.value) {
@@ -298,9 +279,7 @@ pub fn same_value(keyword: &Keyword, a: &str, b: &str) -> bool {
 fn rejected(config: &SshdConfig, keyword: &Keyword) -> Vec<Diagnostic> {
     let canonical = keyword.canonical();
     let syntax = config.diagnostics_for(&canonical).cloned();
-    let values = config
-        .all(&canonical)
-        .filter_map(|d| check_value(d, keyword));
+    let values = config.all(&canonical).filter_map(|d| check_value(d, keyword));
     syntax.chain(values).collect()
 }
 
@@ -348,11 +327,7 @@ impl View {
                 overriding
             };
             list.in_match = config.in_match(canonical).cloned().collect();
-            list.members = list
-                .lines
-                .iter()
-                .flat_map(|d| d.args.iter().cloned())
-                .collect();
+            list.members = list.lines.iter().flat_map(|d| d.args.iter().cloned()).collect();
         }
         match (&self.sshd_t, &self.config) {
             (Some(t), _) => {

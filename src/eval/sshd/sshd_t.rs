@@ -19,10 +19,7 @@ pub struct SshdT {
 impl SshdT {
     /// The dump, when `sshd -T` ran and exited 0 with some output.
     pub fn from_source(source: &dyn Source) -> Option<SshdT> {
-        let stdout = source
-            .command(&SSHD_T)
-            .success_stdout()
-            .map(str::to_string)?;
+        let stdout = source.command(&SSHD_T).success_stdout().map(str::to_string)?;
         let parsed = SshdT::parse(&stdout);
         (!parsed.values.is_empty()).then_some(parsed)
     }
@@ -45,10 +42,7 @@ impl SshdT {
 
     /// The value of a single-value keyword (canonical, lower-case).
     pub fn first(&self, keyword: &str) -> Option<&str> {
-        self.values
-            .get(keyword)
-            .and_then(|v| v.first())
-            .map(String::as_str)
+        self.values.get(keyword).and_then(|v| v.first()).map(String::as_str)
     }
 
     /// Every line of a list keyword (`port`, `allowusers`, `listenaddress`...).
@@ -63,9 +57,7 @@ mod tests {
 
     #[test]
     fn parses_single_and_repeated_keywords() {
-        let t = SshdT::parse(
-            "port 22\nport 2222\npasswordauthentication no\nauthorizedkeysfile .ssh/a .ssh/b\n\n",
-        );
+        let t = SshdT::parse("port 22\nport 2222\npasswordauthentication no\nauthorizedkeysfile .ssh/a .ssh/b\n\n");
         assert_eq!(t.all("port"), ["22", "2222"]);
         assert_eq!(t.first("passwordauthentication"), Some("no"));
         assert_eq!(t.first("authorizedkeysfile"), Some(".ssh/a .ssh/b"));

@@ -24,9 +24,9 @@ pub(super) fn run(name: &str, source: &dyn Source) -> Outcome {
 }
 
 pub(super) fn files(pairs: &[(&str, &str)]) -> Snapshot {
-    pairs.iter().fold(Snapshot::new(), |snap, (path, text)| {
-        snap.with_file(path, text)
-    })
+    pairs
+        .iter()
+        .fold(Snapshot::new(), |snap, (path, text)| snap.with_file(path, text))
 }
 
 pub(super) fn sshd_t(snap: Snapshot, stdout: &str, exit: i32) -> Snapshot {
@@ -51,11 +51,7 @@ pub(super) type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, Status, &'a [&'a s
 pub(super) fn check(control: &str, cases: Vec<Case>) {
     for (what, pairs, status, needles) in cases {
         let outcome = run(control, &files(&pairs));
-        assert_eq!(
-            outcome.status, status,
-            "{control} / {what}: {}",
-            outcome.summary
-        );
+        assert_eq!(outcome.status, status, "{control} / {what}: {}", outcome.summary);
         for needle in needles {
             assert!(
                 outcome.summary.contains(needle),
@@ -78,76 +74,159 @@ fn password_auth_table() {
         vec![
             (
                 "cloud-init yes included before a later no",
-                vec![(MAIN, cloud_init.as_str()), ("/etc/ssh/sshd_config.d/50-cloud-init.conf", "PasswordAuthentication yes\n")],
+                vec![
+                    (MAIN, cloud_init.as_str()),
+                    (
+                        "/etc/ssh/sshd_config.d/50-cloud-init.conf",
+                        "PasswordAuthentication yes\n",
+                    ),
+                ],
                 Status::Fail,
-                &["PasswordAuthentication yes wins", "/etc/ssh/sshd_config.d/50-cloud-init.conf:1", "the `no` at /etc/ssh/sshd_config:4"],
+                &[
+                    "PasswordAuthentication yes wins",
+                    "/etc/ssh/sshd_config.d/50-cloud-init.conf:1",
+                    "the `no` at /etc/ssh/sshd_config:4",
+                ],
             ),
             (
                 "include order is lexical (10- before 9-)",
-                vec![(MAIN, INCLUDE_D), ("/etc/ssh/sshd_config.d/9-b.conf", "PasswordAuthentication yes\n"), ("/etc/ssh/sshd_config.d/10-a.conf", "PasswordAuthentication no\n")],
+                vec![
+                    (MAIN, INCLUDE_D),
+                    ("/etc/ssh/sshd_config.d/9-b.conf", "PasswordAuthentication yes\n"),
+                    ("/etc/ssh/sshd_config.d/10-a.conf", "PasswordAuthentication no\n"),
+                ],
                 Status::Pass,
                 &["10-a.conf:1"],
             ),
             (
                 "nested and relative includes",
-                vec![(MAIN, nested_main), ("/etc/ssh/a.conf", "Include sub/*.conf\n"), ("/etc/ssh/sub/x.conf", "\nPasswordAuthentication yes\n")],
+                vec![
+                    (MAIN, nested_main),
+                    ("/etc/ssh/a.conf", "Include sub/*.conf\n"),
+                    ("/etc/ssh/sub/x.conf", "\nPasswordAuthentication yes\n"),
+                ],
                 Status::Fail,
                 &["/etc/ssh/sub/x.conf:2", "the `no` at /etc/ssh/sshd_config:2"],
             ),
             (
                 "Match block re-enables passwords under a global no",
-                vec![(MAIN, "PasswordAuthentication no\nMatch Address 10.0.0.0/8\n  PasswordAuthentication yes\n")],
+                vec![(
+                    MAIN,
+                    "PasswordAuthentication no\nMatch Address 10.0.0.0/8\n  PasswordAuthentication yes\n",
+                )],
                 Status::Warn,
-                &["`Match Address 10.0.0.0/8` at /etc/ssh/sshd_config:2", "sets `yes` at /etc/ssh/sshd_config:3"],
+                &[
+                    "`Match Address 10.0.0.0/8` at /etc/ssh/sshd_config:2",
+                    "sets `yes` at /etc/ssh/sshd_config:3",
+                ],
             ),
             (
                 "a Match in an included file ends with that file",
-                vec![(MAIN, leak_main.as_str()), ("/etc/ssh/sshd_config.d/10.conf", "Match User bob\nPasswordAuthentication yes\n")],
+                vec![
+                    (MAIN, leak_main.as_str()),
+                    (
+                        "/etc/ssh/sshd_config.d/10.conf",
+                        "Match User bob\nPasswordAuthentication yes\n",
+                    ),
+                ],
                 Status::Warn,
                 &["set at /etc/ssh/sshd_config:3", "`Match User bob`"],
             ),
             (
                 "Include inside a Match applies to the Match, even its `Match all`",
-                vec![(MAIN, "Match User bob\nInclude /etc/ssh/m.conf\n"), ("/etc/ssh/m.conf", "Match all\nPasswordAuthentication yes\n")],
+                vec![
+                    (MAIN, "Match User bob\nInclude /etc/ssh/m.conf\n"),
+                    ("/etc/ssh/m.conf", "Match all\nPasswordAuthentication yes\n"),
+                ],
                 Status::Fail,
                 &["compiled default `yes`"],
             ),
-            ("Match all returns to the global context", vec![(MAIN, "Match User x\nPasswordAuthentication no\nMatch all\nPasswordAuthentication yes\n")], Status::Fail, &["sshd_config:4"]),
+            (
+                "Match all returns to the global context",
+                vec![(
+                    MAIN,
+                    "Match User x\nPasswordAuthentication no\nMatch all\nPasswordAuthentication yes\n",
+                )],
+                Status::Fail,
+                &["sshd_config:4"],
+            ),
             (
                 "a `Match all` section overrides an earlier global value (sshd's per-connection pass)",
-                vec![(MAIN, "PasswordAuthentication no\nMatch all\nPasswordAuthentication yes\n")],
+                vec![(
+                    MAIN,
+                    "PasswordAuthentication no\nMatch all\nPasswordAuthentication yes\n",
+                )],
                 Status::Fail,
-                &["set at /etc/ssh/sshd_config:3 in a `Match all` section", "over the `no` at /etc/ssh/sshd_config:1"],
+                &[
+                    "set at /etc/ssh/sshd_config:3 in a `Match all` section",
+                    "over the `no` at /etc/ssh/sshd_config:1",
+                ],
             ),
             (
                 "a Match block after `Match all` never gets to set the value",
-                vec![(MAIN, "Match all\nPasswordAuthentication no\nMatch User bob\nPasswordAuthentication yes\n")],
+                vec![(
+                    MAIN,
+                    "Match all\nPasswordAuthentication no\nMatch User bob\nPasswordAuthentication yes\n",
+                )],
                 Status::Pass,
                 &["set at /etc/ssh/sshd_config:2, in a `Match all` section"],
             ),
-            ("keywords are case-insensitive", vec![(MAIN, "passwordAUTHENTICATION NO\n")], Status::Pass, &["sshd_config:1"]),
-            ("key=value", vec![(MAIN, "PasswordAuthentication=no\n")], Status::Pass, &[]),
-            ("key = value", vec![(MAIN, "PasswordAuthentication = no\n")], Status::Pass, &[]),
-            ("quoted value", vec![(MAIN, "PasswordAuthentication \"no\" # quoted\n")], Status::Pass, &[]),
-            ("absent means the compiled default yes", vec![(MAIN, "# nothing\n")], Status::Fail, &["compiled default `yes`"]),
-            ("an unsupported value makes sshd refuse the file", vec![(MAIN, "PasswordAuthentication maybe\n")], Status::NeedsReview, &["sshd rejects /etc/ssh/sshd_config:1"]),
-            ("missing Include target is fine", vec![(MAIN, "Include /etc/ssh/none/*.conf\nInclude nothing.conf\nPasswordAuthentication no\n")], Status::Pass, &[]),
+            (
+                "keywords are case-insensitive",
+                vec![(MAIN, "passwordAUTHENTICATION NO\n")],
+                Status::Pass,
+                &["sshd_config:1"],
+            ),
+            (
+                "key=value",
+                vec![(MAIN, "PasswordAuthentication=no\n")],
+                Status::Pass,
+                &[],
+            ),
+            (
+                "key = value",
+                vec![(MAIN, "PasswordAuthentication = no\n")],
+                Status::Pass,
+                &[],
+            ),
+            (
+                "quoted value",
+                vec![(MAIN, "PasswordAuthentication \"no\" # quoted\n")],
+                Status::Pass,
+                &[],
+            ),
+            (
+                "absent means the compiled default yes",
+                vec![(MAIN, "# nothing\n")],
+                Status::Fail,
+                &["compiled default `yes`"],
+            ),
+            (
+                "an unsupported value makes sshd refuse the file",
+                vec![(MAIN, "PasswordAuthentication maybe\n")],
+                Status::NeedsReview,
+                &["sshd rejects /etc/ssh/sshd_config:1"],
+            ),
+            (
+                "missing Include target is fine",
+                vec![(
+                    MAIN,
+                    "Include /etc/ssh/none/*.conf\nInclude nothing.conf\nPasswordAuthentication no\n",
+                )],
+                Status::Pass,
+                &[],
+            ),
         ],
     );
 }
 
 #[test]
 fn a_bad_line_elsewhere_means_no_pass() {
-    let snap = files(&[(
-        MAIN,
-        "PasswordAuthentication no\nMatch User x\n  Port 2222\n",
-    )]);
+    let snap = files(&[(MAIN, "PasswordAuthentication no\nMatch User x\n  Port 2222\n")]);
     let outcome = run("ssh.password-auth", &snap);
     assert_eq!(outcome.status, Status::NeedsReview, "{}", outcome.summary);
     assert!(
-        outcome
-            .summary
-            .contains("sshd rejects /etc/ssh/sshd_config:3"),
+        outcome.summary.contains("sshd rejects /etc/ssh/sshd_config:3"),
         "{}",
         outcome.summary
     );
@@ -158,18 +237,11 @@ fn missing_uncollected_and_unreadable_configs() {
     let missing = Snapshot::new().with_state(MAIN, FileState::Missing);
     let outcome = run("ssh.password-auth", &missing);
     assert_eq!(outcome.status, Status::NeedsReview);
-    assert_eq!(
-        outcome.summary,
-        "no /etc/ssh/sshd_config: is openssh-server installed?"
-    );
+    assert_eq!(outcome.summary, "no /etc/ssh/sshd_config: is openssh-server installed?");
 
     let outcome = run("ssh.root-login", &Snapshot::new());
     assert_eq!(outcome.status, Status::NeedsReview);
-    assert!(
-        outcome.summary.contains("was not collected"),
-        "{}",
-        outcome.summary
-    );
+    assert!(outcome.summary.contains("was not collected"), "{}", outcome.summary);
 
     let big = FileState::TooLarge {
         bytes: 50 * 1024 * 1024,
@@ -178,9 +250,7 @@ fn missing_uncollected_and_unreadable_configs() {
     let outcome = run("ssh.password-auth", &Snapshot::new().with_state(MAIN, big));
     assert_eq!(outcome.status, Status::Error);
     assert!(
-        outcome
-            .summary
-            .contains("50.0 MiB, over the 1.0 MiB read cap"),
+        outcome.summary.contains("50.0 MiB, over the 1.0 MiB read cap"),
         "{}",
         outcome.summary
     );
@@ -190,11 +260,7 @@ fn missing_uncollected_and_unreadable_configs() {
         &Snapshot::new().with_state(MAIN, FileState::Binary { bytes: 4096 }),
     );
     assert_eq!(outcome.status, Status::Error);
-    assert!(
-        outcome.summary.contains("binary file"),
-        "{}",
-        outcome.summary
-    );
+    assert!(outcome.summary.contains("binary file"), "{}", outcome.summary);
 
     let included = files(&[(MAIN, INCLUDE_D)]).with_state(
         &format!("{D}/50-cloud-init.conf"),
@@ -213,16 +279,9 @@ fn missing_uncollected_and_unreadable_configs() {
 
 #[test]
 fn include_loops_are_errors_not_hangs() {
-    let outcome = run(
-        "ssh.password-auth",
-        &files(&[(MAIN, "Include /etc/ssh/sshd_config\n")]),
-    );
+    let outcome = run("ssh.password-auth", &files(&[(MAIN, "Include /etc/ssh/sshd_config\n")]));
     assert_eq!(outcome.status, Status::Error);
-    assert!(
-        outcome.summary.contains("deeper than 16"),
-        "{}",
-        outcome.summary
-    );
+    assert!(outcome.summary.contains("deeper than 16"), "{}", outcome.summary);
 }
 
 #[test]

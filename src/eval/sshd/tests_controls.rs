@@ -11,17 +11,51 @@ fn kbd_interactive_table() {
     check(
         "ssh.kbd-interactive",
         vec![
-            ("no", vec![(MAIN, "KbdInteractiveAuthentication no\nUsePAM yes\n")], Status::Pass, &["sshd_config:1"]),
-            ("yes with UsePAM yes", vec![(MAIN, "UsePAM yes\nKbdInteractiveAuthentication yes\n")], Status::Fail, &["UsePAM yes (set at /etc/ssh/sshd_config:1)"]),
-            ("default yes, UsePAM default no", vec![(MAIN, "\n")], Status::Warn, &["UsePAM no (not set"]),
+            (
+                "no",
+                vec![(MAIN, "KbdInteractiveAuthentication no\nUsePAM yes\n")],
+                Status::Pass,
+                &["sshd_config:1"],
+            ),
+            (
+                "yes with UsePAM yes",
+                vec![(MAIN, "UsePAM yes\nKbdInteractiveAuthentication yes\n")],
+                Status::Fail,
+                &["UsePAM yes (set at /etc/ssh/sshd_config:1)"],
+            ),
+            (
+                "default yes, UsePAM default no",
+                vec![(MAIN, "\n")],
+                Status::Warn,
+                &["UsePAM no (not set"],
+            ),
             (
                 "ChallengeResponseAuthentication first wins over KbdInteractiveAuthentication",
-                vec![(MAIN, "ChallengeResponseAuthentication yes\nKbdInteractiveAuthentication no\nUsePAM yes\n")],
+                vec![(
+                    MAIN,
+                    "ChallengeResponseAuthentication yes\nKbdInteractiveAuthentication no\nUsePAM yes\n",
+                )],
                 Status::Fail,
-                &["ChallengeResponseAuthentication yes wins", "the `no` at /etc/ssh/sshd_config:2"],
+                &[
+                    "ChallengeResponseAuthentication yes wins",
+                    "the `no` at /etc/ssh/sshd_config:2",
+                ],
             ),
-            ("KbdInteractiveAuthentication first wins over the alias", vec![(MAIN, "KbdInteractiveAuthentication no\nChallengeResponseAuthentication yes\n")], Status::Pass, &[]),
-            ("UsePAM set twice: first wins", vec![(MAIN, "UsePAM no\nUsePAM yes\nKbdInteractiveAuthentication yes\n")], Status::Warn, &["UsePAM no (set at /etc/ssh/sshd_config:1)"]),
+            (
+                "KbdInteractiveAuthentication first wins over the alias",
+                vec![(
+                    MAIN,
+                    "KbdInteractiveAuthentication no\nChallengeResponseAuthentication yes\n",
+                )],
+                Status::Pass,
+                &[],
+            ),
+            (
+                "UsePAM set twice: first wins",
+                vec![(MAIN, "UsePAM no\nUsePAM yes\nKbdInteractiveAuthentication yes\n")],
+                Status::Warn,
+                &["UsePAM no (set at /etc/ssh/sshd_config:1)"],
+            ),
         ],
     );
 }
@@ -61,12 +95,7 @@ fn root_login_table() {
                 Status::Fail,
                 &["compiled default `prohibit-password`"],
             ),
-            (
-                "no",
-                vec![(MAIN, "PermitRootLogin no\n")],
-                Status::Pass,
-                &[],
-            ),
+            ("no", vec![(MAIN, "PermitRootLogin no\n")], Status::Pass, &[]),
             (
                 "Match yes under global no",
                 vec![(
@@ -78,17 +107,11 @@ fn root_login_table() {
             ),
         ],
     );
-    let dumped = sshd_t(
-        files(&[(MAIN, "\n")]),
-        "permitrootlogin without-password\n",
-        0,
-    );
+    let dumped = sshd_t(files(&[(MAIN, "\n")]), "permitrootlogin without-password\n", 0);
     let outcome = run("ssh.root-login", &dumped);
     assert_eq!(outcome.status, Status::Fail);
     assert!(
-        outcome
-            .summary
-            .contains("`prohibit-password` applies (sshd -T agrees)"),
+        outcome.summary.contains("`prohibit-password` applies (sshd -T agrees)"),
         "{}",
         outcome.summary
     );
@@ -99,29 +122,43 @@ fn allow_users_table() {
     check(
         "ssh.allow-users",
         vec![
-            ("neither", vec![(MAIN, "PasswordAuthentication no\n")], Status::Warn, &["Neither AllowUsers nor AllowGroups"]),
-            ("AllowUsers accumulates", vec![(MAIN, "AllowUsers alice bob\nAllowUsers carol\n")], Status::Pass, &["AllowUsers alice bob carol (set at /etc/ssh/sshd_config:1, /etc/ssh/sshd_config:2)"]),
-            ("AllowGroups", vec![(MAIN, "AllowGroups sshusers\n")], Status::Pass, &["AllowGroups sshusers"]),
+            (
+                "neither",
+                vec![(MAIN, "PasswordAuthentication no\n")],
+                Status::Warn,
+                &["Neither AllowUsers nor AllowGroups"],
+            ),
+            (
+                "AllowUsers accumulates",
+                vec![(MAIN, "AllowUsers alice bob\nAllowUsers carol\n")],
+                Status::Pass,
+                &["AllowUsers alice bob carol (set at /etc/ssh/sshd_config:1, /etc/ssh/sshd_config:2)"],
+            ),
+            (
+                "AllowGroups",
+                vec![(MAIN, "AllowGroups sshusers\n")],
+                Status::Pass,
+                &["AllowGroups sshusers"],
+            ),
             (
                 "a `Match all` section replaces the global list",
                 vec![(MAIN, "AllowUsers bob carol\nMatch all\nAllowUsers alice\n")],
                 Status::Pass,
                 &["AllowUsers alice (set at /etc/ssh/sshd_config:3)"],
             ),
-            ("only inside a Match block", vec![(MAIN, "Match User x\nAllowUsers x\n")], Status::Warn, &[]),
+            (
+                "only inside a Match block",
+                vec![(MAIN, "Match User x\nAllowUsers x\n")],
+                Status::Warn,
+                &[],
+            ),
         ],
     );
-    let dumped = sshd_t(
-        files(&[(MAIN, "\n")]),
-        "allowusers deploy\nallowusers ops\n",
-        0,
-    );
+    let dumped = sshd_t(files(&[(MAIN, "\n")]), "allowusers deploy\nallowusers ops\n", 0);
     let outcome = run("ssh.allow-users", &dumped);
     assert_eq!(outcome.status, Status::Pass);
     assert!(
-        outcome
-            .summary
-            .contains("AllowUsers deploy ops (per sshd -T)"),
+        outcome.summary.contains("AllowUsers deploy ops (per sshd -T)"),
         "{}",
         outcome.summary
     );

@@ -11,10 +11,7 @@ use chrono::Utc;
 use std::sync::Mutex;
 
 const WEAK: &[(&str, &str)] = &[
-    (
-        "/etc/passwd",
-        include_str!("../../../tests/fixtures/weak/etc/passwd"),
-    ),
+    ("/etc/passwd", include_str!("../../../tests/fixtures/weak/etc/passwd")),
     (
         "/etc/ssh/sshd_config",
         include_str!("../../../tests/fixtures/weak/etc/ssh/sshd_config"),
@@ -25,9 +22,7 @@ const WEAK: &[(&str, &str)] = &[
     ),
     (
         "/etc/ssh/sshd_config.d/60-cloudimg-settings.conf",
-        include_str!(
-            "../../../tests/fixtures/weak/etc/ssh/sshd_config.d/60-cloudimg-settings.conf"
-        ),
+        include_str!("../../../tests/fixtures/weak/etc/ssh/sshd_config.d/60-cloudimg-settings.conf"),
     ),
     (
         "/home/deploy/.ssh/authorized_keys",
@@ -67,10 +62,7 @@ const HARDENED: &[(&str, &str)] = &[
 ];
 
 const MIXED: &[(&str, &str)] = &[
-    (
-        "/etc/passwd",
-        include_str!("../../../tests/fixtures/mixed/etc/passwd"),
-    ),
+    ("/etc/passwd", include_str!("../../../tests/fixtures/mixed/etc/passwd")),
     (
         "/etc/ssh/authorized_keys/alice",
         include_str!("../../../tests/fixtures/mixed/etc/ssh/authorized_keys/alice"),
@@ -125,18 +117,8 @@ fn fixture_hosts_have_their_expected_statuses() {
     use Status::{Fail, Pass, Warn};
     let expected = [
         ("weak", WEAK, [Fail, Pass, Fail, Warn, Pass, Fail], vec![22]),
-        (
-            "hardened",
-            HARDENED,
-            [Pass, Pass, Pass, Pass, Pass, Pass],
-            vec![22],
-        ),
-        (
-            "mixed",
-            MIXED,
-            [Warn, Pass, Pass, Pass, Pass, Warn],
-            vec![2222],
-        ),
+        ("hardened", HARDENED, [Pass, Pass, Pass, Pass, Pass, Pass], vec![22]),
+        ("mixed", MIXED, [Warn, Pass, Pass, Pass, Pass, Warn], vec![2222]),
     ];
     for (host, tree, statuses, ports) in expected {
         let snap = files(tree);
@@ -146,10 +128,7 @@ fn fixture_hosts_have_their_expected_statuses() {
     }
     let weak = outcomes(&files(WEAK));
     let summary = &weak[0].summary;
-    for part in [
-        "/etc/ssh/sshd_config.d/50-cloud-init.conf:1",
-        "/etc/ssh/sshd_config:66",
-    ] {
+    for part in ["/etc/ssh/sshd_config.d/50-cloud-init.conf:1", "/etc/ssh/sshd_config:66"] {
         assert!(summary.contains(part), "{part} not in {summary}");
     }
 }

@@ -17,8 +17,7 @@ const RSA4096: &str = include_str!("../../../tests/fixtures/ssh-keys/rsa4096.pub
 const ED25519: &str = include_str!("../../../tests/fixtures/ssh-keys/ed25519.pub");
 const ECDSA: &str = include_str!("../../../tests/fixtures/ssh-keys/ecdsa.pub");
 
-const PASSWD: &str =
-    "root:x:0:0:root:/root:/bin/bash\ndeploy:x:1000:1000::/home/deploy:/bin/bash\n";
+const PASSWD: &str = "root:x:0:0:root:/root:/bin/bash\ndeploy:x:1000:1000::/home/deploy:/bin/bash\n";
 const ROOT_KEYS: &str = "/root/.ssh/authorized_keys";
 const DEPLOY_KEYS: &str = "/home/deploy/.ssh/authorized_keys";
 
@@ -121,13 +120,7 @@ fn authorized_keys_table() {
             Status::Fail,
             "ssh-rsa 1024-bit key of root at /root/.ssh/authorized_keys:1",
         ),
-        (
-            "DSA",
-            ED25519,
-            DSA,
-            Status::Fail,
-            "ssh-dss 1024-bit key of deploy",
-        ),
+        ("DSA", ED25519, DSA, Status::Fail, "ssh-dss 1024-bit key of deploy"),
         (
             "RSA-2048",
             RSA4096,
@@ -143,13 +136,7 @@ fn authorized_keys_table() {
             "2 keys in 2 files",
         ),
         ("ecdsa", ECDSA, "", Status::Pass, "1 key in 2 files"),
-        (
-            "garbage line only noted",
-            "garbage\n",
-            ED25519,
-            Status::Pass,
-            "1 key",
-        ),
+        ("garbage line only noted", "garbage\n", ED25519, Status::Pass, "1 key"),
     ];
     for (what, root, deploy, status, needle) in cases {
         let snap = files(&[
@@ -160,22 +147,14 @@ fn authorized_keys_table() {
         ]);
         let outcome = run("ssh.authorized-keys", &snap);
         assert_eq!(outcome.status, status, "{what}: {}", outcome.summary);
-        assert!(
-            outcome.summary.contains(needle),
-            "{what}: {}",
-            outcome.summary
-        );
+        assert!(outcome.summary.contains(needle), "{what}: {}", outcome.summary);
     }
 }
 
 #[test]
 fn key_findings_name_user_type_bits_fingerprint_comment_options() {
     let deploy = format!("# laptop\nfrom=\"10.0.0.1\",no-pty {ED25519}not a key\n");
-    let snap = files(&[
-        ("/etc/passwd", PASSWD),
-        (MAIN, "\n"),
-        (DEPLOY_KEYS, &deploy),
-    ]);
+    let snap = files(&[("/etc/passwd", PASSWD), (MAIN, "\n"), (DEPLOY_KEYS, &deploy)]);
     let outcome = run("ssh.authorized-keys", &snap);
     let at = |line| Some(Location::line(DEPLOY_KEYS, line));
     let Some(key) = outcome.findings.iter().find(|f| f.location == at(2)) else {
@@ -189,11 +168,7 @@ fn key_findings_name_user_type_bits_fingerprint_comment_options() {
         "`deploy@laptop`",
         "from=\"10.0.0.1\",no-pty",
     ] {
-        assert!(
-            key.message.contains(part),
-            "`{part}` not in {}",
-            key.message
-        );
+        assert!(key.message.contains(part), "`{part}` not in {}", key.message);
     }
     assert!(outcome
         .findings
@@ -203,26 +178,14 @@ fn key_findings_name_user_type_bits_fingerprint_comment_options() {
 
 #[test]
 fn no_files_unreadable_files_and_authorized_keys_file_patterns() {
-    let none =
-        files(&[("/etc/passwd", PASSWD), (MAIN, "\n")]).with_state(ROOT_KEYS, FileState::Missing);
-    assert_eq!(
-        run("ssh.authorized-keys", &none).status,
-        Status::NeedsReview
-    );
+    let none = files(&[("/etc/passwd", PASSWD), (MAIN, "\n")]).with_state(ROOT_KEYS, FileState::Missing);
+    assert_eq!(run("ssh.authorized-keys", &none).status, Status::NeedsReview);
 
-    let locked = files(&[
-        ("/etc/passwd", PASSWD),
-        (MAIN, "\n"),
-        (DEPLOY_KEYS, ED25519),
-    ])
-    .with_state(ROOT_KEYS, FileState::Unreadable("permission denied".into()));
+    let locked = files(&[("/etc/passwd", PASSWD), (MAIN, "\n"), (DEPLOY_KEYS, ED25519)])
+        .with_state(ROOT_KEYS, FileState::Unreadable("permission denied".into()));
     let outcome = run("ssh.authorized-keys", &locked);
     assert_eq!(outcome.status, Status::Error);
-    assert!(
-        outcome.summary.contains("permission denied"),
-        "{}",
-        outcome.summary
-    );
+    assert!(outcome.summary.contains("permission denied"), "{}", outcome.summary);
 
     let custom = "AuthorizedKeysFile /etc/ssh/keys/%u .ssh/other_keys\n";
     let snap = files(&[
@@ -255,10 +218,7 @@ fn authorized_keys_file_expansion() {
         deploy.clone(),
     ];
     let cases = [
-        (
-            ".ssh/authorized_keys",
-            Some("/home/deploy/.ssh/authorized_keys"),
-        ),
+        (".ssh/authorized_keys", Some("/home/deploy/.ssh/authorized_keys")),
         ("%h/.ssh/keys", Some("/home/deploy//.ssh/keys")),
         ("/etc/ssh/keys/%u", Some("/etc/ssh/keys/deploy")),
         ("/etc/ssh/keys/%U.%%", Some("/etc/ssh/keys/1000.%")),
@@ -266,11 +226,7 @@ fn authorized_keys_file_expansion() {
         ("/etc/%x", None),
     ];
     for (pattern, expected) in cases {
-        assert_eq!(
-            expand(pattern, &deploy, &users).as_deref(),
-            expected,
-            "{pattern}"
-        );
+        assert_eq!(expand(pattern, &deploy, &users).as_deref(), expected, "{pattern}");
     }
 }
 

@@ -26,7 +26,11 @@ fn add_tree(snap: Snapshot, root: &Path, dir: &Path) -> Snapshot {
         .collect();
     entries.sort();
     entries.into_iter().fold(snap, |snap, path| {
-        if path.is_dir() {
+        let Ok(meta) = std::fs::symlink_metadata(&path) else { return snap };
+        if meta.file_type().is_symlink() {
+            return snap; // other domains' links (systemd enable links); not firewall evidence
+        }
+        if meta.is_dir() {
             return add_tree(snap, root, &path);
         }
         let rel = path
