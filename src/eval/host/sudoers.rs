@@ -164,7 +164,7 @@ impl Loader<'_> {
 fn is_regular_or_unknown(source: &dyn Source, path: &str) -> bool {
     source
         .meta(path)
-        .map_or(true, |meta| matches!(meta.kind, FileKind::File | FileKind::Symlink))
+        .is_none_or(|meta| matches!(meta.kind, FileKind::File | FileKind::Symlink))
 }
 
 /// Join physical lines ending in an unescaped `\` and strip comments; returns each

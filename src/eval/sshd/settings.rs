@@ -210,7 +210,7 @@ fn from_config(keyword: &'static Keyword, config: &SshdConfig) -> Setting {
     };
     let global = lines.iter().filter(|(i, d)| d.block.is_none() && Some(*i) != winner);
     // A Match block after the first `Match all` line never gets to set the value.
-    let live = |i: &usize| first_all.map_or(true, |all| *i < all);
+    let live = |i: &usize| first_all.is_none_or(|all| *i < all);
     let in_match = lines.iter().filter(|(i, d)| d.block.is_some() && live(i));
     Setting {
         keyword,

@@ -26,7 +26,9 @@ fn add_tree(snap: Snapshot, root: &Path, dir: &Path) -> Snapshot {
         .collect();
     entries.sort();
     entries.into_iter().fold(snap, |snap, path| {
-        let Ok(meta) = std::fs::symlink_metadata(&path) else { return snap };
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            return snap;
+        };
         if meta.file_type().is_symlink() {
             return snap; // other domains' links (systemd enable links); not firewall evidence
         }
