@@ -13,6 +13,8 @@ pub mod logs;
 pub mod origins;
 pub mod reboot;
 
+#[cfg(test)]
+mod fixture_tests;
 
 use super::{CollectorDef, EvaluatorDef, Params};
 use crate::evidence::Source;
