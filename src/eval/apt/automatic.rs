@@ -26,8 +26,7 @@ pub fn decide(config: &AptConfig) -> Outcome {
     ];
     let mut findings: Vec<Finding> = keys.iter().flat_map(Key::findings).collect();
     findings.extend(enable_finding(&config.tree));
-    findings.extend(common::apt_error_findings(config));
-    findings.extend(common::ignored_findings(config));
+    findings.extend(common::load_findings(config));
     findings.push(read_order(config));
     if let Some(summary) = common::apt_error_summary(config) {
         return Outcome::fail(summary).with_all(findings);

@@ -1,5 +1,6 @@
-//! What the patching evaluators share: the host paths they read, and turning
-//! unavailable evidence and APT configuration problems into outcomes and findings.
+//! What the patching modules share: the host paths they read, line numbering, and
+//! turning unavailable evidence and APT configuration problems into outcomes and
+//! findings.
 
 use super::conf::{AptConfig, Origin, Problem, SyntaxError};
 use crate::evidence::FileState;
@@ -9,6 +10,19 @@ pub const DPKG_STATUS: &str = "/var/lib/dpkg/status";
 pub const UNATTENDED_UPGRADES_LOG: &str = "/var/log/unattended-upgrades/unattended-upgrades.log";
 pub const HISTORY_LOG: &str = "/var/log/apt/history.log";
 pub const REBOOT_FLAGS: [&str; 2] = ["/run/reboot-required", "/var/run/reboot-required"];
+
+/// The 1-based line number of the line at 0-based `index`.
+pub fn line_number(index: usize) -> u32 {
+    u32::try_from(index + 1).unwrap_or(u32::MAX)
+}
+
+/// " (and N more)" when `count` items stand behind the first one named.
+fn and_more(count: usize) -> String {
+    match count {
+        0 | 1 => String::new(),
+        n => format!(" (and {} more)", n - 1),
+    }
+}
 
 /// Error outcome for a file whose content is needed but unavailable.
 pub fn unavailable(path: &str, state: &FileState) -> Outcome {
@@ -38,10 +52,7 @@ fn error_location(error: &SyntaxError) -> Location {
 pub fn config_unavailable(config: &AptConfig) -> Option<Outcome> {
     let reasons: Vec<&str> = config.unavailable().collect();
     let first = reasons.first()?;
-    let more = match reasons.len() {
-        1 => String::new(),
-        n => format!(" (and {} more)", n - 1),
-    };
+    let more = and_more(reasons.len());
     let findings = config.problems.iter().filter_map(|p| match p {
         Problem::Unavailable { path, reason } => {
             Some(Finding::at(reason.clone(), Location::file(path.clone())))
@@ -60,10 +71,7 @@ pub fn config_unavailable(config: &AptConfig) -> Option<Outcome> {
 pub fn apt_error_summary(config: &AptConfig) -> Option<String> {
     let errors: Vec<&SyntaxError> = config.apt_errors().collect();
     let first = errors.first()?;
-    let more = match errors.len() {
-        1 => String::new(),
-        n => format!(" (and {} more)", n - 1),
-    };
+    let more = and_more(errors.len());
     Some(format!(
         "APT configuration error at {} ({}){more}: apt and unattended-upgrade stop with an error until it is fixed, \
          so nothing is updated automatically",
@@ -72,15 +80,16 @@ pub fn apt_error_summary(config: &AptConfig) -> Option<String> {
     ))
 }
 
-pub fn apt_error_findings(config: &AptConfig) -> Vec<Finding> {
-    config
+/// Findings about how the configuration was read: where apt stops with an error,
+/// and the apt.conf.d files it skips (so an auditor does not trust what they say).
+pub fn load_findings(config: &AptConfig) -> Vec<Finding> {
+    let errors = config
         .apt_errors()
-        .map(|e| Finding::at(format!("apt stops here: {}", e.message), error_location(e)))
-        .collect()
+        .map(|e| Finding::at(format!("apt stops here: {}", e.message), error_location(e)));
+    errors.chain(ignored_findings(config)).collect()
 }
 
-/// Files in apt.conf.d that apt skips, so an auditor does not trust what they say.
-pub fn ignored_findings(config: &AptConfig) -> Vec<Finding> {
+fn ignored_findings(config: &AptConfig) -> impl Iterator<Item = Finding> + '_ {
     config
         .ignored
         .iter()
@@ -93,7 +102,6 @@ pub fn ignored_findings(config: &AptConfig) -> Vec<Finding> {
             };
             Finding::at(message, Location::file(path.clone()))
         })
-        .collect()
 }
 
 /// Test helpers: a host snapshot and a fixed evaluation time.
@@ -116,11 +124,7 @@ pub mod testing {
     }
 
     pub fn run(evaluate: fn(&EvalContext) -> Outcome, snap: &Snapshot) -> Outcome {
-        run_at(evaluate, snap, AS_OF)
-    }
-
-    pub fn run_at(evaluate: fn(&EvalContext) -> Outcome, snap: &Snapshot, as_of: &str) -> Outcome {
-        let as_of: DateTime<Utc> = as_of.parse().unwrap_or_default();
+        let as_of: DateTime<Utc> = AS_OF.parse().unwrap_or_default();
         let params = Params::default();
         evaluate(&EvalContext {
             source: snap,

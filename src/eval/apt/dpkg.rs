@@ -2,6 +2,8 @@
 //! blank lines, `Field: value` lines with indented continuations. Read in one
 //! linear pass, keeping only the fields the audit uses.
 
+use super::common::line_number;
+
 /// One package stanza, borrowing from the status text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Stanza<'a> {
@@ -59,10 +61,6 @@ fn record<'a>(stanza: &mut Stanza<'a>, name: &str, value: &'a str) {
         return;
     };
     *slot = Some(value);
-}
-
-fn line_number(index: usize) -> u32 {
-    u32::try_from(index + 1).unwrap_or(u32::MAX)
 }
 
 /// The three words of a Status field: want, error flag, state.

@@ -9,6 +9,7 @@ use crate::model::{Finding, Location, Outcome};
 
 pub const PACKAGE: &str = "unattended-upgrades";
 const INSTALLED: &str = "install ok installed";
+const INSTALLED_WORDS: (&str, &str, &str) = ("install", "ok", "installed");
 
 pub fn evaluate(ctx: &EvalContext) -> Outcome {
     match ctx.source.read(DPKG_STATUS) {
@@ -26,7 +27,7 @@ pub fn decide(status_text: &str) -> Outcome {
     let findings = stanzas.iter().map(finding);
     let installed = stanzas
         .iter()
-        .find(|s| s.status.map(normalize).as_deref() == Some(INSTALLED));
+        .find(|s| s.status.and_then(dpkg::status_words) == Some(INSTALLED_WORDS));
     let outcome = match (installed, stanzas.first()) {
         (Some(stanza), _) => Outcome::pass(format!(
             "{PACKAGE} {}is installed (Status: {INSTALLED})",
@@ -44,10 +45,6 @@ pub fn decide(status_text: &str) -> Outcome {
         )),
     };
     outcome.with_all(findings)
-}
-
-fn normalize(status: &str) -> String {
-    status.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn finding(stanza: &Stanza) -> Finding {

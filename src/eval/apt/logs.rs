@@ -4,6 +4,7 @@
 //! are read as UTC, which can shift an age by the host's UTC offset (hours), well
 //! inside the 7- and 30-day thresholds they are compared with.
 
+use super::common::line_number;
 use chrono::{NaiveDate, NaiveDateTime};
 
 /// One log timestamp and the 1-based line it was read from.
@@ -46,7 +47,7 @@ fn newest(text: &str, parse: impl Fn(&str) -> Option<NaiveDateTime>) -> Option<S
         if best.map_or(true, |stamp| stamp.at <= at) {
             best = Some(Stamp {
                 at,
-                line: u32::try_from(index + 1).unwrap_or(u32::MAX),
+                line: line_number(index),
             });
         }
     }

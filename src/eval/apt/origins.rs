@@ -4,7 +4,7 @@
 //! security pocket. Lists append across files; commented-out entries do not count,
 //! but are pointed out.
 
-use super::common::{self, location};
+use super::common::{self, line_number, location};
 use super::conf::{self, AptConfig, ListEntry};
 use crate::eval::EvalContext;
 use crate::model::{Finding, Location, Outcome};
@@ -51,8 +51,7 @@ pub fn decide(config: &AptConfig) -> Outcome {
             c.at.clone(),
         )
     }));
-    findings.extend(common::apt_error_findings(config));
-    findings.extend(common::ignored_findings(config));
+    findings.extend(common::load_findings(config));
     if let Some(summary) = common::apt_error_summary(config) {
         return Outcome::fail(summary).with_all(findings);
     }
@@ -144,8 +143,7 @@ fn commented_out(config: &AptConfig) -> Vec<Commented> {
                 continue;
             };
             if is_security_origin(value) || is_security_pattern(value) {
-                let line_number = u32::try_from(index + 1).unwrap_or(u32::MAX);
-                let at = Location::line(file.path.clone(), line_number);
+                let at = Location::line(file.path.clone(), line_number(index));
                 found.push(Commented {
                     value: value.to_string(),
                     at,

@@ -2,7 +2,7 @@
 //! exists when installed updates wait for a reboot; the packages that asked for it
 //! are listed from the `.pkgs` file next to it.
 
-use super::common::REBOOT_FLAGS;
+use super::common::{line_number, REBOOT_FLAGS};
 use crate::eval::EvalContext;
 use crate::evidence::{FileState, Source};
 use crate::model::{Finding, Location, Outcome};
@@ -72,10 +72,9 @@ fn package_lines(path: &str, text: &str) -> (Vec<String>, Vec<Finding>) {
             continue;
         }
         packages.push(name.to_string());
-        let line_number = u32::try_from(index + 1).unwrap_or(u32::MAX);
         findings.push(Finding::at(
             format!("{name} asks for a reboot"),
-            Location::line(path, line_number),
+            Location::line(path, line_number(index)),
         ));
     }
     (packages, findings)

@@ -2,6 +2,7 @@
 //! `apt-config dump` (apt 2.6.1) run on the same text.
 
 use super::*;
+use crate::eval::apt::common::testing::host;
 use crate::evidence::{FileState, Snapshot};
 use proptest::prelude::*;
 
@@ -221,13 +222,6 @@ fn file_names_apt_reads() {
     for name in skipped {
         assert!(!apt_reads_name(name), "{name} should be skipped");
     }
-}
-
-fn host(files: &[(&str, &str)]) -> Snapshot {
-    files.iter().fold(
-        Snapshot::new().with_state(MAIN_FILE, FileState::Missing),
-        |snap, (path, text)| snap.with_file(path, text),
-    )
 }
 
 #[test]
