@@ -105,13 +105,9 @@ fn judge(activity: &Activity, as_of: DateTime<Utc>) -> Outcome {
     let outcome = if age <= TimeDelta::days(PASS_DAYS) {
         Outcome::pass(format!("{when}: within {PASS_DAYS} days"))
     } else if age <= TimeDelta::days(WARN_DAYS) {
-        Outcome::warn(format!(
-            "{when}: more than {PASS_DAYS} days without updates"
-        ))
+        Outcome::warn(format!("{when}: more than {PASS_DAYS} days without updates"))
     } else {
-        Outcome::fail(format!(
-            "{when}: more than {WARN_DAYS} days without updates"
-        ))
+        Outcome::fail(format!("{when}: more than {WARN_DAYS} days without updates"))
     };
     outcome.with(finding)
 }
@@ -158,14 +154,9 @@ mod tests {
         for (stamp, expected) in cases {
             let log = uu_line(stamp);
             let snap = host(&[(UNATTENDED_UPGRADES_LOG, log.as_str())]);
-            assert_eq!(
-                run(evaluate, &snap).status,
-                expected,
-                "unattended-upgrades.log {stamp}"
-            );
+            assert_eq!(run(evaluate, &snap).status, expected, "unattended-upgrades.log {stamp}");
             let hist = history(&stamp.replacen(' ', "  ", 1));
-            let snap = host(&[(HISTORY_LOG, hist.as_str())])
-                .with_state(UNATTENDED_UPGRADES_LOG, FileState::Missing);
+            let snap = host(&[(HISTORY_LOG, hist.as_str())]).with_state(UNATTENDED_UPGRADES_LOG, FileState::Missing);
             assert_eq!(run(evaluate, &snap).status, expected, "history.log {stamp}");
         }
     }
@@ -174,10 +165,7 @@ mod tests {
     fn the_unattended_upgrades_log_comes_first() {
         let uu = uu_line("2026-10-13 06:25:13");
         let hist = history("2026-11-21  06:25:13");
-        let snap = host(&[
-            (UNATTENDED_UPGRADES_LOG, uu.as_str()),
-            (HISTORY_LOG, hist.as_str()),
-        ]);
+        let snap = host(&[(UNATTENDED_UPGRADES_LOG, uu.as_str()), (HISTORY_LOG, hist.as_str())]);
         let outcome = run(evaluate, &snap);
         assert_eq!(outcome.status, Status::Fail);
         assert_eq!(

@@ -31,11 +31,7 @@ pub fn decide(config: &AptConfig) -> Outcome {
     if let Some(summary) = common::apt_error_summary(config) {
         return Outcome::fail(summary).with_all(findings);
     }
-    let off: Vec<String> = keys
-        .iter()
-        .filter(|k| !k.is_on())
-        .map(Key::describe)
-        .collect();
+    let off: Vec<String> = keys.iter().filter(|k| !k.is_on()).map(Key::describe).collect();
     let outcome = if off.is_empty() {
         Outcome::pass(format!("{}; {}", keys[0].describe(), keys[1].describe()))
     } else {
@@ -71,34 +67,22 @@ impl<'a> Key<'a> {
 
     fn describe(&self) -> String {
         let Some((last, earlier)) = self.history.split_last() else {
-            return format!(
-                "{} is not set in any file apt reads (off by default)",
-                self.name
-            );
+            return format!("{} is not set in any file apt reads (off by default)", self.name);
         };
         let what = match &last.value {
             Some(value) => format!("{} is \"{value}\": set at {}", self.name, last.at),
             None => format!("{} is empty: cleared by #clear at {}", self.name, last.at),
         };
-        let overridden = earlier
-            .iter()
-            .rev()
-            .find(|c| c.value.as_deref().is_some_and(is_on));
+        let overridden = earlier.iter().rev().find(|c| c.value.as_deref().is_some_and(is_on));
         match overridden {
-            Some(Change {
-                value: Some(value),
-                at,
-            }) if !self.is_on() => format!("{what}, after \"{value}\" in {at}"),
+            Some(Change { value: Some(value), at }) if !self.is_on() => format!("{what}, after \"{value}\" in {at}"),
             _ => what,
         }
     }
 
     fn findings(&self) -> Vec<Finding> {
         let Some((last, earlier)) = self.history.split_last() else {
-            return vec![Finding::new(format!(
-                "{} is not set in any file apt reads",
-                self.name
-            ))];
+            return vec![Finding::new(format!("{} is not set in any file apt reads", self.name))];
         };
         let mut findings: Vec<Finding> = earlier
             .iter()
@@ -128,8 +112,7 @@ fn enable_finding(tree: &ConfTree) -> Option<Finding> {
     let value = tree.find(PERIODIC_ENABLE);
     let last = tree.history(PERIODIC_ENABLE).last()?;
     (!value.is_empty() && !is_on(value)).then(|| {
-        let message =
-            format!("{PERIODIC_ENABLE} \"{value}\": apt.systemd.daily skips all periodic work");
+        let message = format!("{PERIODIC_ENABLE} \"{value}\": apt.systemd.daily skips all periodic work");
         Finding::at(message, location(&last.at))
     })
 }
@@ -150,8 +133,7 @@ mod tests {
     use crate::model::{Location, Status};
 
     const AUTO: &str = "/etc/apt/apt.conf.d/20auto-upgrades";
-    const STOCK: &str =
-        "APT::Periodic::Update-Package-Lists \"1\";\nAPT::Periodic::Unattended-Upgrade \"1\";\n";
+    const STOCK: &str = "APT::Periodic::Update-Package-Lists \"1\";\nAPT::Periodic::Unattended-Upgrade \"1\";\n";
 
     fn status(files: &[(&str, &str)]) -> Status {
         run(evaluate, &host(files)).status
@@ -168,16 +150,65 @@ mod tests {
         let cases: Vec<Case> = vec![
             ("`::` syntax", vec![(d("20auto-upgrades"), STOCK)], Status::Pass),
             ("nested syntax", vec![(d("10periodic"), nested)], Status::Pass),
-            ("one line nested", vec![(d("10p"), "APT { Periodic { Update-Package-Lists \"1\"; Unattended-Upgrade \"always\"; }; };")], Status::Pass),
-            ("later file switches off", vec![(d("20auto-upgrades"), STOCK), (d("99-no-updates"), off)], Status::Fail),
-            ("earlier file cannot switch off", vec![(d("10-off"), off), (d("20auto-upgrades"), STOCK)], Status::Pass),
-            ("apt.conf overrides", vec![(d("20auto-upgrades"), STOCK), ("/etc/apt/apt.conf".into(), off)], Status::Fail),
-            ("apt.conf switches on", vec![(d("99-off"), off), ("/etc/apt/apt.conf".into(), STOCK)], Status::Pass),
-            ("not set", vec![(d("01autoremove"), "APT::NeverAutoRemove { \"^linux-image.*\"; };\n")], Status::Fail),
-            ("only Unattended-Upgrade", vec![(d("20auto-upgrades"), "APT::Periodic::Unattended-Upgrade \"1\";\n")], Status::Fail),
-            ("case-insensitive keys", vec![(d("20auto-upgrades"), STOCK), (d("99x"), "apt::periodic::unattended-upgrade \"0\";\n")], Status::Fail),
-            ("#clear", vec![(d("20auto-upgrades"), STOCK), (d("99clear"), "#clear APT::Periodic;\n")], Status::Fail),
-            ("syntax error", vec![(d("20auto-upgrades"), STOCK), (d("99broken"), "APT::Periodic::Verbose \"1\"\n")], Status::Fail),
+            (
+                "one line nested",
+                vec![(
+                    d("10p"),
+                    "APT { Periodic { Update-Package-Lists \"1\"; Unattended-Upgrade \"always\"; }; };",
+                )],
+                Status::Pass,
+            ),
+            (
+                "later file switches off",
+                vec![(d("20auto-upgrades"), STOCK), (d("99-no-updates"), off)],
+                Status::Fail,
+            ),
+            (
+                "earlier file cannot switch off",
+                vec![(d("10-off"), off), (d("20auto-upgrades"), STOCK)],
+                Status::Pass,
+            ),
+            (
+                "apt.conf overrides",
+                vec![(d("20auto-upgrades"), STOCK), ("/etc/apt/apt.conf".into(), off)],
+                Status::Fail,
+            ),
+            (
+                "apt.conf switches on",
+                vec![(d("99-off"), off), ("/etc/apt/apt.conf".into(), STOCK)],
+                Status::Pass,
+            ),
+            (
+                "not set",
+                vec![(d("01autoremove"), "APT::NeverAutoRemove { \"^linux-image.*\"; };\n")],
+                Status::Fail,
+            ),
+            (
+                "only Unattended-Upgrade",
+                vec![(d("20auto-upgrades"), "APT::Periodic::Unattended-Upgrade \"1\";\n")],
+                Status::Fail,
+            ),
+            (
+                "case-insensitive keys",
+                vec![
+                    (d("20auto-upgrades"), STOCK),
+                    (d("99x"), "apt::periodic::unattended-upgrade \"0\";\n"),
+                ],
+                Status::Fail,
+            ),
+            (
+                "#clear",
+                vec![(d("20auto-upgrades"), STOCK), (d("99clear"), "#clear APT::Periodic;\n")],
+                Status::Fail,
+            ),
+            (
+                "syntax error",
+                vec![
+                    (d("20auto-upgrades"), STOCK),
+                    (d("99broken"), "APT::Periodic::Verbose \"1\"\n"),
+                ],
+                Status::Fail,
+            ),
         ];
         for (name, files, expected) in cases {
             let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), *t)).collect();
@@ -236,21 +267,19 @@ mod tests {
             "APT::Periodic::Unattended-Upgrade is \"0\": set at /etc/apt/apt.conf.d/99-disable:3, \
              after \"1\" in /etc/apt/apt.conf.d/20auto-upgrades:2"
         );
-        let effective = outcome.findings.iter().find(|f| {
-            f.message.ends_with("(the effective value)") && f.message.contains("Unattended")
-        });
+        let effective = outcome
+            .findings
+            .iter()
+            .find(|f| f.message.ends_with("(the effective value)") && f.message.contains("Unattended"));
         assert_eq!(
             effective.and_then(|f| f.location.clone()),
             Some(Location::line("/etc/apt/apt.conf.d/99-disable", 3))
         );
         let overridden = Location::line(AUTO, 2);
-        assert!(
-            outcome
-                .findings
-                .iter()
-                .any(|f| f.location == Some(overridden.clone())
-                    && f.message.contains("overridden by"))
-        );
+        assert!(outcome
+            .findings
+            .iter()
+            .any(|f| f.location == Some(overridden.clone()) && f.message.contains("overridden by")));
     }
 
     #[test]
@@ -267,15 +296,12 @@ mod tests {
     fn a_syntax_error_fails_because_apt_refuses_to_run() {
         let snap = host(&[
             (AUTO, STOCK),
-            (
-                "/etc/apt/apt.conf.d/99broken",
-                "APT::Periodic::Verbose \"1\" junk;\n",
-            ),
+            ("/etc/apt/apt.conf.d/99broken", "APT::Periodic::Verbose \"1\" junk;\n"),
         ]);
         let outcome = run(evaluate, &snap);
-        assert!(outcome.summary.starts_with(
-            "APT configuration error at /etc/apt/apt.conf.d/99broken:1 (Extra junk after value)"
-        ));
+        assert!(outcome
+            .summary
+            .starts_with("APT configuration error at /etc/apt/apt.conf.d/99broken:1 (Extra junk after value)"));
         assert!(outcome
             .findings
             .iter()
@@ -284,18 +310,13 @@ mod tests {
 
     #[test]
     fn unreadable_or_uncollected_configuration_is_an_error() {
-        let snap = host(&[(AUTO, STOCK)])
-            .with_state("/etc/apt/apt.conf.d/50x", FileState::Binary { bytes: 12 });
+        let snap = host(&[(AUTO, STOCK)]).with_state("/etc/apt/apt.conf.d/50x", FileState::Binary { bytes: 12 });
         let outcome = run(evaluate, &snap);
         assert_eq!(outcome.status, Status::Error);
-        assert!(outcome
-            .summary
-            .contains("/etc/apt/apt.conf.d/50x is a binary file"));
+        assert!(outcome.summary.contains("/etc/apt/apt.conf.d/50x is a binary file"));
         let outcome = run(evaluate, &crate::evidence::Snapshot::new());
         assert_eq!(outcome.status, Status::Error);
-        assert!(outcome
-            .summary
-            .contains("/etc/apt/apt.conf was not collected"));
+        assert!(outcome.summary.contains("/etc/apt/apt.conf was not collected"));
     }
 
     #[test]
@@ -312,14 +333,12 @@ mod tests {
     fn periodic_enable_zero_is_pointed_out() {
         let snap = host(&[
             (AUTO, STOCK),
-            (
-                "/etc/apt/apt.conf.d/99off",
-                "APT::Periodic::Enable \"0\";\n",
-            ),
+            ("/etc/apt/apt.conf.d/99off", "APT::Periodic::Enable \"0\";\n"),
         ]);
         let outcome = run(evaluate, &snap);
-        assert!(outcome.findings.iter().any(|f| f
-            .message
-            .contains("apt.systemd.daily skips all periodic work")));
+        assert!(outcome
+            .findings
+            .iter()
+            .any(|f| f.message.contains("apt.systemd.daily skips all periodic work")));
     }
 }

@@ -29,10 +29,7 @@ pub fn unavailable(path: &str, state: &FileState) -> Outcome {
     let reason = state
         .problem(path)
         .unwrap_or_else(|| format!("{path} could not be read"));
-    Outcome::error(reason).with(Finding::at(
-        "needed to decide this control",
-        Location::file(path),
-    ))
+    Outcome::error(reason).with(Finding::at("needed to decide this control", Location::file(path)))
 }
 
 pub fn location(origin: &Origin) -> Location {
@@ -54,17 +51,10 @@ pub fn config_unavailable(config: &AptConfig) -> Option<Outcome> {
     let first = reasons.first()?;
     let more = and_more(reasons.len());
     let findings = config.problems.iter().filter_map(|p| match p {
-        Problem::Unavailable { path, reason } => {
-            Some(Finding::at(reason.clone(), Location::file(path.clone())))
-        }
+        Problem::Unavailable { path, reason } => Some(Finding::at(reason.clone(), Location::file(path.clone()))),
         Problem::Apt(_) => None,
     });
-    Some(
-        Outcome::error(format!(
-            "APT configuration cannot be evaluated: {first}{more}"
-        ))
-        .with_all(findings),
-    )
+    Some(Outcome::error(format!("APT configuration cannot be evaluated: {first}{more}")).with_all(findings))
 }
 
 /// Summary for a configuration apt itself refuses.
@@ -90,18 +80,15 @@ pub fn load_findings(config: &AptConfig) -> Vec<Finding> {
 }
 
 fn ignored_findings(config: &AptConfig) -> impl Iterator<Item = Finding> + '_ {
-    config
-        .ignored
-        .iter()
-        .map(|path| {
-            let hidden = path.rsplit('/').next().is_some_and(|name| name.starts_with('.'));
-            let message = if hidden {
-                "not read by apt: hidden file"
-            } else {
-                "not read by apt: it reads only names of [A-Za-z0-9_:.-] with no `.` or ending in `.conf`"
-            };
-            Finding::at(message, Location::file(path.clone()))
-        })
+    config.ignored.iter().map(|path| {
+        let hidden = path.rsplit('/').next().is_some_and(|name| name.starts_with('.'));
+        let message = if hidden {
+            "not read by apt: hidden file"
+        } else {
+            "not read by apt: it reads only names of [A-Za-z0-9_:.-] with no `.` or ending in `.conf`"
+        };
+        Finding::at(message, Location::file(path.clone()))
+    })
 }
 
 /// Test helpers: a host snapshot and a fixed evaluation time.
@@ -118,9 +105,7 @@ pub mod testing {
     /// A host with these files; /etc/apt/apt.conf is absent unless given.
     pub fn host(files: &[(&str, &str)]) -> Snapshot {
         let base = Snapshot::new().with_state(super::super::conf::MAIN_FILE, FileState::Missing);
-        files
-            .iter()
-            .fold(base, |snap, (path, text)| snap.with_file(path, text))
+        files.iter().fold(base, |snap, (path, text)| snap.with_file(path, text))
     }
 
     pub fn run(evaluate: fn(&EvalContext) -> Outcome, snap: &Snapshot) -> Outcome {

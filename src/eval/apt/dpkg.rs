@@ -42,10 +42,7 @@ pub fn stanzas(text: &str) -> Vec<Stanza<'_>> {
 
 /// The stanzas of one package (several for a multi-arch package).
 pub fn package<'a>(text: &'a str, name: &str) -> Vec<Stanza<'a>> {
-    stanzas(text)
-        .into_iter()
-        .filter(|s| s.package == Some(name))
-        .collect()
+    stanzas(text).into_iter().filter(|s| s.package == Some(name)).collect()
 }
 
 fn record<'a>(stanza: &mut Stanza<'a>, name: &str, value: &'a str) {
@@ -137,10 +134,7 @@ mod tests {
             explain_status("deinstall ok config-files"),
             "removed; only its configuration files remain"
         );
-        assert_eq!(
-            explain_status("hold ok installed"),
-            "installed, held at its version"
-        );
+        assert_eq!(explain_status("hold ok installed"), "installed, held at its version");
         assert_eq!(explain_status("garbage"), "not a valid dpkg status");
     }
 

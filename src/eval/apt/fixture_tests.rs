@@ -31,9 +31,7 @@ const READ: [&str; 7] = [
 ];
 
 fn root(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
 fn walk(dir: &Path, base: &Path, snap: Snapshot) -> Snapshot {
@@ -57,9 +55,9 @@ fn walk(dir: &Path, base: &Path, snap: Snapshot) -> Snapshot {
 /// A snapshot of the fixture root as the files and apt_config probes would see it.
 fn host(name: &str) -> Snapshot {
     let base = root(name);
-    let snap = OWNED.iter().fold(Snapshot::new(), |snap, part| {
-        walk(&base.join(part), &base, snap)
-    });
+    let snap = OWNED
+        .iter()
+        .fold(Snapshot::new(), |snap, part| walk(&base.join(part), &base, snap));
     READ.iter().fold(snap, |snap, path| match snap.read(path) {
         FileState::NotCollected => snap.with_state(path, FileState::Missing),
         _ => snap,
@@ -72,11 +70,7 @@ fn check(name: &str, expected: [(&str, Evaluate, Status, &str); 5]) {
     let snap = host(name);
     for (control, evaluate, status, in_summary) in expected {
         let outcome = run(evaluate, &snap);
-        assert_eq!(
-            outcome.status, status,
-            "{name} {control}: {}",
-            outcome.summary
-        );
+        assert_eq!(outcome.status, status, "{name} {control}: {}", outcome.summary);
         assert!(
             outcome.summary.contains(in_summary),
             "{name} {control}: {}",
@@ -90,7 +84,12 @@ fn weak() {
     check(
         "weak",
         [
-            ("patching.unattended-upgrades", installed::evaluate, Status::Pass, "2.9.1+nmu4ubuntu1 is installed"),
+            (
+                "patching.unattended-upgrades",
+                installed::evaluate,
+                Status::Pass,
+                "2.9.1+nmu4ubuntu1 is installed",
+            ),
             (
                 "patching.automatic",
                 automatic::evaluate,
@@ -104,8 +103,18 @@ fn weak() {
                 Status::Fail,
                 "is commented out at /etc/apt/apt.conf.d/50unattended-upgrades:8",
             ),
-            ("patching.recent-activity", activity::evaluate, Status::Fail, "2026-05-14 16:40:03, 191 days before"),
-            ("patching.reboot-required", reboot::evaluate, Status::Warn, "linux-image-6.8.0-49-generic, linux-base"),
+            (
+                "patching.recent-activity",
+                activity::evaluate,
+                Status::Fail,
+                "2026-05-14 16:40:03, 191 days before",
+            ),
+            (
+                "patching.reboot-required",
+                reboot::evaluate,
+                Status::Warn,
+                "linux-image-6.8.0-49-generic, linux-base",
+            ),
         ],
     );
 }
@@ -115,7 +124,12 @@ fn hardened() {
     check(
         "hardened",
         [
-            ("patching.unattended-upgrades", installed::evaluate, Status::Pass, "is installed"),
+            (
+                "patching.unattended-upgrades",
+                installed::evaluate,
+                Status::Pass,
+                "is installed",
+            ),
             (
                 "patching.automatic",
                 automatic::evaluate,
@@ -128,8 +142,18 @@ fn hardened() {
                 Status::Pass,
                 "\"${distro_id}:${distro_codename}-security\" (/etc/apt/apt.conf.d/50unattended-upgrades:8)",
             ),
-            ("patching.recent-activity", activity::evaluate, Status::Pass, "2026-11-22 06:08:48, 5 hours before"),
-            ("patching.reboot-required", reboot::evaluate, Status::Pass, "No reboot is pending"),
+            (
+                "patching.recent-activity",
+                activity::evaluate,
+                Status::Pass,
+                "2026-11-22 06:08:48, 5 hours before",
+            ),
+            (
+                "patching.reboot-required",
+                reboot::evaluate,
+                Status::Pass,
+                "No reboot is pending",
+            ),
         ],
     );
 }
@@ -151,12 +175,7 @@ fn mixed() {
                 Status::Fail,
                 "APT::Periodic::Unattended-Upgrade is not set in any file apt reads",
             ),
-            (
-                "patching.security-origin",
-                origins::evaluate,
-                Status::Pass,
-                "-security",
-            ),
+            ("patching.security-origin", origins::evaluate, Status::Pass, "-security"),
             (
                 "patching.recent-activity",
                 activity::evaluate,

@@ -133,10 +133,6 @@ mod tests {
             outcome.summary,
             "/var/lib/dpkg/status is 80.0 MiB, over the 16.0 MiB read cap; not read"
         );
-        assert_eq!(
-            run(evaluate, &host(&[])).status,
-            Status::Error,
-            "not collected"
-        );
+        assert_eq!(run(evaluate, &host(&[])).status, Status::Error, "not collected");
     }
 }

@@ -29,13 +29,9 @@ pub fn newest_unattended_upgrades(text: &str) -> Option<Stamp> {
 /// the date and the time; any run of spaces is accepted).
 pub fn newest_history(text: &str) -> Option<Stamp> {
     newest(text, |line| {
-        let rest = line
-            .strip_prefix("Start-Date:")?
-            .trim_start_matches([' ', '\t']);
+        let rest = line.strip_prefix("Start-Date:")?.trim_start_matches([' ', '\t']);
         let (date, rest) = date_prefix(rest)?;
-        let rest = rest
-            .strip_prefix([' ', '\t'])?
-            .trim_start_matches([' ', '\t']);
+        let rest = rest.strip_prefix([' ', '\t'])?.trim_start_matches([' ', '\t']);
         time_prefix(date, rest).map(|(time, _)| time)
     })
 }
@@ -103,10 +99,7 @@ mod tests {
                 line: 2
             })
         );
-        assert_eq!(
-            newest_unattended_upgrades("2026-11-21 06:41:02 INFO no millis\n"),
-            None
-        );
+        assert_eq!(newest_unattended_upgrades("2026-11-21 06:41:02 INFO no millis\n"), None);
         assert_eq!(newest_unattended_upgrades(""), None);
     }
 

@@ -62,7 +62,8 @@ pub fn evaluators() -> Vec<EvaluatorDef> {
 pub fn collectors() -> Vec<CollectorDef> {
     vec![CollectorDef {
         kind: "apt_config",
-        description: "APT configuration: /etc/apt/apt.conf.d files apt reads (in its order), /etc/apt/apt.conf, #includes",
+        description:
+            "APT configuration: /etc/apt/apt.conf.d files apt reads (in its order), /etc/apt/apt.conf, #includes",
         params: &[],
         collect: collect_apt_config,
     }]

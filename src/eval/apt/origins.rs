@@ -24,9 +24,8 @@ pub fn is_security_origin(value: &str) -> bool {
 /// An Origins-Pattern value (`key=value,...`) matching a security archive.
 pub fn is_security_pattern(value: &str) -> bool {
     let label = |part: &str| {
-        part.split_once('=').is_some_and(|(key, value)| {
-            matches!(key.trim(), "label" | "l") && value.trim() == "Debian-Security"
-        })
+        part.split_once('=')
+            .is_some_and(|(key, value)| matches!(key.trim(), "label" | "l") && value.trim() == "Debian-Security")
     };
     value.contains("-security") || value.split(',').any(label)
 }
@@ -60,11 +59,7 @@ pub fn decide(config: &AptConfig) -> Outcome {
             "Security updates are applied automatically: {} has \"{}\"{}",
             found.list,
             found.entry.value,
-            found
-                .entry
-                .at
-                .map(|at| format!(" ({at})"))
-                .unwrap_or_default()
+            found.entry.at.map(|at| format!(" ({at})")).unwrap_or_default()
         )),
         None => Outcome::fail(missing_summary(&entries, &commented)),
     };
@@ -72,28 +67,17 @@ pub fn decide(config: &AptConfig) -> Outcome {
 }
 
 fn entries(config: &AptConfig) -> Vec<Entry<'_>> {
-    let allowed = config
-        .tree
-        .list(ALLOWED_ORIGINS)
-        .into_iter()
-        .map(|entry| Entry {
-            list: ALLOWED_ORIGINS,
-            security: is_security_origin(entry.value),
-            entry,
-        });
-    let patterns = config
-        .tree
-        .list(ORIGINS_PATTERN)
-        .into_iter()
-        .map(|entry| Entry {
-            list: ORIGINS_PATTERN,
-            security: is_security_pattern(entry.value),
-            entry,
-        });
-    allowed
-        .chain(patterns)
-        .filter(|e| !e.entry.value.is_empty())
-        .collect()
+    let allowed = config.tree.list(ALLOWED_ORIGINS).into_iter().map(|entry| Entry {
+        list: ALLOWED_ORIGINS,
+        security: is_security_origin(entry.value),
+        entry,
+    });
+    let patterns = config.tree.list(ORIGINS_PATTERN).into_iter().map(|entry| Entry {
+        list: ORIGINS_PATTERN,
+        security: is_security_pattern(entry.value),
+        entry,
+    });
+    allowed.chain(patterns).filter(|e| !e.entry.value.is_empty()).collect()
 }
 
 fn entry_finding(entry: &Entry) -> Finding {
@@ -179,10 +163,7 @@ fn missing_summary(entries: &[Entry], commented: &[Commented]) -> String {
         )
     };
     if let Some(first) = commented.first() {
-        summary.push_str(&format!(
-            "; \"{}\" is commented out at {}",
-            first.value, first.at
-        ));
+        summary.push_str(&format!("; \"{}\" is commented out at {}", first.value, first.at));
     }
     summary
 }

@@ -8,23 +8,14 @@ use crate::evidence::{FileState, Source};
 use crate::model::{Finding, Location, Outcome};
 
 pub fn evaluate(ctx: &EvalContext) -> Outcome {
-    let states: Vec<(&str, FileState)> = REBOOT_FLAGS
-        .iter()
-        .map(|p| (*p, ctx.source.read(p)))
-        .collect();
+    let states: Vec<(&str, FileState)> = REBOOT_FLAGS.iter().map(|p| (*p, ctx.source.read(p))).collect();
     if let Some((flag, _)) = states.iter().find(|(_, state)| state.exists()) {
         return pending(ctx.source, flag);
     }
-    if let Some((path, _)) = states
-        .iter()
-        .find(|(_, state)| *state == FileState::Missing)
-    {
+    if let Some((path, _)) = states.iter().find(|(_, state)| *state == FileState::Missing) {
         return Outcome::pass(format!("No reboot is pending: {path} does not exist"));
     }
-    let reasons: Vec<String> = states
-        .iter()
-        .filter_map(|(path, state)| state.problem(path))
-        .collect();
+    let reasons: Vec<String> = states.iter().filter_map(|(path, state)| state.problem(path)).collect();
     Outcome::error(format!(
         "Cannot tell whether a reboot is pending: {}",
         reasons.join("; ")
@@ -130,10 +121,7 @@ mod tests {
             ),
             (
                 "unreadable flag still exists",
-                missing().with_state(
-                    "/run/reboot-required",
-                    FileState::Unreadable("denied".into()),
-                ),
+                missing().with_state("/run/reboot-required", FileState::Unreadable("denied".into())),
                 Status::Warn,
             ),
             ("nothing collected", host(&[]), Status::Error),

@@ -55,10 +55,7 @@ fn find_outside_quotes(text: &str, pattern: &str, accept: impl Fn(&str) -> bool)
     let (mut from, mut counted, mut quotes) = (0, 0, 0usize);
     while let Some(relative) = text[from..].find(pattern) {
         let at = from + relative;
-        quotes += text.as_bytes()[counted..at]
-            .iter()
-            .filter(|&&b| b == b'"')
-            .count();
+        quotes += text.as_bytes()[counted..at].iter().filter(|&&b| b == b'"').count();
         counted = at;
         if quotes % 2 == 0 && accept(&text[at..]) {
             return Some(at);
@@ -74,10 +71,7 @@ mod tests {
 
     fn strip(lines: &[&str]) -> Vec<String> {
         let mut in_comment = false;
-        lines
-            .iter()
-            .map(|l| strip_comments(l, &mut in_comment))
-            .collect()
+        lines.iter().map(|l| strip_comments(l, &mut in_comment)).collect()
     }
 
     #[test]

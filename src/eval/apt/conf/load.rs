@@ -20,9 +20,7 @@ const MAX_FILES: usize = 500;
 /// `conf`, or a trailing `.` are skipped.
 pub fn apt_reads_name(name: &str) -> bool {
     let allowed = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b':' | b'.');
-    let extension_ok = name
-        .rfind('.')
-        .map_or(true, |dot| &name[dot + 1..] == "conf");
+    let extension_ok = name.rfind('.').map_or(true, |dot| &name[dot + 1..] == "conf");
     !name.is_empty() && !name.starts_with('.') && extension_ok && name.bytes().all(allowed)
 }
 
@@ -100,11 +98,7 @@ impl Loader<'_> {
     fn read_dir(&mut self, dir: &str, depth: u32, required: bool) -> bool {
         let Some(mut names) = self.source.list_dir(dir) else {
             if required {
-                self.apt_error(
-                    dir,
-                    0,
-                    "List of files can't be created as it is not a directory",
-                );
+                self.apt_error(dir, 0, "List of files can't be created as it is not a directory");
             }
             return !required;
         };
@@ -199,11 +193,7 @@ impl Sink for Loader<'_> {
         match self.source.read(&path) {
             FileState::Text(text) => self.read_text(&path, text, depth),
             FileState::Missing => {
-                self.apt_error(
-                    &path,
-                    0,
-                    "could not open the included file: it does not exist",
-                );
+                self.apt_error(&path, 0, "could not open the included file: it does not exist");
                 false
             }
             state => {

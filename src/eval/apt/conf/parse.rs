@@ -61,10 +61,7 @@ pub fn parse(path: &str, text: &str, depth: u32, sink: &mut dyn Sink) -> Result<
         Ok(())
     } else {
         let line = parser.buffer_line;
-        Err(parser.error_at(
-            line,
-            "Extra junk at end of file (a statement is not ended by `;`)",
-        ))
+        Err(parser.error_at(line, "Extra junk at end of file (a statement is not ended by `;`)"))
     }
 }
 
@@ -152,8 +149,7 @@ impl Parser<'_> {
     }
 
     fn split(&self, buffer: &str, term: u8) -> Result<Statement, SyntaxError> {
-        let (mut tag, rest) =
-            parse_quote_word(buffer).ok_or_else(|| self.error("Malformed tag"))?;
+        let (mut tag, rest) = parse_quote_word(buffer).ok_or_else(|| self.error("Malformed tag"))?;
         let (word, rest, no_word) = match parse_c_word(rest).or_else(|| parse_quote_word(rest)) {
             Some((word, after)) => (word, after, false),
             None if term != b'{' => (std::mem::take(&mut tag), rest, false),
@@ -195,12 +191,8 @@ impl Parser<'_> {
                 self.sink.clear(word, at);
                 Ok(())
             }
-            "include" if self.depth > MAX_INCLUDE_DEPTH => {
-                Err(self.error("Too many nested includes"))
-            }
-            "include" if !self.sink.include(word, self.depth + 1) => {
-                Err(self.error("Included from here"))
-            }
+            "include" if self.depth > MAX_INCLUDE_DEPTH => Err(self.error("Too many nested includes")),
+            "include" if !self.sink.include(word, self.depth + 1) => Err(self.error("Included from here")),
             "include" | "x-apt-configure-index" => Ok(()),
             other => Err(self.error(&format!("Unsupported directive '{other}'"))),
         }

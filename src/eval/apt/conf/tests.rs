@@ -38,8 +38,7 @@ fn dump(text: &str) -> Vec<String> {
 
 #[test]
 fn both_syntaxes_give_the_same_tree() {
-    let flat =
-        "APT::Periodic::Update-Package-Lists \"1\";\nAPT::Periodic::Unattended-Upgrade \"1\";\n";
+    let flat = "APT::Periodic::Update-Package-Lists \"1\";\nAPT::Periodic::Unattended-Upgrade \"1\";\n";
     let nested = "APT {\n  Periodic {\n    Update-Package-Lists \"1\";\n    Unattended-Upgrade \"1\";\n  };\n};\n";
     let expected = vec![
         "APT \"\";",
@@ -129,8 +128,7 @@ fn apt_quirks_are_kept() {
 
 #[test]
 fn values_remember_the_line_their_statement_starts_on() {
-    let (tree, _) =
-        read("// header\nAPT {\n  Periodic {\n    Unattended-Upgrade\n      \"1\";\n  };\n};\n");
+    let (tree, _) = read("// header\nAPT {\n  Periodic {\n    Unattended-Upgrade\n      \"1\";\n  };\n};\n");
     let history = tree.history("APT::Periodic::Unattended-Upgrade");
     assert_eq!(
         history[0].at,
@@ -151,16 +149,8 @@ fn syntax_errors_stop_the_file_like_apt() {
             "Extra junk after value",
         ),
         ("{ A \"1\"; };\n", 1, "Block starts with no name."),
-        (
-            "A { #clear B; };\n",
-            1,
-            "Directives can only be done at the top level",
-        ),
-        (
-            "#clear;\n",
-            1,
-            "clear directive requires an option tree as argument",
-        ),
+        ("A { #clear B; };\n", 1, "Directives can only be done at the top level"),
+        ("#clear;\n", 1, "clear directive requires an option tree as argument"),
         ("#clearall A;\n", 1, "Unsupported directive 'clearall'"),
         ("A [b;\n", 1, "Extra junk after value"),
         ("#include \"/nowhere\";\n", 1, "Included from here"),
@@ -170,20 +160,12 @@ fn syntax_errors_stop_the_file_like_apt() {
     for (text, line, message) in cases {
         let (tree, result) = read(text);
         let error = result.expect_err(text);
-        assert_eq!(
-            (error.line, error.message.as_str()),
-            (line, message),
-            "{text:?}"
-        );
+        assert_eq!((error.line, error.message.as_str()), (line, message), "{text:?}");
         assert_eq!(tree.find("A::After"), "", "nothing after the error is read");
     }
     let (tree, result) = read("A::Before \"1\";\nA::Bad \"x\" junk;\n");
     assert!(result.is_err());
-    assert_eq!(
-        tree.find("A::Before"),
-        "1",
-        "what came before the error stays set"
-    );
+    assert_eq!(tree.find("A::Before"), "1", "what came before the error stays set");
 }
 
 #[test]
@@ -239,10 +221,7 @@ fn loads_parts_in_order_then_apt_conf_last() {
             "/etc/apt/apt.conf.d/20auto-upgrades.dpkg-old",
             "APT::Periodic::Unattended-Upgrade \"5\";\n",
         ),
-        (
-            "/etc/apt/apt.conf",
-            "APT::Periodic::Unattended-Upgrade \"2\";\n",
-        ),
+        ("/etc/apt/apt.conf", "APT::Periodic::Unattended-Upgrade \"2\";\n"),
     ]);
     let config = load(&snap);
     assert_eq!(config.tree.find("APT::Periodic::Unattended-Upgrade"), "2");
@@ -255,10 +234,7 @@ fn loads_parts_in_order_then_apt_conf_last() {
             "/etc/apt/apt.conf"
         ]
     );
-    assert_eq!(
-        config.ignored,
-        vec!["/etc/apt/apt.conf.d/20auto-upgrades.dpkg-old"]
-    );
+    assert_eq!(config.ignored, vec!["/etc/apt/apt.conf.d/20auto-upgrades.dpkg-old"]);
     assert!(config.problems.is_empty());
 }
 
@@ -274,11 +250,8 @@ fn includes_are_followed_through_the_source() {
     let config = load(&snap);
     assert_eq!(config.tree.find("A::Inc"), "1");
     assert_eq!(config.tree.find("A::After"), "1");
-    let missing = host(&[(
-        "/etc/apt/apt.conf.d/10inc",
-        "#include \"/etc/apt/gone.conf\";\n",
-    )])
-    .with_state("/etc/apt/gone.conf", FileState::Missing);
+    let missing = host(&[("/etc/apt/apt.conf.d/10inc", "#include \"/etc/apt/gone.conf\";\n")])
+        .with_state("/etc/apt/gone.conf", FileState::Missing);
     let config = load(&missing);
     assert_eq!(config.apt_errors().count(), 2);
 }
@@ -290,9 +263,7 @@ fn include_loops_end() {
         "#include \"/etc/apt/apt.conf.d/10loop\";\n",
     )]);
     let config = load(&snap);
-    assert!(config
-        .apt_errors()
-        .any(|e| e.message == "Too many nested includes"));
+    assert!(config.apt_errors().any(|e| e.message == "Too many nested includes"));
 }
 
 #[test]
@@ -308,11 +279,7 @@ fn unreadable_files_are_reported_not_guessed() {
         vec!["/etc/apt/apt.conf.d/50unattended-upgrades could not be read: permission denied"]
     );
     let uncollected = load(&Snapshot::new());
-    assert_eq!(
-        uncollected.unavailable().count(),
-        1,
-        "apt.conf not collected"
-    );
+    assert_eq!(uncollected.unavailable().count(), 1, "apt.conf not collected");
 }
 
 proptest! {

@@ -103,10 +103,7 @@ impl ConfTree {
         let index = self.lookup_create(name);
         let item = &mut self.items[index];
         item.value.clone_from(&value);
-        item.history.push(Change {
-            value: Some(value),
-            at,
-        });
+        item.history.push(Change { value: Some(value), at });
     }
 
     /// `Configuration::Clear` (the `#clear` directive): empty the item's value and
@@ -126,8 +123,7 @@ impl ConfTree {
 
     /// apt's `Find`: the value, "" when the item is absent or empty.
     pub fn find(&self, name: &str) -> &str {
-        self.lookup(name)
-            .map_or("", |index| self.items[index].value.as_str())
+        self.lookup(name).map_or("", |index| self.items[index].value.as_str())
     }
 
     /// Every change made to the item, oldest first (also after an ancestor's
@@ -268,10 +264,7 @@ mod tests {
 
     #[test]
     fn names_split_like_apt_lookup() {
-        assert_eq!(
-            split_name("APT::Periodic::Enable"),
-            vec!["APT", "Periodic", "Enable"]
-        );
+        assert_eq!(split_name("APT::Periodic::Enable"), vec!["APT", "Periodic", "Enable"]);
         assert_eq!(split_name("A::L::"), vec!["A", "L", ""]);
         assert_eq!(split_name("A::::B"), vec!["A", "::B"]);
         assert_eq!(split_name("C:::D"), vec!["C", ":D"]);
@@ -285,10 +278,7 @@ mod tests {
         tree.set("apt::periodic::enable", "0".into(), at(2));
         assert_eq!(tree.find("Apt::PERIODIC::enable"), "0");
         assert_eq!(tree.history("APT::Periodic::Enable").len(), 2);
-        assert_eq!(
-            tree.dump()[2],
-            ("APT::Periodic::Enable".to_string(), "0".to_string())
-        );
+        assert_eq!(tree.dump()[2], ("APT::Periodic::Enable".to_string(), "0".to_string()));
     }
 
     #[test]
@@ -311,13 +301,7 @@ mod tests {
         assert!(tree.list("A::L").is_empty());
         let history = tree.history("A::B::C");
         assert_eq!(history.len(), 2);
-        assert_eq!(
-            history[1],
-            Change {
-                value: None,
-                at: at(3)
-            }
-        );
+        assert_eq!(history[1], Change { value: None, at: at(3) });
         tree.set("A::B::C", "2".into(), at(4));
         assert_eq!(tree.history("A::B::C").len(), 3);
     }

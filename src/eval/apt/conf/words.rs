@@ -17,11 +17,7 @@ pub fn trim_c(text: &str) -> &str {
 }
 
 fn find_byte(bytes: &[u8], from: usize, wanted: u8) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .iter()
-        .position(|&b| b == wanted)
-        .map(|p| from + p)
+    bytes.get(from..)?.iter().position(|&b| b == wanted).map(|p| from + p)
 }
 
 /// `ParseQuoteWord`: one word up to whitespace; `"..."` and `[...]` may hold spaces.
@@ -71,9 +67,7 @@ fn dequote(bytes: &[u8]) -> String {
 }
 
 fn hex(byte: u8) -> Option<u8> {
-    (byte as char)
-        .to_digit(16)
-        .and_then(|d| u8::try_from(d).ok())
+    (byte as char).to_digit(16).and_then(|d| u8::try_from(d).ok())
 }
 
 /// `ParseCWord`: a value made only of `"..."` strings separated by whitespace,
@@ -111,10 +105,7 @@ mod tests {
 
     #[test]
     fn quote_word_takes_one_word_and_skips_following_space() {
-        assert_eq!(
-            parse_quote_word("APT::X \"1\""),
-            Some(("APT::X".to_string(), "\"1\""))
-        );
+        assert_eq!(parse_quote_word("APT::X \"1\""), Some(("APT::X".to_string(), "\"1\"")));
         assert_eq!(
             parse_quote_word("\"A B\"::C rest"),
             Some(("A B::C".to_string(), "rest"))
