@@ -119,3 +119,12 @@ fn manual_and_hybrid_controls_have_interview_questions() {
         assert!(!control.references.is_empty(), "{} cites no reference", control.id);
     }
 }
+
+#[test]
+fn bundled_controls_come_in_the_catalog_order() {
+    let (catalog, _) = load_catalog(&bundled::texts()).unwrap_or_else(|e| panic!("{e}"));
+    let bundled: Vec<&str> = catalog.controls.iter().map(|c| c.id.as_str()).collect();
+    let spec = spec();
+    let wanted: Vec<&str> = spec.control.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(bundled, wanted, "reports list controls in the order of spec/controls.toml");
+}

@@ -40,7 +40,7 @@ fn newest(text: &str, parse: impl Fn(&str) -> Option<NaiveDateTime>) -> Option<S
     let mut best: Option<Stamp> = None;
     for (index, line) in text.split('\n').enumerate() {
         let Some(at) = parse(line) else { continue };
-        if best.map_or(true, |stamp| stamp.at <= at) {
+        if best.is_none_or(|stamp| stamp.at <= at) {
             best = Some(Stamp {
                 at,
                 line: line_number(index),

@@ -20,7 +20,7 @@ const MAX_FILES: usize = 500;
 /// `conf`, or a trailing `.` are skipped.
 pub fn apt_reads_name(name: &str) -> bool {
     let allowed = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b':' | b'.');
-    let extension_ok = name.rfind('.').map_or(true, |dot| &name[dot + 1..] == "conf");
+    let extension_ok = name.rfind('.').is_none_or(|dot| &name[dot + 1..] == "conf");
     !name.is_empty() && !name.starts_with('.') && extension_ok && name.bytes().all(allowed)
 }
 
