@@ -126,5 +126,8 @@ fn bundled_controls_come_in_the_catalog_order() {
     let bundled: Vec<&str> = catalog.controls.iter().map(|c| c.id.as_str()).collect();
     let spec = spec();
     let wanted: Vec<&str> = spec.control.iter().map(|c| c.id.as_str()).collect();
-    assert_eq!(bundled, wanted, "reports list controls in the order of spec/controls.toml");
+    assert_eq!(
+        bundled, wanted,
+        "reports list controls in the order of spec/controls.toml"
+    );
 }

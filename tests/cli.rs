@@ -1,0 +1,221 @@
+//! The command line as a user meets it: help that lists the contract, exit codes,
+//! --only, --as-of, --fail-on, output formats, and text safe for a terminal.
+
+mod common;
+
+use common::{fixture, vouch, AS_OF};
+use predicates::prelude::*;
+
+#[test]
+fn help_lists_every_command_of_the_contract() {
+    let out = vouch().arg("--help").assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    for command in [
+        "audit",
+        "scan",
+        "export",
+        "verify",
+        "sessions",
+        "checklists",
+        "collector",
+        "import",
+    ] {
+        assert!(text.contains(command), "--help lacks {command}:\n{text}");
+    }
+}
+
+#[test]
+fn scan_help_lists_every_option_of_the_contract() {
+    let out = vouch().args(["scan", "--help"]).assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    for option in [
+        "--root",
+        "--app-dir",
+        "--checklists",
+        "--only",
+        "--as-of",
+        "--format",
+        "--output",
+        "--fail-on",
+        "--jobs",
+        "--inventory",
+        "--known-hosts",
+        "--identity",
+        "--sudo",
+        "--bundle",
+        "--accept-new",
+        "--sign-key",
+    ] {
+        assert!(text.contains(option), "scan --help lacks {option}");
+    }
+}
+
+#[test]
+fn commands_of_later_releases_say_so_and_exit_2() {
+    for args in [
+        vec!["export", "-o", "x.zip"],
+        vec!["verify", "x.zip"],
+        vec!["sessions"],
+        vec!["collector"],
+        vec!["audit"],
+    ] {
+        vouch()
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("not yet available"));
+    }
+    vouch()
+        .args(["scan", "root@203.0.113.7"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("SSH targets"));
+}
+
+#[test]
+fn only_restricts_to_sections_and_ids() {
+    let root = fixture("weak");
+    let scan = common::scan_root(std::path::Path::new(&root), &["--only", "ssh", "--only", "auth.sudo"]);
+    let ids: Vec<String> = scan.statuses().into_keys().collect();
+    assert_eq!(ids.len(), 7, "{ids:?}");
+    assert!(ids.iter().all(|id| id.starts_with("ssh.") || id == "auth.sudo"));
+    vouch()
+        .args(["scan", "--root", &root, "--only", "sshh"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--only sshh: no such section or control id"));
+}
+
+#[test]
+fn a_bad_as_of_is_a_usage_error() {
+    vouch()
+        .args(["scan", "--root", &fixture("weak"), "--as-of", "last tuesday"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--as-of `last tuesday` is not an RFC 3339 time",
+        ));
+}
+
+#[test]
+fn a_missing_root_is_a_usage_error() {
+    vouch()
+        .args(["scan", "--root", "/nonexistent/vouch-tree"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--root /nonexistent/vouch-tree: not a directory",
+        ));
+}
+
+#[test]
+fn fail_on_chooses_which_statuses_fail_the_run() {
+    let mixed = fixture("mixed");
+    let only = ["--only", "ssh"];
+    // mixed: ssh has warnings but no failure.
+    vouch()
+        .args(["scan", "--root", &mixed, "--as-of", AS_OF])
+        .args(only)
+        .assert()
+        .code(0);
+    vouch()
+        .args(["scan", "--root", &mixed, "--as-of", AS_OF, "--fail-on", "warn"])
+        .args(only)
+        .assert()
+        .code(1);
+    vouch()
+        .args([
+            "scan",
+            "--root",
+            &fixture("weak"),
+            "--as-of",
+            AS_OF,
+            "--fail-on",
+            "never",
+        ])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn text_report_groups_by_section_and_lists_findings_under_failures() {
+    let out = vouch()
+        .args(["scan", "--root", &fixture("weak"), "--as-of", AS_OF, "--only", "ssh"])
+        .assert()
+        .code(1);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(!text.contains('\u{1b}'), "no colour when stdout is not a terminal");
+    assert!(text.contains("SSH access control [ssh]"), "{text}");
+    assert!(
+        text.contains("  FAIL   ssh.password-auth  SSH password authentication is disabled"),
+        "{text}"
+    );
+    assert!(
+        text.contains("         - /etc/ssh/sshd_config.d/50-cloud-init.conf:1: "),
+        "{text}"
+    );
+    assert!(
+        text.contains("6 controls: 2 pass, 3 fail, 1 warn, 0 needs_review, 0 not_applicable, 0 error"),
+        "{text}"
+    );
+}
+
+#[test]
+fn markdown_report_is_written_to_a_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("audit.md");
+    vouch()
+        .args([
+            "scan",
+            "--root",
+            &fixture("hardened"),
+            "--as-of",
+            AS_OF,
+            "--format",
+            "markdown",
+            "-o",
+        ])
+        .arg(&path)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::is_empty());
+    let text = std::fs::read_to_string(&path).expect("report written");
+    assert!(text.starts_with("# vouch scan: local"), "{text}");
+    assert!(text.contains("| pass | 16 |"), "{text}");
+    assert!(text.contains("- **pass** `ssh.password-auth`"), "{text}");
+}
+
+#[test]
+fn escape_sequences_in_target_files_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::create_dir_all(dir.path().join("etc/ssh")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("etc/ssh/sshd_config"),
+        "AllowUsers deploy\u{1b}]0;owned\u{7}\u{1b}[2J\nPasswordAuthentication no\n",
+    )
+    .expect("write");
+    let out = vouch()
+        .args(["scan", "--root"])
+        .arg(dir.path())
+        .args(["--only", "ssh"])
+        .assert();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text:?}");
+    assert!(text.contains("\\x{1b}"), "the escape is shown, not hidden: {text}");
+}
+
+#[test]
+fn checklists_list_shows_the_catalog_and_the_evaluators() {
+    vouch()
+        .args(["checklists", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("vouch.ssh 1.0.0"))
+        .stdout(predicate::str::contains("ssh.password-auth"));
+    vouch()
+        .args(["checklists", "list", "--evaluators"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("config.key-equals"))
+        .stdout(predicate::str::contains("sshd_config"));
+}
