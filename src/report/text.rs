@@ -91,23 +91,16 @@ fn control_line(out: &mut String, control: &ControlResult, color: bool) {
 }
 
 fn summary_line(host: &HostResult, color: bool) -> String {
-    let parts: Vec<String> = [
-        Status::Pass,
-        Status::Fail,
-        Status::Warn,
-        Status::NeedsReview,
-        Status::NotApplicable,
-        Status::Error,
-    ]
-    .iter()
-    .map(|&s| {
-        let text = format!("{} {}", host.summary.count(s), s.as_str());
-        if host.summary.count(s) > 0 {
-            paint(&text, status_style(s), color)
-        } else {
-            text
-        }
-    })
-    .collect();
+    let parts: Vec<String> = Status::ALL
+        .iter()
+        .map(|&s| {
+            let text = format!("{} {}", host.summary.count(s), s.as_str());
+            if host.summary.count(s) > 0 {
+                paint(&text, status_style(s), color)
+            } else {
+                text
+            }
+        })
+        .collect();
     format!("{} controls: {}", host.controls.len(), parts.join(", "))
 }
