@@ -225,5 +225,8 @@ fn the_readme_catalog_is_the_bundled_catalog() {
     let out = vouch().args(["checklists", "list", "--markdown"]).assert().success();
     let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
-    assert!(readme.contains(table.trim_end()), "README's catalog is stale: regenerate it with `vouch checklists list --markdown`");
+    assert!(
+        readme.contains(table.trim_end()),
+        "README's catalog is stale: regenerate it with `vouch checklists list --markdown`"
+    );
 }
