@@ -1,5 +1,6 @@
 //! `patching.automatic`: APT::Periodic::Update-Package-Lists and
-//! APT::Periodic::Unattended-Upgrade, as apt reads them, must both be non-zero.
+//! APT::Periodic::Unattended-Upgrade, as apt reads them, must both be non-zero, and
+//! APT::Periodic::Enable must not be "0" (apt.systemd.daily then does nothing).
 //! Findings name the file and line that set each value and what it overrode.
 
 use super::common::{self, location};
@@ -31,7 +32,10 @@ pub fn decide(config: &AptConfig) -> Outcome {
     if let Some(summary) = common::apt_error_summary(config) {
         return Outcome::fail(summary).with_all(findings);
     }
-    let off: Vec<String> = keys.iter().filter(|k| !k.is_on()).map(Key::describe).collect();
+    let mut off: Vec<String> = keys.iter().filter(|k| !k.is_on()).map(Key::describe).collect();
+    if let Some(disabled) = enable_off(&config.tree) {
+        off.insert(0, disabled);
+    }
     let outcome = if off.is_empty() {
         Outcome::pass(format!("{}; {}", keys[0].describe(), keys[1].describe()))
     } else {
@@ -106,6 +110,19 @@ impl<'a> Key<'a> {
             None => format!("#clear {}", self.name),
         }
     }
+}
+
+/// apt.systemd.daily reads APT::Periodic::Enable (default 1) and exits at once
+/// when it is 0, so neither list updates nor unattended-upgrade ever run.
+fn enable_off(tree: &ConfTree) -> Option<String> {
+    let value = tree.find(PERIODIC_ENABLE);
+    let last = tree.history(PERIODIC_ENABLE).last()?;
+    (!value.is_empty() && !is_on(value)).then(|| {
+        format!(
+            "{PERIODIC_ENABLE} is \"{value}\": set at {}, so apt's daily job does nothing",
+            last.at
+        )
+    })
 }
 
 fn enable_finding(tree: &ConfTree) -> Option<Finding> {
@@ -330,12 +347,20 @@ mod tests {
     }
 
     #[test]
-    fn periodic_enable_zero_is_pointed_out() {
+    fn periodic_enable_zero_switches_everything_off() {
         let snap = host(&[
             (AUTO, STOCK),
             ("/etc/apt/apt.conf.d/99off", "APT::Periodic::Enable \"0\";\n"),
         ]);
         let outcome = run(evaluate, &snap);
+        assert_eq!(outcome.status, crate::model::Status::Fail);
+        assert!(
+            outcome.summary.starts_with(
+                "APT::Periodic::Enable is \"0\": set at /etc/apt/apt.conf.d/99off:1, so apt's daily job does nothing"
+            ),
+            "{}",
+            outcome.summary
+        );
         assert!(outcome
             .findings
             .iter()
