@@ -10,9 +10,18 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let ended = commands::dispatch(cli);
     match &ended {
-        Ended::Usage(e) => eprintln!("vouch: {e}"),
-        Ended::Failed(e) => eprintln!("vouch: {e:#}"),
+        Ended::Usage(e) => eprintln!("vouch: {}", terminal_lines(&e.to_string())),
+        Ended::Failed(e) => eprintln!("vouch: {}", terminal_lines(&format!("{e:#}"))),
         Ended::Clean | Ended::Findings => {}
     }
     ExitCode::from(ended.exit_code())
+}
+
+/// Messages may quote paths and checklist text: escape control characters, keep lines.
+fn terminal_lines(message: &str) -> String {
+    message
+        .lines()
+        .map(vouch::report::sanitize::terminal)
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -188,20 +188,33 @@ fn markdown_report_is_written_to_a_file() {
 #[test]
 fn escape_sequences_in_target_files_never_reach_the_terminal() {
     let dir = tempfile::tempdir().expect("tmp");
-    std::fs::create_dir_all(dir.path().join("etc/ssh")).expect("mkdir");
+    std::fs::create_dir_all(dir.path().join("etc/ssh/sshd_config.d")).expect("mkdir");
     std::fs::write(
         dir.path().join("etc/ssh/sshd_config"),
-        "AllowUsers deploy\u{1b}]0;owned\u{7}\u{1b}[2J\nPasswordAuthentication no\n",
+        "Include /etc/ssh/sshd_config.d/*\nAllowUsers deploy\u{1b}]0;owned\u{7}\u{1b}[2J\nPasswordAuthentication no\n",
     )
     .expect("write");
-    let out = vouch()
-        .args(["scan", "--root"])
-        .arg(dir.path())
-        .args(["--only", "ssh"])
-        .assert();
-    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
-    assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text:?}");
-    assert!(text.contains("\\x{1b}"), "the escape is shown, not hidden: {text}");
+    let hostile_name = dir
+        .path()
+        .join("etc/ssh/sshd_config.d/a\u{1b}[31mRED\u{1b}]0;title\u{7}");
+    std::fs::write(hostile_name, "PasswordAuthentication yes\n").expect("write");
+    for format in ["text", "markdown", "json"] {
+        let out = vouch()
+            .args(["scan", "--format", format, "--only", "ssh", "--root"])
+            .arg(dir.path())
+            .assert();
+        let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{format}: {text:?}"
+        );
+        if format != "json" {
+            assert!(
+                text.contains("\\x{1b}"),
+                "{format}: the escape is shown, not hidden: {text}"
+            );
+        }
+    }
 }
 
 #[test]

@@ -24,7 +24,25 @@ struct Patterns {
     pem: Regex,
     url_password: Regex,
     assignment: Regex,
+    bare_assignment: Regex,
+    mysql_password: Regex,
+    bearer: Regex,
     tokens: Regex,
+}
+
+/// Values that are configuration words or numbers, never secrets (`PermitEmptyPasswords=no`,
+/// `token_lifetime: 3600`), or references to one (`${SECRET}`).
+const NOT_SECRETS: &[&str] = &[
+    "yes", "no", "true", "false", "on", "off", "none", "null", "nil", "0", "1", "required", "optional",
+];
+
+fn is_config_word(value: &str) -> bool {
+    let lower = value.trim_matches(|c| c == ';' || c == ',').to_ascii_lowercase();
+    lower.len() < 4
+        || NOT_SECRETS.contains(&lower.as_str())
+        || lower.starts_with("[redacted:")
+        || lower.starts_with('$')
+        || lower.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn patterns() -> &'static Patterns {
@@ -38,6 +56,15 @@ fn patterns() -> &'static Patterns {
             r#"(?i)(\b[A-Za-z0-9_.-]*(?:secret|password|passwd|api_?key|token|private_key)[A-Za-z0-9_.-]*["']?\s*[:=]\s*)(["'])([^"'\n]+)(["'])"#,
         )
         .unwrap_or_else(|e| unreachable!("{e}")),
+        // `PGPASSWORD=x`, `export API_TOKEN=x`, YAML `api_key: x`: unquoted values of secret-named keys.
+        bare_assignment: Regex::new(
+            r"(?im)(\b[A-Za-z0-9_.-]*(?:secret|password|passwd|api_?key|token|private_key|access_key)[A-Za-z0-9_.-]*\s*(?:=|:[ \t])[ \t]*)([^\s\x22'#;,]+)",
+        )
+        .unwrap_or_else(|e| unreachable!("{e}")),
+        // `mysqldump -uroot -pS3cret`: the MySQL client family's attached password.
+        mysql_password: Regex::new(r"(\b(?:mysql|mysqldump|mariadb|mariadb-dump|mysqladmin)\b[^\n]*?\s-p)([^\s\x22']+)")
+            .unwrap_or_else(|e| unreachable!("{e}")),
+        bearer: Regex::new(r"(?i)(\bbearer\s+)([A-Za-z0-9._~+/=-]{16,})").unwrap_or_else(|e| unreachable!("{e}")),
         tokens: Regex::new(
             r"\b(AKIA[0-9A-Z]{16}|gh[po]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[bp]-[A-Za-z0-9-]{10,}|sk_live_[A-Za-z0-9]{10,})\b",
         )
@@ -74,6 +101,17 @@ pub fn redact(text: &str) -> Redacted {
             format!("{}{}{}{}", &c[1], &c[2], marker(&c[3]), &c[4])
         })
         .into_owned();
+    for pattern in [&p.bare_assignment, &p.mysql_password, &p.bearer] {
+        out = pattern
+            .replace_all(&out, |c: &Captures| {
+                if is_config_word(&c[2]) {
+                    return c[0].to_string();
+                }
+                count += 1;
+                format!("{}{}", &c[1], marker(&c[2]))
+            })
+            .into_owned();
+    }
     out = p
         .tokens
         .replace_all(&out, |c: &Captures| {
@@ -123,13 +161,41 @@ mod tests {
 
     #[test]
     fn configuration_without_secrets_is_untouched() {
-        let text = "PasswordAuthentication no\nPermitRootLogin prohibit-password\n";
+        let text = "PasswordAuthentication no\nPermitRootLogin prohibit-password\nPermitEmptyPasswords=no\n\
+                    KbdInteractiveAuthentication no\nss -tlnpH\nUnattended-Upgrade::Mail \"root\";\n\
+                    token_lifetime: 3600\nPASSWORD_HASHER=${HASHER}\n";
         assert_eq!(
             redact(text),
             Redacted {
                 text: text.to_string(),
                 count: 0
             }
+        );
+    }
+
+    #[test]
+    fn unquoted_secrets_in_cron_env_and_yaml_are_removed() {
+        let text = "0 3 * * * root PGPASSWORD=hunter2hunter2 pg_dump -h db shop\n\
+                    0 4 * * * root mysqldump -uroot -pS3cretPassw0rd shop > /b/m.sql\n\
+                    export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\n\
+                    api_key: 0123456789abcdef0123456789abcdef\n\
+                    Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.sig\n";
+        let r = redact(text);
+        for secret in [
+            "hunter2hunter2",
+            "S3cretPassw0rd",
+            "wJalrXUtnFEMIK7MDENG",
+            "0123456789abcdef0123",
+            "eyJhbGciOiJIUzI1NiJ9",
+        ] {
+            assert!(!r.text.contains(secret), "{secret} leaked:\n{}", r.text);
+        }
+        assert_eq!(r.count, 5, "{}", r.text);
+        assert!(r.text.contains("root PGPASSWORD=[REDACTED:sha256="), "{}", r.text);
+        assert!(
+            r.text.contains("pg_dump -h db shop"),
+            "the command stays readable: {}",
+            r.text
         );
     }
 }

@@ -26,7 +26,7 @@ fn host_report(out: &mut String, input: &ReportInput, host: &HostResult) {
     let root = host
         .root
         .as_deref()
-        .map(|r| format!(" (root `{r}`)"))
+        .map(|r| format!(" (root `{}`)", md(r)))
         .unwrap_or_default();
     let _ = writeln!(out, "# vouch scan: {}{root}\n", md(&host.target));
     let _ = writeln!(
@@ -58,7 +58,7 @@ fn host_report(out: &mut String, input: &ReportInput, host: &HostResult) {
             let at = finding
                 .location
                 .as_deref()
-                .map(|l| format!("`{l}`: "))
+                .map(|l| format!("`{}`: ", md(l)))
                 .unwrap_or_default();
             let _ = writeln!(out, "  - {at}{}", md(&finding.message));
         }

@@ -50,7 +50,11 @@ fn label(status: Status) -> &'static str {
 
 fn host_report(out: &mut String, input: &ReportInput, host: &HostResult, color: bool) {
     let bold = Style::new().bold();
-    let root = host.root.as_deref().map(|r| format!(" (root {r})")).unwrap_or_default();
+    let root = host
+        .root
+        .as_deref()
+        .map(|r| format!(" (root {})", terminal(r)))
+        .unwrap_or_default();
     let heading = format!(
         "vouch scan of {}{root}, as of {}",
         terminal(&host.target),
