@@ -11,10 +11,19 @@ use std::path::{Path, PathBuf};
 pub enum UsageError {
     #[error("{0}")]
     Invalid(String),
-    #[error("{feature} is not yet available in this version of vouch")]
-    NotYetAvailable { feature: String },
+    #[error("{feature} is not yet available in this version of vouch{hint}")]
+    NotYetAvailable { feature: String, hint: String },
     #[error("the checklists have errors:\n{}", render(.0))]
     Checklists(Vec<Diagnostic>),
+}
+
+impl UsageError {
+    pub fn not_yet(feature: &str) -> Self {
+        UsageError::NotYetAvailable {
+            feature: feature.to_string(),
+            hint: String::new(),
+        }
+    }
 }
 
 fn render(diagnostics: &[Diagnostic]) -> String {
@@ -53,9 +62,7 @@ pub struct ScanSettings {
 
 impl ScanSettings {
     pub fn from_args(args: &ScanArgs) -> Result<Self, UsageError> {
-        let not_yet = |feature: &str| UsageError::NotYetAvailable {
-            feature: feature.to_string(),
-        };
+        let not_yet = UsageError::not_yet;
         if args.bundle.is_some() || args.sign_key.is_some() {
             return Err(not_yet("--bundle (the signed evidence bundle)"));
         }
@@ -91,15 +98,14 @@ fn targets(names: &[String], options: &TargetOptions) -> Result<Vec<TargetSpec>,
         names.iter().map(String::as_str).collect()
     };
     if options.app_dir.is_some() {
-        return Err(UsageError::NotYetAvailable {
-            feature: "--app-dir (the application sections)".into(),
-        });
+        return Err(UsageError::not_yet("--app-dir (the application sections)"));
     }
     let mut specs = Vec::new();
     for name in names {
         if name != "local" {
             return Err(UsageError::NotYetAvailable {
-                feature: format!("SSH targets (`{name}`)"),
+                feature: format!("scanning over SSH (`{name}`)"),
+                hint: "; copy the server's files and use `vouch scan --root DIR`, or run vouch on the server".into(),
             });
         }
         if let Some(root) = &options.root {
@@ -139,7 +145,7 @@ pub fn catalog(paths: &[PathBuf], only: &[String]) -> Result<(Catalog, Vec<Diagn
     let texts = if paths.is_empty() {
         checklist::bundled::texts()
     } else {
-        read_checklists(paths)?
+        read_checklists(paths).map_err(|e| UsageError::Invalid(format!("--checklists: {e}")))?
     };
     let (mut catalog, warnings) = checklist::load_catalog(&texts).map_err(|e| UsageError::Checklists(e.diagnostics))?;
     let unknown = catalog.restrict(only);

@@ -113,3 +113,20 @@ fn a_binary_file_given_as_checklist_is_refused_clearly() {
         .code(2)
         .stderr(predicate::str::contains("not UTF-8 text (is it a checklist?)"));
 }
+
+#[test]
+fn evaluators_must_read_what_their_probes_collect_and_words_must_be_known() {
+    let out = vouch()
+        .args(["checklists", "lint", &format!("{DIR}/coverage-errors.toml")])
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let file = "tests/fixtures/checklists/coverage-errors.toml";
+    for want in [
+        format!("{file}:29:57: error: evaluator `file.matches`: `expect` must be one of: match, no-match"),
+        format!("{file}:40:10: error: evaluator `command.exits-zero` looks up `uname -a`, which no `command` probe of this control runs"),
+        format!("{file}:51:10: error: evaluator `file.matches` reads `/etc/issue.net`, which no `files` or `dir` probe of this control collects"),
+    ] {
+        assert!(stderr.contains(&want), "wanted {want}\ngot:\n{stderr}");
+    }
+}

@@ -69,7 +69,9 @@ fn commands_of_later_releases_say_so_and_exit_2() {
         .args(["scan", "root@203.0.113.7"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("SSH targets"));
+        .stderr(predicate::str::contains(
+            "scanning over SSH (`root@203.0.113.7`) is not yet available",
+        ));
 }
 
 #[test]

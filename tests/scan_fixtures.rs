@@ -315,6 +315,10 @@ fn commands_are_never_run_under_root() {
     for c in commands {
         assert_eq!(c["state"], "not_run", "{c}");
         assert!(
+            c["exit_code"].is_null() && c.get("exit_code").is_some(),
+            "exit_code is present, null: {c}"
+        );
+        assert!(
             c["note"]
                 .as_str()
                 .unwrap_or("")

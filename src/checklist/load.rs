@@ -251,7 +251,8 @@ impl Builder {
                 }
             }
         }
-        let (evaluator, params) = self.check_evaluator(map, raw, &indexes);
+        let invalid_probe = raw.probes.iter().any(|n| matches!(probes.get(n.get_ref()), Some(None)));
+        let (evaluator, params) = self.check_evaluator(map, raw, &indexes, invalid_probe);
         let questions = self.check_questions(map, raw);
         if self.diagnostics[before..].iter().any(|d| d.level == Level::Error) {
             return;
@@ -299,6 +300,7 @@ impl Builder {
         map: &SpanMap,
         raw: &RawControl,
         probes: &[usize],
+        invalid_probe: bool,
     ) -> (Option<&'static eval::EvaluatorDef>, Params) {
         let id = raw.id.get_ref();
         let mode = *raw.mode.get_ref();
@@ -325,7 +327,8 @@ impl Builder {
             self.diagnostics.push(map.error(span(name), msg));
             return (None, Params::default());
         };
-        for need in def.needs {
+        // A declared probe that failed validation was already reported; its kind is unknown.
+        for need in def.needs.iter().filter(|_| !invalid_probe) {
             if !probes
                 .iter()
                 .any(|&i| self.catalog.probes.get(i).is_some_and(|p| p.kind.name() == *need))
@@ -343,6 +346,13 @@ impl Builder {
         let params = self
             .check_params(map, table, def.params, &[], &owner)
             .unwrap_or_default();
+        if !invalid_probe {
+            let specs: Vec<&ProbeSpec> = probes.iter().filter_map(|&i| self.catalog.probes.get(i)).collect();
+            for problem in super::coverage::uncovered(def.needs, &params, &specs) {
+                let at = raw.params.as_ref().map_or(span(name), span);
+                self.diagnostics.push(map.error(at, format!("{owner} {problem}")));
+            }
+        }
         (Some(def), params)
     }
 

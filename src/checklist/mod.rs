@@ -3,6 +3,7 @@
 //! stage reads.
 
 pub mod bundled;
+mod coverage;
 pub mod diag;
 pub mod load;
 pub mod raw;

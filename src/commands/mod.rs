@@ -44,13 +44,12 @@ impl From<anyhow::Error> for Ended {
 /// Run the command the user asked for.
 pub fn dispatch(cli: crate::cli::Cli) -> Ended {
     use crate::cli::Command;
-    let not_yet = |feature: &str| {
-        Ended::Usage(UsageError::NotYetAvailable {
-            feature: feature.to_string(),
-        })
-    };
+    let not_yet = |feature: &str| Ended::Usage(UsageError::not_yet(feature));
     match &cli.command {
-        None | Some(Command::Audit(_)) => not_yet("the interactive walkthrough (`vouch audit`); use `vouch scan`"),
+        None | Some(Command::Audit(_)) => Ended::Usage(UsageError::NotYetAvailable {
+            feature: "the interactive walkthrough (`vouch audit`)".into(),
+            hint: "; `vouch scan` audits this machine non-interactively".into(),
+        }),
         Some(Command::Scan(args)) => scan::run(args),
         Some(Command::Checklists { action }) => checklists::run(action.as_ref()),
         Some(Command::Export(_)) => not_yet("`vouch export` (the signed evidence bundle)"),

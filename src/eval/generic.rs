@@ -16,12 +16,12 @@ const FILE_MATCHES: &[ParamDef] = &[
     ParamDef::required("pattern", ParamKind::Regex, "regular expression, matched line by line"),
     ParamDef::optional(
         "expect",
-        ParamKind::String,
+        ParamKind::Choice(&["match", "no-match"]),
         "`match` (default): some line must match; `no-match`: none may",
     ),
     ParamDef::optional(
         "otherwise",
-        ParamKind::String,
+        ParamKind::Choice(&["fail", "warn"]),
         "status when the expectation fails: `fail` (default) or `warn`",
     ),
 ];
@@ -44,7 +44,7 @@ const KEY_EQUALS: &[ParamDef] = &[
     ),
     ParamDef::optional(
         "syntax",
-        ParamKind::String,
+        ParamKind::Choice(&["keyword", "assign"]),
         "`keyword` (`Key value`, first wins, as sshd) or `assign` (`KEY=value`, last wins, as shell)",
     ),
     ParamDef::optional(
@@ -54,7 +54,7 @@ const KEY_EQUALS: &[ParamDef] = &[
     ),
     ParamDef::optional(
         "otherwise",
-        ParamKind::String,
+        ParamKind::Choice(&["fail", "warn"]),
         "status when the value differs: `fail` (default) or `warn`",
     ),
 ];
@@ -165,7 +165,9 @@ fn command_exits_zero(ctx: &EvalContext) -> Outcome {
     }
 }
 
-/// The effective value of `key` and the line that set it.
+/// The effective value of `key` and the line that set it. `keyword` syntax is
+/// `Key value` or `Key = value` (first wins, as sshd); `assign` is `KEY=value`
+/// (last wins, as a shell sources it). ` #` starts a comment outside quotes.
 fn lookup(text: &str, key: &str, assign: bool) -> Option<(String, u32)> {
     let mut found = None;
     for (n, raw) in text.lines().enumerate() {
@@ -173,23 +175,42 @@ fn lookup(text: &str, key: &str, assign: bool) -> Option<(String, u32)> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let split = if assign {
-            line.split_once('=').map(|(k, v)| (k.trim(), v.trim()))
-        } else {
-            line.split_once(|c: char| c.is_whitespace() || c == '=')
-                .map(|(k, v)| (k.trim(), v.trim()))
+        let line = line.strip_prefix("export ").map_or(line, str::trim_start);
+        let Some(cut) = line.find(|c: char| c == '=' || (!assign && c.is_whitespace())) else {
+            continue;
         };
-        let Some((k, v)) = split else { continue };
-        let k = k.strip_prefix("export ").map_or(k, str::trim);
-        if k.eq_ignore_ascii_case(key) {
-            let v = v.trim_matches(|c| c == '"' || c == '\'').to_string();
-            found = Some((v, n as u32 + 1));
+        let (k, rest) = line.split_at(cut);
+        let value = rest
+            .trim_start_matches(|c: char| c.is_whitespace())
+            .trim_start_matches('=');
+        if k.trim().eq_ignore_ascii_case(key) {
+            found = Some((unquote(strip_comment(value.trim())), n as u32 + 1));
             if !assign {
                 break;
             }
         }
     }
     found
+}
+
+/// Drop a ` #` comment that is not inside quotes.
+fn strip_comment(value: &str) -> &str {
+    let mut quote = None;
+    let mut previous = ' ';
+    for (i, c) in value.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '#') if previous.is_whitespace() => return value[..i].trim_end(),
+            _ => {}
+        }
+        previous = c;
+    }
+    value
+}
+
+fn unquote(value: &str) -> String {
+    value.trim_matches(|c| c == '"' || c == '\'').to_string()
 }
 
 fn key_equals(ctx: &EvalContext) -> Outcome {
@@ -251,6 +272,20 @@ mod tests {
             params.with("expect", "no-match").with("otherwise", "warn"),
         );
         assert_eq!(out.status, Status::Warn);
+    }
+
+    #[test]
+    fn key_equals_reads_equals_signs_and_inline_comments() {
+        let snap = Snapshot::new().with_file("/etc/ssh/x", "PermitRootLogin = no\nX11Forwarding no # disabled\n");
+        for (key, value) in [("PermitRootLogin", "no"), ("X11Forwarding", "no")] {
+            let params = Params::default()
+                .with("path", "/etc/ssh/x")
+                .with("key", key)
+                .with("value", value);
+            let out = run(key_equals, &snap, params);
+            assert_eq!(out.status, Status::Pass, "{key}: {}", out.summary);
+        }
+        assert_eq!(lookup("A=\"x # y\" # z\n", "A", true), Some(("x # y".to_string(), 1)));
     }
 
     #[test]

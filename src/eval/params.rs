@@ -12,6 +12,8 @@ pub enum ParamKind {
     Bool,
     /// A string that must compile as a regular expression (regex crate syntax).
     Regex,
+    /// One of these words.
+    Choice(&'static [&'static str]),
 }
 
 impl ParamKind {
@@ -22,6 +24,7 @@ impl ParamKind {
             ParamKind::Integer => "an integer",
             ParamKind::Bool => "true or false",
             ParamKind::Regex => "a regular expression string",
+            ParamKind::Choice(_) => "one of the listed words",
         }
     }
 }
@@ -110,6 +113,12 @@ impl Params {
             ParamKind::Bool => value.is_bool(),
             ParamKind::StringList => {
                 value.is_str() || value.as_array().is_some_and(|a| a.iter().all(toml::Value::is_str))
+            }
+            ParamKind::Choice(words) => {
+                return match value.as_str() {
+                    Some(word) if words.contains(&word) => Ok(()),
+                    _ => Err(format!("`{}` must be one of: {}", def.name, words.join(", "))),
+                }
             }
             ParamKind::Regex => match value.as_str() {
                 Some(pattern) => {

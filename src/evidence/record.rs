@@ -50,14 +50,20 @@ pub struct EvidenceRecord {
     /// A one-line reason when the state is not `ok`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub command: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exit_code: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stderr: Option<String>,
+    /// For command evidence: the command line, exit code and stderr (always present,
+    /// `null` when the command did not run or was killed).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub run: Option<CommandRecord>,
     #[serde(skip)]
     pub content: Arc<[u8]>,
+}
+
+/// What a command evidence item adds.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommandRecord {
+    pub command: String,
+    pub exit_code: Option<i32>,
+    pub stderr: Option<String>,
 }
 
 pub fn ser_time<S: serde::Serializer>(time: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
@@ -80,9 +86,7 @@ impl EvidenceRecord {
             redactions: 0,
             state: "ok",
             note: None,
-            command: None,
-            exit_code: None,
-            stderr: None,
+            run: None,
             content: Arc::from(content),
         }
     }

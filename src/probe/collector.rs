@@ -6,7 +6,7 @@
 use super::spec::{ProbeKind, DEFAULT_COMMAND_TIMEOUT};
 use crate::clock;
 use crate::eval;
-use crate::evidence::record::{EvidenceKind, EvidenceRecord};
+use crate::evidence::record::{CommandRecord, EvidenceKind, EvidenceRecord};
 use crate::evidence::{glob, redact, CommandState, FileMeta, FileState, Snapshot, Source};
 use crate::transport::{CommandRun, FileRead, Limits, Transport};
 use std::collections::HashMap;
@@ -209,9 +209,11 @@ impl<'t> Collector<'t> {
                 let err = redact::redact(&String::from_utf8_lossy(&stderr));
                 let mut record =
                     EvidenceRecord::new(EvidenceKind::Command, line.clone(), out.text.clone().into_bytes(), at);
-                record.command = Some(line);
-                record.exit_code = exit_code;
-                record.stderr = Some(err.text.clone());
+                record.run = Some(CommandRecord {
+                    command: line,
+                    exit_code,
+                    stderr: Some(err.text.clone()),
+                });
                 record.redactions = out.count + err.count;
                 if timed_out {
                     record = record.with_state("timed_out", format!("killed after {}s", timeout.as_secs()));
@@ -228,7 +230,11 @@ impl<'t> Collector<'t> {
             CommandRun::NotRun(reason) => {
                 let mut record = EvidenceRecord::new(EvidenceKind::Command, line.clone(), Vec::new(), at)
                     .with_state("not_run", reason.clone());
-                record.command = Some(line);
+                record.run = Some(CommandRecord {
+                    command: line,
+                    exit_code: None,
+                    stderr: None,
+                });
                 (Answer::Command(CommandState::NotRun(reason)), record)
             }
         }

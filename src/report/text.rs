@@ -106,5 +106,6 @@ fn summary_line(host: &HostResult, color: bool) -> String {
             }
         })
         .collect();
-    format!("{} controls: {}", host.controls.len(), parts.join(", "))
+    let n = host.controls.len();
+    format!("{n} control{}: {}", if n == 1 { "" } else { "s" }, parts.join(", "))
 }
