@@ -1,7 +1,10 @@
 //! Shared helpers for the integration tests: run the real `vouch` binary and read
-//! its JSON results.
+//! its JSON results; `differential` serves the tests that compare vouch with the
+//! real programs.
 
 #![allow(dead_code)]
+
+pub mod differential;
 
 use assert_cmd::Command;
 use serde_json::Value;

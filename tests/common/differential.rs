@@ -1,0 +1,84 @@
+//! Shared by the differential tests (tests/differential_*.rs), which hold vouch's
+//! parsers against the real programs: finding the real program (a hard failure
+//! under CI, a skip elsewhere), writing generated trees, and reading a `--root`
+//! tree into a Snapshot exactly as `vouch scan --root` does.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use vouch::evidence::Snapshot;
+use vouch::probe::collector::{Collector, ProbeScope};
+use vouch::probe::ProbeKind;
+use vouch::transport::fs::FsTransport;
+use vouch::transport::Limits;
+
+/// The path of `program` (searched in PATH, then in `extra_dirs`), or None.
+pub fn find_program(program: &str, extra_dirs: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain(extra_dirs.iter().map(PathBuf::from))
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+}
+
+/// The real program a differential test needs. When it is missing the test must
+/// not pass silently under CI: with `CI` set this panics; otherwise it prints why
+/// the test is skipped and returns None.
+pub fn require_program(program: &str, extra_dirs: &[&str], package: &str) -> Option<PathBuf> {
+    if let Some(found) = find_program(program, extra_dirs) {
+        return Some(found);
+    }
+    let why = format!("`{program}` is not installed (Debian package {package})");
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{why}, and CI is set: the differential test cannot be skipped in CI (apt-get install -y {package})"
+    );
+    // Straight to stderr: the test harness captures eprintln! of passing tests.
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED: {why}; install it to compare vouch with the real program"
+    );
+    None
+}
+
+/// Write `files` (paths relative to `root`) under `root`, creating directories.
+pub fn write_tree(root: &Path, files: &[(&str, &str)]) {
+    for (relative, text) in files {
+        let path = root.join(relative);
+        let parent = path.parent().expect("a file path has a parent");
+        std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("creating {}: {e}", parent.display()));
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
+    }
+}
+
+/// What vouch would collect from `root` with the domain collector `kind`, as a
+/// Snapshot: the same steps as `vouch scan --root ROOT` (src/engine/mod.rs).
+pub fn snapshot_of(root: &Path, kind: &'static str) -> Snapshot {
+    let transport = FsTransport::rooted(root);
+    let collector = Collector::new(&transport, Limits::default());
+    let mut scope = ProbeScope::new(&collector);
+    scope.run(&ProbeKind::Domain {
+        kind,
+        params: Default::default(),
+    });
+    let mut snapshot = Snapshot::new();
+    for entry in scope.into_touched() {
+        entry.record_into(&mut snapshot);
+    }
+    snapshot
+}
+
+/// Run `command`; its stdout when it exits 0, else its stderr (and exit status).
+pub fn output_of(command: &mut Command) -> Result<String, String> {
+    let shown = format!("{command:?}");
+    let out = command.output().unwrap_or_else(|e| panic!("cannot run {shown}: {e}"));
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(format!(
+            "{} ({})",
+            String::from_utf8_lossy(&out.stderr).trim(),
+            out.status
+        ))
+    }
+}
