@@ -100,6 +100,19 @@ fn targets(names: &[String], options: &TargetOptions) -> Result<Vec<TargetSpec>,
     if options.app_dir.is_some() {
         return Err(UsageError::not_yet("--app-dir (the application sections)"));
     }
+    if options.sudo {
+        return Err(UsageError::not_yet("--sudo (reads through `sudo -n`)"));
+    }
+    let ssh_only = [
+        ("--known-hosts", options.known_hosts.is_some()),
+        ("--identity", options.identity.is_some()),
+        ("--accept-new", options.accept_new),
+    ];
+    if let Some((flag, _)) = ssh_only.iter().find(|(_, given)| *given) {
+        return Err(UsageError::Invalid(format!(
+            "{flag} applies to SSH targets; `local` is read directly"
+        )));
+    }
     let mut specs = Vec::new();
     for name in names {
         if name != "local" {

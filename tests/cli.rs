@@ -245,3 +245,17 @@ fn the_readme_catalog_is_the_bundled_catalog() {
         "README's catalog is stale: regenerate it with `vouch checklists list --markdown`"
     );
 }
+
+#[test]
+fn ssh_options_with_a_local_target_are_refused_not_ignored() {
+    vouch()
+        .args(["scan", "--root", &fixture("weak"), "--known-hosts", "/tmp/kh"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--known-hosts applies to SSH targets"));
+    vouch()
+        .args(["scan", "--sudo"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--sudo"));
+}
