@@ -130,3 +130,12 @@ fn evaluators_must_read_what_their_probes_collect_and_words_must_be_known() {
         assert!(stderr.contains(&want), "wanted {want}\ngot:\n{stderr}");
     }
 }
+
+#[test]
+fn a_missing_field_points_at_its_table() {
+    vouch()
+        .args(["checklists", "lint", &format!("{DIR}/missing-field.toml")])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("missing-field.toml:10:1: error: missing field `severity`"));
+}
