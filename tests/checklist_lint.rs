@@ -137,5 +137,7 @@ fn a_missing_field_points_at_its_table() {
         .args(["checklists", "lint", &format!("{DIR}/missing-field.toml")])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("missing-field.toml:10:1: error: missing field `severity`"));
+        .stderr(predicate::str::contains(
+            "missing-field.toml:10:1: error: missing field `severity`",
+        ));
 }

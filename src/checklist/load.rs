@@ -3,8 +3,9 @@
 //! probes, kinds and evaluators, bad parameters and regexes).
 
 use super::diag::{Diagnostic, Level, SpanMap};
-use super::raw::{RawControl, RawFile, RawQuestion, SpannedTable};
-use super::{AnswerKind, Catalog, ChecklistInfo, Control, Question, Section};
+use super::names::{is_slug, suggestion};
+use super::raw::{RawControl, RawFile, SpannedTable};
+use super::{Catalog, ChecklistInfo, Control, Section};
 use crate::eval::{self, ParamDef, Params};
 use crate::model::Mode;
 use crate::probe::{spec, ProbeKind, ProbeSpec};
@@ -42,15 +43,15 @@ pub fn load_catalog(files: &[ChecklistText]) -> Result<(Catalog, Vec<Diagnostic>
 }
 
 #[derive(Default)]
-struct Builder {
+pub(super) struct Builder {
     catalog: Catalog,
-    diagnostics: Vec<Diagnostic>,
+    pub(super) diagnostics: Vec<Diagnostic>,
     probe_index: HashMap<String, usize>,
     control_origin: HashMap<String, String>,
     checklist_ids: HashSet<String>,
 }
 
-fn span<T>(s: &serde_spanned::Spanned<T>) -> Option<std::ops::Range<usize>> {
+pub(super) fn span<T>(s: &serde_spanned::Spanned<T>) -> Option<std::ops::Range<usize>> {
     Some(s.span())
 }
 
@@ -355,84 +356,4 @@ impl Builder {
         }
         (Some(def), params)
     }
-
-    fn check_questions(&mut self, map: &SpanMap, raw: &RawControl) -> Vec<Question> {
-        let id = raw.id.get_ref();
-        let mode = *raw.mode.get_ref();
-        if mode == Mode::Manual && raw.questions.is_empty() {
-            let msg = format!("manual control `{id}` needs at least one question");
-            self.diagnostics.push(map.error(span(&raw.id), msg));
-        }
-        let mut seen = HashSet::new();
-        raw.questions
-            .iter()
-            .filter_map(|q| self.check_question(map, id, q, &mut seen))
-            .collect()
-    }
-
-    fn check_question(
-        &mut self,
-        map: &SpanMap,
-        control: &str,
-        q: &RawQuestion,
-        seen: &mut HashSet<String>,
-    ) -> Option<Question> {
-        let qid = q.id.get_ref();
-        if !is_slug(qid) {
-            let msg = format!("question id `{qid}` must be lower-case letters, digits and `-`");
-            self.diagnostics.push(map.error(span(&q.id), msg));
-        }
-        if !seen.insert(qid.clone()) {
-            let msg = format!("duplicate question id `{qid}` in control `{control}`");
-            self.diagnostics.push(map.error(span(&q.id), msg));
-        }
-        let answer = *q.answer.get_ref();
-        if answer == AnswerKind::Choice && q.choices.len() < 2 {
-            self.diagnostics
-                .push(map.error(span(&q.answer), "a `choice` question needs at least two `choices`"));
-        }
-        if answer != AnswerKind::Choice && !q.choices.is_empty() {
-            self.diagnostics
-                .push(map.error(span(&q.answer), "`choices` only apply to answer = \"choice\""));
-        }
-        Some(Question {
-            id: qid.clone(),
-            text: q.text.clone(),
-            answer,
-            choices: q.choices.clone(),
-            attachment: q.attachment,
-            help: q.help.clone(),
-        })
-    }
-}
-
-fn is_slug(text: &str) -> bool {
-    !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
-
-/// ", did you mean `x`?" for a near miss among known evaluators.
-fn suggestion(name: &str) -> String {
-    let best = eval::evaluators().keys().min_by_key(|known| edit_distance(name, known));
-    match best {
-        Some(known) if edit_distance(name, known) <= 3 => format!(", did you mean `{known}`?"),
-        _ => " (run `vouch checklists list --evaluators` for the list)".to_string(),
-    }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }

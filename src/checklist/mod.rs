@@ -6,6 +6,8 @@ pub mod bundled;
 mod coverage;
 pub mod diag;
 pub mod load;
+mod names;
+mod questions;
 pub mod raw;
 
 use crate::eval::{EvaluatorDef, Params};
