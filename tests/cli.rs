@@ -259,3 +259,34 @@ fn ssh_options_with_a_local_target_are_refused_not_ignored() {
         .code(2)
         .stderr(predicate::str::contains("--sudo"));
 }
+
+/// Run vouch on a pseudo-terminal (util-linux `script`), as a person at a terminal does.
+fn on_terminal(no_color: bool) -> Option<String> {
+    let bin = assert_cmd::cargo::cargo_bin("vouch");
+    let command = format!(
+        "{} scan --root {} --as-of {AS_OF} --only ssh.root-login",
+        bin.display(),
+        fixture("weak")
+    );
+    let mut script = std::process::Command::new("script");
+    script
+        .args(["-qec", &command, "/dev/null"])
+        .env_remove("NO_COLOR")
+        .env("TERM", "xterm-256color");
+    if no_color {
+        script.env("NO_COLOR", "1");
+    }
+    let out = script.output().ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn status_is_coloured_on_a_terminal_unless_no_color() {
+    let Some(coloured) = on_terminal(false) else {
+        assert!(std::env::var_os("CI").is_none(), "util-linux `script` is needed in CI");
+        return;
+    };
+    assert!(coloured.contains("\u{1b}[1m\u{1b}[31mFAIL"), "{coloured:?}");
+    let plain = on_terminal(true).unwrap_or_default();
+    assert!(plain.contains("FAIL") && !plain.contains('\u{1b}'), "{plain:?}");
+}
