@@ -122,15 +122,17 @@ pub fn decide_allowed_ports(rules: &[AllowRule], ssh_ports: &[u16], origin: &str
         }
         let v = verdict(rule, &expected);
         push_unique(&mut open, ports_label(&rule.ports, &rule.proto));
-        findings.push(finding(rule, &rule_note(&v, ssh_ports)));
+        findings.push(finding(rule, &rule_note(rule, &v, ssh_ports)));
         extend_unique(&mut dangerous, v.dangerous, &rule.location);
         extend_unique(&mut unexpected, v.unexpected, &rule.location);
     }
     summarize(&dangerous, &unexpected, &open, ssh_ports).with_all(findings)
 }
 
-fn rule_note(v: &Verdict, ssh_ports: &[u16]) -> String {
-    if !v.dangerous.is_empty() {
+fn rule_note(rule: &AllowRule, v: &Verdict, ssh_ports: &[u16]) -> String {
+    if rule.ports == Ports::All && !v.dangerous.is_empty() {
+        "every port open to anywhere, datastore and admin ports included".to_string()
+    } else if !v.dangerous.is_empty() {
         format!("datastore/admin port open to anywhere: {}", v.dangerous.join(", "))
     } else if !v.unexpected.is_empty() {
         format!("open to anywhere, and not {}, 80 or 443", ssh_label(ssh_ports))
@@ -177,10 +179,15 @@ fn summarize(
     }
 }
 
-/// `5432/tcp (PostgreSQL) is open to anywhere: /etc/ufw/user.rules:24 (also 6379/tcp (Redis))`.
+/// `5432/tcp (PostgreSQL) is open to anywhere: /etc/ufw/user.rules:24 (also 6379/tcp (Redis))`;
+/// `a rule accepts every tcp port from anywhere: /etc/nftables.conf:7`.
 fn headline(items: &[(String, &Location)]) -> Option<String> {
     let ((first, at), rest) = items.split_first()?;
-    let mut text = format!("{first} is open to anywhere: {at}");
+    let mut text = if first.starts_with("every ") {
+        format!("a rule accepts {first} from anywhere: {at}")
+    } else {
+        format!("{first} is open to anywhere: {at}")
+    };
     if !rest.is_empty() {
         let shown: Vec<&str> = rest.iter().take(3).map(|(l, _)| l.as_str()).collect();
         let more = if rest.len() > 3 { ", …" } else { "" };
@@ -260,7 +267,15 @@ mod tests {
             out.summary
         );
         let all = decide_allowed_ports(&[rule(Proto::Any, Ports::All, None, 7)], &[22], "x");
-        assert_eq!(all.summary, "every port is open to anywhere: /etc/ufw/user.rules:7");
+        assert_eq!(all.status, Status::Fail);
+        assert_eq!(
+            all.summary,
+            "a rule accepts every port from anywhere: /etc/ufw/user.rules:7"
+        );
+        assert_eq!(
+            all.findings[1].message,
+            "allow every port from anywhere — every port open to anywhere, datastore and admin ports included"
+        );
     }
 
     #[test]
@@ -285,7 +300,7 @@ mod tests {
         let out = decide_allowed_ports(&[esp], &[22], "x");
         assert_eq!(out.status, Status::Warn);
         assert!(
-            out.summary.starts_with("every esp port is open to anywhere"),
+            out.summary.starts_with("a rule accepts every esp port from anywhere"),
             "{}",
             out.summary
         );
