@@ -119,6 +119,7 @@ fn meta(kind: FileKind) -> FileMeta {
         gid: 0,
         size: 0,
         mtime: 0,
+        link: None,
     }
 }
 
