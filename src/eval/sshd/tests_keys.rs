@@ -203,6 +203,69 @@ fn no_files_unreadable_files_and_authorized_keys_file_patterns() {
 }
 
 #[test]
+fn an_unreadable_sshd_config_leaves_the_key_files_unknown() {
+    let big = FileState::TooLarge {
+        bytes: 50 << 20,
+        cap: 16 << 20,
+    };
+    let include = "Include /etc/ssh/sshd_config.d/*.conf\n";
+    let dropin = "/etc/ssh/sshd_config.d/a.conf";
+    // (case, host with deploy's ed25519 key, status, summary start)
+    let cases = [
+        (
+            "main file too large",
+            files(&[("/etc/passwd", PASSWD), (DEPLOY_KEYS, ED25519)]).with_state(MAIN, big.clone()),
+            Status::NeedsReview,
+            "sshd's configuration is unknown (/etc/ssh/sshd_config is 50.0 MiB",
+        ),
+        (
+            "included file binary",
+            files(&[("/etc/passwd", PASSWD), (MAIN, include), (DEPLOY_KEYS, ED25519)])
+                .with_state(dropin, FileState::Binary { bytes: 10 }),
+            Status::NeedsReview,
+            "sshd's configuration is unknown (/etc/ssh/sshd_config.d/a.conf is a binary file",
+        ),
+        (
+            "main file unreadable, a weak key at a default location",
+            files(&[("/etc/passwd", PASSWD), (DEPLOY_KEYS, DSA)])
+                .with_state(MAIN, FileState::Unreadable("permission denied".into())),
+            Status::Fail,
+            "1 weak key: ssh-dss 1024-bit key of deploy",
+        ),
+        (
+            "a moderate key still warns",
+            files(&[("/etc/passwd", PASSWD), (DEPLOY_KEYS, RSA2048)]).with_state(MAIN, big),
+            Status::Warn,
+            "1 key below the recommended strength",
+        ),
+    ];
+    for (name, snap, status, summary) in cases {
+        let outcome = run("ssh.authorized-keys", &snap);
+        assert_eq!(outcome.status, status, "{name}: {}", outcome.summary);
+        assert!(outcome.summary.starts_with(summary), "{name}: {}", outcome.summary);
+        let first = &outcome.findings[0].message;
+        assert!(first.starts_with("AuthorizedKeysFile is unknown: "), "{name}: {first}");
+        assert!(
+            first.ends_with("only sshd's default locations (.ssh/authorized_keys .ssh/authorized_keys2) were checked"),
+            "{name}: {first}"
+        );
+        assert!(
+            !outcome.findings.iter().any(|f| f.message.contains("compiled default")),
+            "{name}"
+        );
+        let keys_found = outcome
+            .findings
+            .iter()
+            .any(|f| f.location == Some(Location::line(DEPLOY_KEYS, 1)));
+        assert!(keys_found, "{name}: the default location is still checked");
+    }
+    // No sshd_config at all: sshd's compiled default is all there is.
+    let absent = files(&[("/etc/passwd", PASSWD), (DEPLOY_KEYS, ED25519)]).with_state(MAIN, FileState::Missing);
+    let outcome = run("ssh.authorized-keys", &absent);
+    assert_eq!(outcome.status, Status::Pass, "{}", outcome.summary);
+}
+
+#[test]
 fn authorized_keys_file_expansion() {
     let deploy = User {
         name: "deploy".into(),
