@@ -105,7 +105,36 @@ fn options_comments_and_garbage() {
     assert_eq!(parse_line("   # ssh-rsa AAAA old key"), Ok(None));
     assert!(parse_line("this is not a key").is_err());
     assert!(parse_line("ssh-ed25519 AAAA-not-base64").is_err());
+    assert!(parse_line("ssh-ed25519 ====").is_err());
     assert!(parse_line("command=\"unterminated ssh-ed25519 AAAA").is_err());
+}
+
+#[test]
+fn a_label_that_does_not_match_the_key_data_says_so() {
+    // (line, the reason it is not a usable key)
+    let relabel = |key: &str, from: &str, to: &str| key.trim().replacen(from, to, 1);
+    let cases = [
+        (
+            relabel(RSA2048, "ssh-rsa", "ssh-ed25519"),
+            "the key data holds a ssh-rsa key but the line labels it `ssh-ed25519`; sshd skips a key whose type \
+             does not match its label",
+        ),
+        (
+            format!("no-pty {}", relabel(ED25519, "ssh-ed25519", "ssh-rsa")),
+            "the key data holds a ssh-ed25519 key but the line labels it `ssh-rsa`; sshd skips a key whose type \
+             does not match its label",
+        ),
+    ];
+    for (line, reason) in cases {
+        assert_eq!(parse_line(&line), Err(reason.to_string()), "{line}");
+    }
+    let broken = parse_line("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBwV2yhfxV9ACX7VGRL36FMNLAIaGfF x");
+    assert!(
+        broken
+            .as_ref()
+            .is_err_and(|e| e.starts_with("not a valid ssh-ed25519 public key")),
+        "{broken:?}"
+    );
 }
 
 #[test]
