@@ -18,6 +18,9 @@ pub struct AllowRule {
     /// What else the rule says: IPv6, interface, app profile, comment.
     pub notes: Vec<String>,
     pub location: Location,
+    /// Not a rule but a listener seen by `ss` with no firewall running: the
+    /// address it is bound to (`0.0.0.0`, `::`, `*`).
+    pub listening_on: Option<String>,
 }
 
 impl AllowRule {
@@ -25,11 +28,18 @@ impl AllowRule {
         self.incoming && self.source.is_none()
     }
 
-    /// `allow 80,443/tcp from anywhere (IPv6)`.
+    /// `allow 80,443/tcp from anywhere (IPv6)`; for a listener with no firewall,
+    /// `2024/tcp listens on 0.0.0.0 with no firewall in front (python3)`.
     pub fn describe(&self) -> String {
-        let from = self.source.as_deref().unwrap_or("anywhere");
-        let direction = if self.incoming { "" } else { " (outgoing or routed)" };
-        let mut text = format!("allow {} from {from}{direction}", ports_label(&self.ports, &self.proto));
+        let ports = ports_label(&self.ports, &self.proto);
+        let mut text = match &self.listening_on {
+            Some(address) => format!("{ports} listens on {address} with no firewall in front"),
+            None => {
+                let from = self.source.as_deref().unwrap_or("anywhere");
+                let direction = if self.incoming { "" } else { " (outgoing or routed)" };
+                format!("allow {ports} from {from}{direction}")
+            }
+        };
         if !self.notes.is_empty() {
             text.push_str(&format!(" ({})", self.notes.join("; ")));
         }
@@ -208,6 +218,7 @@ mod tests {
             incoming: true,
             notes: Vec::new(),
             location: Location::line("/etc/ufw/user.rules", line),
+            listening_on: None,
         }
     }
 

@@ -114,6 +114,7 @@ impl Walker<'_> {
             incoming: true,
             notes,
             location: self.loaded.location(rule.first()?),
+            listening_on: None,
         })
     }
 
