@@ -94,6 +94,9 @@ pub struct FileMeta {
     pub size: u64,
     /// Seconds since the epoch.
     pub mtime: i64,
+    /// Where a symlink points, as readlink(2) gives it (`/dev/null`,
+    /// `/lib/systemd/system/x.service`); None for every other kind.
+    pub link: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -170,8 +170,9 @@ impl<'t> Collector<'t> {
         let source = path.to_string();
         match self.transport.stat(path) {
             Ok(Some(meta)) => {
+                let link = meta.link.as_ref().map(|to| format!(" link={to}")).unwrap_or_default();
                 let line = format!(
-                    "kind={:?} mode={:04o} uid={} gid={} size={} mtime={}\n",
+                    "kind={:?} mode={:04o} uid={} gid={} size={} mtime={}{link}\n",
                     meta.kind, meta.mode, meta.uid, meta.gid, meta.size, meta.mtime
                 );
                 let record = EvidenceRecord::new(EvidenceKind::Metadata, source, line.into_bytes(), at);

@@ -140,7 +140,14 @@ impl Transport for FsTransport {
             Err(ResolveError::Io(reason)) => return Err(reason),
         };
         match std::fs::symlink_metadata(&host) {
-            Ok(meta) => Ok(Some(to_meta(&meta))),
+            Ok(meta) => {
+                let mut out = to_meta(&meta);
+                if out.kind == FileKind::Symlink {
+                    let target = std::fs::read_link(&host).map_err(|e| io_reason(&e))?;
+                    out.link = Some(target.to_string_lossy().into_owned());
+                }
+                Ok(Some(out))
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(io_reason(&e)),
         }
@@ -172,5 +179,29 @@ fn to_meta(meta: &std::fs::Metadata) -> FileMeta {
         gid: meta.gid(),
         size: meta.len(),
         mtime: meta.mtime(),
+        link: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    #[test]
+    fn stat_names_where_a_symlink_points_without_following_it() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let etc = dir.path().join("etc/systemd/system");
+        std::fs::create_dir_all(&etc).expect("mkdir");
+        symlink("/dev/null", etc.join("x.service")).expect("symlink");
+        std::fs::write(etc.join("y.service"), "[Service]\n").expect("write");
+        let fs = FsTransport::rooted(dir.path());
+        let link = fs.stat("/etc/systemd/system/x.service").ok().flatten().expect("stat");
+        assert_eq!(
+            (link.kind, link.link.as_deref()),
+            (FileKind::Symlink, Some("/dev/null"))
+        );
+        let file = fs.stat("/etc/systemd/system/y.service").ok().flatten().expect("stat");
+        assert_eq!((file.kind, file.link), (FileKind::File, None));
     }
 }

@@ -1,16 +1,22 @@
 //! `patching.recent-activity`: the newest timestamp of unattended-upgrades.log or,
-//! failing that, of apt's history.log, against as_of: pass within 7 days, warn
-//! within 30, fail when older or when neither log has one.
+//! failing that, of apt's history.log, at or before as_of, against as_of: pass
+//! within 7 days, warn within 30, fail when older or when neither log has one.
+//! Entries later than as_of (beyond a day's tolerance for the host's clock and
+//! time zone) are ignored with a finding: an audit as of a past date must not
+//! count what happened after it.
 
 use super::common::{self, HISTORY_LOG, UNATTENDED_UPGRADES_LOG};
-use super::logs::{self, Stamp};
+use super::logs::{self, Scan, Stamp};
 use crate::eval::EvalContext;
 use crate::evidence::{FileState, Source};
 use crate::model::{Finding, Location, Outcome};
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 
 const PASS_DAYS: i64 = 7;
 const WARN_DAYS: i64 = 30;
+/// Entries up to this many days after as_of still count: log times are the
+/// host's local time read as UTC, and its clock may run ahead of the auditor's.
+const AHEAD_TOLERANCE_DAYS: i64 = 1;
 
 /// The newest activity found, and in which log.
 struct Activity {
@@ -23,7 +29,7 @@ struct Activity {
 struct Log {
     path: &'static str,
     what: &'static str,
-    scan: fn(&str) -> Option<Stamp>,
+    scan: fn(&str, NaiveDateTime) -> Scan,
 }
 
 /// In the order the control consults them.
@@ -31,61 +37,79 @@ const LOGS: [Log; 2] = [
     Log {
         path: UNATTENDED_UPGRADES_LOG,
         what: "unattended-upgrades last ran",
-        scan: logs::newest_unattended_upgrades,
+        scan: logs::scan_unattended_upgrades,
     },
     Log {
         path: HISTORY_LOG,
         what: "apt last ran (history.log Start-Date)",
-        scan: logs::newest_history,
+        scan: logs::scan_history,
     },
 ];
 
 pub fn evaluate(ctx: &EvalContext) -> Outcome {
+    let limit = (ctx.as_of + TimeDelta::days(AHEAD_TOLERANCE_DAYS)).naive_utc();
     let mut notes = Vec::new();
+    let mut later = 0;
     for log in &LOGS {
-        match newest_in(ctx.source, log.path, log.scan, &mut notes) {
-            Ok(Some(stamp)) => {
-                let activity = Activity {
-                    path: log.path,
-                    what: log.what,
-                    stamp,
-                };
-                return judge(&activity, ctx.as_of).with_all(notes);
-            }
-            Ok(None) => {}
+        let scan = match scan_log(ctx.source, log, limit, &mut notes) {
+            Ok(scan) => scan,
             Err(outcome) => return outcome,
+        };
+        later += scan.later;
+        if let Some(stamp) = scan.newest {
+            let activity = Activity {
+                path: log.path,
+                what: log.what,
+                stamp,
+            };
+            return judge(&activity, ctx.as_of).with_all(notes);
         }
     }
-    Outcome::fail(format!(
-        "No update activity is recorded: neither {UNATTENDED_UPGRADES_LOG} nor {HISTORY_LOG} has a timestamp"
-    ))
-    .with_all(notes)
+    let summary = if later > 0 {
+        format!(
+            "No update activity is recorded at or before as_of ({}): the {later} log entries found are all \
+             later (is --as-of right, or the host clock ahead?)",
+            ctx.as_of.format("%Y-%m-%d %H:%M:%S UTC")
+        )
+    } else {
+        format!("No update activity is recorded: neither {UNATTENDED_UPGRADES_LOG} nor {HISTORY_LOG} has a timestamp")
+    };
+    Outcome::fail(summary).with_all(notes)
 }
 
-/// The newest stamp of one log; a note when it has none; Err when it is unreadable.
-fn newest_in(
-    source: &dyn Source,
-    path: &str,
-    scan: fn(&str) -> Option<Stamp>,
-    notes: &mut Vec<Finding>,
-) -> Result<Option<Stamp>, Outcome> {
+/// One log's stamps against the limit, with notes on what it lacks or ignores;
+/// Err when it is unreadable.
+fn scan_log(source: &dyn Source, log: &Log, limit: NaiveDateTime, notes: &mut Vec<Finding>) -> Result<Scan, Outcome> {
+    let path = log.path;
     match source.read(path) {
         FileState::Text(text) => {
-            let stamp = scan(&text);
-            if stamp.is_none() {
+            let scan = (log.scan)(&text, limit);
+            if let Some(latest) = scan.latest {
+                notes.push(later_note(path, &scan, latest));
+            } else if scan.newest.is_none() {
                 notes.push(Finding::at(
                     "has no timestamped entry (rotated or never written?)",
                     Location::file(path),
                 ));
             }
-            Ok(stamp)
+            Ok(scan)
         }
         FileState::Missing => {
             notes.push(Finding::at("does not exist", Location::file(path)));
-            Ok(None)
+            Ok(Scan::default())
         }
         state => Err(common::unavailable(path, &state)),
     }
+}
+
+fn later_note(path: &str, scan: &Scan, latest: Stamp) -> Finding {
+    let entries = if scan.later == 1 { "entry" } else { "entries" };
+    let message = format!(
+        "{} {entries} more than {AHEAD_TOLERANCE_DAYS} day after as_of ignored (the latest {})",
+        scan.later,
+        latest.at.format("%Y-%m-%d %H:%M:%S")
+    );
+    Finding::at(message, Location::line(path, latest.line))
 }
 
 fn judge(activity: &Activity, as_of: DateTime<Utc>) -> Outcome {
@@ -150,10 +174,12 @@ mod tests {
             ("2026-10-23 12:00:00", Status::Warn), // exactly 30 days
             ("2026-10-13 06:25:13", Status::Fail), // 40 days
             ("2026-11-23 01:00:00", Status::Pass), // ahead of as_of (host time zone east of UTC)
+            ("2026-11-23 12:00:00", Status::Pass), // a day ahead: the tolerance's end
+            ("2026-11-23 12:00:01", Status::Fail), // later: ignored, so no entry is left
         ];
         for (stamp, expected) in cases {
             let log = uu_line(stamp);
-            let snap = host(&[(UNATTENDED_UPGRADES_LOG, log.as_str())]);
+            let snap = host(&[(UNATTENDED_UPGRADES_LOG, log.as_str())]).with_state(HISTORY_LOG, FileState::Missing);
             assert_eq!(run(evaluate, &snap).status, expected, "unattended-upgrades.log {stamp}");
             let hist = history(&stamp.replacen(' ', "  ", 1));
             let snap = host(&[(HISTORY_LOG, hist.as_str())]).with_state(UNATTENDED_UPGRADES_LOG, FileState::Missing);
@@ -187,6 +213,41 @@ mod tests {
         assert_eq!(
             outcome.summary,
             "apt last ran (history.log Start-Date) 2026-11-12 06:25:13, 10 days before as_of: more than 7 days without updates"
+        );
+    }
+
+    #[test]
+    fn entries_after_as_of_are_ignored() {
+        // A backdated audit: the newest entry at or before as_of decides.
+        let uu = format!("{}{}", uu_line("2026-11-20 06:25:13"), uu_line("2026-12-30 06:25:13"));
+        let snap = host(&[(UNATTENDED_UPGRADES_LOG, uu.as_str())]);
+        let outcome = run(evaluate, &snap);
+        assert_eq!(outcome.status, Status::Pass, "{}", outcome.summary);
+        assert!(outcome
+            .summary
+            .starts_with("unattended-upgrades last ran 2026-11-20 06:25:13, 2 days"));
+        let ignored = "2 entries more than 1 day after as_of ignored (the latest 2026-12-30 06:25:13)";
+        assert!(outcome
+            .findings
+            .iter()
+            .any(|f| f.message == ignored && f.location == Some(Location::line(UNATTENDED_UPGRADES_LOG, 4))));
+        // Only later entries in unattended-upgrades.log: history.log decides.
+        let late = uu_line("2026-12-30 06:25:13");
+        let hist = history("2026-11-01  06:25:13");
+        let snap = host(&[(UNATTENDED_UPGRADES_LOG, late.as_str()), (HISTORY_LOG, hist.as_str())]);
+        let outcome = run(evaluate, &snap);
+        assert_eq!(outcome.status, Status::Warn, "{}", outcome.summary);
+        assert!(outcome
+            .summary
+            .starts_with("apt last ran (history.log Start-Date) 2026-11-01"));
+        // An as_of before every entry: the no-log fail, saying why.
+        let snap = snap.with_file(HISTORY_LOG, &history("2027-01-05  06:25:13"));
+        let outcome = run(evaluate, &snap);
+        assert_eq!(outcome.status, Status::Fail);
+        assert_eq!(
+            outcome.summary,
+            "No update activity is recorded at or before as_of (2026-11-22 12:00:00 UTC): the 3 log entries found \
+             are all later (is --as-of right, or the host clock ahead?)"
         );
     }
 

@@ -80,7 +80,7 @@ pub fn load_findings(config: &AptConfig) -> Vec<Finding> {
 }
 
 fn ignored_findings(config: &AptConfig) -> impl Iterator<Item = Finding> + '_ {
-    config.ignored.iter().map(|path| {
+    let by_name = config.ignored.iter().map(|path| {
         let hidden = path.rsplit('/').next().is_some_and(|name| name.starts_with('.'));
         let message = if hidden {
             "not read by apt: hidden file"
@@ -88,7 +88,14 @@ fn ignored_findings(config: &AptConfig) -> impl Iterator<Item = Finding> + '_ {
             "not read by apt: it reads only names of [A-Za-z0-9_:.-] with no `.` or ending in `.conf`"
         };
         Finding::at(message, Location::file(path.clone()))
-    })
+    });
+    let by_kind = config.not_regular.iter().map(|path| {
+        Finding::at(
+            "not read by apt: not a regular file (a directory, FIFO, socket or device)",
+            Location::file(path.clone()),
+        )
+    });
+    by_name.chain(by_kind)
 }
 
 /// Test helpers: a host snapshot and a fixed evaluation time.

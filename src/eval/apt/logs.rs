@@ -2,7 +2,9 @@
 //! unattended-upgrades.log and the newest `Start-Date: YYYY-MM-DD  HH:MM:SS` of
 //! apt's history.log. Both are written in the host's local time with no zone; they
 //! are read as UTC, which can shift an age by the host's UTC offset (hours), well
-//! inside the 7- and 30-day thresholds they are compared with.
+//! inside the 7- and 30-day thresholds they are compared with. A scan keeps the
+//! newest stamp at or before a limit (the evaluation time, plus a tolerance) and
+//! counts the later ones, which an audit "as of" a past date must not count.
 
 use super::common::line_number;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -14,9 +16,19 @@ pub struct Stamp {
     pub line: u32,
 }
 
-/// The newest `YYYY-MM-DD HH:MM:SS,mmm` line start of unattended-upgrades.log.
-pub fn newest_unattended_upgrades(text: &str) -> Option<Stamp> {
-    newest(text, |line| {
+/// What one log holds relative to a limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Scan {
+    /// The newest stamp at or before the limit.
+    pub newest: Option<Stamp>,
+    /// How many stamps are after the limit, and the newest of them.
+    pub later: usize,
+    pub latest: Option<Stamp>,
+}
+
+/// The `YYYY-MM-DD HH:MM:SS,mmm` line starts of unattended-upgrades.log.
+pub fn scan_unattended_upgrades(text: &str, limit: NaiveDateTime) -> Scan {
+    scan(text, limit, |line| {
         let (date, rest) = date_prefix(line)?;
         let rest = rest.strip_prefix(' ')?;
         let (time, rest) = time_prefix(date, rest)?;
@@ -25,10 +37,10 @@ pub fn newest_unattended_upgrades(text: &str) -> Option<Stamp> {
     })
 }
 
-/// The newest `Start-Date:` of apt's history.log (apt writes two spaces between
+/// The `Start-Date:` lines of apt's history.log (apt writes two spaces between
 /// the date and the time; any run of spaces is accepted).
-pub fn newest_history(text: &str) -> Option<Stamp> {
-    newest(text, |line| {
+pub fn scan_history(text: &str, limit: NaiveDateTime) -> Scan {
+    scan(text, limit, |line| {
         let rest = line.strip_prefix("Start-Date:")?.trim_start_matches([' ', '\t']);
         let (date, rest) = date_prefix(rest)?;
         let rest = rest.strip_prefix([' ', '\t'])?.trim_start_matches([' ', '\t']);
@@ -36,18 +48,25 @@ pub fn newest_history(text: &str) -> Option<Stamp> {
     })
 }
 
-fn newest(text: &str, parse: impl Fn(&str) -> Option<NaiveDateTime>) -> Option<Stamp> {
-    let mut best: Option<Stamp> = None;
+fn scan(text: &str, limit: NaiveDateTime, parse: impl Fn(&str) -> Option<NaiveDateTime>) -> Scan {
+    let mut out = Scan::default();
     for (index, line) in text.split('\n').enumerate() {
         let Some(at) = parse(line) else { continue };
-        if best.is_none_or(|stamp| stamp.at <= at) {
-            best = Some(Stamp {
-                at,
-                line: line_number(index),
-            });
+        let stamp = Stamp {
+            at,
+            line: line_number(index),
+        };
+        let slot = if at <= limit {
+            &mut out.newest
+        } else {
+            out.later += 1;
+            &mut out.latest
+        };
+        if slot.is_none_or(|best| best.at <= at) {
+            *slot = Some(stamp);
         }
     }
-    best
+    out
 }
 
 /// `YYYY-MM-DD` at the start of `text`.
@@ -83,6 +102,31 @@ mod tests {
 
     fn at(text: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").unwrap_or_default()
+    }
+
+    fn newest_unattended_upgrades(text: &str) -> Option<Stamp> {
+        scan_unattended_upgrades(text, NaiveDateTime::MAX).newest
+    }
+
+    fn newest_history(text: &str) -> Option<Stamp> {
+        scan_history(text, NaiveDateTime::MAX).newest
+    }
+
+    #[test]
+    fn stamps_after_the_limit_are_counted_not_kept() {
+        let log = "2026-11-20 06:25:13,215 INFO a\n2027-03-01 00:00:00,000 INFO b\n2027-02-01 00:00:00,000 INFO c\n";
+        let scan = scan_unattended_upgrades(log, at("2026-11-23 12:00:00"));
+        let stamp = |text, line| Some(Stamp { at: at(text), line });
+        assert_eq!(
+            scan,
+            Scan {
+                newest: stamp("2026-11-20 06:25:13", 1),
+                later: 2,
+                latest: stamp("2027-03-01 00:00:00", 2),
+            }
+        );
+        let before_all = scan_unattended_upgrades(log, at("2020-01-01 00:00:00"));
+        assert_eq!((before_all.newest, before_all.later), (None, 3));
     }
 
     #[test]

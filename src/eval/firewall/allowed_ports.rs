@@ -85,16 +85,13 @@ fn dormant_rules(source: &dyn Source, ufw: &UfwState) -> Vec<Finding> {
 }
 
 fn listener_rule(listener: &Listener, label: &str) -> AllowRule {
-    let mut note = format!("listening on {}", listener.local);
-    if let Some(process) = &listener.process {
-        note.push_str(&format!(" by {process}"));
-    }
     AllowRule {
         proto: Proto::Tcp,
         ports: Ports::List(vec![PortItem::single(listener.port)]),
         source: None,
         incoming: true,
-        notes: vec![note, "no firewall".to_string()],
+        notes: listener.process.iter().cloned().collect(),
         location: Location::line(label, listener.line),
+        listening_on: Some(listener.host.clone()),
     }
 }

@@ -18,6 +18,9 @@ pub struct AllowRule {
     /// What else the rule says: IPv6, interface, app profile, comment.
     pub notes: Vec<String>,
     pub location: Location,
+    /// Not a rule but a listener seen by `ss` with no firewall running: the
+    /// address it is bound to (`0.0.0.0`, `::`, `*`).
+    pub listening_on: Option<String>,
 }
 
 impl AllowRule {
@@ -25,11 +28,18 @@ impl AllowRule {
         self.incoming && self.source.is_none()
     }
 
-    /// `allow 80,443/tcp from anywhere (IPv6)`.
+    /// `allow 80,443/tcp from anywhere (IPv6)`; for a listener with no firewall,
+    /// `2024/tcp listens on 0.0.0.0 with no firewall in front (python3)`.
     pub fn describe(&self) -> String {
-        let from = self.source.as_deref().unwrap_or("anywhere");
-        let direction = if self.incoming { "" } else { " (outgoing or routed)" };
-        let mut text = format!("allow {} from {from}{direction}", ports_label(&self.ports, &self.proto));
+        let ports = ports_label(&self.ports, &self.proto);
+        let mut text = match &self.listening_on {
+            Some(address) => format!("{ports} listens on {address} with no firewall in front"),
+            None => {
+                let from = self.source.as_deref().unwrap_or("anywhere");
+                let direction = if self.incoming { "" } else { " (outgoing or routed)" };
+                format!("allow {ports} from {from}{direction}")
+            }
+        };
         if !self.notes.is_empty() {
             text.push_str(&format!(" ({})", self.notes.join("; ")));
         }
@@ -122,15 +132,17 @@ pub fn decide_allowed_ports(rules: &[AllowRule], ssh_ports: &[u16], origin: &str
         }
         let v = verdict(rule, &expected);
         push_unique(&mut open, ports_label(&rule.ports, &rule.proto));
-        findings.push(finding(rule, &rule_note(&v, ssh_ports)));
+        findings.push(finding(rule, &rule_note(rule, &v, ssh_ports)));
         extend_unique(&mut dangerous, v.dangerous, &rule.location);
         extend_unique(&mut unexpected, v.unexpected, &rule.location);
     }
     summarize(&dangerous, &unexpected, &open, ssh_ports).with_all(findings)
 }
 
-fn rule_note(v: &Verdict, ssh_ports: &[u16]) -> String {
-    if !v.dangerous.is_empty() {
+fn rule_note(rule: &AllowRule, v: &Verdict, ssh_ports: &[u16]) -> String {
+    if rule.ports == Ports::All && !v.dangerous.is_empty() {
+        "every port open to anywhere, datastore and admin ports included".to_string()
+    } else if !v.dangerous.is_empty() {
         format!("datastore/admin port open to anywhere: {}", v.dangerous.join(", "))
     } else if !v.unexpected.is_empty() {
         format!("open to anywhere, and not {}, 80 or 443", ssh_label(ssh_ports))
@@ -177,10 +189,15 @@ fn summarize(
     }
 }
 
-/// `5432/tcp (PostgreSQL) is open to anywhere: /etc/ufw/user.rules:24 (also 6379/tcp (Redis))`.
+/// `5432/tcp (PostgreSQL) is open to anywhere: /etc/ufw/user.rules:24 (also 6379/tcp (Redis))`;
+/// `a rule accepts every tcp port from anywhere: /etc/nftables.conf:7`.
 fn headline(items: &[(String, &Location)]) -> Option<String> {
     let ((first, at), rest) = items.split_first()?;
-    let mut text = format!("{first} is open to anywhere: {at}");
+    let mut text = if first.starts_with("every ") {
+        format!("a rule accepts {first} from anywhere: {at}")
+    } else {
+        format!("{first} is open to anywhere: {at}")
+    };
     if !rest.is_empty() {
         let shown: Vec<&str> = rest.iter().take(3).map(|(l, _)| l.as_str()).collect();
         let more = if rest.len() > 3 { ", …" } else { "" };
@@ -201,6 +218,7 @@ mod tests {
             incoming: true,
             notes: Vec::new(),
             location: Location::line("/etc/ufw/user.rules", line),
+            listening_on: None,
         }
     }
 
@@ -260,7 +278,15 @@ mod tests {
             out.summary
         );
         let all = decide_allowed_ports(&[rule(Proto::Any, Ports::All, None, 7)], &[22], "x");
-        assert_eq!(all.summary, "every port is open to anywhere: /etc/ufw/user.rules:7");
+        assert_eq!(all.status, Status::Fail);
+        assert_eq!(
+            all.summary,
+            "a rule accepts every port from anywhere: /etc/ufw/user.rules:7"
+        );
+        assert_eq!(
+            all.findings[1].message,
+            "allow every port from anywhere — every port open to anywhere, datastore and admin ports included"
+        );
     }
 
     #[test]
@@ -285,7 +311,7 @@ mod tests {
         let out = decide_allowed_ports(&[esp], &[22], "x");
         assert_eq!(out.status, Status::Warn);
         assert!(
-            out.summary.starts_with("every esp port is open to anywhere"),
+            out.summary.starts_with("a rule accepts every esp port from anywhere"),
             "{}",
             out.summary
         );

@@ -1,13 +1,16 @@
 //! `monitoring.metrics`: is a metrics agent's systemd unit enabled? An agent counts
 //! when an enable link under /etc/systemd/system/*.wants/ names its unit, or links a
 //! unit whose ExecStart runs the agent; a unit file in /lib/systemd/system with no
-//! enable link is only installed, which is reported but does not count.
+//! enable link is only installed, which is reported but does not count. A masked
+//! unit (/etc/systemd/system/NAME -> /dev/null, or an empty file there) never
+//! starts, enable link or not. systemd adds an enable link's unit by its name, so
+//! a link whose target is gone still enables the unit if its file is found on the
+//! unit path; when it is not, the link is reported as dangling.
 
-use super::systemd::{enable_links, exec_command, parse_unit, unit_file, unit_stem, values};
-use super::systemd::{EnableLink, SYSTEM_UNIT_DIRS, WANTS_GLOB};
-use super::text::basename;
+use super::systemd::{all_enable_links, exec_command, link_target, masked_at, parse_unit, unit_file, unit_mask};
+use super::systemd::{unit_stem, values, EnableLink, Mask, ETC_UNIT_DIR, SYSTEM_UNIT_DIRS, WANTS_GLOB};
 use crate::eval::{EvalContext, EvaluatorDef};
-use crate::evidence::Source;
+use crate::evidence::{FileState, Source};
 use crate::model::{Finding, Location, Outcome};
 
 /// Unit names (without `.service`) and program names of metrics agents.
@@ -26,7 +29,8 @@ pub const METRICS_AGENTS: &[&str] = &[
 ];
 
 /// Everything `monitoring.metrics` reads: the enable links (read through, so the
-/// linked unit's text is collected) and the agents' packaged or hand-made unit files.
+/// linked unit's text is collected) and the agents' packaged or hand-made unit files
+/// (those in /etc/systemd/system may be masks). `METRICS_META` stats them.
 pub const METRICS_PATHS: &[&str] = &[
     WANTS_GLOB,
     "/etc/systemd/system/node_exporter.service",
@@ -64,6 +68,10 @@ pub const METRICS_PATHS: &[&str] = &[
     "/usr/lib/systemd/system/telegraf.service",
 ];
 
+/// The metadata `monitoring.metrics` reads: where enable links point (a dangling
+/// one, or one to /dev/null) and which units in /etc/systemd/system are masks.
+pub const METRICS_META: &[&str] = &[WANTS_GLOB, "/etc/systemd/system/*.service"];
+
 const NONE_ENABLED: &str = "no metrics agent enabled; confirm how the host is monitored";
 
 pub fn evaluator() -> EvaluatorDef {
@@ -71,7 +79,7 @@ pub fn evaluator() -> EvaluatorDef {
         name: "monitoring.metrics",
         description: "passes when a metrics agent's systemd unit is enabled",
         params: &[],
-        needs: &["files"],
+        needs: &["files", "meta"],
         run,
     }
 }
@@ -83,21 +91,63 @@ pub struct EnabledAgent {
     pub link: EnableLink,
 }
 
-/// The enabled units that run a metrics agent.
-pub fn enabled_agents(source: &dyn Source) -> Vec<EnabledAgent> {
-    enable_links(source)
-        .into_iter()
-        .filter(|link| link.unit.ends_with(".service"))
-        .filter_map(|link| agent_of(source, &link).map(|agent| EnabledAgent { agent, link }))
-        .collect()
+/// What the enable links of agent units come to.
+#[derive(Debug, Default)]
+struct Agents {
+    enabled: Vec<EnabledAgent>,
+    /// Agents linked for a target but masked: they never start.
+    masked: Vec<(EnabledAgent, Mask)>,
+    /// Links to an agent unit that exist nowhere on the unit path.
+    dangling: Vec<Finding>,
 }
 
-fn agent_of(source: &dyn Source, link: &EnableLink) -> Option<&'static str> {
+/// The enabled units that run a metrics agent.
+pub fn enabled_agents(source: &dyn Source) -> Vec<EnabledAgent> {
+    agents(source).enabled
+}
+
+fn agents(source: &dyn Source) -> Agents {
+    let mut out = Agents::default();
+    for link in all_enable_links(source)
+        .into_iter()
+        .filter(|l| l.unit.ends_with(".service"))
+    {
+        if masked_at(source, &link.path).is_some() {
+            continue; // systemd ignores a .wants entry that is itself a mask
+        }
+        let dangling = source.read(&link.path) == FileState::Missing;
+        let Some(agent) = agent_of(source, &link, dangling) else {
+            continue;
+        };
+        let found = EnabledAgent { agent, link };
+        if let Some(mask) = unit_mask(source, &found.link.unit) {
+            out.masked.push((found, mask));
+        } else if dangling && unit_file(source, &found.link.unit, None).is_none() {
+            out.dangling.push(dangling_finding(source, &found.link));
+        } else {
+            out.enabled.push(found);
+        }
+    }
+    out
+}
+
+fn dangling_finding(source: &dyn Source, link: &EnableLink) -> Finding {
+    let points = link_target(source, &link.path).map_or_else(String::new, |to| format!(" points to {to}, which"));
+    let message = format!(
+        "{unit} is not enabled: its enable link{points} does not exist, and no {unit} unit file was found \
+         on the unit path",
+        unit = link.unit
+    );
+    Finding::at(message, Location::file(link.path.clone()))
+}
+
+fn agent_of(source: &dyn Source, link: &EnableLink, dangling: bool) -> Option<&'static str> {
     let stem = unit_stem(&link.unit);
     if let Some(agent) = METRICS_AGENTS.iter().find(|a| **a == stem) {
         return Some(agent);
     }
-    let unit = unit_file(source, &link.unit, Some(&link.path))?;
+    let through = (!dangling).then_some(link.path.as_str());
+    let unit = unit_file(source, &link.unit, through)?;
     let directives = parse_unit(&unit.text);
     let program = values(&directives, "Service", "ExecStart")
         .filter_map(|d| exec_command(&d.value).split_whitespace().next().map(str::to_string))
@@ -108,31 +158,68 @@ fn agent_of(source: &dyn Source, link: &EnableLink) -> Option<&'static str> {
 }
 
 fn run(ctx: &EvalContext) -> Outcome {
-    let enabled = enabled_agents(ctx.source);
-    if enabled.is_empty() {
-        return Outcome::needs_review(NONE_ENABLED).with_all(not_enabled_findings(ctx.source));
+    let found = agents(ctx.source);
+    let mut problems: Vec<Finding> = found
+        .masked
+        .iter()
+        .map(|(e, mask)| mask_finding(&e.link.unit, mask))
+        .collect();
+    problems.extend(found.dangling);
+    if found.enabled.is_empty() {
+        let summary = match found.masked.first() {
+            Some((e, _)) => format!("{} is masked, so it never starts; {NONE_ENABLED}", e.link.unit),
+            None => NONE_ENABLED.to_string(),
+        };
+        for finding in not_enabled_findings(ctx.source) {
+            if !problems.contains(&finding) {
+                problems.push(finding);
+            }
+        }
+        return Outcome::needs_review(summary).with_all(problems);
     }
-    let names: Vec<String> = enabled
+    let names: Vec<String> = found
+        .enabled
         .iter()
         .map(|e| format!("{} ({})", e.link.unit, e.link.target))
         .collect();
-    let findings = enabled.iter().map(|e| {
+    let findings = found.enabled.iter().map(|e| {
         let message = format!("{} runs {}, enabled for {}", e.link.unit, e.agent, e.link.target);
         Finding::at(message, Location::file(e.link.path.clone()))
     });
-    Outcome::pass(format!("metrics agent enabled: {}", names.join(", "))).with_all(findings)
+    Outcome::pass(format!("metrics agent enabled: {}", names.join(", ")))
+        .with_all(findings)
+        .with_all(problems)
 }
 
-/// Agents whose unit file is present but not enabled, and missing evidence.
+fn mask_finding(unit: &str, mask: &Mask) -> Finding {
+    Finding::at(
+        format!("{unit} is masked ({})", mask.how),
+        Location::file(mask.path.clone()),
+    )
+}
+
+/// Agents whose unit file is present but not enabled or masked (once each), and
+/// missing evidence.
 fn not_enabled_findings(source: &dyn Source) -> Vec<Finding> {
-    let mut findings: Vec<Finding> = agent_unit_paths()
-        .filter(|path| source.read(path).exists())
-        .map(|path| {
-            let unit = basename(&path).to_string();
-            Finding::at(format!("{unit} is installed but not enabled"), Location::file(path))
-        })
-        .collect();
-    if source.list_dir("/etc/systemd/system").is_none() {
+    let mut findings = Vec::new();
+    for agent in METRICS_AGENTS {
+        let unit = format!("{agent}.service");
+        if let Some(mask) = unit_mask(source, &unit) {
+            findings.push(mask_finding(&unit, &mask));
+            continue;
+        }
+        let installed = SYSTEM_UNIT_DIRS
+            .iter()
+            .map(|dir| format!("{dir}/{unit}"))
+            .filter(|path| source.read(path).exists());
+        for path in installed {
+            findings.push(Finding::at(
+                format!("{unit} is installed but not enabled"),
+                Location::file(path),
+            ));
+        }
+    }
+    if source.list_dir(ETC_UNIT_DIR).is_none() {
         findings.push(Finding::new(
             "/etc/systemd/system was not collected or is not readable; no enable link could be seen",
         ));

@@ -10,7 +10,8 @@
 //!   [`logship`], [`shippers`], [`rsyslog`].
 //!
 //! The `files` probes of the last three must read the paths in [`METRICS_PATHS`],
-//! [`BACKUP_PATHS`] and [`LOGGING_PATHS`].
+//! [`BACKUP_PATHS`] and [`LOGGING_PATHS`]; `monitoring.metrics` also needs a `meta`
+//! probe of [`METRICS_META`] (symlink targets: masks and dangling enable links).
 
 pub mod backup;
 pub mod cron;
@@ -32,7 +33,7 @@ mod tests;
 
 pub use backup::{backup_jobs, BackupJob, BACKUP_PATHS};
 pub use logship::LOGGING_PATHS;
-pub use metrics::METRICS_PATHS;
+pub use metrics::{METRICS_META, METRICS_PATHS};
 
 use super::{CollectorDef, EvaluatorDef};
 

@@ -1,9 +1,11 @@
 //! The `sudoers` collector and the `auth.sudo` evaluator: load /etc/sudoers with its
 //! includes, resolve who may use sudo, and warn when anyone but root may run ALL
-//! without a password. Evidence lists every rule and the admin groups' members.
+//! without a password. An include loop, the include bound or an alias cycle makes
+//! it needs_review (unless a NOPASSWD: ALL grant already warns), never a pass.
+//! Evidence lists every rule and the admin groups' members.
 
 use super::group::{self, Group, ADMIN_GROUPS, GROUP_PATH};
-use super::sudo_policy::{grants, Grant};
+use super::sudo_policy::{alias_cycles, grants, Grant};
 use super::sudoers::{load, LoadError, NoteKind, SudoersTree, SUDOERS_PATH};
 use super::sudoers_syntax::parse_line;
 use super::text::read_text;
@@ -69,6 +71,19 @@ pub fn evaluate(tree: &SudoersTree, source: &dyn Source) -> Outcome {
     }
     let entries: Vec<_> = tree.lines.iter().flat_map(parse_line).collect();
     let grants = grants(&entries);
+    // What keeps the policy as read from being the one sudo applies.
+    let cycles: Vec<Finding> = alias_cycles(&entries)
+        .iter()
+        .map(|c| Finding::at(c.describe(), c.location.clone()))
+        .collect();
+    findings.extend(cycles.iter().cloned());
+    let broken: Vec<Finding> = tree
+        .notes
+        .iter()
+        .filter(|n| matches!(n.kind, NoteKind::Loop | NoteKind::Limit))
+        .map(|n| Finding::at(n.message.clone(), n.location.clone()))
+        .chain(cycles)
+        .collect();
     let groups = match read_text(source, GROUP_PATH) {
         Ok(text) => group::parse_groups(&text),
         Err(state) => {
@@ -79,11 +94,27 @@ pub fn evaluate(tree: &SudoersTree, source: &dyn Source) -> Outcome {
     findings.extend(grants.iter().map(|g| grant_finding(g, &groups)));
     findings.extend(admin_group_findings(&grants, &groups));
     let offenders: Vec<&Grant> = grants.iter().filter(|g| !g.nopasswd_all.is_empty()).collect();
-    if offenders.is_empty() {
-        Outcome::pass(pass_summary(&grants, &groups)).with_all(findings)
-    } else {
+    if !offenders.is_empty() {
         Outcome::warn(warn_summary(&offenders)).with_all(findings)
+    } else if let Some(summary) = review_summary(&broken) {
+        Outcome::needs_review(summary).with_all(findings)
+    } else {
+        Outcome::pass(pass_summary(&grants, &groups)).with_all(findings)
     }
+}
+
+/// The first include loop, include limit or alias cycle, and how many more.
+fn review_summary(broken: &[Finding]) -> Option<String> {
+    let first = broken.first()?;
+    let at = first.location.as_ref().map(|l| format!(" ({l})")).unwrap_or_default();
+    let more = match broken.len() {
+        1 => String::new(),
+        n => format!(" (and {} more)", n - 1),
+    };
+    Some(format!(
+        "{}{at}{more}; the sudo policy cannot be decided as written",
+        first.message
+    ))
 }
 
 fn warn_summary(offenders: &[&Grant]) -> String {

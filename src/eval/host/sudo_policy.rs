@@ -1,14 +1,13 @@
 //! What a parsed sudoers policy grants: User_Alias and Cmnd_Alias expanded,
 //! `NOPASSWD`/`PASSWD` tags and `Defaults !authenticate` (global or per user) applied,
 //! so each user specification becomes a `Grant` saying who may run what and who of
-//! them may run everything without a password.
+//! them may run everything without a password. sudo follows alias chains to any
+//! depth, so expansion does too (each alias once per expansion, without recursion);
+//! alias cycles, which sudo's checks reject, are reported by `alias_cycles`.
 
-use super::sudoers_syntax::{AliasKind, CmndSpec, DefaultsScope, Entry, UserSpec};
+use super::sudoers_syntax::{Alias, AliasKind, CmndSpec, DefaultsScope, Entry, UserSpec};
 use crate::model::Location;
-use std::collections::HashMap;
-
-/// Alias expansion stops at this depth (sudo rejects alias cycles).
-const MAX_ALIAS_DEPTH: usize = 32;
+use std::collections::{HashMap, HashSet};
 
 /// One user specification, resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,25 +81,32 @@ impl<'a> Policy<'a> {
         policy
     }
 
-    /// Members of a list with aliases of `kind` expanded; negated members are dropped.
+    /// Members of a list with aliases of `kind` expanded, in order and each once;
+    /// negated members are dropped. An alias met again (a diamond or a cycle) adds
+    /// nothing new, so this ends on any input and costs the size of the aliases.
     fn expand(&self, kind: AliasKind, items: &[String]) -> Vec<String> {
         let mut out = Vec::new();
-        self.expand_into(kind, items, 0, &mut out);
-        out
-    }
-
-    fn expand_into(&self, kind: AliasKind, items: &[String], depth: usize, out: &mut Vec<String>) {
-        for item in items {
+        let mut leaves: HashSet<&str> = HashSet::new();
+        let mut expanded: HashSet<&str> = HashSet::new();
+        let mut pending: Vec<&str> = items.iter().rev().map(String::as_str).collect();
+        while let Some(item) = pending.pop() {
             if item.starts_with('!') {
                 continue;
             }
-            match self.aliases.get(&(kind, item.as_str())) {
-                Some(members) if depth < MAX_ALIAS_DEPTH => self.expand_into(kind, members, depth + 1, out),
-                Some(_) => {}
-                None if !out.contains(item) => out.push(item.clone()),
-                None => {}
+            match self.aliases.get(&(kind, item)) {
+                Some(members) => {
+                    if expanded.insert(item) {
+                        pending.extend(members.iter().rev().map(String::as_str));
+                    }
+                }
+                None => {
+                    if leaves.insert(item) {
+                        out.push(item.to_string());
+                    }
+                }
             }
         }
+        out
     }
 
     /// Does this command (`ALL` or a Cmnd_Alias reaching `ALL`) allow everything?
@@ -181,4 +187,84 @@ impl Policy<'_> {
         };
         format!("{runas}{tag}{command}{expansion}")
     }
+}
+
+/// An alias that reaches itself through its members.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AliasCycle {
+    pub kind: AliasKind,
+    /// The aliases around the cycle, the first repeated at the end: `A0, A1, A0`.
+    pub path: Vec<String>,
+    /// Where the first alias of the path is defined.
+    pub location: Location,
+}
+
+impl AliasCycle {
+    /// `User_Alias A0 refers back to itself (A0 -> A1 -> A0); visudo rejects ...`.
+    pub fn describe(&self) -> String {
+        let kind = match self.kind {
+            AliasKind::User => "User_Alias",
+            AliasKind::Runas => "Runas_Alias",
+            AliasKind::Host => "Host_Alias",
+            AliasKind::Cmnd => "Cmnd_Alias",
+        };
+        format!(
+            "{kind} {} refers back to itself ({}); visudo rejects an alias cycle, and what it grants is unclear",
+            self.path.first().map_or("", String::as_str),
+            self.path.join(" -> ")
+        )
+    }
+}
+
+/// Every alias cycle of a policy, each found once, by walking the alias graph
+/// depth first (without recursion) in definition order.
+pub fn alias_cycles(entries: &[Entry]) -> Vec<AliasCycle> {
+    type Key<'a> = (AliasKind, &'a str);
+    let defs: HashMap<Key<'_>, &Alias> = entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Alias(alias) => Some(((alias.kind, alias.name.as_str()), alias)),
+            _ => None,
+        })
+        .collect();
+    let mut done: HashSet<Key<'_>> = HashSet::new();
+    let mut out = Vec::new();
+    for entry in entries {
+        let Entry::Alias(root) = entry else {
+            continue;
+        };
+        let root = (root.kind, root.name.as_str());
+        if done.contains(&root) {
+            continue;
+        }
+        // The path from `root`: each alias with the index of its next member.
+        let mut stack: Vec<(Key<'_>, usize)> = vec![(root, 0)];
+        while let Some(&(node, at)) = stack.last() {
+            let members = defs.get(&node).map_or(&[][..], |a| a.members.as_slice());
+            let Some(member) = members.get(at) else {
+                done.insert(node);
+                stack.pop();
+                continue;
+            };
+            if let Some(top) = stack.last_mut() {
+                top.1 += 1;
+            }
+            let next = (node.0, member.trim_start_matches('!'));
+            let Some(def) = defs.get(&next) else {
+                continue;
+            };
+            if let Some(start) = stack.iter().position(|(k, _)| *k == next) {
+                let mut path: Vec<String> = stack[start..].iter().map(|(k, _)| k.1.to_string()).collect();
+                path.push(next.1.to_string());
+                out.push(AliasCycle {
+                    kind: next.0,
+                    path,
+                    location: def.location.clone(),
+                });
+            } else if !done.contains(&next) {
+                stack.push((next, 0));
+            }
+        }
+    }
+    out
 }

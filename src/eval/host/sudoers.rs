@@ -36,6 +36,9 @@ pub enum NoteKind {
     Skipped,
     /// The include depth or file bound was reached.
     Limit,
+    /// A file includes itself, directly or through others: sudo stops with "too
+    /// many levels of includes" and refuses to run.
+    Loop,
 }
 
 /// Something about the tree that is not policy, for findings.
@@ -78,6 +81,7 @@ pub fn load(source: &dyn Source, path: &str) -> Result<SudoersTree, LoadError> {
     let mut loader = Loader {
         source,
         tree: SudoersTree::default(),
+        reading: Vec::new(),
     };
     loader.parse_file(path, &text, 0);
     Ok(loader.tree)
@@ -91,6 +95,8 @@ pub fn includedir_reads(name: &str) -> bool {
 struct Loader<'a> {
     source: &'a dyn Source,
     tree: SudoersTree,
+    /// The files being read, outermost first: an include of one of them is a loop.
+    reading: Vec<String>,
 }
 
 impl Loader<'_> {
@@ -104,6 +110,7 @@ impl Loader<'_> {
 
     fn parse_file(&mut self, path: &str, text: &str, depth: usize) {
         self.tree.files.push(path.to_string());
+        self.reading.push(path.to_string());
         for (line, logical) in logical_lines(text) {
             let location = Location::line(path, line);
             match directive(&logical) {
@@ -122,6 +129,7 @@ impl Loader<'_> {
                 }),
             }
         }
+        self.reading.pop();
     }
 
     fn include_file(&mut self, path: &str, depth: usize, at: &Location) {
@@ -129,6 +137,16 @@ impl Loader<'_> {
             let message = format!("{path} not read: include limit reached (an include loop?)");
             return self.note(NoteKind::Limit, message, at);
         }
+        if let Some(start) = self.reading.iter().position(|open| open == path) {
+            let chain: Vec<&str> = self.reading[start..].iter().map(String::as_str).collect();
+            let message = format!(
+                "include loop: {path} is included again while it is read ({} -> {path}); sudo stops with \
+                 \"too many levels of includes\" and refuses to run",
+                chain.join(" -> ")
+            );
+            return self.note(NoteKind::Loop, message, at);
+        }
+        // Included twice but not from itself: sudo reads it again, which grants nothing new.
         if self.tree.files.iter().any(|seen| seen == path) {
             return;
         }

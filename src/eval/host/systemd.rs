@@ -1,15 +1,18 @@
 //! systemd units and their enablement: unit-file parsing (`[Section]`, `Key=Value`,
 //! `#`/`;` comments, `\` continuation), the enable links `systemctl enable` makes under
-//! /etc/systemd/system/*.wants/, and finding a unit's file along the system unit path.
+//! /etc/systemd/system/*.wants/, masks, and finding a unit's file along the system
+//! unit path.
 
-use super::text::{basename, line_number, read_text};
-use crate::evidence::{FileState, Source};
+use super::text::{basename, dirname, line_number, read_text};
+use crate::evidence::{FileKind, FileState, Source};
 use std::sync::Arc;
 
 /// Where system units live, in systemd's order of precedence.
 pub const SYSTEM_UNIT_DIRS: &[&str] = &["/etc/systemd/system", "/lib/systemd/system", "/usr/lib/systemd/system"];
 /// Every enable link (`WantedBy=` targets).
 pub const WANTS_GLOB: &str = "/etc/systemd/system/*.wants/*";
+/// Where `systemctl mask` writes: an entry here overrides the packaged unit file.
+pub const ETC_UNIT_DIR: &str = "/etc/systemd/system";
 
 /// One `Key=Value` of a unit file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,10 +85,17 @@ pub struct EnableLink {
 /// Every enable link whose unit is not known to be missing (a dangling link enables
 /// nothing).
 pub fn enable_links(source: &dyn Source) -> Vec<EnableLink> {
+    all_enable_links(source)
+        .into_iter()
+        .filter(|link| source.read(&link.path) != FileState::Missing)
+        .collect()
+}
+
+/// Every link under a `.wants/` directory, dangling or not.
+pub fn all_enable_links(source: &dyn Source) -> Vec<EnableLink> {
     source
         .glob(WANTS_GLOB)
         .into_iter()
-        .filter(|path| source.read(path) != FileState::Missing)
         .map(|path| {
             let unit = basename(&path).to_string();
             let dir = path.strip_suffix(&format!("/{unit}")).unwrap_or(&path);
@@ -93,6 +103,63 @@ pub fn enable_links(source: &dyn Source) -> Vec<EnableLink> {
             EnableLink { path, unit, target }
         })
         .collect()
+}
+
+/// Where a symlink points, when its metadata was collected.
+pub fn link_target(source: &dyn Source, path: &str) -> Option<String> {
+    source.meta(path).and_then(|meta| meta.link)
+}
+
+/// Whether the symlink at `path` pointing to `target` resolves to /dev/null.
+fn is_dev_null(path: &str, target: &str) -> bool {
+    let joined = if target.starts_with('/') {
+        target.to_string()
+    } else {
+        format!("{}/{target}", dirname(path))
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    parts == ["dev", "null"]
+}
+
+/// What masks a unit: its file under /etc/systemd/system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mask {
+    pub path: String,
+    /// `/etc/systemd/system/x.service -> /dev/null`, or `... is an empty file`.
+    pub how: String,
+}
+
+/// Whether the entry at `path` masks what it names: systemd's "null or empty" rule
+/// takes a symlink to /dev/null or an empty file as a mask.
+pub fn masked_at(source: &dyn Source, path: &str) -> Option<Mask> {
+    let meta = source.meta(path);
+    let how = match (&meta, source.read(path)) {
+        (Some(meta), _) if meta.link.as_deref().is_some_and(|to| is_dev_null(path, to)) => {
+            format!("{path} -> {}", meta.link.as_deref().unwrap_or_default())
+        }
+        (Some(meta), _) if meta.kind == FileKind::File && meta.size == 0 => format!("{path} is an empty file"),
+        (_, FileState::Text(text)) if text.is_empty() => format!("{path} is an empty file"),
+        _ => return None,
+    };
+    Some(Mask {
+        path: path.to_string(),
+        how,
+    })
+}
+
+/// The mask of unit `name` (`systemctl mask` writes it to /etc/systemd/system,
+/// which comes first on the unit path), if any.
+pub fn unit_mask(source: &dyn Source, name: &str) -> Option<Mask> {
+    masked_at(source, &format!("{ETC_UNIT_DIR}/{name}"))
 }
 
 /// A unit's name without its type suffix and template instance: `restic@x.timer` → `restic`.

@@ -1,12 +1,14 @@
 //! Evaluator `ssh.authorized-keys`: fail on ssh-dss or RSA below 2048 bits, warn on
 //! RSA 2048..3071 (and key types vouch does not rate), pass when every key is
-//! ed25519, ecdsa, sk-* or RSA >= 3072; needs_review when no file exists.
+//! ed25519, ecdsa, sk-* or RSA >= 3072; needs_review when no file exists, or when
+//! sshd's configuration could not be read (the key files in use are then unknown;
+//! the default locations are still checked, and a weak key there still fails).
 
 use super::keyfiles::{self, Content, KeyFile, KeyScan};
 use super::keys::{KeyInfo, Strength};
 use super::settings::Origin;
 use crate::eval::EvalContext;
-use crate::model::{Finding, Location, Outcome};
+use crate::model::{Finding, Location, Outcome, Status};
 
 /// One key with where it was found.
 struct Found<'a> {
@@ -35,7 +37,28 @@ fn decide(scan: &KeyScan) -> Outcome {
         })
         .collect();
     let outcome = status(scan, &keys, &present, &problems);
+    let outcome = match &scan.patterns.unknown {
+        Some(reason) => config_unknown(outcome, reason),
+        None => outcome,
+    };
     outcome.with_all(findings(scan, &keys))
+}
+
+/// With sshd's configuration unknown, a pass (or a search that found nothing)
+/// becomes needs_review; a weak key still fails and a moderate one still warns.
+fn config_unknown(outcome: Outcome, reason: &str) -> Outcome {
+    match outcome.status {
+        Status::Fail | Status::Error => outcome,
+        Status::Warn => Outcome::warn(format!(
+            "{}; sshd's configuration is unknown ({reason}), so other key files may be in use",
+            outcome.summary
+        )),
+        _ => Outcome::needs_review(format!(
+            "sshd's configuration is unknown ({reason}), so the AuthorizedKeysFile in effect is unknown; \
+             at sshd's default locations: {}",
+            outcome.summary
+        )),
+    }
 }
 
 fn status(scan: &KeyScan, keys: &[Found], present: &[&KeyFile], problems: &[(&str, &str)]) -> Outcome {
@@ -173,6 +196,12 @@ fn key_finding(found: &Found) -> Finding {
 
 fn patterns_finding(scan: &KeyScan) -> Finding {
     let p = &scan.patterns;
+    if let Some(reason) = &p.unknown {
+        return Finding::new(format!(
+            "AuthorizedKeysFile is unknown: {reason}; only sshd's default locations ({}) were checked",
+            p.global.join(" ")
+        ));
+    }
     let mut message = format!(
         "AuthorizedKeysFile {} ({})",
         p.global.join(" "),

@@ -2,9 +2,11 @@
 //! /home/*'s `.ssh/authorized_keys`, plus the effective AuthorizedKeysFile patterns
 //! (`sshd -T`, else the first global line, else `.ssh/authorized_keys
 //! .ssh/authorized_keys2`; Match-block patterns too) expanded for every account of
-//! /etc/passwd with sshd's `%h`, `%u`, `%U`, `%%` and a leading `~`.
+//! /etc/passwd with sshd's `%h`, `%u`, `%U`, `%%` and a leading `~`. When the
+//! configuration could not be read, the patterns are unknown: the default ones are
+//! still searched, and `Patterns::unknown` says why nothing more is known.
 
-use super::config::DEFAULT_CONFIG;
+use super::config::{ConfigError, DEFAULT_CONFIG};
 use super::keys::{self, KeyInfo};
 use super::passwd::{self, User, PASSWD};
 use super::settings::{Origin, View};
@@ -22,6 +24,9 @@ pub struct Patterns {
     pub origin: Origin,
     /// Patterns set inside Match blocks (followed for every account, to be safe).
     pub in_match: Vec<String>,
+    /// Why the configuration in effect is unknown (it could not be read and no
+    /// `sshd -T` output stands in for it); `global` then holds sshd's defaults.
+    pub unknown: Option<String>,
 }
 
 /// One file sshd may read keys from.
@@ -95,11 +100,17 @@ pub fn patterns(view: &View) -> Patterns {
             Origin::Default,
         ),
     };
+    let unknown = match (dumped, &view.config) {
+        // No sshd_config at all: sshd does not start, and the defaults are all there is.
+        (None, Err(error)) if !matches!(error, ConfigError::Missing { .. }) => Some(error.to_string()),
+        _ => None,
+    };
     let keep = |p: &String| !p.eq_ignore_ascii_case("none");
     Patterns {
         global: global.into_iter().filter(keep).collect(),
         origin,
         in_match: in_match.into_iter().filter(keep).collect(),
+        unknown,
     }
 }
 

@@ -41,8 +41,14 @@ pub fn parse_line(line: &str) -> Result<Option<KeyInfo>, String> {
     if line.trim_end().is_empty() || line.starts_with('#') {
         return Ok(None);
     }
-    if let Ok(key) = parse_key(line) {
-        return Ok(Some(describe(&key, Vec::new())));
+    let direct = match parse_key(line) {
+        Ok(key) => return Ok(Some(describe(&key, Vec::new()))),
+        Err(reason) => reason,
+    };
+    // A line that starts with a key type has no options: what is wrong is the key
+    // (sshd's second try, past options, fails too).
+    if line.split([' ', '\t']).next().is_some_and(is_key_type) {
+        return Err(direct);
     }
     let (options, rest) = split_options(line).ok_or("unterminated quote in the key options")?;
     let key = parse_key(rest.trim_start_matches([' ', '\t']))?;
@@ -103,7 +109,60 @@ fn parse_key(text: &str) -> Result<PublicKey, String> {
         return Err("not a public key: expected `<type> <base64 key> [comment]`".into());
     }
     let normalized = format!("{algorithm} {blob} {}", comment.trim());
-    PublicKey::from_openssh(normalized.trim_end()).map_err(|e| format!("not a valid {algorithm} public key: {e}"))
+    PublicKey::from_openssh(normalized.trim_end()).map_err(|e| match blob_type(blob) {
+        Some(inner) if inner != algorithm => format!(
+            "the key data holds a {inner} key but the line labels it `{algorithm}`; sshd skips a key whose \
+             type does not match its label"
+        ),
+        _ => format!("not a valid {algorithm} public key: {e}"),
+    })
+}
+
+/// A key type name as the first field of a key line (`ssh-ed25519`, `ssh-rsa`,
+/// `sk-ssh-ed25519@openssh.com`), not an options field.
+fn is_key_type(word: &str) -> bool {
+    !word.contains(['=', '"', ',']) && ssh_key::Algorithm::new(word).is_ok()
+}
+
+/// The key type named at the start of a base64 key blob (an SSH string: a 4-byte
+/// big-endian length, then the name); None when it does not decode to one.
+fn blob_type(blob: &str) -> Option<String> {
+    // 96 base64 characters are 72 bytes: room for any key type name.
+    let head: Vec<u8> = blob.bytes().take(96).collect();
+    let bytes = decode_base64(&head[..head.len() - head.len() % 4])?;
+    let len = usize::try_from(u32::from_be_bytes(bytes.get(..4)?.try_into().ok()?)).ok()?;
+    let name = bytes.get(4..4usize.checked_add(len)?)?;
+    let name = std::str::from_utf8(name).ok()?;
+    (!name.is_empty() && name.bytes().all(|b| b.is_ascii_graphic())).then(|| name.to_string())
+}
+
+/// Standard base64 (with `=` padding) of whole 4-character groups.
+fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
+    let value = |c: u8| -> Option<u32> {
+        match c {
+            b'A'..=b'Z' => Some(u32::from(c - b'A')),
+            b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
+            b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
+            b'+' => Some(62),
+            b'/' => Some(63),
+            _ => None,
+        }
+    };
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    for group in text.chunks_exact(4) {
+        let pad = group.iter().rev().take_while(|&&c| c == b'=').count();
+        if pad > 2 {
+            return None;
+        }
+        let mut bits = 0u32;
+        for &c in &group[..4 - pad] {
+            bits = (bits << 6) | value(c)?;
+        }
+        bits <<= 6 * (pad as u32);
+        let bytes = bits.to_be_bytes();
+        out.extend_from_slice(&bytes[1..4 - pad]);
+    }
+    Some(out)
 }
 
 fn describe(key: &PublicKey, options: Vec<String>) -> KeyInfo {

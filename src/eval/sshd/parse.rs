@@ -14,6 +14,7 @@
 use super::config::{ConfigError, Diagnostic, Directive, MatchBlock, SshdConfig};
 use super::keywords;
 use super::lexer::{self, Line};
+use crate::evidence::source::human_bytes;
 use crate::evidence::{FileKind, FileState, Source};
 use crate::model::Location;
 use std::sync::Arc;
@@ -42,12 +43,21 @@ pub fn load(source: &dyn Source, path: &str) -> Result<SshdConfig, ConfigError> 
     Ok(loader.config)
 }
 
+/// Why a configuration file's settings are unknown. sshd itself reads what vouch
+/// could not (it runs as root and has no size cap), so nothing here says sshd fails.
 fn unreadable(path: &str, state: &FileState, from: Option<&Location>) -> ConfigError {
-    let problem = state
-        .problem(path)
-        .unwrap_or_else(|| format!("{path} could not be read"));
+    let problem = match state {
+        FileState::TooLarge { bytes, cap } => format!(
+            "{path} is {}, over the {} read cap, so vouch did not read it (sshd does)",
+            human_bytes(*bytes),
+            human_bytes(*cap)
+        ),
+        other => other
+            .problem(path)
+            .unwrap_or_else(|| format!("{path} could not be read")),
+    };
     let reason = match from {
-        Some(at) => format!("{problem} (included at {at}); sshd refuses to start without it"),
+        Some(at) => format!("{problem} (included at {at}); the settings it holds are unknown"),
         None => problem,
     };
     ConfigError::Unreadable {

@@ -278,6 +278,35 @@ fn missing_uncollected_and_unreadable_configs() {
 }
 
 #[test]
+fn a_file_vouch_did_not_read_is_not_one_sshd_cannot_read() {
+    let big = FileState::TooLarge {
+        bytes: 50 * 1024 * 1024,
+        cap: 1024 * 1024,
+    };
+    let dropin = "/etc/ssh/sshd_config.d/a.conf";
+    // (what is wrong with the included file, the reason after its path)
+    let cases = [
+        (
+            big,
+            "is 50.0 MiB, over the 1.0 MiB read cap, so vouch did not read it (sshd does) \
+             (included at /etc/ssh/sshd_config:1); the settings it holds are unknown",
+        ),
+        (
+            FileState::Unreadable("permission denied".into()),
+            "could not be read: permission denied (included at /etc/ssh/sshd_config:1); the settings it holds \
+             are unknown",
+        ),
+    ];
+    for (state, reason) in cases {
+        let snap =
+            files(&[(MAIN, "Include sshd_config.d/*.conf\nPasswordAuthentication no\n")]).with_state(dropin, state);
+        let outcome = run("ssh.password-auth", &snap);
+        assert_eq!(outcome.status, Status::Error);
+        assert_eq!(outcome.summary, format!("{dropin} {reason}"));
+    }
+}
+
+#[test]
 fn include_loops_are_errors_not_hangs() {
     let outcome = run("ssh.password-auth", &files(&[(MAIN, "Include /etc/ssh/sshd_config\n")]));
     assert_eq!(outcome.status, Status::Error);

@@ -105,7 +105,36 @@ fn options_comments_and_garbage() {
     assert_eq!(parse_line("   # ssh-rsa AAAA old key"), Ok(None));
     assert!(parse_line("this is not a key").is_err());
     assert!(parse_line("ssh-ed25519 AAAA-not-base64").is_err());
+    assert!(parse_line("ssh-ed25519 ====").is_err());
     assert!(parse_line("command=\"unterminated ssh-ed25519 AAAA").is_err());
+}
+
+#[test]
+fn a_label_that_does_not_match_the_key_data_says_so() {
+    // (line, the reason it is not a usable key)
+    let relabel = |key: &str, from: &str, to: &str| key.trim().replacen(from, to, 1);
+    let cases = [
+        (
+            relabel(RSA2048, "ssh-rsa", "ssh-ed25519"),
+            "the key data holds a ssh-rsa key but the line labels it `ssh-ed25519`; sshd skips a key whose type \
+             does not match its label",
+        ),
+        (
+            format!("no-pty {}", relabel(ED25519, "ssh-ed25519", "ssh-rsa")),
+            "the key data holds a ssh-ed25519 key but the line labels it `ssh-rsa`; sshd skips a key whose type \
+             does not match its label",
+        ),
+    ];
+    for (line, reason) in cases {
+        assert_eq!(parse_line(&line), Err(reason.to_string()), "{line}");
+    }
+    let broken = parse_line("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBwV2yhfxV9ACX7VGRL36FMNLAIaGfF x");
+    assert!(
+        broken
+            .as_ref()
+            .is_err_and(|e| e.starts_with("not a valid ssh-ed25519 public key")),
+        "{broken:?}"
+    );
 }
 
 #[test]
@@ -200,6 +229,69 @@ fn no_files_unreadable_files_and_authorized_keys_file_patterns() {
         .findings
         .iter()
         .any(|f| f.location == Some(Location::line("/etc/ssh/keys/deploy", 1))));
+}
+
+#[test]
+fn an_unreadable_sshd_config_leaves_the_key_files_unknown() {
+    let big = FileState::TooLarge {
+        bytes: 50 << 20,
+        cap: 16 << 20,
+    };
+    let include = "Include /etc/ssh/sshd_config.d/*.conf\n";
+    let dropin = "/etc/ssh/sshd_config.d/a.conf";
+    // (case, host with deploy's ed25519 key, status, summary start)
+    let cases = [
+        (
+            "main file too large",
+            files(&[("/etc/passwd", PASSWD), (DEPLOY_KEYS, ED25519)]).with_state(MAIN, big.clone()),
+            Status::NeedsReview,
+            "sshd's configuration is unknown (/etc/ssh/sshd_config is 50.0 MiB",
+        ),
+        (
+            "included file binary",
+            files(&[("/etc/passwd", PASSWD), (MAIN, include), (DEPLOY_KEYS, ED25519)])
+                .with_state(dropin, FileState::Binary { bytes: 10 }),
+            Status::NeedsReview,
+            "sshd's configuration is unknown (/etc/ssh/sshd_config.d/a.conf is a binary file",
+        ),
+        (
+            "main file unreadable, a weak key at a default location",
+            files(&[("/etc/passwd", PASSWD), (DEPLOY_KEYS, DSA)])
+                .with_state(MAIN, FileState::Unreadable("permission denied".into())),
+            Status::Fail,
+            "1 weak key: ssh-dss 1024-bit key of deploy",
+        ),
+        (
+            "a moderate key still warns",
+            files(&[("/etc/passwd", PASSWD), (DEPLOY_KEYS, RSA2048)]).with_state(MAIN, big),
+            Status::Warn,
+            "1 key below the recommended strength",
+        ),
+    ];
+    for (name, snap, status, summary) in cases {
+        let outcome = run("ssh.authorized-keys", &snap);
+        assert_eq!(outcome.status, status, "{name}: {}", outcome.summary);
+        assert!(outcome.summary.starts_with(summary), "{name}: {}", outcome.summary);
+        let first = &outcome.findings[0].message;
+        assert!(first.starts_with("AuthorizedKeysFile is unknown: "), "{name}: {first}");
+        assert!(
+            first.ends_with("only sshd's default locations (.ssh/authorized_keys .ssh/authorized_keys2) were checked"),
+            "{name}: {first}"
+        );
+        assert!(
+            !outcome.findings.iter().any(|f| f.message.contains("compiled default")),
+            "{name}"
+        );
+        let keys_found = outcome
+            .findings
+            .iter()
+            .any(|f| f.location == Some(Location::line(DEPLOY_KEYS, 1)));
+        assert!(keys_found, "{name}: the default location is still checked");
+    }
+    // No sshd_config at all: sshd's compiled default is all there is.
+    let absent = files(&[("/etc/passwd", PASSWD), (DEPLOY_KEYS, ED25519)]).with_state(MAIN, FileState::Missing);
+    let outcome = run("ssh.authorized-keys", &absent);
+    assert_eq!(outcome.status, Status::Pass, "{}", outcome.summary);
 }
 
 #[test]

@@ -3,9 +3,9 @@
 //! accepts, sorted, then /etc/apt/apt.conf last, following `#include`. The same code
 //! runs at collection (the source records each read) and at evaluation.
 
-use super::parse::{parse, Sink, SyntaxError};
+use super::parse::{parse, ErrorKind, Sink, SyntaxError};
 use super::tree::{ConfTree, Origin};
-use crate::evidence::{FileState, Source};
+use crate::evidence::{FileKind, FileState, Source};
 use std::sync::Arc;
 
 pub const PARTS_DIR: &str = "/etc/apt/apt.conf.d";
@@ -13,6 +13,9 @@ pub const MAIN_FILE: &str = "/etc/apt/apt.conf";
 
 /// More files than this (an include loop fanning out) stops the load.
 const MAX_FILES: usize = 500;
+/// vouch reads at most this many statements in all: a stock Ubuntu configuration
+/// has under a thousand, and each one read costs memory for its history.
+pub const MAX_STATEMENTS: usize = 100_000;
 
 /// Whether apt reads a file of this name in a configuration directory:
 /// GetListOfFilesInDir(dir, "conf", sort, allow no extension). Hidden names, names
@@ -49,6 +52,9 @@ pub struct AptConfig {
     pub files: Vec<LoadedFile>,
     /// Files in a configuration directory that apt does not read, by their names.
     pub ignored: Vec<String>,
+    /// Entries of a configuration directory with a name apt reads that are not
+    /// regular files (directories, FIFOs, sockets, devices): apt skips them.
+    pub not_regular: Vec<String>,
     pub problems: Vec<Problem>,
 }
 
@@ -75,6 +81,7 @@ pub fn load(source: &dyn Source) -> AptConfig {
     let mut loader = Loader {
         source,
         config: AptConfig::default(),
+        statements: 0,
     };
     loader.read_dir(PARTS_DIR, 0, false);
     match source.read(MAIN_FILE) {
@@ -90,6 +97,8 @@ pub fn load(source: &dyn Source) -> AptConfig {
 struct Loader<'a> {
     source: &'a dyn Source,
     config: AptConfig,
+    /// Statements set or cleared so far, across files.
+    statements: usize,
 }
 
 impl Loader<'_> {
@@ -115,7 +124,14 @@ impl Loader<'_> {
         ok
     }
 
+    /// One entry of a directory apt reads. GetListOfFilesInDir keeps regular files
+    /// and symlinks to them: a directory or a FIFO is skipped, never opened.
     fn read_listed(&mut self, path: &str, depth: u32) -> bool {
+        let kind = self.source.meta(path).map(|meta| meta.kind);
+        if matches!(kind, Some(FileKind::Dir | FileKind::Other)) {
+            self.config.not_regular.push(path.to_string());
+            return true;
+        }
         match self.source.read(path) {
             FileState::Text(text) => self.read_text(path, text, depth),
             // A dangling symlink: apt skips what is not a regular file.
@@ -143,6 +159,14 @@ impl Loader<'_> {
         });
         match parse(path, &text, depth, self) {
             Ok(()) => true,
+            Err(error) if error.kind == ErrorKind::Limit => {
+                let reason = error.to_string();
+                self.config.problems.push(Problem::Unavailable {
+                    path: path.to_string(),
+                    reason,
+                });
+                true
+            }
             Err(error) => {
                 self.config.problems.push(Problem::Apt(error));
                 false
@@ -165,6 +189,7 @@ impl Loader<'_> {
             path: path.to_string(),
             line,
             message: message.to_string(),
+            kind: ErrorKind::Apt,
         };
         self.config.problems.push(Problem::Apt(error));
     }
@@ -172,11 +197,19 @@ impl Loader<'_> {
 
 impl Sink for Loader<'_> {
     fn set(&mut self, name: &str, value: String, at: Origin) {
+        self.statements += 1;
         self.config.tree.set(name, value, at);
     }
 
     fn clear(&mut self, name: &str, at: Origin) {
+        self.statements += 1;
         self.config.tree.clear(name, at);
+    }
+
+    fn limit_reached(&self) -> Option<String> {
+        (self.statements >= MAX_STATEMENTS).then(|| {
+            format!("more than {MAX_STATEMENTS} settings in all; vouch stops reading here (apt has no such limit)")
+        })
     }
 
     /// apt opens a relative path from its working directory; the periodic jobs

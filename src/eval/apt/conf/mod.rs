@@ -9,8 +9,10 @@ pub mod tree;
 pub mod words;
 
 pub use load::{apt_reads_name, load, AptConfig, LoadedFile, Problem, MAIN_FILE, PARTS_DIR};
-pub use parse::{parse, Sink, SyntaxError};
+pub use parse::{parse, ErrorKind, Sink, SyntaxError};
 pub use tree::{Change, ConfTree, ListEntry, Origin};
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_limits;

@@ -4,6 +4,9 @@
 //! opens a scope whose name prefixes the tags inside; a statement with only a value
 //! is a list entry (`Tag::`); `#clear` and `#include` are top-level directives.
 //! Like apt, reading stops at the first syntax error, keeping what was set before.
+//! vouch also stops at bounds of its own that apt lacks (nesting depth, scope name
+//! length, statements in all), far beyond any real file, so a hostile file costs
+//! memory and time in proportion to its size; those stops are `ErrorKind::Limit`.
 
 use super::lines::strip_comments;
 use super::tree::Origin;
@@ -12,6 +15,14 @@ use std::fmt;
 
 /// apt refuses `#include` deeper than this.
 pub const MAX_INCLUDE_DEPTH: u32 = 10;
+/// vouch's own bound on `{` nesting. apt has none (its parser keeps a copy of every
+/// enclosing scope's name, so memory grows with the square of the depth); real
+/// files nest four or five levels, so a file past this is hostile or broken.
+pub const MAX_NESTING: usize = 64;
+/// vouch's own bound on the length of a scope's full name: every statement inside
+/// a scope builds a name that starts with it, so an unbounded one makes reading
+/// quadratic. Real names are a few dozen bytes.
+pub const MAX_SCOPE_BYTES: usize = 1024;
 
 /// Where the statements of a file go.
 pub trait Sink {
@@ -20,14 +31,32 @@ pub trait Sink {
     /// Read an included file, or a directory when `target` ends in `/`; false when
     /// apt would fail to (it then reports "Included from here").
     fn include(&mut self, target: &str, depth: u32) -> bool;
+    /// Why no further statement should be read (a bound of vouch's on the size of
+    /// the configuration), or None to read on.
+    fn limit_reached(&self) -> Option<String> {
+        None
+    }
 }
 
-/// A syntax error apt reports (and stops reading the file at).
+/// A syntax error apt reports (and stops reading the file at), or a limit of
+/// vouch's own that stopped reading.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
     pub path: String,
     pub line: u32,
     pub message: String,
+    pub kind: ErrorKind,
+}
+
+/// Who stops reading the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// apt itself: apt-get, apt-config and unattended-upgrade refuse to run.
+    Apt,
+    /// vouch's bound (`MAX_NESTING`, `MAX_SCOPE_BYTES`, the sink's
+    /// `limit_reached`): apt would read on, so the
+    /// configuration past this point is unknown to the audit.
+    Limit,
 }
 
 impl fmt::Display for SyntaxError {
@@ -76,8 +105,9 @@ struct Parser<'a> {
     path: &'a str,
     depth: u32,
     sink: &'a mut dyn Sink,
-    /// Enclosing scopes' names, innermost last (apt's Stack).
-    stack: Vec<String>,
+    /// The length of `scope` before each enclosing scope was entered, innermost
+    /// last (apt's Stack, which keeps whole copies of those names).
+    stack: Vec<usize>,
     /// The current scope's full name (apt's ParentTag).
     scope: String,
     /// Statement text read so far (apt's LineBuffer).
@@ -136,10 +166,14 @@ impl Parser<'_> {
             }
             return Ok(());
         }
+        if let Some(reason) = self.sink.limit_reached() {
+            return Err(self.limit(&reason));
+        }
         let buffer = std::mem::take(&mut self.buffer);
         let mut statement = self.split(&buffer, term)?;
         if term == b'{' {
-            self.enter_scope(std::mem::take(&mut statement.tag));
+            self.enter_scope(&statement.tag)?;
+            statement.tag.clear();
         }
         self.apply(statement, term)?;
         if term == b'}' {
@@ -198,18 +232,32 @@ impl Parser<'_> {
         }
     }
 
-    fn enter_scope(&mut self, tag: String) {
-        let outer = std::mem::take(&mut self.scope);
-        self.scope = if outer.is_empty() {
-            tag
-        } else {
-            format!("{outer}::{tag}")
-        };
-        self.stack.push(outer);
+    fn enter_scope(&mut self, tag: &str) -> Result<(), SyntaxError> {
+        if self.stack.len() >= MAX_NESTING {
+            return Err(self.limit(&format!(
+                "nesting deeper than {MAX_NESTING} levels; vouch stops reading the file here (apt has no such limit)"
+            )));
+        }
+        let joiner = if self.scope.is_empty() { 0 } else { 2 };
+        if self.scope.len() + joiner + tag.len() > MAX_SCOPE_BYTES {
+            return Err(self.limit(&format!(
+                "a scope name longer than {MAX_SCOPE_BYTES} bytes; vouch stops reading the file here \
+                 (apt has no such limit)"
+            )));
+        }
+        self.stack.push(self.scope.len());
+        if joiner > 0 {
+            self.scope.push_str("::");
+        }
+        self.scope.push_str(tag);
+        Ok(())
     }
 
+    /// apt's leaveCurrentScope: back to the enclosing scope, or to the top level
+    /// when there is none.
     fn leave_scope(&mut self) {
-        self.scope = self.stack.pop().unwrap_or_default();
+        let outer = self.stack.pop().unwrap_or(0);
+        self.scope.truncate(outer);
     }
 
     fn origin(&self) -> Origin {
@@ -228,6 +276,14 @@ impl Parser<'_> {
             path: self.path.to_string(),
             line,
             message: message.to_string(),
+            kind: ErrorKind::Apt,
+        }
+    }
+
+    fn limit(&self, message: &str) -> SyntaxError {
+        SyntaxError {
+            kind: ErrorKind::Limit,
+            ..self.error(message)
         }
     }
 }

@@ -20,7 +20,7 @@ impl Sink for Plain {
     }
 }
 
-fn read(text: &str) -> (ConfTree, Result<(), SyntaxError>) {
+pub(super) fn read(text: &str) -> (ConfTree, Result<(), SyntaxError>) {
     let mut sink = Plain(ConfTree::new());
     let result = parse("/f", text, 0, &mut sink);
     (sink.0, result)

@@ -36,34 +36,41 @@ pub struct ListEntry<'a> {
 #[derive(Debug, Clone)]
 struct Item {
     tag: String,
-    /// apt's FullTag, lower-cased: the key of `ConfTree::removed`.
-    key: String,
     value: String,
     history: Vec<Change>,
     children: Vec<usize>,
 }
 
-/// The configuration space: an arena of items, index 0 the root.
+/// A child's key in `ConfTree::live` / `ConfTree::buried`: its parent's index and
+/// its lower-cased tag (apt matches tags ASCII-case-insensitively).
+type ChildKey = (usize, String);
+
+/// The configuration space: an arena of items, index 0 the root. Items are found
+/// by their parent and tag, never by a full name, so the cost of a name grows with
+/// its length, not with its length times its depth.
 #[derive(Debug, Clone)]
 pub struct ConfTree {
     items: Vec<Item>,
-    /// History of items that a `#clear` of an ancestor dropped, by lower-cased full
-    /// name, so a value set again later (or never) still shows what happened.
-    removed: HashMap<String, Vec<Change>>,
+    /// The named children of each item. List entries (empty tags) are only in
+    /// their parent's `children`: apt appends a new one each time.
+    live: HashMap<ChildKey, usize>,
+    /// Named items that a `#clear` of an ancestor dropped, still under their old
+    /// parent, so a value set again later (or never) still shows what happened.
+    buried: HashMap<ChildKey, usize>,
 }
 
 impl Default for ConfTree {
     fn default() -> Self {
         let root = Item {
             tag: String::new(),
-            key: String::new(),
             value: String::new(),
             history: Vec::new(),
             children: Vec::new(),
         };
         ConfTree {
             items: vec![root],
-            removed: HashMap::new(),
+            live: HashMap::new(),
+            buried: HashMap::new(),
         }
     }
 }
@@ -88,9 +95,8 @@ pub fn split_name(name: &str) -> Vec<&str> {
     tags
 }
 
-/// The lower-cased key apt would match `name` by (its tags joined by `::`).
-fn name_key(name: &str) -> String {
-    split_name(name).join("::").to_ascii_lowercase()
+fn key(parent: usize, tag: &str) -> ChildKey {
+    (parent, tag.to_ascii_lowercase())
 }
 
 impl ConfTree {
@@ -112,10 +118,7 @@ impl ConfTree {
         let Some(index) = self.lookup(name) else {
             return;
         };
-        let children = std::mem::take(&mut self.items[index].children);
-        for child in children {
-            self.bury(child, &at);
-        }
+        self.bury_below(index, &at);
         let item = &mut self.items[index];
         item.value.clear();
         item.history.push(Change { value: None, at });
@@ -129,10 +132,18 @@ impl ConfTree {
     /// Every change made to the item, oldest first (also after an ancestor's
     /// `#clear` dropped it).
     pub fn history(&self, name: &str) -> &[Change] {
-        match self.lookup(name) {
-            Some(index) => &self.items[index].history,
-            None => self.removed.get(&name_key(name)).map_or(&[], Vec::as_slice),
+        let mut at = 0;
+        for tag in split_name(name) {
+            if tag.is_empty() {
+                return &[];
+            }
+            let key = key(at, tag);
+            match self.live.get(&key).or_else(|| self.buried.get(&key)) {
+                Some(&next) => at = next,
+                None => return &[],
+            }
         }
+        &self.items[at].history
     }
 
     /// The values of the item's children, in order: what python-apt's
@@ -155,26 +166,22 @@ impl ConfTree {
     }
 
     /// Every item with its full name and value, in the order `apt-config dump`
-    /// prints them.
+    /// prints them (depth first, without recursion: names may be deep).
     pub fn dump(&self) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        for &child in &self.items[0].children {
-            self.dump_into(child, None, &mut out);
+        let mut out: Vec<(String, String)> = Vec::new();
+        let mut pending: Vec<(usize, Option<usize>)> =
+            self.items[0].children.iter().rev().map(|&c| (c, None)).collect();
+        while let Some((index, parent_row)) = pending.pop() {
+            let item = &self.items[index];
+            let full = match parent_row {
+                None => item.tag.clone(),
+                Some(row) => format!("{}::{}", out[row].0, item.tag),
+            };
+            let row = out.len();
+            out.push((full, item.value.clone()));
+            pending.extend(item.children.iter().rev().map(|&c| (c, Some(row))));
         }
         out
-    }
-
-    /// `prefix` is the parent's FullTag, None for a top-level item.
-    fn dump_into(&self, index: usize, prefix: Option<&str>, out: &mut Vec<(String, String)>) {
-        let item = &self.items[index];
-        let full = match prefix {
-            None => item.tag.clone(),
-            Some(prefix) => format!("{prefix}::{}", item.tag),
-        };
-        out.push((full.clone(), item.value.clone()));
-        for &child in &item.children {
-            self.dump_into(child, Some(&full), out);
-        }
     }
 
     fn lookup(&self, name: &str) -> Option<usize> {
@@ -183,7 +190,7 @@ impl ConfTree {
             if tag.is_empty() {
                 return None;
             }
-            at = self.child(at, tag)?;
+            at = *self.live.get(&key(at, tag))?;
         }
         Some(at)
     }
@@ -191,63 +198,61 @@ impl ConfTree {
     fn lookup_create(&mut self, name: &str) -> usize {
         let mut at = 0;
         for tag in split_name(name) {
-            at = match self.child(at, tag).filter(|_| !tag.is_empty()) {
-                Some(found) => found,
+            at = match self.live.get(&key(at, tag)).filter(|_| !tag.is_empty()) {
+                Some(&found) => found,
                 None => self.create(at, tag),
             };
         }
         at
     }
 
-    fn child(&self, parent: usize, tag: &str) -> Option<usize> {
-        self.items[parent]
-            .children
-            .iter()
-            .copied()
-            .find(|&c| self.items[c].tag.eq_ignore_ascii_case(tag))
-    }
-
+    /// A new child of `parent`: a list entry for an empty tag, else the item a
+    /// `#clear` dropped under this name (keeping its history), else a fresh one.
     fn create(&mut self, parent: usize, tag: &str) -> usize {
-        let parent_key = &self.items[parent].key;
-        let lower = tag.to_ascii_lowercase();
-        let key = if parent == 0 {
-            lower
+        let index = if tag.is_empty() {
+            self.push_item(tag)
         } else {
-            format!("{parent_key}::{lower}")
+            let key = key(parent, tag);
+            let index = match self.buried.remove(&key) {
+                Some(index) => index,
+                None => self.push_item(tag),
+            };
+            self.live.insert(key, index);
+            index
         };
-        let history = if tag.is_empty() {
-            Vec::new()
-        } else {
-            self.removed.remove(&key).unwrap_or_default()
-        };
-        let index = self.items.len();
-        self.items.push(Item {
-            tag: tag.to_string(),
-            key,
-            value: String::new(),
-            history,
-            children: Vec::new(),
-        });
         self.items[parent].children.push(index);
         index
     }
 
-    /// Move a dropped subtree's history into `removed`, noting the clear.
-    fn bury(&mut self, index: usize, at: &Origin) {
-        let children = std::mem::take(&mut self.items[index].children);
-        for child in children {
-            self.bury(child, at);
-        }
-        let item = &mut self.items[index];
-        if item.tag.is_empty() {
-            return;
-        }
-        let mut history = std::mem::take(&mut item.history);
-        history.push(Change {
-            value: None,
-            at: at.clone(),
+    fn push_item(&mut self, tag: &str) -> usize {
+        self.items.push(Item {
+            tag: tag.to_string(),
+            value: String::new(),
+            history: Vec::new(),
+            children: Vec::new(),
         });
-        self.removed.insert(item.key.clone(), history);
+        self.items.len() - 1
+    }
+
+    /// Drop everything below `top`, noting the clear in each named item's history.
+    fn bury_below(&mut self, top: usize, at: &Origin) {
+        let mut pending = vec![top];
+        while let Some(parent) = pending.pop() {
+            for child in std::mem::take(&mut self.items[parent].children) {
+                pending.push(child);
+                let item = &mut self.items[child];
+                if item.tag.is_empty() {
+                    continue;
+                }
+                item.history.push(Change {
+                    value: None,
+                    at: at.clone(),
+                });
+                let key = key(parent, &item.tag);
+                self.live.remove(&key);
+                self.buried.insert(key, child);
+            }
+        }
     }
 }
 

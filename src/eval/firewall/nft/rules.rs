@@ -3,8 +3,11 @@
 //! `jump`s or `goto`s to (carrying the jump rule's conditions along), every rule
 //! that accepts on `tcp|udp|th dport` — a port, a range `a-b`, a service name, a
 //! `{ set }`, a comparison, or a `vmap { port : accept }` — becomes an allow
-//! rule; it is open to anywhere unless an `ip saddr` / `ip6 saddr` match (or
-//! `iif lo`) restricts it.
+//! rule; so does an `accept` that names no destination port (`iifname "eth0"
+//! accept`, `meta l4proto tcp accept`, a bare `accept`), which opens every port.
+//! A rule is open to anywhere unless an `ip saddr` / `ip6 saddr` match (or
+//! `iif lo`) restricts it. Rules that admit no new connection (`ct state
+//! established,related`) or only ICMP open no port and are left out.
 
 use super::lex::{Kind, Token};
 use super::load::Loaded;
@@ -18,6 +21,10 @@ const MAX_JUMPS: usize = 16;
 /// A bound on chain walks, against jump fan-out.
 const MAX_WALKS: usize = 4096;
 const L4: [&str; 6] = ["tcp", "udp", "th", "sctp", "dccp", "udplite"];
+/// The ICMP protocols as nft names them (`icmp type ...`, `meta l4proto ipv6-icmp`).
+const ICMP: [&str; 3] = ["icmp", "icmpv6", "ipv6-icmp"];
+/// The matches whose operand names a layer-4 protocol.
+const PROTO_KEYS: [&str; 3] = ["protocol", "l4proto", "nexthdr"];
 
 /// A base chain on the input hook of an IP family (what filters traffic to the host).
 pub fn is_input_chain(chain: &Chain) -> bool {
@@ -81,13 +88,17 @@ impl Walker<'_> {
     }
 
     fn analyze(&self, tokens: &[Token], rule: &[Token], chain: &Chain) -> Option<AllowRule> {
-        let (proto, at) = find_dport(tokens)?;
-        let ports = if tokens.get(at).is_some_and(|t| t.is_word("vmap")) {
-            self.vmap_ports(tokens, at + 1)?
-        } else if has_accept(tokens) {
-            self.match_ports(tokens, at)
-        } else {
+        if only_established(tokens) {
             return None;
+        }
+        let (proto, ports) = match find_dport(tokens) {
+            Some((proto, at)) if tokens.get(at).is_some_and(|t| t.is_word("vmap")) => {
+                (proto, self.vmap_ports(tokens, at + 1)?)
+            }
+            Some((proto, at)) if has_accept(tokens) => (proto, self.match_ports(tokens, at)),
+            Some(_) => return None,
+            None if has_accept(tokens) => (portless_proto(tokens)?, Ports::All),
+            None => return None,
         };
         let mut notes = Vec::new();
         match chain.family.as_str() {
@@ -103,6 +114,7 @@ impl Walker<'_> {
             incoming: true,
             notes,
             location: self.loaded.location(rule.first()?),
+            listening_on: None,
         })
     }
 
@@ -171,6 +183,78 @@ fn find_dport(tokens: &[Token]) -> Option<(Proto, usize)> {
         .windows(2)
         .position(|w| L4.contains(&w[0].text.as_str()) && w[1].is_word("dport"))?;
     Some((Proto::parse(&tokens[at].text), at + 2))
+}
+
+/// The protocol an accept rule without a `dport` applies to: the `tcp`/`udp`/...
+/// expression it uses, or the operand of `ip protocol`, `meta l4proto`, `ip6
+/// nexthdr`; every protocol when it names none (or several). None for a rule that
+/// only admits ICMP, which has no ports.
+fn portless_proto(tokens: &[Token]) -> Option<Proto> {
+    let mut named: Vec<String> = Vec::new();
+    let mut at = 0;
+    while let Some(token) = tokens.get(at) {
+        at += 1;
+        if PROTO_KEYS.iter().any(|k| token.is_word(k)) {
+            match tokens.get(at).map(|t| t.text.as_str()) {
+                Some("!=" | "ne") => return Some(Proto::Any),
+                Some("==" | "eq") => at += 1,
+                _ => {}
+            }
+            let values = operand_values(tokens, at);
+            at += values.len().max(1);
+            named.extend(values);
+        } else if token.kind == Kind::Word && (L4.contains(&token.text.as_str()) || ICMP.contains(&token.text.as_str()))
+        {
+            named.push(token.text.clone());
+        }
+    }
+    named.sort();
+    named.dedup();
+    // By number too, as an operand: 1 is ICMP, 58 ICMPv6.
+    let is_icmp = |name: &String| ICMP.contains(&name.as_str()) || matches!(name.as_str(), "1" | "58");
+    if !named.is_empty() && named.iter().all(is_icmp) {
+        return None;
+    }
+    match named.as_slice() {
+        [one] => Some(Proto::parse(one)),
+        _ => Some(Proto::Any),
+    }
+}
+
+/// The values of a match operand at `at`: one word, `a,b,c`, or a `{ set }`.
+fn operand_values(tokens: &[Token], at: usize) -> Vec<String> {
+    match tokens.get(at) {
+        Some(first) if first.kind == Kind::Open => set_elements(tokens, at).iter().map(|e| join(e)).collect(),
+        Some(first) if first.kind == Kind::Word => {
+            let mut values = vec![first.text.clone()];
+            let mut next = at + 1;
+            while let (Some(comma), Some(value)) = (tokens.get(next), tokens.get(next + 1)) {
+                if comma.kind != Kind::Comma || value.kind != Kind::Word {
+                    break;
+                }
+                values.push(value.text.clone());
+                next += 2;
+            }
+            values
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A `ct state` match that admits only established or related traffic: the
+/// reply side of connections the host made or already accepted, never a new one.
+fn only_established(tokens: &[Token]) -> bool {
+    tokens.windows(2).enumerate().any(|(i, w)| {
+        if !(w[0].is_word("ct") && w[1].is_word("state")) {
+            return false;
+        }
+        let mut at = i + 2;
+        if tokens.get(at).is_some_and(|t| t.is_word("==") || t.is_word("eq")) {
+            at += 1;
+        }
+        let states = operand_values(tokens, at);
+        !states.is_empty() && states.iter().all(|s| matches!(s.as_str(), "established" | "related"))
+    })
 }
 
 /// An `accept` verdict outside any set or map.

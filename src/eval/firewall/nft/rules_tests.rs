@@ -65,9 +65,9 @@ fn source_restrictions() {
 }
 
 #[test]
-fn only_accepting_rules_with_a_dport_count() {
+fn only_accepting_rules_count() {
     let text = wrap(
-        "  ct state established,related accept\n  iif lo accept\n  tcp dport 23 drop\n  tcp dport 25 reject\n\
+        "  ct state established,related accept\n  tcp dport 23 drop\n  tcp dport 25 reject\n\
          \x20 tcp dport 5432 counter\n  tcp dport vmap { 22 : accept, 5432 : drop, 80:accept }",
     );
     let chain = "chain inet filter input";
@@ -75,6 +75,45 @@ fn only_accepting_rules_with_a_dport_count() {
         described(&text),
         vec![format!("allow 22,80/tcp from anywhere ({chain})")]
     );
+}
+
+#[test]
+fn an_accept_naming_no_port_opens_every_port() {
+    // (rule, what it allows, or None when it opens no port)
+    let cases: [(&str, Option<&str>); 24] = [
+        ("iifname \"eth0\" accept", Some("every port from anywhere")),
+        ("accept", Some("every port from anywhere")),
+        ("counter accept", Some("every port from anywhere")),
+        ("tcp accept", Some("every tcp port from anywhere")),
+        ("tcp sport 53 accept", Some("every tcp port from anywhere")),
+        ("meta l4proto tcp accept", Some("every tcp port from anywhere")),
+        ("ip protocol udp accept", Some("every udp port from anywhere")),
+        ("meta l4proto { tcp, udp } accept", Some("every port from anywhere")),
+        ("ct state new accept", Some("every port from anywhere")),
+        ("ct state != invalid accept", Some("every port from anywhere")),
+        ("meta mark 1 accept", Some("every port from anywhere")),
+        ("ip saddr 10.0.0.0/8 accept", Some("every port from 10.0.0.0/8")),
+        ("iif lo accept", Some("every port from the loopback interface")),
+        ("iifname \"lo\" accept", Some("every port from the loopback interface")),
+        ("ct state established,related accept", None),
+        ("ct state { established, related } accept", None),
+        ("ct state established accept", None),
+        ("tcp dport 5432 ct state established accept", None),
+        ("ip protocol icmp accept", None),
+        ("meta l4proto ipv6-icmp accept", None),
+        ("meta l4proto { icmp, ipv6-icmp } accept", None),
+        ("icmp type echo-request limit rate 5/second accept", None),
+        ("icmpv6 type { nd-neighbor-solicit, nd-router-advert } accept", None),
+        ("ip6 nexthdr icmpv6 accept", None),
+    ];
+    for (rule, expected) in cases {
+        let described = described(&wrap(&format!("  {rule}")));
+        let expected: Vec<String> = expected
+            .map(|e| format!("allow {e} (chain inet filter input)"))
+            .into_iter()
+            .collect();
+        assert_eq!(described, expected, "{rule}");
+    }
 }
 
 #[test]

@@ -22,6 +22,24 @@ fn no_firewall_uses_listeners_when_collected() {
 }
 
 #[test]
+fn listener_findings_say_what_listens_where() {
+    let with_process = format!("{SS}LISTEN 0 5 0.0.0.0:2024 0.0.0.0:* users:((\"python3\",pid=9,fd=3))\n");
+    let out = run(ALLOWED_PORTS, &with_ss(bare_host(), &with_process));
+    let messages: Vec<&str> = out.findings.iter().map(|f| f.message.as_str()).collect();
+    for expected in [
+        "5432/tcp listens on 0.0.0.0 with no firewall in front — datastore/admin port open to anywhere: \
+         5432/tcp (PostgreSQL)",
+        "80/tcp listens on * with no firewall in front — expected",
+        "22/tcp listens on :: with no firewall in front — expected",
+        "2024/tcp listens on 0.0.0.0 with no firewall in front (python3) — open to anywhere, and not SSH (22), \
+         80 or 443",
+    ] {
+        assert!(messages.contains(&expected), "{expected}: {messages:#?}");
+    }
+    assert!(!messages.iter().any(|m| m.starts_with("allow ")), "{messages:#?}");
+}
+
+#[test]
 fn no_firewall_and_no_listeners_fails() {
     let out = run(ALLOWED_PORTS, &bare_host());
     assert_eq!(out.status, Status::Fail);

@@ -55,6 +55,42 @@ fn policy_drop_and_accept_rules() {
 }
 
 #[test]
+fn an_accept_without_a_port_fails_and_stock_boilerplate_does_not() {
+    // The fixture's input chain already holds ct state, iif "lo" and ICMP accepts.
+    use Status::{Fail, Pass};
+    let cases = [
+        ("iifname \"eth0\" accept", Fail),
+        ("tcp accept", Fail),
+        ("accept", Fail),
+        ("ip saddr 10.0.0.0/8 accept", Pass),
+        (
+            "iifname \"lo\" accept\nct state established,related accept\nicmp type echo-request accept",
+            Pass,
+        ),
+    ];
+    for (rules, expected) in cases {
+        let host = nft_host(rules);
+        let out = run(ALLOWED_PORTS, &host);
+        assert_eq!(out.status, expected, "{rules}: {}", out.summary);
+        if expected == Fail {
+            let text = host.read("/etc/nftables.conf").text().expect("conf").to_string();
+            let line = text.lines().position(|l| l.trim() == rules).map_or(0, |i| i + 1);
+            assert!(
+                out.summary.starts_with("a rule accepts every"),
+                "{rules}: {}",
+                out.summary
+            );
+            assert!(
+                out.summary
+                    .ends_with(&format!("port from anywhere: /etc/nftables.conf:{line}")),
+                "{rules}: {}",
+                out.summary
+            );
+        }
+    }
+}
+
+#[test]
 fn summaries_name_the_chain_and_rule() {
     let host = nft_host("tcp dport 6379 accept");
     let text = host.read("/etc/nftables.conf").text().expect("conf").to_string();

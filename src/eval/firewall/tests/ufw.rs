@@ -160,7 +160,13 @@ fn allowed_ports_from_user_rules() {
             "allow everything",
             "allow any any 0.0.0.0/0 any 0.0.0.0/0 in",
             Status::Fail,
-            "every port is open",
+            "a rule accepts every port from anywhere: /etc/ufw/user.rules:",
+        ),
+        (
+            "every tcp port",
+            "allow tcp any 0.0.0.0/0 any 0.0.0.0/0 in",
+            Status::Fail,
+            "a rule accepts every tcp port from anywhere: /etc/ufw/user.rules:",
         ),
         (
             "rate-limited mysql",

@@ -205,6 +205,7 @@ impl StatusRule {
             incoming: self.direction == "IN",
             notes,
             location: Location::line(STATUS_LABEL, self.line),
+            listening_on: None,
         })
     }
 }

@@ -148,6 +148,7 @@ impl Tuple {
             incoming: !self.forward && self.direction == "in",
             notes: self.notes(v6),
             location: Location::line(path, self.line),
+            listening_on: None,
         })
     }
 

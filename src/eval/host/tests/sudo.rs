@@ -277,7 +277,106 @@ fn missing_unreadable_and_uncollected() {
 }
 
 #[test]
-fn include_loops_stop() {
-    let snap = sudoers_only("@include /etc/sudoers\ndeploy ALL=(ALL) ALL\n");
-    assert_eq!(run("auth.sudo", &snap).status, Status::Pass);
+fn include_loops_need_review() {
+    let tail = "sudo stops with \"too many levels of includes\" and refuses to run";
+    // (case, host, the loop finding); sudo refuses such a policy, so no pass.
+    let cases = [
+        (
+            "the main file includes itself",
+            sudoers_only("@include /etc/sudoers\ndeploy ALL=(ALL) ALL\n"),
+            format!(
+                "include loop: /etc/sudoers is included again while it is read (/etc/sudoers -> /etc/sudoers); {tail} \
+                 @ /etc/sudoers:1"
+            ),
+        ),
+        (
+            "a drop-in includes itself",
+            host(&[("/etc/sudoers.d/a", "#include /etc/sudoers.d/a\n")]),
+            format!(
+                "include loop: /etc/sudoers.d/a is included again while it is read (/etc/sudoers.d/a -> \
+                 /etc/sudoers.d/a); {tail} @ /etc/sudoers.d/a:1"
+            ),
+        ),
+        (
+            "a drop-in includes its own directory",
+            host(&[("/etc/sudoers.d/a", "#includedir /etc/sudoers.d\n")]),
+            format!(
+                "include loop: /etc/sudoers.d/a is included again while it is read (/etc/sudoers.d/a -> \
+                 /etc/sudoers.d/a); {tail} @ /etc/sudoers.d/a:1"
+            ),
+        ),
+    ];
+    for (name, snap, finding) in cases {
+        let outcome = run("auth.sudo", &snap);
+        assert_eq!(outcome.status, Status::NeedsReview, "{name}: {}", outcome.summary);
+        assert!(
+            outcome.summary.starts_with("include loop: "),
+            "{name}: {}",
+            outcome.summary
+        );
+        assert!(lines(&outcome).contains(&finding), "{name}: {:?}", lines(&outcome));
+    }
+    // A file included twice, but not from inside itself, is no loop.
+    let twice = host(&[("/etc/sudoers.d/b", "deploy ALL=(ALL) ALL\n")]);
+    let twice = twice
+        .clone()
+        .with_file("/etc/sudoers", &format!("{STOCK_SUDOERS}@include /etc/sudoers.d/b\n"));
+    assert_eq!(run("auth.sudo", &twice).status, Status::Pass);
+}
+
+#[test]
+fn alias_chains_of_any_depth_and_cycles() {
+    let chain: String = (0..100).map(|i| format!("User_Alias A{i} = A{}\n", i + 1)).collect();
+    let deep = sudoers_only(&format!(
+        "{chain}User_Alias A100 = mallory\nA0 ALL=(ALL) NOPASSWD: ALL\n"
+    ));
+    // A binary fan-out 40 aliases deep: 2^40 paths, each alias expanded once.
+    let fan: String = (0..40)
+        .map(|i| format!("User_Alias F{i} = F{0}, F{0}\n", i + 1))
+        .collect();
+    let fan = sudoers_only(&format!("{fan}User_Alias F40 = deploy\nF0 ALL=(ALL) ALL\n"));
+    let cycle = "User_Alias A = B\nUser_Alias B = deploy, A\nA ALL=(ALL) ALL\n";
+    let own = "Cmnd_Alias C = /bin/ls, !C\ndeploy ALL=(ALL) C\n";
+    let diamond = "User_Alias A = B, C\nUser_Alias B = D\nUser_Alias C = D\nUser_Alias D = deploy\nA ALL=(ALL) ALL\n";
+    let cycle_and_nopasswd = format!("{cycle}ops ALL=(ALL) NOPASSWD: ALL\n");
+    // (case, host, status, summary start)
+    let cases = [
+        (
+            "101 aliases deep",
+            deep,
+            Status::Warn,
+            "sudo grants NOPASSWD: ALL to mallory via A0 (/etc/sudoers:102)",
+        ),
+        (
+            "fan-out",
+            fan,
+            Status::Pass,
+            "only root may run everything without a password; sudo users: deploy",
+        ),
+        (
+            "User_Alias cycle",
+            sudoers_only(cycle),
+            Status::NeedsReview,
+            "User_Alias A refers back to itself (A -> B -> A); visudo rejects an alias cycle, and what it grants \
+             is unclear (/etc/sudoers:1)",
+        ),
+        (
+            "Cmnd_Alias naming itself",
+            sudoers_only(own),
+            Status::NeedsReview,
+            "Cmnd_Alias C refers back to itself (C -> C)",
+        ),
+        ("diamond", sudoers_only(diamond), Status::Pass, "only root"),
+        (
+            "a cycle does not hide NOPASSWD: ALL",
+            sudoers_only(&cycle_and_nopasswd),
+            Status::Warn,
+            "sudo grants NOPASSWD: ALL to ops (/etc/sudoers:4)",
+        ),
+    ];
+    for (name, snap, status, summary) in cases {
+        let outcome = run("auth.sudo", &snap);
+        assert_eq!(outcome.status, status, "{name}: {}", outcome.summary);
+        assert!(outcome.summary.starts_with(summary), "{name}: {}", outcome.summary);
+    }
 }
