@@ -45,6 +45,28 @@ fn one_scan(root: &str) -> (usize, usize) {
     (results.hosts[0].evidence.len(), text.len())
 }
 
+/// Redaction runs over every byte collected: time it on a real-sized dpkg status
+/// (the weak fixture's, repeated to about 3 MB, the size of a server's).
+fn redaction() {
+    let path = format!("{}/tests/fixtures/weak/var/lib/dpkg/status", env!("CARGO_MANIFEST_DIR"));
+    let Ok(one) = std::fs::read_to_string(&path) else {
+        return;
+    };
+    let text = one.repeat((3 * 1024 * 1024) / one.len().max(1));
+    let start = Instant::now();
+    let runs = 10;
+    for _ in 0..runs {
+        let _ = vouch::evidence::redact::redact(&text);
+    }
+    let per = start.elapsed() / runs;
+    println!(
+        "\nredaction of a {:.1} MB dpkg status: {:.1} ms ({:.0} MB/s)",
+        text.len() as f64 / 1e6,
+        per.as_secs_f64() * 1e3,
+        text.len() as f64 / 1e6 / per.as_secs_f64()
+    );
+}
+
 fn main() {
     println!("| fixture | controls | evidence items | JSON bytes | wall per scan | CPU per scan |");
     println!("|---|---|---|---|---|---|");
@@ -75,4 +97,5 @@ fn main() {
             wall.as_secs_f64() * 1000.0
         );
     }
+    redaction();
 }

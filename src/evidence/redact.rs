@@ -53,20 +53,20 @@ fn patterns() -> &'static Patterns {
         url_password: Regex::new(r"([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]+:)([^@\s/]+)(@)")
             .unwrap_or_else(|e| unreachable!("{e}")),
         assignment: Regex::new(
-            r#"(?i)(\b[A-Za-z0-9_.-]*(?:secret|password|passwd|api_?key|token|private_key)[A-Za-z0-9_.-]*["']?\s*[:=]\s*)(["'])([^"'\n]+)(["'])"#,
+            r#"(?i)((?-u:\b)[A-Za-z0-9_.-]*(?:secret|password|passwd|api_?key|token|private_key)[A-Za-z0-9_.-]*["']?\s*[:=]\s*)(["'])([^"'\n]+)(["'])"#,
         )
         .unwrap_or_else(|e| unreachable!("{e}")),
         // `PGPASSWORD=x`, `export API_TOKEN=x`, YAML `api_key: x`: unquoted values of secret-named keys.
         bare_assignment: Regex::new(
-            r"(?im)(\b[A-Za-z0-9_.-]*(?:secret|password|passwd|api_?key|token|private_key|access_key)[A-Za-z0-9_.-]*\s*(?:=|:[ \t])[ \t]*)([^\s\x22'#;,]+)",
+            r"(?im)((?-u:\b)[A-Za-z0-9_.-]*(?:secret|password|passwd|api_?key|token|private_key|access_key)[A-Za-z0-9_.-]*\s*(?:=|:[ \t])[ \t]*)([^\s\x22'#;,]+)",
         )
         .unwrap_or_else(|e| unreachable!("{e}")),
         // `mysqldump -uroot -pS3cret`: the MySQL client family's attached password.
-        mysql_password: Regex::new(r"(\b(?:mysql|mysqldump|mariadb|mariadb-dump|mysqladmin)\b[^\n]*?\s-p)([^\s\x22']+)")
+        mysql_password: Regex::new(r"((?-u:\b)(?:mysql|mysqldump|mariadb|mariadb-dump|mysqladmin)(?-u:\b)[^\n]*?\s-p)([^\s\x22']+)")
             .unwrap_or_else(|e| unreachable!("{e}")),
-        bearer: Regex::new(r"(?i)(\bbearer\s+)([A-Za-z0-9._~+/=-]{16,})").unwrap_or_else(|e| unreachable!("{e}")),
+        bearer: Regex::new(r"(?i)((?-u:\b)bearer\s+)([A-Za-z0-9._~+/=-]{16,})").unwrap_or_else(|e| unreachable!("{e}")),
         tokens: Regex::new(
-            r"\b(AKIA[0-9A-Z]{16}|gh[po]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[bp]-[A-Za-z0-9-]{10,}|sk_live_[A-Za-z0-9]{10,})\b",
+            r"(?-u:\b)(AKIA[0-9A-Z]{16}|gh[po]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[bp]-[A-Za-z0-9-]{10,}|sk_live_[A-Za-z0-9]{10,})(?-u:\b)",
         )
         .unwrap_or_else(|e| unreachable!("{e}")),
     })
