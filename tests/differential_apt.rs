@@ -28,7 +28,7 @@
 
 mod common;
 
-use common::differential::{output_of, require_program, snapshot_of, write_tree};
+use common::differential::{output_of, require_program, snapshot_of, write_tree, XorShift};
 use common::fixture;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -430,11 +430,11 @@ fn seeded_mixtures_of_these_rules_agree_too() {
             .map(|_| {
                 (
                     format!("apt.conf.d/{}", NAMES[random.below(NAMES.len())]),
-                    random.lines(),
+                    random.lines(&[POOL], 7),
                 )
             })
             .collect();
-        files.insert("apt.conf".to_string(), random.lines());
+        files.insert("apt.conf".to_string(), random.lines(&[POOL], 7));
         let files: Vec<(&str, &str)> = files
             .iter()
             .map(|(path, text)| (path.as_str(), text.as_str()))
@@ -447,29 +447,6 @@ fn seeded_mixtures_of_these_rules_agree_too() {
         }
     }
     assert!(problems.is_empty(), "\n{}\n", problems.join("\n"));
-}
-
-/// A small deterministic generator (xorshift64), so every run tests the same trees.
-struct XorShift(u64);
-
-impl XorShift {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        usize::try_from(self.0 % n as u64).expect("below n")
-    }
-
-    /// Up to 7 lines drawn from POOL.
-    fn lines(&mut self) -> String {
-        let count = self.below(8);
-        let mut text = String::new();
-        for _ in 0..count {
-            text.push_str(POOL[self.below(POOL.len())]);
-            text.push('\n');
-        }
-        text
-    }
 }
 
 // ---------------------------------------------------------------- the comparison

@@ -28,7 +28,7 @@
 
 mod common;
 
-use common::differential::{output_of, require_program, snapshot_of, write_tree};
+use common::differential::{output_of, require_program, snapshot_of, write_tree, XorShift};
 use common::fixture;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -530,11 +530,11 @@ fn seeded_mixtures_of_these_rules_agree_too() {
         let files = [
             (
                 "sshd_config",
-                random.lines(&["Include /etc/ssh/inc/*.conf", "Include inc2.conf"]),
+                random.lines(&[POOL, &["Include /etc/ssh/inc/*.conf", "Include inc2.conf"]], 9),
             ),
-            ("inc/a.conf", random.lines(&["Include inc2.conf"])),
-            ("inc/b.conf", random.lines(&[])),
-            ("inc2.conf", random.lines(&[])),
+            ("inc/a.conf", random.lines(&[POOL, &["Include inc2.conf"]], 9)),
+            ("inc/b.conf", random.lines(&[POOL], 9)),
+            ("inc2.conf", random.lines(&[POOL], 9)),
         ];
         let files: Vec<(&str, &str)> = files.iter().map(|(path, text)| (*path, text.as_str())).collect();
         let tree = generated(&files);
@@ -554,30 +554,6 @@ fn seeded_mixtures_of_these_rules_agree_too() {
         }
     }
     assert!(problems.is_empty(), "\n{}\n", problems.join("\n"));
-}
-
-/// A small deterministic generator (xorshift64), so every run tests the same trees.
-struct XorShift(u64);
-
-impl XorShift {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        usize::try_from(self.0 % n as u64).expect("below n")
-    }
-
-    /// Up to 9 lines drawn from POOL and `extra`.
-    fn lines(&mut self, extra: &[&str]) -> String {
-        let count = self.below(10);
-        let mut text = String::new();
-        for _ in 0..count {
-            let pick = self.below(POOL.len() + extra.len());
-            text.push_str(POOL.get(pick).copied().unwrap_or_else(|| extra[pick - POOL.len()]));
-            text.push('\n');
-        }
-        text
-    }
 }
 
 // ---------------------------------------------------------------- the comparison

@@ -82,3 +82,27 @@ pub fn output_of(command: &mut Command) -> Result<String, String> {
         ))
     }
 }
+
+/// A small deterministic generator (xorshift64), so every run tests the same trees.
+pub struct XorShift(pub u64);
+
+impl XorShift {
+    pub fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        usize::try_from(self.0 % n as u64).expect("below n")
+    }
+
+    /// Up to `max` lines, each drawn from the concatenation of `pools`.
+    pub fn lines(&mut self, pools: &[&[&str]], max: usize) -> String {
+        let all: Vec<&str> = pools.iter().flat_map(|pool| pool.iter().copied()).collect();
+        let count = self.below(max + 1);
+        let mut text = String::new();
+        for _ in 0..count {
+            text.push_str(all[self.below(all.len())]);
+            text.push('\n');
+        }
+        text
+    }
+}
