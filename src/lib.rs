@@ -13,4 +13,6 @@ pub mod probe;
 pub mod report;
 pub mod results;
 pub mod settings;
+#[cfg(test)]
+pub mod testing;
 pub mod transport;

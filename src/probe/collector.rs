@@ -242,6 +242,22 @@ impl<'t> Collector<'t> {
     }
 }
 
+/// Run `probes` one after another through `transport` and freeze what they
+/// collected: the snapshot an evaluator would see. For tests and tools; the engine
+/// runs probes concurrently and decides controls as their evidence arrives.
+pub fn collect_snapshot<'a>(probes: impl IntoIterator<Item = &'a ProbeKind>, transport: &dyn Transport) -> Snapshot {
+    let collector = Collector::new(transport, Limits::default());
+    let mut snapshot = Snapshot::new();
+    for kind in probes {
+        let mut scope = ProbeScope::new(&collector);
+        scope.run(kind);
+        for entry in scope.into_touched() {
+            entry.record_into(&mut snapshot);
+        }
+    }
+    snapshot
+}
+
 /// One probe's view of the collector: a `Source` that remembers every entry touched.
 pub struct ProbeScope<'c, 't> {
     collector: &'c Collector<'t>,

@@ -7,10 +7,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use vouch::evidence::Snapshot;
-use vouch::probe::collector::{Collector, ProbeScope};
+use vouch::probe::collector::collect_snapshot;
 use vouch::probe::ProbeKind;
 use vouch::transport::fs::FsTransport;
-use vouch::transport::Limits;
 
 /// The path of `program` (searched in PATH, then in `extra_dirs`), or None.
 pub fn find_program(program: &str, extra_dirs: &[&str]) -> Option<PathBuf> {
@@ -54,18 +53,11 @@ pub fn write_tree(root: &Path, files: &[(&str, &str)]) {
 /// What vouch would collect from `root` with the domain collector `kind`, as a
 /// Snapshot: the same steps as `vouch scan --root ROOT` (src/engine/mod.rs).
 pub fn snapshot_of(root: &Path, kind: &'static str) -> Snapshot {
-    let transport = FsTransport::rooted(root);
-    let collector = Collector::new(&transport, Limits::default());
-    let mut scope = ProbeScope::new(&collector);
-    scope.run(&ProbeKind::Domain {
+    let probe = ProbeKind::Domain {
         kind,
         params: Default::default(),
-    });
-    let mut snapshot = Snapshot::new();
-    for entry in scope.into_touched() {
-        entry.record_into(&mut snapshot);
-    }
-    snapshot
+    };
+    collect_snapshot([&probe], &FsTransport::rooted(root))
 }
 
 /// Run `command`; its stdout when it exits 0, else its stderr (and exit status).

@@ -2,66 +2,14 @@
 //! evaluators, as tests/fixtures/EXPECTED-apt.md describes them.
 
 use super::common::testing::run;
-use super::common::{DPKG_STATUS, HISTORY_LOG, UNATTENDED_UPGRADES_LOG};
-use super::conf::MAIN_FILE;
 use super::{activity, automatic, installed, origins, reboot};
 use crate::eval::EvalContext;
-use crate::evidence::{FileState, Snapshot, Source};
+use crate::evidence::Snapshot;
 use crate::model::{Outcome, Status};
-use std::path::{Path, PathBuf};
 
-/// The parts of a fixture root this domain owns.
-const OWNED: [&str; 5] = [
-    "etc/apt",
-    "var/lib/dpkg",
-    "var/log/apt",
-    "var/log/unattended-upgrades",
-    "run",
-];
-
-/// Paths a collection would record as absent when the root lacks them.
-const READ: [&str; 7] = [
-    MAIN_FILE,
-    DPKG_STATUS,
-    UNATTENDED_UPGRADES_LOG,
-    HISTORY_LOG,
-    "/run/reboot-required",
-    "/var/run/reboot-required",
-    "/run/reboot-required.pkgs",
-];
-
-fn root(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
-}
-
-fn walk(dir: &Path, base: &Path, snap: Snapshot) -> Snapshot {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return snap;
-    };
-    entries.flatten().fold(snap, |snap, entry| {
-        let path = entry.path();
-        if path.is_dir() {
-            return walk(&path, base, snap);
-        }
-        let relative = path
-            .strip_prefix(base)
-            .map(|p| p.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
-        snap.with_file(&format!("/{relative}"), &text)
-    })
-}
-
-/// A snapshot of the fixture root as the files and apt_config probes would see it.
+/// The fixture root as `vouch scan --root` collects it.
 fn host(name: &str) -> Snapshot {
-    let base = root(name);
-    let snap = OWNED
-        .iter()
-        .fold(Snapshot::new(), |snap, part| walk(&base.join(part), &base, snap));
-    READ.iter().fold(snap, |snap, path| match snap.read(path) {
-        FileState::NotCollected => snap.with_state(path, FileState::Missing),
-        _ => snap,
-    })
+    crate::testing::fixture_snapshot(name)
 }
 
 type Evaluate = fn(&EvalContext) -> Outcome;

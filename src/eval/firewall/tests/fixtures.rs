@@ -1,57 +1,14 @@
-//! The fixture roots of tests/fixtures, read as `--root` would read them: what
+//! The fixture roots of tests/fixtures, collected as `--root` collects them: what
 //! EXPECTED-firewall.md says of each holds.
 
 use super::*;
 use crate::eval::collector;
 use crate::evidence::{FileMeta, Source};
-use std::path::Path;
 use std::sync::Mutex;
 
-/// Paths the firewall controls read; absent ones are recorded as missing.
-const READ: [&str; 7] = [
-    "/etc/ufw/ufw.conf",
-    "/etc/default/ufw",
-    "/etc/ufw/user.rules",
-    "/etc/ufw/user6.rules",
-    "/etc/nftables.conf",
-    "/etc/services",
-    "/etc/ssh/sshd_config",
-];
-
-fn add_tree(snap: Snapshot, root: &Path, dir: &Path) -> Snapshot {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .expect("fixture dir")
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    entries.sort();
-    entries.into_iter().fold(snap, |snap, path| {
-        let Ok(meta) = std::fs::symlink_metadata(&path) else {
-            return snap;
-        };
-        if meta.file_type().is_symlink() {
-            return snap; // other domains' links (systemd enable links); not firewall evidence
-        }
-        if meta.is_dir() {
-            return add_tree(snap, root, &path);
-        }
-        let rel = path
-            .strip_prefix(root)
-            .expect("under root")
-            .to_string_lossy()
-            .to_string();
-        let text = std::fs::read_to_string(&path).expect("fixture text");
-        snap.with_file(&format!("/{rel}"), &text)
-    })
-}
-
+/// The fixture root as `vouch scan --root` collects it.
 fn fixture(name: &str) -> Snapshot {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
-    let snap = add_tree(Snapshot::new(), &root, &root);
-    READ.iter().fold(snap, |snap, path| match snap.read(path) {
-        FileState::NotCollected => snap.with_state(path, FileState::Missing),
-        _ => snap,
-    })
+    crate::testing::fixture_snapshot(name)
 }
 
 fn statuses(snap: &Snapshot) -> [Status; 4] {

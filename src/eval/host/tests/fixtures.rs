@@ -1,61 +1,10 @@
-//! The fixture hosts under tests/fixtures/{weak,hardened,mixed}, loaded into a
-//! Snapshot the way `--root` reads them (absolute symlink targets resolved inside the
-//! root), give the statuses and summaries that tests/fixtures/EXPECTED-host.md lists.
+//! The fixture hosts under tests/fixtures/{weak,hardened,mixed}, collected as
+//! `--root` collects them (absolute symlink targets resolved inside the root), give
+//! the statuses and summaries that tests/fixtures/EXPECTED-host.md lists.
 
 use super::run;
-use crate::evidence::Snapshot;
 use crate::model::Status;
-use std::path::{Path, PathBuf};
-
-fn fixture(name: &str) -> Snapshot {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
-    let mut snap = Snapshot::new();
-    load_dir(&root, &root, &mut snap);
-    snap
-}
-
-fn load_dir(root: &Path, dir: &Path, snap: &mut Snapshot) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("fixture dir")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    entries.sort();
-    let names = entries
-        .iter()
-        .filter_map(|p| p.file_name()?.to_str().map(str::to_string))
-        .collect();
-    snap.record_dir(&host_path(root, dir), Some(names));
-    for path in entries {
-        let resolved = resolve(root, &path);
-        if resolved.is_dir() {
-            load_dir(root, &resolved, snap);
-        } else {
-            let text = std::fs::read_to_string(&resolved).expect("fixture file");
-            *snap = std::mem::take(snap).with_file(&host_path(root, &path), &text);
-        }
-    }
-}
-
-/// Follow symlinks, mapping absolute targets into the fixture root.
-fn resolve(root: &Path, path: &Path) -> PathBuf {
-    let mut current = path.to_path_buf();
-    while let Ok(target) = std::fs::read_link(&current) {
-        current = match target.strip_prefix("/") {
-            Ok(inside) => root.join(inside),
-            Err(_) => current.parent().expect("parent").join(target),
-        };
-    }
-    current
-}
-
-fn host_path(root: &Path, path: &Path) -> String {
-    let rel = path
-        .strip_prefix(root)
-        .expect("inside root")
-        .to_string_lossy()
-        .to_string();
-    format!("/{rel}").trim_end_matches('/').to_string().replace("//", "/")
-}
+use crate::testing::fixture_snapshot as fixture;
 
 const BACKUP_NONE: &str = "no backup job found on the host; confirm provider backups (DigitalOcean Backups/Snapshots)";
 const LOGS_NONE: &str =
