@@ -60,3 +60,25 @@ fn backup_job_passwords_are_redacted_in_every_format() {
         }
     }
 }
+
+#[test]
+fn redaction_never_rewrites_configuration_it_must_judge() {
+    // `NOPASSWD:` looks like a secret's name followed by a colon; it is a sudo tag,
+    // and redacting what follows would hide an unrestricted grant from auth.sudo.
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::create_dir_all(dir.path().join("etc")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("etc/sudoers"),
+        "root ALL=(ALL:ALL) ALL\ndeploy ALL=(ALL) NOPASSWD: SETENV: ALL\n",
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("etc/group"), "root:x:0:\nsudo:x:27:\n").expect("write");
+    let scan = scan_root(dir.path(), &["--only", "auth.sudo"]);
+    assert_eq!(scan.status("auth.sudo"), "warn", "{}", scan.summary("auth.sudo"));
+    let evidence = scan.host()["evidence"].as_array().expect("evidence").clone();
+    let sudoers = evidence
+        .iter()
+        .find(|e| e["source"] == "/etc/sudoers")
+        .expect("sudoers evidence");
+    assert_eq!(sudoers["redactions"], 0, "{sudoers}");
+}

@@ -25,6 +25,7 @@ struct Patterns {
     url_password: Regex,
     assignment: Regex,
     bare_assignment: Regex,
+    yaml_key: Regex,
     mysql_password: Regex,
     bearer: Regex,
     tokens: Regex,
@@ -58,7 +59,13 @@ fn patterns() -> &'static Patterns {
         .unwrap_or_else(|e| unreachable!("{e}")),
         // `PGPASSWORD=x`, `export API_TOKEN=x`, YAML `api_key: x`: unquoted values of secret-named keys.
         bare_assignment: Regex::new(
-            r"(?im)((?-u:\b)[A-Za-z0-9_.-]*(?:secret|password|passwd|api_?key|token|private_key|access_key)[A-Za-z0-9_.-]*\s*(?:=|:[ \t])[ \t]*)([^\s\x22'#;,]+)",
+            r"(?i)((?-u:\b)[A-Za-z0-9_.-]*(?:secret|password|passwd|api_?key|token|private_key|access_key)[A-Za-z0-9_.-]*[ \t]*=[ \t]*)([^\s\x22'#;,]+)",
+        )
+        .unwrap_or_else(|e| unreachable!("{e}")),
+        // YAML `api_key: x` only as a key at the start of a line: sudoers' `NOPASSWD:`
+        // tag and nsswitch's `passwd:` database are configuration, not secrets.
+        yaml_key: Regex::new(
+            r"(?im)^([ \t]*(?:-[ \t]+)?[A-Za-z0-9_.-]*(?:secret|password|api_?key|token|private_key|access_key)[A-Za-z0-9_.-]*:[ \t]+)([^\s\x22'#;,]+)",
         )
         .unwrap_or_else(|e| unreachable!("{e}")),
         // `mysqldump -uroot -pS3cret`: the MySQL client family's attached password.
@@ -101,7 +108,7 @@ pub fn redact(text: &str) -> Redacted {
             format!("{}{}{}{}", &c[1], &c[2], marker(&c[3]), &c[4])
         })
         .into_owned();
-    for pattern in [&p.bare_assignment, &p.mysql_password, &p.bearer] {
+    for pattern in [&p.bare_assignment, &p.yaml_key, &p.mysql_password, &p.bearer] {
         out = pattern
             .replace_all(&out, |c: &Captures| {
                 if is_config_word(&c[2]) {
@@ -164,6 +171,19 @@ mod tests {
         let text = "PasswordAuthentication no\nPermitRootLogin prohibit-password\nPermitEmptyPasswords=no\n\
                     KbdInteractiveAuthentication no\nss -tlnpH\nUnattended-Upgrade::Mail \"root\";\n\
                     token_lifetime: 3600\nPASSWORD_HASHER=${HASHER}\n";
+        assert_eq!(
+            redact(text),
+            Redacted {
+                text: text.to_string(),
+                count: 0
+            }
+        );
+    }
+
+    #[test]
+    fn sudo_tags_and_nsswitch_databases_are_not_secrets() {
+        let text = "deploy ALL=(ALL) NOPASSWD: SETENV: ALL\n%ops ALL=(root) NOPASSWD: EVERYTHING\n\
+                    alice ALL=(ALL) PASSWD: /usr/bin/systemctl restart app\npasswd:         files systemd\n";
         assert_eq!(
             redact(text),
             Redacted {
