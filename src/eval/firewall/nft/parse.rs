@@ -298,22 +298,34 @@ impl Parser<'_> {
     }
 
     /// Replace `$NAME` words by their definitions, located at the use.
+    /// Replace `$NAME` words by their definitions. A definition may hold other
+    /// variables (expanded when it is defined), so nested defines can double in size
+    /// at each level; past MAX_EXPANDED tokens the statement is left unexpanded and
+    /// its `$NAME` words read as unknown ports, never as a pass.
     fn expand(&self, stmt: &[Token]) -> Vec<Token> {
         let mut out = Vec::with_capacity(stmt.len());
         for token in stmt {
             let value = token.text.strip_prefix('$').and_then(|name| self.defines.get(name));
             match value {
-                Some(value) if token.kind == Kind::Word => out.extend(value.iter().map(|v| Token {
-                    file: token.file,
-                    line: token.line,
-                    ..v.clone()
-                })),
+                Some(value) if token.kind == Kind::Word => {
+                    if out.len() + value.len() > MAX_EXPANDED {
+                        return stmt.to_vec();
+                    }
+                    out.extend(value.iter().map(|v| Token {
+                        file: token.file,
+                        line: token.line,
+                        ..v.clone()
+                    }))
+                }
                 _ => out.push(token.clone()),
             }
         }
         out
     }
 }
+
+/// The most tokens one statement or definition may expand to.
+const MAX_EXPANDED: usize = 65_536;
 
 fn opens_block(ctx: &Ctx, stmt: &[Token]) -> bool {
     match ctx {

@@ -271,14 +271,27 @@ fn has_accept(tokens: &[Token]) -> bool {
 }
 
 /// The elements of the set opening at `at` (each its tokens), nested sets kept whole.
+/// The elements of the set opening at `at`, split at commas. Nested sets — a
+/// `$VARIABLE` holding `{ 5432, 6379 }` inside another set — are flattened, as nft
+/// flattens them.
 fn set_elements(tokens: &[Token], at: usize) -> Vec<Vec<&Token>> {
     let mut elements = vec![Vec::new()];
     let mut depth = 0usize;
     for token in tokens.get(at..).unwrap_or(&[]) {
         match token.kind {
-            Kind::Open => depth += 1,
-            Kind::Close => depth = depth.saturating_sub(1),
-            Kind::Comma if depth == 1 => {
+            Kind::Open => {
+                depth += 1;
+                continue;
+            }
+            Kind::Close => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    break;
+                }
+                elements.push(Vec::new());
+                continue;
+            }
+            Kind::Comma if depth >= 1 => {
                 elements.push(Vec::new());
                 continue;
             }
@@ -287,8 +300,7 @@ fn set_elements(tokens: &[Token], at: usize) -> Vec<Vec<&Token>> {
         if depth == 0 {
             break;
         }
-        let opening = depth == 1 && token.kind == Kind::Open;
-        if let (false, Some(last)) = (opening, elements.last_mut()) {
+        if let Some(last) = elements.last_mut() {
             last.push(token);
         }
     }

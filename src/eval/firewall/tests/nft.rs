@@ -180,3 +180,36 @@ fn ipv4_only_tables_are_noted() {
         .iter()
         .any(|f| f.message.contains("IPv6 traffic is not filtered")));
 }
+
+fn conf_host(conf: &str) -> Snapshot {
+    Snapshot::new()
+        .with_state("/etc/ufw/ufw.conf", FileState::Missing)
+        .with_file("/etc/nftables.conf", conf)
+        .with_state("/etc/services", FileState::Missing)
+}
+
+#[test]
+fn a_set_variable_inside_a_set_is_flattened_as_nft_does() {
+    let conf = "define DB_PORTS = { 5432, 6379 }\ndefine WEB = { 80, 443 }\n\
+                table inet filter {\n  chain input {\n    type filter hook input priority 0; policy drop;\n\
+                    tcp dport { 22, $WEB, $DB_PORTS } accept\n  }\n}\n";
+    let snap = conf_host(conf);
+    let outcome = run(ALLOWED_PORTS, &snap);
+    assert_eq!(outcome.status, Status::Fail, "{}", outcome.summary);
+    assert!(outcome.summary.contains("5432"), "{}", outcome.summary);
+}
+
+#[test]
+fn doubling_defines_stay_bounded_and_never_pass() {
+    let mut conf = String::from("define A0 = { 5432, 22 }\n");
+    for i in 1..40 {
+        conf.push_str(&format!("define A{i} = {{ $A{}, $A{} }}\n", i - 1, i - 1));
+    }
+    conf.push_str(
+        "table inet filter {\n  chain input {\n    type filter hook input priority 0; policy drop;\n\
+             tcp dport $A39 accept\n  }\n}\n",
+    );
+    // Unbounded, this expands to 2^40 ports: the test would exhaust memory.
+    let outcome = run(ALLOWED_PORTS, &conf_host(&conf));
+    assert_ne!(outcome.status, Status::Pass, "{}", outcome.summary);
+}
