@@ -53,7 +53,16 @@ fn decide(source: &dyn Source, detection: Detection, ssh: &[u16], nft_path: &str
         }
     };
     findings.extend(detection.findings);
-    decide_allowed_ports(&rules, ssh, &origin).with_all(findings)
+    let outcome = decide_allowed_ports(&rules, ssh, &origin).with_all(findings);
+    match &detection.active {
+        Active::Nft(n) if !n.drop_chains().any(|c| c.family == "ip" || c.family == "inet") => {
+            // An `ip6`-only ruleset leaves IPv4 — the droplet's public address — unfiltered.
+            let summary = "IPv4 traffic is not filtered: only `ip6` tables drop by default, so nothing limits \
+                           which ports are exposed over IPv4 (use an `inet` table)";
+            Outcome::fail(summary).with_all(outcome.findings)
+        }
+        _ => outcome,
+    }
 }
 
 /// No enabled firewall: every non-loopback listener is open to anywhere.

@@ -213,3 +213,19 @@ fn doubling_defines_stay_bounded_and_never_pass() {
     let outcome = run(ALLOWED_PORTS, &conf_host(&conf));
     assert_ne!(outcome.status, Status::Pass, "{}", outcome.summary);
 }
+
+#[test]
+fn an_ip6_only_ruleset_leaves_ipv4_exposed() {
+    let conf = "table ip6 filter {\n  chain input {\n    type filter hook input priority 0; policy drop;\n\
+                    tcp dport 22 accept\n  }\n}\n";
+    let outcome = run(ALLOWED_PORTS, &conf_host(conf));
+    assert_eq!(outcome.status, Status::Fail, "{}", outcome.summary);
+    assert!(
+        outcome.summary.starts_with("IPv4 traffic is not filtered"),
+        "{}",
+        outcome.summary
+    );
+    let ipv4_only = "table ip filter {\n  chain input {\n    type filter hook input priority 0; policy drop;\n\
+                    tcp dport 22 accept\n  }\n}\n";
+    assert_eq!(run(ALLOWED_PORTS, &conf_host(ipv4_only)).status, Status::Pass);
+}
