@@ -9,8 +9,25 @@ use crate::results::{ControlResult, FindingOut};
 use chrono::{DateTime, Utc};
 use std::panic::AssertUnwindSafe;
 
+/// A hostile file can yield a finding per line; reports keep the first ones and
+/// say how many more there were, so a 16 MB file cannot make a 400 MB report.
+pub const MAX_FINDINGS: usize = 200;
+
 pub fn control(control: &Control, snapshot: &Snapshot, as_of: DateTime<Utc>) -> ControlResult {
     let outcome = outcome(control, snapshot, as_of);
+    let mut findings: Vec<FindingOut> = outcome
+        .findings
+        .iter()
+        .take(MAX_FINDINGS)
+        .map(FindingOut::from)
+        .collect();
+    if outcome.findings.len() > MAX_FINDINGS {
+        let more = outcome.findings.len() - MAX_FINDINGS;
+        findings.push(FindingOut {
+            message: format!("{more} more findings not shown ({} in all)", outcome.findings.len()),
+            location: None,
+        });
+    }
     ControlResult {
         id: control.id.clone(),
         section: control.section.clone(),
@@ -19,7 +36,7 @@ pub fn control(control: &Control, snapshot: &Snapshot, as_of: DateTime<Utc>) -> 
         severity: control.severity,
         status: outcome.status,
         summary: outcome.summary,
-        findings: outcome.findings.iter().map(FindingOut::from).collect(),
+        findings,
         evidence: Vec::new(),
         evidence_requests: Vec::new(),
     }

@@ -142,3 +142,33 @@ fn each_file_is_read_once_and_every_control_streams_once() {
     ids.dedup();
     assert_eq!(ids.len(), host.evidence.len(), "evidence ids are unique");
 }
+
+#[test]
+fn findings_are_capped_with_a_count_of_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("etc")).unwrap();
+    std::fs::write(dir.path().join("etc/app.conf"), "debug on\n".repeat(1000)).unwrap();
+    let texts = [ChecklistText {
+        origin: "t.toml".into(),
+        text: CHECKLIST.into(),
+    }];
+    let (catalog, _) = load_catalog(&texts).unwrap();
+    let (tx, _rx) = std::sync::mpsc::channel();
+    let target = Target {
+        name: "local".into(),
+        root: None,
+    };
+    let host = run_host(
+        &catalog,
+        &target,
+        &FsTransport::rooted(dir.path()),
+        &Options::default(),
+        &tx,
+    );
+    let b = &host.controls[1];
+    assert_eq!(b.findings.len(), decide::MAX_FINDINGS + 1);
+    assert_eq!(
+        b.findings[decide::MAX_FINDINGS].message,
+        "800 more findings not shown (1000 in all)"
+    );
+}
