@@ -70,7 +70,15 @@ fn decide_allow_users(view: &View) -> Outcome {
         .filter(|(_, list)| !list.members.is_empty())
         .map(|(name, list)| format!("{name} {} ({})", list.members.join(" "), where_set(list)))
         .collect();
-    let outcome = if named.is_empty() {
+    // sshd requires both lists when both are set; a list of `*` (or `*@*`) admits everyone.
+    let admits_all =
+        |list: &ListSetting| list.members.is_empty() || list.members.iter().any(|m| m == "*" || m == "*@*");
+    let outcome = if !named.is_empty() && admits_all(&users) && admits_all(&groups) {
+        Outcome::warn(format!(
+            "{} admits every account: a `*` pattern matches all users; name the admin users instead",
+            named.join(" and ")
+        ))
+    } else if named.is_empty() {
         let path = view.config.as_ref().map_or(DEFAULT_CONFIG, |c| c.path.as_str());
         Outcome::warn(format!(
             "Neither AllowUsers nor AllowGroups is set globally: every account with a key or password may log in; add `AllowUsers <admin users>` to {path}, outside any Match block"

@@ -152,6 +152,18 @@ fn allow_users_table() {
                 Status::Warn,
                 &[],
             ),
+            (
+                "a wildcard admits everyone",
+                vec![(MAIN, "AllowUsers *\n")],
+                Status::Warn,
+                &["AllowUsers * (set at /etc/ssh/sshd_config:1) admits every account"],
+            ),
+            (
+                "a wildcard user list still limited by groups",
+                vec![(MAIN, "AllowUsers *\nAllowGroups sshusers\n")],
+                Status::Pass,
+                &[],
+            ),
         ],
     );
     let dumped = sshd_t(files(&[(MAIN, "\n")]), "allowusers deploy\nallowusers ops\n", 0);
