@@ -14,19 +14,37 @@ pub fn render(input: &ReportInput) -> String {
     out
 }
 
-/// Escape text for a Markdown table cell or line.
+/// Escape text for a Markdown line: control characters made visible, and `<`, `>`
+/// and `|` escaped outside `code spans` (inside them a renderer shows text as is).
 fn md(text: &str) -> String {
-    super::sanitize::terminal(text)
-        .replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    let safe = super::sanitize::terminal(text);
+    let parts: Vec<&str> = safe.split('`').collect();
+    let balanced = parts.len() % 2 == 1;
+    let mut out = String::with_capacity(safe.len());
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        let in_code = i % 2 == 1 && (balanced || i + 1 < parts.len());
+        if in_code {
+            out.push_str(part);
+        } else {
+            out.push_str(&part.replace('|', "\\|").replace('<', "&lt;").replace('>', "&gt;"));
+        }
+    }
+    out
+}
+
+/// Text for inside a code span: control characters made visible, no backticks.
+fn code(text: &str) -> String {
+    super::sanitize::terminal(text).replace('`', "'")
 }
 
 fn host_report(out: &mut String, input: &ReportInput, host: &HostResult) {
     let root = host
         .root
         .as_deref()
-        .map(|r| format!(" (root `{}`)", md(r)))
+        .map(|r| format!(" (root `{}`)", code(r)))
         .unwrap_or_default();
     let _ = writeln!(out, "# vouch scan: {}{root}\n", md(&host.target));
     let _ = writeln!(
@@ -58,10 +76,25 @@ fn host_report(out: &mut String, input: &ReportInput, host: &HostResult) {
             let at = finding
                 .location
                 .as_deref()
-                .map(|l| format!("`{}`: ", md(l)))
+                .map(|l| format!("`{}`: ", code(l)))
                 .unwrap_or_default();
             let _ = writeln!(out, "  - {at}{}", md(&finding.message));
         }
     }
     out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::md;
+
+    #[test]
+    fn html_is_escaped_outside_code_spans_only() {
+        assert_eq!(
+            md("add `AllowUsers <admin users>` to <file>"),
+            "add `AllowUsers <admin users>` to &lt;file&gt;"
+        );
+        assert_eq!(md("a | b `c | d`"), "a \\| b `c | d`");
+        assert_eq!(md("unbalanced `<x>"), "unbalanced `&lt;x&gt;");
+    }
 }
