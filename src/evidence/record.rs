@@ -38,8 +38,10 @@ pub struct EvidenceRecord {
     pub kind: EvidenceKind,
     /// The path read, or the command line run.
     pub source: String,
-    pub sha256: String,
-    pub bytes: u64,
+    /// SHA-256 of the kept bytes; null when nothing was kept (missing, binary, too
+    /// large, unreadable, not run), so absence never looks like an empty file.
+    pub sha256: Option<String>,
+    pub bytes: Option<u64>,
     #[serde(serialize_with = "crate::evidence::record::ser_time")]
     pub collected_at: DateTime<Utc>,
     pub duration_ms: u64,
@@ -78,8 +80,8 @@ impl EvidenceRecord {
             id: String::new(),
             kind,
             source,
-            sha256,
-            bytes: content.len() as u64,
+            sha256: Some(sha256),
+            bytes: Some(content.len() as u64),
             collected_at,
             duration_ms: 0,
             provenance: Provenance::Collected,
@@ -92,6 +94,10 @@ impl EvidenceRecord {
     }
 
     pub fn with_state(mut self, state: &'static str, note: impl Into<String>) -> Self {
+        if matches!(state, "missing" | "binary" | "too_large" | "unreadable" | "not_run") {
+            self.sha256 = None;
+            self.bytes = None;
+        }
         self.state = state;
         self.note = Some(note.into());
         self
