@@ -7,7 +7,9 @@
 
 use super::sudoers_syntax::{Alias, AliasKind, CmndSpec, DefaultsScope, Entry, UserSpec};
 use crate::model::Location;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 /// One user specification, resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +50,9 @@ struct Policy<'a> {
     global_auth: Option<bool>,
     /// The same, per user (aliases expanded), applied after the global value.
     user_auth: HashMap<String, bool>,
+    /// Each alias expanded once: rules that name the same alias reuse it, so a long
+    /// alias chain used by thousands of rules costs its length once, not per rule.
+    expanded: RefCell<HashMap<(AliasKind, String), Rc<Vec<String>>>>,
 }
 
 impl<'a> Policy<'a> {
@@ -56,6 +61,7 @@ impl<'a> Policy<'a> {
             aliases: HashMap::new(),
             global_auth: None,
             user_auth: HashMap::new(),
+            expanded: RefCell::new(HashMap::new()),
         };
         for entry in entries {
             if let Entry::Alias(alias) = entry {
@@ -82,9 +88,32 @@ impl<'a> Policy<'a> {
     }
 
     /// Members of a list with aliases of `kind` expanded, in order and each once;
-    /// negated members are dropped. An alias met again (a diamond or a cycle) adds
-    /// nothing new, so this ends on any input and costs the size of the aliases.
+    /// negated members are dropped.
     fn expand(&self, kind: AliasKind, items: &[String]) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        for item in items.iter().map(String::as_str).filter(|i| !i.starts_with('!')) {
+            let Some(&members) = self.aliases.get(&(kind, item)) else {
+                if seen.insert(item.to_string()) {
+                    out.push(item.to_string());
+                }
+                continue;
+            };
+            let key = (kind, item.to_string());
+            let cached = self.expanded.borrow().get(&key).cloned();
+            let leaves = cached.unwrap_or_else(|| {
+                let leaves = Rc::new(self.expand_walk(kind, members));
+                self.expanded.borrow_mut().insert(key, leaves.clone());
+                leaves
+            });
+            out.extend(leaves.iter().filter(|leaf| seen.insert((*leaf).clone())).cloned());
+        }
+        out
+    }
+
+    /// The leaves reached from `items`. An alias met again (a diamond or a cycle)
+    /// adds nothing new, so this ends on any input and costs the size of the aliases.
+    fn expand_walk(&self, kind: AliasKind, items: &[String]) -> Vec<String> {
         let mut out = Vec::new();
         let mut leaves: HashSet<&str> = HashSet::new();
         let mut expanded: HashSet<&str> = HashSet::new();
