@@ -44,6 +44,9 @@ pub fn grants(entries: &[Entry]) -> Vec<Grant> {
         .collect()
 }
 
+/// Alias name (by kind) → the leaves it reaches.
+type Expansions = RefCell<HashMap<(AliasKind, String), Rc<Vec<String>>>>;
+
 struct Policy<'a> {
     aliases: HashMap<(AliasKind, &'a str), &'a [String]>,
     /// `authenticate` set (true) or cleared (false) by a global Defaults line.
@@ -52,7 +55,7 @@ struct Policy<'a> {
     user_auth: HashMap<String, bool>,
     /// Each alias expanded once: rules that name the same alias reuse it, so a long
     /// alias chain used by thousands of rules costs its length once, not per rule.
-    expanded: RefCell<HashMap<(AliasKind, String), Rc<Vec<String>>>>,
+    expanded: Expansions,
 }
 
 impl<'a> Policy<'a> {
