@@ -53,6 +53,9 @@ struct Policy<'a> {
     global_auth: Option<bool>,
     /// The same, per user (aliases expanded), applied after the global value.
     user_auth: HashMap<String, bool>,
+    /// The same, per run-as target (`Defaults>root`), applied after user defaults,
+    /// as sudo applies runas Defaults after generic, host and user ones.
+    runas_auth: HashMap<String, bool>,
     /// Each alias expanded once: rules that name the same alias reuse it, so a long
     /// alias chain used by thousands of rules costs its length once, not per rule.
     expanded: Expansions,
@@ -64,6 +67,7 @@ impl<'a> Policy<'a> {
             aliases: HashMap::new(),
             global_auth: None,
             user_auth: HashMap::new(),
+            runas_auth: HashMap::new(),
             expanded: RefCell::new(HashMap::new()),
         };
         for entry in entries {
@@ -81,6 +85,11 @@ impl<'a> Policy<'a> {
                     DefaultsScope::User(users) => {
                         for user in policy.expand(AliasKind::User, users) {
                             policy.user_auth.insert(user, value);
+                        }
+                    }
+                    DefaultsScope::Runas(targets) => {
+                        for target in policy.expand(AliasKind::Runas, targets) {
+                            policy.runas_auth.insert(target, value);
                         }
                     }
                     _ => {}
@@ -154,12 +163,34 @@ impl<'a> Policy<'a> {
         match cmnd.tags.nopasswd {
             Some(nopasswd) => !nopasswd,
             None => self
-                .user_auth
-                .get(principal)
-                .or(self.global_auth.as_ref())
-                .copied()
+                .runas_setting(cmnd)
+                .or_else(|| self.user_auth.get(principal).copied())
+                .or(self.global_auth)
                 .unwrap_or(true),
         }
+    }
+
+    /// A `Defaults>TARGET` authenticate setting for a target this spec may run as
+    /// (no Runas list means root; `ALL` includes root).
+    fn runas_setting(&self, cmnd: &CmndSpec) -> Option<bool> {
+        let users = cmnd
+            .runas
+            .as_deref()
+            .map_or("root", |r| r.split(':').next().unwrap_or(""));
+        let targets: Vec<String> = users
+            .split(',')
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect();
+        let targets = if targets.is_empty() {
+            vec!["root".to_string()]
+        } else {
+            targets
+        };
+        self.expand(AliasKind::Runas, &targets).iter().find_map(|target| {
+            let target = if target == "ALL" { "root" } else { target.as_str() };
+            self.runas_auth.get(target).copied()
+        })
     }
 
     fn grant(&self, spec: &UserSpec) -> Grant {

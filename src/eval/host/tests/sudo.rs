@@ -91,6 +91,21 @@ fn table() {
             Status::Warn,
         ),
         (
+            "Defaults>root !authenticate: running as root needs no password",
+            sudoers_only("Defaults>root !authenticate\nalice ALL=(root) ALL\n"),
+            Status::Warn,
+        ),
+        (
+            "Defaults>www-data !authenticate does not cover root",
+            sudoers_only("Defaults>www-data !authenticate\nalice ALL=(root) ALL\n"),
+            Status::Pass,
+        ),
+        (
+            "Defaults>root reaches a rule that may run as ALL",
+            sudoers_only("Defaults>root !authenticate\nalice ALL=(ALL:ALL) ALL\n"),
+            Status::Warn,
+        ),
+        (
             "second privilege after `:` resets tags",
             sudoers_only("deploy web1 = NOPASSWD: /bin/ls : web2 = (ALL) ALL\n"),
             Status::Pass,
