@@ -4,7 +4,7 @@
 //! then read.
 
 use super::tests::files;
-use crate::eval::{collector, evaluator, EvalContext, Params};
+use crate::eval::{collector, EvalContext, Params};
 use crate::evidence::{CommandState, FileMeta, FileState, Snapshot, Source};
 use crate::model::{Outcome, Status};
 use chrono::Utc;
@@ -89,15 +89,6 @@ const MIXED: &[(&str, &str)] = &[
     ),
 ];
 
-const CONTROLS: [&str; 6] = [
-    "ssh.password-auth",
-    "ssh.kbd-interactive",
-    "ssh.root-login",
-    "ssh.allow-users",
-    "ssh.empty-passwords",
-    "ssh.authorized-keys",
-];
-
 fn outcomes(source: &dyn Source) -> Vec<Outcome> {
     let params = Params::default();
     let ctx = EvalContext {
@@ -105,11 +96,7 @@ fn outcomes(source: &dyn Source) -> Vec<Outcome> {
         as_of: Utc::now(),
         params: &params,
     };
-    CONTROLS
-        .iter()
-        .filter_map(|name| evaluator(name))
-        .map(|def| (def.run)(&ctx))
-        .collect()
+    super::evaluators().iter().map(|def| (def.run)(&ctx)).collect()
 }
 
 #[test]

@@ -331,15 +331,6 @@ fn config_snapshot(main: &str, included: &str) -> Snapshot {
     ])
 }
 
-const CONTROLS: [&str; 6] = [
-    "ssh.password-auth",
-    "ssh.kbd-interactive",
-    "ssh.root-login",
-    "ssh.allow-users",
-    "ssh.empty-passwords",
-    "ssh.authorized-keys",
-];
-
 fn config_line() -> impl Strategy<Value = String> {
     let keyword = prop::sample::select(vec![
         "PasswordAuthentication",
@@ -365,8 +356,8 @@ proptest! {
     #[test]
     fn no_sshd_config_text_makes_the_evaluators_panic(main in "\\PC{0,300}", included in ".{0,200}") {
         let snap = config_snapshot(&format!("Include /etc/ssh/sshd_config.d/*.conf\n{main}"), &included);
-        for control in CONTROLS {
-            let _ = run(control, &snap);
+        for def in super::evaluators() {
+            let _ = run(def.name, &snap);
         }
         let _ = super::ssh_ports(&snap);
     }
@@ -375,8 +366,8 @@ proptest! {
     fn no_sshd_config_lines_make_the_evaluators_panic(lines in prop::collection::vec(config_line(), 0..30)) {
         let text = lines.join("\n");
         let snap = config_snapshot(&format!("Include sshd_config.d/*.conf\n{text}"), &text);
-        for control in CONTROLS {
-            let _ = run(control, &snap);
+        for def in super::evaluators() {
+            let _ = run(def.name, &snap);
         }
     }
 
