@@ -171,3 +171,30 @@ fn an_absolute_symlink_never_reads_this_machine() {
         scan.summary("ssh.password-auth")
     );
 }
+
+#[test]
+fn a_megabytes_long_configuration_is_refused_before_parsing() {
+    // Under the 16 MiB read cap but far beyond any real sshd_config or ruleset:
+    // parsing it could cost minutes, so vouch says what it is instead.
+    let dir = tree();
+    let line = format!(
+        "AllowUsers {}\n",
+        (0..1000).map(|i| format!("user{i}")).collect::<Vec<_>>().join(" ")
+    );
+    write(dir.path(), "etc/ssh/sshd_config", line.repeat(400).as_bytes());
+    std::fs::write(dir.path().join("etc/nftables.conf"), "{".repeat(3 * 1024 * 1024)).expect("write");
+    let scan = scan_root(dir.path(), &[]);
+    assert_eq!(scan.status("ssh.allow-users"), "error");
+    assert!(
+        scan.summary("ssh.allow-users").contains("over the 1.0 MiB read cap"),
+        "{}",
+        scan.summary("ssh.allow-users")
+    );
+    assert_eq!(
+        scan.status("firewall.enabled"),
+        "error",
+        "{}",
+        scan.summary("firewall.enabled")
+    );
+    assert_complete(&scan);
+}

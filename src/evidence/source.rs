@@ -146,3 +146,20 @@ pub fn resolve_relative(base: &str, path: &str) -> String {
         format!("{}/{}", base.trim_end_matches('/'), path)
     }
 }
+
+/// Configuration files are kilobytes; a parser that meets megabytes is looking at
+/// something hostile or broken, and some of their grammars (includes, jumps,
+/// lists) cost more than linear time on such input.
+pub const CONFIG_CAP: u64 = 1024 * 1024;
+
+/// Read a configuration file for parsing: text over `CONFIG_CAP` is refused as
+/// `TooLarge`, so evaluators report it instead of spending minutes on it.
+pub fn read_config(source: &dyn Source, path: &str) -> FileState {
+    match source.read(path) {
+        FileState::Text(text) if text.len() as u64 > CONFIG_CAP => FileState::TooLarge {
+            bytes: text.len() as u64,
+            cap: CONFIG_CAP,
+        },
+        other => other,
+    }
+}

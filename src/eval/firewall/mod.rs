@@ -81,7 +81,7 @@ fn numbered_lines(text: &str) -> impl Iterator<Item = (u32, &str)> {
 /// A file's text; None when it does not exist; Err (the reason) when it exists
 /// but could not be read, or was never collected.
 fn read_text(source: &dyn Source, path: &str) -> Result<Option<Arc<str>>, String> {
-    match source.read(path) {
+    match crate::evidence::source::read_config(source, path) {
         FileState::Text(text) => Ok(Some(text)),
         FileState::Missing => Ok(None),
         other => Err(other.problem(path).unwrap_or_default()),

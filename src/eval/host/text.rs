@@ -26,7 +26,7 @@ pub fn dirname(path: &str) -> &str {
 
 /// The text of a file, or its state when no text is available.
 pub fn read_text(source: &dyn Source, path: &str) -> Result<Arc<str>, FileState> {
-    match source.read(path) {
+    match crate::evidence::source::read_config(source, path) {
         FileState::Text(text) => Ok(text),
         other => Err(other),
     }

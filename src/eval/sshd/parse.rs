@@ -28,7 +28,7 @@ pub const SSH_DIR: &str = "/etc/ssh";
 
 /// Load the configuration rooted at `path`, following its Includes.
 pub fn load(source: &dyn Source, path: &str) -> Result<SshdConfig, ConfigError> {
-    let text = match source.read(path) {
+    let text = match crate::evidence::source::read_config(source, path) {
         FileState::Text(text) => text,
         FileState::Missing => return Err(ConfigError::Missing { path: path.to_string() }),
         FileState::NotCollected => return Err(ConfigError::NotCollected { path: path.to_string() }),
@@ -212,7 +212,7 @@ impl Loader<'_> {
                 max: MAX_INCLUDED_FILES,
             });
         }
-        match self.source.read(path) {
+        match crate::evidence::source::read_config(self.source, path) {
             FileState::Text(text) => self.parse_file(path, &text, ctx.scope.clone(), depth),
             // Gone between glob and read, or a directory (sshd reads it as empty).
             FileState::Missing => Ok(()),

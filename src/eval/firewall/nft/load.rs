@@ -53,7 +53,7 @@ pub fn load(source: &dyn Source, path: &str) -> Load {
         source,
         out: Loaded::default(),
     };
-    match source.read(path) {
+    match crate::evidence::source::read_config(source, path) {
         FileState::Missing => return Load::Missing,
         FileState::Text(text) => {
             if let Err(reason) = loader.splice(path, &text, 0) {
@@ -116,7 +116,7 @@ impl Loader<'_> {
     }
 
     fn include_file(&mut self, path: &str, at: &Location, depth: usize) -> Result<(), String> {
-        match self.source.read(path) {
+        match crate::evidence::source::read_config(self.source, path) {
             FileState::Text(text) => self.splice(path, &text, depth + 1),
             FileState::Missing => {
                 let reason = format!("`include \"{path}\"`: file not found, so `nft -f` loads nothing");
