@@ -32,11 +32,16 @@ fn spec() -> Spec {
     toml::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
+/// The spec beside the checkout is the contract; the vendored copy lets a clone
+/// without it still build the catalog tests. In CI the contract is always there, so
+/// a missing copy fails instead of passing unchecked.
 #[test]
 fn the_vendored_spec_copy_is_current() {
-    if let Ok(shared) = std::fs::read_to_string(SHARED) {
-        let vendored = std::fs::read_to_string(VENDORED).unwrap_or_default();
-        assert!(shared == vendored, "{VENDORED} differs from {SHARED}: copy it again");
+    let vendored = std::fs::read_to_string(VENDORED).unwrap_or_else(|e| panic!("{VENDORED}: {e}"));
+    match std::fs::read_to_string(SHARED) {
+        Ok(shared) => assert!(shared == vendored, "{VENDORED} differs from {SHARED}: copy it again"),
+        Err(e) if std::env::var_os("CI").is_some() => panic!("{SHARED}: {e} (CI must have the spec)"),
+        Err(e) => eprintln!("SKIPPED: {SHARED}: {e}; the vendored copy is not compared"),
     }
 }
 
