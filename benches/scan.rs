@@ -6,9 +6,10 @@
 
 use std::time::{Duration, Instant};
 use vouch::checklist::{bundled, load_catalog};
-use vouch::engine::{self, Options, Target};
+use vouch::engine::{self, Options};
+use vouch::model::Target;
 use vouch::report::json;
-use vouch::results::{ScanResults, Tool, SCHEMA};
+use vouch::results::ScanResults;
 use vouch::transport::fs::FsTransport;
 
 const ITERATIONS: u32 = 50;
@@ -32,15 +33,10 @@ fn one_scan(root: &str) -> (usize, usize) {
     let target = Target {
         name: "local".into(),
         root: Some(root.into()),
+        ..Target::default()
     };
-    let (tx, _rx) = std::sync::mpsc::channel();
-    let host = engine::run_host(&catalog, &target, &transport, &Options::default(), &tx);
-    let results = ScanResults {
-        schema: SCHEMA,
-        tool: Tool::this(),
-        as_of: vouch::clock::now(),
-        hosts: vec![host],
-    };
+    let host = engine::scan_host(&catalog, &target, &transport, &Options::default());
+    let results = ScanResults::new(&catalog, vouch::clock::now(), vec![host]);
     let text = json::render(&results).unwrap_or_default();
     (results.hosts[0].evidence.len(), text.len())
 }

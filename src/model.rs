@@ -44,6 +44,19 @@ impl fmt::Display for Status {
     }
 }
 
+/// The audited target as results and evaluators name it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Target {
+    /// `local`, or the host as the user named it.
+    pub name: String,
+    /// The `--root` folder read instead of `/`, if any.
+    pub root: Option<String>,
+    /// The Python application's directory on the target, once discovered.
+    pub app_dir: Option<String>,
+    /// How it was found (`--app-dir`, `systemd unit gunicorn.service`).
+    pub app_dir_source: Option<String>,
+}
+
 /// How a control is decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -1,41 +1,80 @@
-//! The results model every report renders: per host, each control's status,
-//! summary, findings and evidence ids, plus the evidence records themselves.
-//! Serialized as-is, it is the `vouch.results/1` JSON document of spec/cli.md.
+//! The results model every report renders: per host, each control's status, how it
+//! was reached (evaluated, answered, overridden), summary, findings and evidence ids,
+//! plus the evidence records themselves and the section titles, so a renderer needs
+//! nothing else. Serialized as-is, it is the `vouch.results/1` JSON document; it reads
+//! back with serde, so a session or a bundle can be reloaded.
 
-use crate::evidence::record::EvidenceRecord;
+use crate::checklist::{Catalog, Control};
+use crate::evidence::record::{EvidenceId, EvidenceRecord};
 use crate::model::{Finding, Mode, Severity, Status};
-use crate::probe::collector::Request;
-use chrono::{DateTime, Utc};
-use serde::{Serialize, Serializer};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 pub const SCHEMA: &str = "vouch.results/1";
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScanResults {
-    pub schema: &'static str,
+    pub schema: String,
     pub tool: Tool,
     #[serde(serialize_with = "crate::evidence::record::ser_time")]
     pub as_of: DateTime<Utc>,
+    /// The sections of the checklists in use, in order, with their titles.
+    #[serde(default)]
+    pub sections: Vec<SectionInfo>,
     pub hosts: Vec<HostResult>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+impl ScanResults {
+    /// Results of `hosts` audited with `catalog` at `as_of`, by this vouch.
+    pub fn new(catalog: &Catalog, as_of: DateTime<Utc>, hosts: Vec<HostResult>) -> Self {
+        ScanResults {
+            schema: SCHEMA.to_string(),
+            tool: Tool::this(),
+            as_of,
+            sections: catalog
+                .sections
+                .iter()
+                .map(|s| SectionInfo {
+                    id: s.id.clone(),
+                    title: s.title.clone(),
+                })
+                .collect(),
+            hosts,
+        }
+    }
+
+    /// A section's title, or its id when the results do not name it.
+    pub fn section_title<'a>(&'a self, id: &'a str) -> &'a str {
+        self.sections
+            .iter()
+            .find(|s| s.id == id)
+            .map_or(id, |s| s.title.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SectionInfo {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tool {
-    pub name: &'static str,
-    pub version: &'static str,
+    pub name: String,
+    pub version: String,
 }
 
 impl Tool {
     pub fn this() -> Self {
         Tool {
-            name: "vouch",
-            version: env!("CARGO_PKG_VERSION"),
+            name: "vouch".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
         }
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HostResult {
     pub target: String,
     pub root: Option<String>,
@@ -43,6 +82,10 @@ pub struct HostResult {
     pub app_dir_source: Option<String>,
     /// How the target was reached (`local`, `local --root DIR`).
     pub transport: String,
+    /// Why the audit of this host is incomplete (cancelled, connection lost, could
+    /// not be reached); absent when it ran to the end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
     pub summary: Summary,
     pub controls: Vec<ControlResult>,
     pub evidence: Vec<EvidenceRecord>,
@@ -77,10 +120,19 @@ impl Serialize for Summary {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+impl<'de> Deserialize<'de> for Summary {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let counts = BTreeMap::<Status, usize>::deserialize(d)?;
+        let mut summary = Summary::of([]);
+        summary.0.extend(counts);
+        Ok(summary)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FindingOut {
     pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
 }
 
@@ -93,19 +145,140 @@ impl From<&Finding> for FindingOut {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// How a control's status was reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecidedBy {
+    /// By its evaluator from collected evidence (or `needs_review` without one).
+    Evaluated,
+    /// From the answers given in an interview, by the control's answer rules.
+    Answered,
+    /// By the auditor, overriding the evaluated status (see `override`).
+    Overridden,
+}
+
+/// An auditor's override of a control's status: never erases the evaluated one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Override {
+    pub status: Status,
+    /// The status before the override (the evaluated or answered one).
+    pub evaluated: Status,
+    pub reason: String,
+    pub by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<NaiveDate>,
+    /// Past its expiry at `as_of`: kept for the record, no longer applied.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub expired: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ControlResult {
     pub id: String,
     pub section: String,
     pub title: String,
     pub mode: Mode,
     pub severity: Severity,
+    /// The status that counts: evaluated, answered or overridden.
     pub status: Status,
+    pub decided_by: DecidedBy,
+    /// What the evaluator decided from the evidence, whatever happened after.
+    pub evaluated: Status,
     pub summary: String,
     pub findings: Vec<FindingOut>,
-    /// Evidence ids (`ev-0003`), assigned when the host's collection is complete.
-    pub evidence: Vec<String>,
-    /// What the control's probes touched; ids are derived from these.
-    #[serde(skip)]
-    pub evidence_requests: Vec<Request>,
+    /// Ids of the evidence the control's probes collected.
+    pub evidence: Vec<EvidenceId>,
+    #[serde(rename = "override", default, skip_serializing_if = "Option::is_none")]
+    pub override_: Option<Override>,
+}
+
+impl ControlResult {
+    /// A control as its evaluator decided it.
+    pub fn evaluated(control: &Control, status: Status, summary: String, findings: Vec<FindingOut>) -> Self {
+        ControlResult {
+            id: control.id.clone(),
+            section: control.section.clone(),
+            title: control.title.clone(),
+            mode: control.mode,
+            severity: control.severity,
+            status,
+            decided_by: DecidedBy::Evaluated,
+            evaluated: status,
+            summary,
+            findings,
+            evidence: Vec::new(),
+            override_: None,
+        }
+    }
+
+    /// The status decided from interview answers (the evaluated one is kept).
+    pub fn answered(mut self, status: Status, summary: String) -> Self {
+        self.status = status;
+        self.summary = summary;
+        self.decided_by = DecidedBy::Answered;
+        self
+    }
+
+    /// Apply an auditor's override as of `as_of`: past its expiry it is kept, marked
+    /// expired, and the status stays as it was.
+    pub fn overridden(mut self, mut by: Override, as_of: DateTime<Utc>) -> Self {
+        by.evaluated = self.status;
+        by.expired = by.expires.is_some_and(|day| day < as_of.date_naive());
+        if !by.expired {
+            self.status = by.status;
+            self.decided_by = DecidedBy::Overridden;
+        }
+        self.override_ = Some(by);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checklist::{bundled, load_catalog};
+
+    fn at(day: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(&format!("{day}T12:00:00Z"))
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap()
+    }
+
+    fn failing() -> ControlResult {
+        let (catalog, _) = load_catalog(&bundled::texts()).unwrap();
+        let control = catalog.control("ssh.root-login").unwrap();
+        ControlResult::evaluated(control, Status::Fail, "PermitRootLogin yes".into(), Vec::new())
+    }
+
+    fn exception(expires: &str) -> Override {
+        Override {
+            status: Status::Pass,
+            evaluated: Status::Fail,
+            reason: "break-glass account, key only".into(),
+            by: "A. Auditor".into(),
+            approved_by: Some("CTO".into()),
+            expires: NaiveDate::parse_from_str(expires, "%Y-%m-%d").ok(),
+            expired: false,
+        }
+    }
+
+    #[test]
+    fn an_override_keeps_the_evaluated_status_beside_the_new_one() {
+        let result = failing().overridden(exception("2027-01-31"), at("2026-12-05"));
+        assert_eq!((result.status, result.evaluated), (Status::Pass, Status::Fail));
+        assert_eq!(result.decided_by, DecidedBy::Overridden);
+        let json = serde_json::to_value(&result).unwrap();
+        assert_eq!(json["override"]["evaluated"], "fail");
+        assert_eq!(json["override"]["expires"], "2027-01-31");
+    }
+
+    #[test]
+    fn an_expired_override_no_longer_applies_and_says_so() {
+        let result = failing().overridden(exception("2026-11-30"), at("2026-12-05"));
+        assert_eq!(result.status, Status::Fail);
+        assert_eq!(result.decided_by, DecidedBy::Evaluated);
+        assert!(result.override_.as_ref().is_some_and(|o| o.expired));
+    }
 }

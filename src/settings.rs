@@ -34,19 +34,7 @@ fn render(diagnostics: &[Diagnostic]) -> String {
         .join("\n")
 }
 
-/// One target to audit.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TargetSpec {
-    Local { root: Option<PathBuf> },
-}
-
-impl TargetSpec {
-    pub fn name(&self) -> String {
-        match self {
-            TargetSpec::Local { .. } => "local".to_string(),
-        }
-    }
-}
+pub use crate::transport::TargetSpec;
 
 /// Everything `scan` needs, validated.
 pub struct ScanSettings {

@@ -4,7 +4,7 @@
 
 use crate::checklist::{bundled, load_catalog};
 use crate::evidence::Snapshot;
-use crate::probe::collector::collect_snapshot;
+use crate::probe::collect_snapshot;
 use crate::transport::fs::FsTransport;
 use std::path::Path;
 

@@ -140,7 +140,7 @@ impl Builder {
         let params = self.check_params(map, table, defs, &["kind", "description"], &format!("probe `{name}`"))?;
         let probe_kind = ProbeKind::from_params(kind, &params)?;
         if let ProbeKind::Command { argv, .. } = &probe_kind {
-            if let Err(reason) = crate::probe::readonly::check(argv) {
+            if let Err(reason) = crate::transport::readonly::check(argv) {
                 let at = values.get("argv").map_or(span(table), span);
                 self.diagnostics
                     .push(map.error(at, format!("probe `{name}`: {reason}")));

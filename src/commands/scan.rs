@@ -2,14 +2,16 @@
 
 use super::Ended;
 use crate::cli::{FailOn, Format, ScanArgs};
-use crate::engine::{self, Options, Target};
-use crate::model::Status;
-use crate::report::{self, ReportInput};
-use crate::results::{HostResult, ScanResults, Tool, SCHEMA};
-use crate::settings::{ScanSettings, TargetSpec};
-use crate::transport::fs::FsTransport;
+use crate::engine::{self, Event, Options};
+use crate::model::{Status, Target};
+use crate::report;
+use crate::results::{ControlResult, HostResult, ScanResults, Summary};
+use crate::settings::ScanSettings;
+use crate::transport::{self, TargetSpec};
 use anyhow::Context;
 use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
 
 pub fn run(args: &ScanArgs) -> Ended {
     let settings = match ScanSettings::from_args(args) {
@@ -21,14 +23,12 @@ pub fn run(args: &ScanArgs) -> Ended {
             eprintln!("{warning}");
         }
     }
-    let results = ScanResults {
-        schema: SCHEMA,
-        tool: Tool::this(),
-        as_of: settings.as_of,
-        hosts: settings.targets.iter().map(|t| scan_target(&settings, t)).collect(),
-    };
+    let results = ScanResults::new(&settings.catalog, settings.as_of, scan_targets(&settings));
     if let Err(e) = write_report(&settings, &results) {
         return Ended::Failed(e);
+    }
+    if let Some(reason) = results.hosts.iter().find_map(|h| h.error.as_deref()) {
+        return Ended::Failed(anyhow::anyhow!("{reason}"));
     }
     if crosses(&results.hosts, settings.fail_on) {
         Ended::Findings
@@ -37,34 +37,87 @@ pub fn run(args: &ScanArgs) -> Ended {
     }
 }
 
+/// Audit every target, `--jobs` at once, keeping the order they were given in.
+fn scan_targets(settings: &ScanSettings) -> Vec<HostResult> {
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<HostResult>>> = settings.targets.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..settings.jobs.clamp(1, settings.targets.len().max(1)) {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, Ordering::SeqCst);
+                let (Some(spec), Some(slot)) = (settings.targets.get(index), slots.get(index)) else {
+                    break;
+                };
+                let host = scan_target(settings, spec);
+                *slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(host);
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .filter_map(|slot| slot.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner))
+        .collect()
+}
+
+/// One target: open its transport, run the engine, and read its event stream to the
+/// end. A target that cannot be opened is a host whose every control is an error.
 fn scan_target(settings: &ScanSettings, spec: &TargetSpec) -> HostResult {
-    let TargetSpec::Local { root } = spec;
-    let transport = match root {
-        Some(root) => FsTransport::rooted(root),
-        None => FsTransport::local(),
-    };
     let target = Target {
         name: spec.name(),
-        root: root.as_ref().map(|r| r.display().to_string()),
+        root: spec.root(),
+        ..Target::default()
+    };
+    let transport = match transport::open(spec) {
+        Ok(transport) => transport,
+        Err(e) => return unaudited(settings, &target, &e.to_string()),
     };
     let options = Options {
         as_of: settings.as_of,
         ..Options::default()
     };
-    let (events, _ignored) = std::sync::mpsc::channel();
-    engine::run_host(&settings.catalog, &target, &transport, &options, &events)
+    let cancel = Arc::new(AtomicBool::new(false));
+    let (events, stream) = mpsc::sync_channel(engine::EVENT_BUFFER);
+    std::thread::scope(|scope| {
+        let (catalog, transport) = (&settings.catalog, transport.as_ref());
+        let (options, target, cancel) = (&options, &target, &cancel);
+        scope.spawn(move || engine::run_host(catalog, target, transport, options, cancel, &events));
+        let mut done = None;
+        for event in stream {
+            if let Event::HostDone(host) = event {
+                done = Some(*host);
+            }
+        }
+        done.unwrap_or_else(|| unaudited(settings, target, "the engine stopped before the end"))
+    })
+}
+
+/// The results of a host that could not be audited: every control an error, with why.
+fn unaudited(settings: &ScanSettings, target: &Target, reason: &str) -> HostResult {
+    let controls: Vec<ControlResult> = settings
+        .catalog
+        .controls
+        .iter()
+        .map(|c| ControlResult::evaluated(c, Status::Error, format!("not audited: {reason}"), Vec::new()))
+        .collect();
+    HostResult {
+        target: target.name.clone(),
+        root: target.root.clone(),
+        app_dir: None,
+        app_dir_source: None,
+        transport: String::new(),
+        error: Some(reason.to_string()),
+        summary: Summary::of(controls.iter().map(|c| &c.status)),
+        controls,
+        evidence: Vec::new(),
+    }
 }
 
 fn write_report(settings: &ScanSettings, results: &ScanResults) -> anyhow::Result<()> {
-    let input = ReportInput {
-        results,
-        catalog: &settings.catalog,
-    };
     let to_terminal = settings.output.is_none() && std::io::stdout().is_terminal();
     let text = match settings.format {
         Format::Json => report::json::render(results).context("cannot serialize the results")?,
-        Format::Markdown => report::markdown::render(&input),
-        _ => report::text::render(&input, to_terminal && wants_color()),
+        Format::Markdown => report::markdown::render(results),
+        _ => report::text::render(results, to_terminal && wants_color()),
     };
     match &settings.output {
         Some(path) => std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display())),

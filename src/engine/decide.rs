@@ -4,7 +4,7 @@
 use crate::checklist::Control;
 use crate::eval::EvalContext;
 use crate::evidence::Snapshot;
-use crate::model::{Mode, Outcome};
+use crate::model::{Mode, Outcome, Target};
 use crate::results::{ControlResult, FindingOut};
 use chrono::{DateTime, Utc};
 use std::panic::AssertUnwindSafe;
@@ -13,8 +13,12 @@ use std::panic::AssertUnwindSafe;
 /// say how many more there were, so a 16 MB file cannot make a 400 MB report.
 pub const MAX_FINDINGS: usize = 200;
 
-pub fn control(control: &Control, snapshot: &Snapshot, as_of: DateTime<Utc>) -> ControlResult {
-    let outcome = outcome(control, snapshot, as_of);
+pub fn control(control: &Control, snapshot: &Snapshot, as_of: DateTime<Utc>, target: &Target) -> ControlResult {
+    from_outcome(control, outcome(control, snapshot, as_of, target))
+}
+
+/// A control's result from an outcome: findings capped, evidence ids left to the caller.
+pub fn from_outcome(control: &Control, outcome: Outcome) -> ControlResult {
     let mut findings: Vec<FindingOut> = outcome
         .findings
         .iter()
@@ -28,21 +32,10 @@ pub fn control(control: &Control, snapshot: &Snapshot, as_of: DateTime<Utc>) -> 
             location: None,
         });
     }
-    ControlResult {
-        id: control.id.clone(),
-        section: control.section.clone(),
-        title: control.title.clone(),
-        mode: control.mode,
-        severity: control.severity,
-        status: outcome.status,
-        summary: outcome.summary,
-        findings,
-        evidence: Vec::new(),
-        evidence_requests: Vec::new(),
-    }
+    ControlResult::evaluated(control, outcome.status, outcome.summary, findings)
 }
 
-fn outcome(control: &Control, snapshot: &Snapshot, as_of: DateTime<Utc>) -> Outcome {
+fn outcome(control: &Control, snapshot: &Snapshot, as_of: DateTime<Utc>, target: &Target) -> Outcome {
     let Some(evaluator) = control.evaluator else {
         return match control.mode {
             Mode::Manual => {
@@ -57,6 +50,8 @@ fn outcome(control: &Control, snapshot: &Snapshot, as_of: DateTime<Utc>) -> Outc
         source: snapshot,
         as_of,
         params: &control.params,
+        target,
+        app_dir: target.app_dir.as_deref(),
     };
     match std::panic::catch_unwind(AssertUnwindSafe(|| (evaluator.run)(&ctx))) {
         Ok(outcome) => outcome,

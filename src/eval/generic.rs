@@ -250,11 +250,7 @@ mod tests {
     use chrono::Utc;
 
     fn run(f: fn(&EvalContext) -> Outcome, snap: &Snapshot, params: Params) -> Outcome {
-        f(&EvalContext {
-            source: snap,
-            as_of: Utc::now(),
-            params: &params,
-        })
+        f(&EvalContext::new(snap, Utc::now(), &params))
     }
 
     #[test]

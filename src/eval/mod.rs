@@ -10,7 +10,7 @@ pub mod params;
 pub mod sshd;
 
 use crate::evidence::Source;
-use crate::model::Outcome;
+use crate::model::{Outcome, Target};
 use chrono::{DateTime, Utc};
 pub use params::{ParamDef, ParamKind, Params};
 use std::collections::BTreeMap;
@@ -22,6 +22,31 @@ pub struct EvalContext<'a> {
     pub source: &'a dyn Source,
     pub as_of: DateTime<Utc>,
     pub params: &'a Params,
+    /// The audited target (its name and `--root`).
+    pub target: &'a Target,
+    /// The Python application's directory on the target; None until discovered.
+    pub app_dir: Option<&'a str>,
+}
+
+/// The target of contexts made without one (unit tests, tools): unnamed, no root, no app.
+static NO_TARGET: Target = Target {
+    name: String::new(),
+    root: None,
+    app_dir: None,
+    app_dir_source: None,
+};
+
+impl<'a> EvalContext<'a> {
+    /// A context over `source` at `as_of` with `params`, for no particular target.
+    pub fn new(source: &'a dyn Source, as_of: DateTime<Utc>, params: &'a Params) -> Self {
+        EvalContext {
+            source,
+            as_of,
+            params,
+            target: &NO_TARGET,
+            app_dir: None,
+        }
+    }
 }
 
 /// A named evaluator a checklist can use.

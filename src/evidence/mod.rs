@@ -1,8 +1,11 @@
-//! Evidence: what was read or run on a target, content-addressed with its
-//! provenance, and the `Source` view that parsers and evaluators walk.
+//! Evidence: what was read or run on a target, recorded once through the recorder
+//! (redacted, hashed, with a stable id and provenance), and the `Source` view that
+//! parsers and evaluators walk. Imports nothing above it: transports, probes and the
+//! engine use it, never the reverse.
 
 pub mod glob;
 pub mod record;
+pub mod recorder;
 pub mod redact;
 pub mod snapshot;
 pub mod source;

@@ -12,12 +12,8 @@ pub struct Snapshot {
     files: BTreeMap<String, FileState>,
     dirs: BTreeMap<String, Option<Vec<String>>>,
     metas: BTreeMap<String, Option<FileMeta>>,
-    commands: BTreeMap<String, CommandState>,
-}
-
-/// The key under which a command's result is stored: its argv joined by spaces.
-pub fn command_key(argv: &[&str]) -> String {
-    argv.join(" ")
+    /// Keyed by argv as a list: `["a b"]` and `["a", "b"]` are different commands.
+    commands: BTreeMap<Vec<String>, CommandState>,
 }
 
 impl Snapshot {
@@ -38,8 +34,8 @@ impl Snapshot {
         self.metas.insert(path.to_string(), meta);
     }
 
-    pub fn record_command(&mut self, argv: &[&str], state: CommandState) {
-        self.commands.insert(command_key(argv), state);
+    pub fn record_command(&mut self, argv: &[String], state: CommandState) {
+        self.commands.insert(argv.to_vec(), state);
     }
 
     /// Test and fixture helper: a text file, with its parent directories listed.
@@ -60,7 +56,8 @@ impl Snapshot {
 
     /// Test helper: a command's result.
     pub fn with_command(mut self, argv: &[&str], state: CommandState) -> Self {
-        self.record_command(argv, state);
+        let argv: Vec<String> = argv.iter().map(|s| s.to_string()).collect();
+        self.record_command(&argv, state);
         self
     }
 
@@ -129,10 +126,8 @@ impl Source for Snapshot {
     }
 
     fn command(&self, argv: &[&str]) -> CommandState {
-        self.commands
-            .get(&command_key(argv))
-            .cloned()
-            .unwrap_or(CommandState::NotCollected)
+        let argv: Vec<String> = argv.iter().map(|s| s.to_string()).collect();
+        self.commands.get(&argv).cloned().unwrap_or(CommandState::NotCollected)
     }
 }
 

@@ -1,15 +1,16 @@
-//! The collector: a `Source` that reads through a transport, once per distinct
-//! request however many probes ask, classifying (binary, too large, missing),
-//! redacting and recording each answer as evidence. A `ProbeScope` is one probe's
-//! view of it, remembering what that probe touched so its controls can cite it.
+//! The collector: reads through a transport, once per distinct request however
+//! many probes ask, and passes each answer through the evidence recorder. It stops
+//! asking once the scan is cancelled or the target stops answering, and says why
+//! (`halted`), so a lost connection is reported once, not as every file unreadable.
 
-use super::spec::{ProbeKind, DEFAULT_COMMAND_TIMEOUT};
+use super::answers;
 use crate::clock;
-use crate::eval;
-use crate::evidence::record::{CommandRecord, EvidenceKind, EvidenceRecord};
-use crate::evidence::{glob, redact, CommandState, FileMeta, FileState, Snapshot, Source};
-use crate::transport::{CommandRun, FileRead, Limits, Transport};
+use crate::evidence::record::{EvidenceRecord, EvidenceState, Payload};
+use crate::evidence::recorder::{self, Draft};
+use crate::evidence::{CommandState, FileMeta, FileState, Snapshot};
+use crate::transport::{CommandRun, Limits, Transport, TransportError};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -37,6 +38,24 @@ pub struct Entry {
     pub request: Request,
     pub answer: Answer,
     pub record: EvidenceRecord,
+    /// Not asked of the target: collection had halted. Never evidence of anything.
+    pub halted: bool,
+}
+
+/// Why collection stopped before every probe ran.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Halt {
+    Cancelled,
+    Lost(TransportError),
+}
+
+impl Halt {
+    pub fn reason(&self) -> String {
+        match self {
+            Halt::Cancelled => "the scan was cancelled".to_string(),
+            Halt::Lost(e) => e.to_string(),
+        }
+    }
 }
 
 impl Entry {
@@ -46,10 +65,7 @@ impl Entry {
             (Request::File(path), Answer::File(state)) => snapshot.record_file(path, state.clone()),
             (Request::Dir(path), Answer::Dir(names)) => snapshot.record_dir(path, names.clone()),
             (Request::Meta(path), Answer::Meta(meta)) => snapshot.record_meta(path, meta.clone()),
-            (Request::Command(argv), Answer::Command(state)) => {
-                let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
-                snapshot.record_command(&argv, state.clone());
-            }
+            (Request::Command(argv), Answer::Command(state)) => snapshot.record_command(argv, state.clone()),
             _ => {}
         }
     }
@@ -62,6 +78,8 @@ pub struct Collector<'t> {
     transport: &'t dyn Transport,
     limits: Limits,
     cache: Mutex<HashMap<Request, Cell>>,
+    cancel: Arc<AtomicBool>,
+    lost: OnceLock<TransportError>,
 }
 
 impl<'t> Collector<'t> {
@@ -70,7 +88,23 @@ impl<'t> Collector<'t> {
             transport,
             limits,
             cache: Mutex::new(HashMap::new()),
+            cancel: Arc::new(AtomicBool::new(false)),
+            lost: OnceLock::new(),
         }
+    }
+
+    /// Stop asking the target once `cancel` is set.
+    pub fn with_cancel(mut self, cancel: Arc<AtomicBool>) -> Self {
+        self.cancel = cancel;
+        self
+    }
+
+    /// Why collection stopped, if it did: a lost target first, then cancellation.
+    pub fn halted(&self) -> Option<Halt> {
+        if let Some(lost) = self.lost.get() {
+            return Some(Halt::Lost(lost.clone()));
+        }
+        self.cancel.load(Ordering::SeqCst).then_some(Halt::Cancelled)
     }
 
     /// The answer to a request, fetching it on first ask; concurrent askers wait for the first.
@@ -83,290 +117,77 @@ impl<'t> Collector<'t> {
     }
 
     fn perform(&self, request: Request, timeout: Duration) -> Entry {
+        if let Some(halt) = self.halted() {
+            return halted(request, &halt.reason());
+        }
         let started = Instant::now();
         let at = clock::now();
-        let (answer, mut record) = match &request {
-            Request::File(path) => self.read(path, at),
-            Request::Dir(path) => self.list(path, at),
-            Request::Meta(path) => self.stat(path, at),
-            Request::Command(argv) => self.run(argv, timeout, at),
+        let asked = match &request {
+            Request::File(path) => self
+                .transport
+                .read_file(path, self.limits.file_cap)
+                .map(|read| answers::file(path, read, self.limits.file_cap, at)),
+            Request::Dir(path) => self
+                .transport
+                .list_dir(path)
+                .map(|list| answers::listing(path, list, at)),
+            Request::Meta(path) => self.transport.stat(path).map(|stat| answers::metadata(path, stat, at)),
+            Request::Command(argv) => {
+                let run = match crate::transport::readonly::check(argv) {
+                    Ok(()) => self.transport.run(argv, timeout, self.limits.output_cap),
+                    Err(reason) => Ok(CommandRun::NotRun(format!("refused: {reason}"))),
+                };
+                run.map(|run| answers::command(argv, run, timeout, at))
+            }
+        };
+        let (answer, mut draft) = match asked {
+            Ok(asked) => asked,
+            Err(lost) => {
+                let reason = lost.to_string();
+                let _ = self.lost.set(lost);
+                return halted(request, &reason);
+            }
         };
         if !clock::is_fixed() {
-            record.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            draft.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         }
+        let record = recorder::record(draft);
         Entry {
+            answer: answer.redacted_from(&record),
             request,
-            answer,
             record,
-        }
-    }
-
-    fn read(&self, path: &str, at: chrono::DateTime<chrono::Utc>) -> (Answer, EvidenceRecord) {
-        let blank = |state: &'static str, note: String| {
-            EvidenceRecord::new(EvidenceKind::File, path.to_string(), Vec::new(), at).with_state(state, note)
-        };
-        match self.transport.read_file(path, self.limits.file_cap) {
-            FileRead::Bytes(bytes) if bytes.contains(&0) => {
-                let size = bytes.len() as u64;
-                let state = FileState::Binary { bytes: size };
-                let note = state.problem(path).unwrap_or_default();
-                (Answer::File(state), blank("binary", note))
-            }
-            FileRead::Bytes(bytes) => {
-                let redacted = redact::redact(&String::from_utf8_lossy(&bytes));
-                let mut record = EvidenceRecord::new(
-                    EvidenceKind::File,
-                    path.to_string(),
-                    redacted.text.clone().into_bytes(),
-                    at,
-                );
-                record.redactions = redacted.count;
-                (Answer::File(FileState::Text(Arc::from(redacted.text))), record)
-            }
-            FileRead::Missing => (
-                Answer::File(FileState::Missing),
-                blank("missing", format!("{path} does not exist")),
-            ),
-            FileRead::TooLarge { bytes } => {
-                let state = FileState::TooLarge {
-                    bytes,
-                    cap: self.limits.file_cap,
-                };
-                let note = state.problem(path).unwrap_or_default();
-                (Answer::File(state), blank("too_large", note))
-            }
-            FileRead::Failed(reason) => (
-                Answer::File(FileState::Unreadable(reason.clone())),
-                blank("unreadable", reason),
-            ),
-        }
-    }
-
-    fn list(&self, path: &str, at: chrono::DateTime<chrono::Utc>) -> (Answer, EvidenceRecord) {
-        let source = path.to_string();
-        match self.transport.list_dir(path) {
-            Ok(Some(names)) => {
-                let content = names.join("\n").into_bytes();
-                (
-                    Answer::Dir(Some(names)),
-                    EvidenceRecord::new(EvidenceKind::Listing, source, content, at),
-                )
-            }
-            Ok(None) => {
-                let record = EvidenceRecord::new(EvidenceKind::Listing, source, Vec::new(), at);
-                (
-                    Answer::Dir(None),
-                    record.with_state("missing", format!("{path} does not exist")),
-                )
-            }
-            Err(reason) => {
-                let record = EvidenceRecord::new(EvidenceKind::Listing, source, Vec::new(), at);
-                (Answer::Dir(None), record.with_state("unreadable", reason))
-            }
-        }
-    }
-
-    fn stat(&self, path: &str, at: chrono::DateTime<chrono::Utc>) -> (Answer, EvidenceRecord) {
-        let source = path.to_string();
-        match self.transport.stat(path) {
-            Ok(Some(meta)) => {
-                let link = meta.link.as_ref().map(|to| format!(" link={to}")).unwrap_or_default();
-                let line = format!(
-                    "kind={:?} mode={:04o} uid={} gid={} size={} mtime={}{link}\n",
-                    meta.kind, meta.mode, meta.uid, meta.gid, meta.size, meta.mtime
-                );
-                let record = EvidenceRecord::new(EvidenceKind::Metadata, source, line.into_bytes(), at);
-                (Answer::Meta(Some(meta)), record)
-            }
-            Ok(None) => {
-                let record = EvidenceRecord::new(EvidenceKind::Metadata, source, Vec::new(), at);
-                (
-                    Answer::Meta(None),
-                    record.with_state("missing", format!("{path} does not exist")),
-                )
-            }
-            Err(reason) => {
-                let record = EvidenceRecord::new(EvidenceKind::Metadata, source, Vec::new(), at);
-                (Answer::Meta(None), record.with_state("unreadable", reason))
-            }
-        }
-    }
-
-    fn run(&self, argv: &[String], timeout: Duration, at: chrono::DateTime<chrono::Utc>) -> (Answer, EvidenceRecord) {
-        let line = argv.join(" ");
-        let run = match super::readonly::check(argv) {
-            Ok(()) => self.transport.run(argv, timeout, self.limits.output_cap),
-            Err(reason) => CommandRun::NotRun(format!("refused: {reason}")),
-        };
-        match run {
-            CommandRun::Finished {
-                stdout,
-                stderr,
-                exit_code,
-                timed_out,
-                truncated,
-            } => {
-                let out = redact::redact(&String::from_utf8_lossy(&stdout));
-                let err = redact::redact(&String::from_utf8_lossy(&stderr));
-                let mut record =
-                    EvidenceRecord::new(EvidenceKind::Command, line.clone(), out.text.clone().into_bytes(), at);
-                record.run = Some(CommandRecord {
-                    command: line,
-                    exit_code,
-                    stderr: Some(err.text.clone()),
-                });
-                record.redactions = out.count + err.count;
-                if timed_out {
-                    record = record.with_state("timed_out", format!("killed after {}s", timeout.as_secs()));
-                } else if truncated {
-                    record = record.with_state("truncated", "output cut at the output cap".to_string());
-                }
-                let state = CommandState::Ran {
-                    stdout: Arc::from(out.text),
-                    stderr: Arc::from(err.text),
-                    exit_code: if timed_out { None } else { exit_code },
-                };
-                (Answer::Command(state), record)
-            }
-            CommandRun::NotRun(reason) => {
-                let mut record = EvidenceRecord::new(EvidenceKind::Command, line.clone(), Vec::new(), at)
-                    .with_state("not_run", reason.clone());
-                record.run = Some(CommandRecord {
-                    command: line,
-                    exit_code: None,
-                    stderr: None,
-                });
-                (Answer::Command(CommandState::NotRun(reason)), record)
-            }
+            halted: false,
         }
     }
 }
 
-/// Run `probes` one after another through `transport` and freeze what they
-/// collected: the snapshot an evaluator would see. For tests and tools; the engine
-/// runs probes concurrently and decides controls as their evidence arrives.
-pub fn collect_snapshot<'a>(probes: impl IntoIterator<Item = &'a ProbeKind>, transport: &dyn Transport) -> Snapshot {
-    let collector = Collector::new(transport, Limits::default());
-    let mut snapshot = Snapshot::new();
-    for kind in probes {
-        let mut scope = ProbeScope::new(&collector);
-        scope.run(kind);
-        for entry in scope.into_touched() {
-            entry.record_into(&mut snapshot);
-        }
-    }
-    snapshot
-}
-
-/// One probe's view of the collector: a `Source` that remembers every entry touched.
-pub struct ProbeScope<'c, 't> {
-    collector: &'c Collector<'t>,
-    timeout: Duration,
-    touched: Mutex<Vec<Arc<Entry>>>,
-}
-
-impl<'c, 't> ProbeScope<'c, 't> {
-    pub fn new(collector: &'c Collector<'t>) -> Self {
-        ProbeScope {
-            collector,
-            timeout: DEFAULT_COMMAND_TIMEOUT,
-            touched: Mutex::new(Vec::new()),
-        }
-    }
-
-    fn fetch(&self, request: Request) -> Arc<Entry> {
-        let entry = self.collector.fetch(request, self.timeout);
-        self.touched
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push(entry.clone());
-        entry
-    }
-
-    /// Everything this probe touched, in order.
-    pub fn into_touched(self) -> Vec<Arc<Entry>> {
-        self.touched
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// Run one probe through this scope.
-    pub fn run(&mut self, kind: &ProbeKind) {
-        match kind {
-            ProbeKind::Files { paths } => {
-                for pattern in paths {
-                    for path in self.expand(pattern) {
-                        self.read(&path);
-                    }
-                }
-            }
-            ProbeKind::Dir { path } => {
-                for name in self.list_dir(path).unwrap_or_default() {
-                    self.read(&format!("{}/{name}", path.trim_end_matches('/')));
-                }
-            }
-            ProbeKind::Meta { paths } => {
-                for pattern in paths {
-                    for path in self.expand(pattern) {
-                        self.meta(&path);
-                    }
-                }
-            }
-            ProbeKind::Command { argv, timeout } => {
-                self.timeout = *timeout;
-                let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
-                self.command(&argv);
-            }
-            ProbeKind::Domain { kind, params } => {
-                if let Some(def) = eval::collector(kind) {
-                    (def.collect)(self, params);
-                }
-            }
-        }
-    }
-
-    fn expand(&self, pattern: &str) -> Vec<String> {
-        if glob::has_magic(pattern) {
-            self.glob(pattern)
-        } else {
-            vec![pattern.to_string()]
-        }
-    }
-}
-
-impl Source for ProbeScope<'_, '_> {
-    fn read(&self, path: &str) -> FileState {
-        match &self.fetch(Request::File(path.to_string())).answer {
-            Answer::File(state) => state.clone(),
-            _ => FileState::NotCollected,
-        }
-    }
-
-    fn glob(&self, pattern: &str) -> Vec<String> {
-        let lister = |dir: &str| self.list_dir(dir);
-        let exists = |path: &str| self.meta(path).is_some();
-        glob::expand(pattern, &lister, &exists)
-    }
-
-    fn list_dir(&self, path: &str) -> Option<Vec<String>> {
-        match &self.fetch(Request::Dir(path.to_string())).answer {
-            Answer::Dir(names) => names.clone(),
-            _ => None,
-        }
-    }
-
-    fn meta(&self, path: &str) -> Option<FileMeta> {
-        match &self.fetch(Request::Meta(path.to_string())).answer {
-            Answer::Meta(meta) => meta.clone(),
-            _ => None,
-        }
-    }
-
-    fn command(&self, argv: &[&str]) -> CommandState {
-        let argv = argv.iter().map(|s| s.to_string()).collect();
-        match &self.fetch(Request::Command(argv)).answer {
-            Answer::Command(state) => state.clone(),
-            _ => CommandState::NotCollected,
-        }
+/// An entry for a request that was never asked: nothing was seen, so nothing may
+/// be concluded from it.
+fn halted(request: Request, reason: &str) -> Entry {
+    let note = format!("not collected: {reason}");
+    let (answer, payload) = match &request {
+        Request::File(_) => (Answer::File(FileState::Unreadable(note.clone())), Payload::File),
+        Request::Dir(_) => (Answer::Dir(None), Payload::Listing),
+        Request::Meta(_) => (Answer::Meta(None), Payload::Metadata),
+        Request::Command(argv) => (
+            Answer::Command(CommandState::NotRun(note.clone())),
+            Payload::Command(crate::evidence::record::CommandRecord {
+                argv: argv.clone(),
+                command: String::new(),
+                exit_code: None,
+                stderr: None,
+            }),
+        ),
+    };
+    let source = match &request {
+        Request::File(p) | Request::Dir(p) | Request::Meta(p) => p.clone(),
+        Request::Command(_) => String::new(),
+    };
+    let draft = Draft::new(payload, source, clock::now()).state(EvidenceState::NotRun, note);
+    Entry {
+        request,
+        answer,
+        record: recorder::record(draft),
+        halted: true,
     }
 }

@@ -1,15 +1,14 @@
 //! The Markdown report: a summary table, then each section's controls with status,
 //! summary and findings, for a ticket, a wiki page or a pull request.
 
-use super::ReportInput;
 use crate::model::Status;
-use crate::results::HostResult;
+use crate::results::{HostResult, ScanResults};
 use std::fmt::Write as _;
 
-pub fn render(input: &ReportInput) -> String {
+pub fn render(results: &ScanResults) -> String {
     let mut out = String::new();
-    for host in &input.results.hosts {
-        host_report(&mut out, input, host);
+    for host in &results.hosts {
+        host_report(&mut out, results, host);
     }
     out
 }
@@ -40,7 +39,7 @@ fn code(text: &str) -> String {
     super::sanitize::terminal(text).replace('`', "'")
 }
 
-fn host_report(out: &mut String, input: &ReportInput, host: &HostResult) {
+fn host_report(out: &mut String, results: &ScanResults, host: &HostResult) {
     let root = host
         .root
         .as_deref()
@@ -50,9 +49,12 @@ fn host_report(out: &mut String, input: &ReportInput, host: &HostResult) {
     let _ = writeln!(
         out,
         "As of {}, vouch {}.\n",
-        crate::clock::rfc3339(&input.results.as_of),
-        input.results.tool.version
+        crate::clock::rfc3339(&results.as_of),
+        md(&results.tool.version)
     );
+    if let Some(error) = &host.error {
+        let _ = writeln!(out, "**Incomplete:** {}\n", md(error));
+    }
     let _ = writeln!(out, "| status | controls |\n|---|---|");
     for status in Status::ALL {
         let _ = writeln!(out, "| {} | {} |", status.as_str(), host.summary.count(status));
@@ -61,24 +63,20 @@ fn host_report(out: &mut String, input: &ReportInput, host: &HostResult) {
     for control in &host.controls {
         if control.section != section {
             section = &control.section;
-            let title = input.catalog.section(section).map_or(section, |s| s.title.as_str());
-            let _ = writeln!(out, "\n## {} (`{section}`)\n", md(title));
+            let title = results.section_title(section);
+            let _ = writeln!(out, "\n## {} (`{}`)\n", md(title), code(section));
         }
         let _ = writeln!(
             out,
             "- **{}** `{}` {}  ",
             control.status.as_str(),
-            control.id,
+            code(&control.id),
             md(&control.title)
         );
         let _ = writeln!(out, "  {}", md(&control.summary));
         for finding in &control.findings {
-            let at = finding
-                .location
-                .as_deref()
-                .map(|l| format!("`{}`: ", code(l)))
-                .unwrap_or_default();
-            let _ = writeln!(out, "  - {at}{}", md(&finding.message));
+            let line = super::finding_line(finding, |l| format!("`{}`", code(l)), md);
+            let _ = writeln!(out, "  - {line}");
         }
     }
     out.push('\n');

@@ -1,16 +1,25 @@
-//! Renderers of one results model: text for a terminal, JSON (spec/cli.md) for
-//! scripts, Markdown for tickets and wikis. Renderers never compute a status.
+//! Renderers of one results model: text for a terminal, JSON (the CLI contract) for
+//! scripts, Markdown for tickets and wikis. Renderers read only `results` (section
+//! titles included) and never compute a status.
 
 pub mod json;
 pub mod markdown;
 pub mod sanitize;
 pub mod text;
 
-use crate::checklist::Catalog;
-use crate::results::ScanResults;
+use crate::results::FindingOut;
 
-/// What every renderer receives: the results and the catalog they came from.
-pub struct ReportInput<'a> {
-    pub results: &'a ScanResults,
-    pub catalog: &'a Catalog,
+/// One finding as a line, `LOCATION: MESSAGE`, each part passed through the output's
+/// own escaping (`location` and `message`).
+pub(crate) fn finding_line(
+    finding: &FindingOut,
+    location: impl Fn(&str) -> String,
+    message: impl Fn(&str) -> String,
+) -> String {
+    let at = finding
+        .location
+        .as_deref()
+        .map(|l| format!("{}: ", location(l)))
+        .unwrap_or_default();
+    format!("{at}{}", message(&finding.message))
 }

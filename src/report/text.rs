@@ -3,16 +3,15 @@
 //! closing count. Colour only when asked (the caller honours NO_COLOR and ttys).
 
 use super::sanitize::terminal;
-use super::ReportInput;
 use crate::model::Status;
-use crate::results::{ControlResult, HostResult};
+use crate::results::{ControlResult, HostResult, ScanResults};
 use anstyle::{AnsiColor, Style};
 use std::fmt::Write as _;
 
-pub fn render(input: &ReportInput, color: bool) -> String {
+pub fn render(results: &ScanResults, color: bool) -> String {
     let mut out = String::new();
-    for host in &input.results.hosts {
-        host_report(&mut out, input, host, color);
+    for host in &results.hosts {
+        host_report(&mut out, results, host, color);
     }
     out
 }
@@ -48,7 +47,7 @@ fn label(status: Status) -> &'static str {
     }
 }
 
-fn host_report(out: &mut String, input: &ReportInput, host: &HostResult, color: bool) {
+fn host_report(out: &mut String, results: &ScanResults, host: &HostResult, color: bool) {
     let bold = Style::new().bold();
     let root = host
         .root
@@ -58,15 +57,27 @@ fn host_report(out: &mut String, input: &ReportInput, host: &HostResult, color: 
     let heading = format!(
         "vouch scan of {}{root}, as of {}",
         terminal(&host.target),
-        crate::clock::rfc3339(&input.results.as_of)
+        crate::clock::rfc3339(&results.as_of)
     );
     let _ = writeln!(out, "{}", paint(&heading, bold, color));
+    if let Some(error) = &host.error {
+        let style = status_style(Status::Error);
+        let _ = writeln!(
+            out,
+            "{}",
+            paint(&format!("incomplete: {}", terminal(error)), style, color)
+        );
+    }
     let mut section = "";
     for control in &host.controls {
         if control.section != section {
             section = &control.section;
-            let title = input.catalog.section(section).map_or(section, |s| s.title.as_str());
-            let _ = writeln!(out, "\n{}", paint(&format!("{title} [{section}]"), bold, color));
+            let title = terminal(results.section_title(section));
+            let _ = writeln!(
+                out,
+                "\n{}",
+                paint(&format!("{title} [{}]", terminal(section)), bold, color)
+            );
         }
         control_line(out, control, color);
     }
@@ -79,17 +90,12 @@ fn control_line(out: &mut String, control: &ControlResult, color: bool) {
         status_style(control.status),
         color,
     );
-    let _ = writeln!(out, "  {tag} {}  {}", control.id, terminal(&control.title));
+    let _ = writeln!(out, "  {tag} {}  {}", terminal(&control.id), terminal(&control.title));
     let dim = Style::new().dimmed();
     let _ = writeln!(out, "         {}", paint(&terminal(&control.summary), dim, color));
     if matches!(control.status, Status::Fail | Status::Warn | Status::Error) {
         for finding in &control.findings {
-            let at = finding
-                .location
-                .as_deref()
-                .map(|l| format!("{}: ", terminal(l)))
-                .unwrap_or_default();
-            let _ = writeln!(out, "         - {at}{}", terminal(&finding.message));
+            let _ = writeln!(out, "         - {}", super::finding_line(finding, terminal, terminal));
         }
     }
 }

@@ -15,7 +15,7 @@ pub fn run(argv: &[String], timeout: Duration, output_cap: u64) -> CommandRun {
     let spawned = Command::new(program)
         .args(args)
         .env("LC_ALL", "C")
-        .env("PATH", crate::probe::readonly::SAFE_PATH)
+        .env("PATH", crate::transport::readonly::SAFE_PATH)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

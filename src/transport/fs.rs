@@ -2,7 +2,7 @@
 //! `--root DIR` whose paths and symlinks resolve inside DIR and where no command runs.
 
 use super::rooted::{self, ResolveError};
-use super::{command, CommandRun, FileRead, Transport};
+use super::{command, CommandRun, DirList, FileRead, Stat, Transport, TransportError};
 use crate::evidence::{FileKind, FileMeta};
 use std::io::Read;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
@@ -76,7 +76,39 @@ impl Transport for FsTransport {
         }
     }
 
-    fn read_file(&self, path: &str, cap: u64) -> FileRead {
+    fn read_file(&self, path: &str, cap: u64) -> Result<FileRead, TransportError> {
+        Ok(self.read_local(path, cap))
+    }
+
+    fn list_dir(&self, path: &str) -> Result<DirList, TransportError> {
+        Ok(match self.list_local(path) {
+            Ok(Some(names)) => DirList::Names(names),
+            Ok(None) => DirList::Missing,
+            Err(reason) => DirList::Failed(reason),
+        })
+    }
+
+    fn stat(&self, path: &str) -> Result<Stat, TransportError> {
+        Ok(match self.stat_local(path) {
+            Ok(Some(meta)) => Stat::Meta(meta),
+            Ok(None) => Stat::Missing,
+            Err(reason) => Stat::Failed(reason),
+        })
+    }
+
+    fn run(&self, argv: &[String], timeout: Duration, output_cap: u64) -> Result<CommandRun, TransportError> {
+        if let Some(root) = &self.root {
+            return Ok(CommandRun::NotRun(format!(
+                "commands are not run under --root {}",
+                root.display()
+            )));
+        }
+        Ok(command::run(argv, timeout, output_cap))
+    }
+}
+
+impl FsTransport {
+    fn read_local(&self, path: &str, cap: u64) -> FileRead {
         let host = match self.host_path(path, true) {
             Ok(host) => host,
             Err(ResolveError::Missing) => return FileRead::Missing,
@@ -111,7 +143,7 @@ impl Transport for FsTransport {
         }
     }
 
-    fn list_dir(&self, path: &str) -> Result<Option<Vec<String>>, String> {
+    fn list_local(&self, path: &str) -> Result<Option<Vec<String>>, String> {
         let host = match self.host_path(path, true) {
             Ok(host) => host,
             Err(ResolveError::Missing) => return Ok(None),
@@ -132,7 +164,7 @@ impl Transport for FsTransport {
         Ok(Some(names))
     }
 
-    fn stat(&self, path: &str) -> Result<Option<FileMeta>, String> {
+    fn stat_local(&self, path: &str) -> Result<Option<FileMeta>, String> {
         let host = match self.host_path(path, false) {
             Ok(host) => host,
             Err(ResolveError::Missing) => return Ok(None),
@@ -151,13 +183,6 @@ impl Transport for FsTransport {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(io_reason(&e)),
         }
-    }
-
-    fn run(&self, argv: &[String], timeout: Duration, output_cap: u64) -> CommandRun {
-        if let Some(root) = &self.root {
-            return CommandRun::NotRun(format!("commands are not run under --root {}", root.display()));
-        }
-        command::run(argv, timeout, output_cap)
     }
 }
 
@@ -196,12 +221,20 @@ mod tests {
         symlink("/dev/null", etc.join("x.service")).expect("symlink");
         std::fs::write(etc.join("y.service"), "[Service]\n").expect("write");
         let fs = FsTransport::rooted(dir.path());
-        let link = fs.stat("/etc/systemd/system/x.service").ok().flatten().expect("stat");
+        let link = fs
+            .stat_local("/etc/systemd/system/x.service")
+            .ok()
+            .flatten()
+            .expect("stat");
         assert_eq!(
             (link.kind, link.link.as_deref()),
             (FileKind::Symlink, Some("/dev/null"))
         );
-        let file = fs.stat("/etc/systemd/system/y.service").ok().flatten().expect("stat");
+        let file = fs
+            .stat_local("/etc/systemd/system/y.service")
+            .ok()
+            .flatten()
+            .expect("stat");
         assert_eq!((file.kind, file.link), (FileKind::File, None));
     }
 }

@@ -1,14 +1,74 @@
 //! Transports: how vouch reaches a target's files and commands. A transport only
 //! fetches bytes and runs commands; it never interprets them or decides a status.
-//! `fs` serves this machine (`local`) and foreign trees (`local --root DIR`); SSH and
-//! imported archives implement the same trait.
+//! `open` turns a target into a transport: `fs` serves this machine (`local`) and
+//! foreign trees (`local --root DIR`); SSH and imported archives plug in there.
+//! May import `evidence` (for `FileMeta`) and nothing above it.
 
 pub mod command;
 pub mod fs;
+pub mod readonly;
 pub mod rooted;
 
 use crate::evidence::FileMeta;
+use std::path::PathBuf;
 use std::time::Duration;
+
+/// One target to audit, as the user named it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetSpec {
+    /// This machine, or a copy of a server's filesystem under `root`.
+    Local { root: Option<PathBuf> },
+}
+
+impl TargetSpec {
+    /// The name results carry (`local`).
+    pub fn name(&self) -> String {
+        match self {
+            TargetSpec::Local { .. } => "local".to_string(),
+        }
+    }
+
+    /// The `--root` folder, as results show it.
+    pub fn root(&self) -> Option<String> {
+        match self {
+            TargetSpec::Local { root } => root.as_ref().map(|r| r.display().to_string()),
+        }
+    }
+}
+
+/// Why a target cannot be audited, or stopped answering: one line for the user.
+/// Every variant maps to exit code 2.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransportError {
+    /// The target cannot be reached at all (no such folder, no route, DNS).
+    #[error("{target}: unreachable: {reason}")]
+    Unreachable { target: String, reason: String },
+    /// The target answered but would not let vouch in (authentication, host key).
+    #[error("{target}: refused: {reason}")]
+    Refused { target: String, reason: String },
+    /// The connection dropped during the audit; nothing more can be read.
+    #[error("{target}: connection lost: {reason}")]
+    ConnectionLost { target: String, reason: String },
+}
+
+/// Open the transport for a target: checked once here, so a bad target is one
+/// clear error before any probe runs.
+pub fn open(spec: &TargetSpec) -> Result<Box<dyn Transport>, TransportError> {
+    match spec {
+        TargetSpec::Local { root: None } => Ok(Box::new(fs::FsTransport::local())),
+        TargetSpec::Local { root: Some(root) } => match std::fs::metadata(root) {
+            Ok(meta) if meta.is_dir() => Ok(Box::new(fs::FsTransport::rooted(root))),
+            Ok(_) => Err(TransportError::Unreachable {
+                target: format!("--root {}", root.display()),
+                reason: "not a directory".into(),
+            }),
+            Err(e) => Err(TransportError::Unreachable {
+                target: format!("--root {}", root.display()),
+                reason: e.to_string(),
+            }),
+        },
+    }
+}
 
 /// The result of reading one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,17 +117,37 @@ impl Default for Limits {
     }
 }
 
-/// How evidence reaches vouch from one target.
+/// The result of listing one directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DirList {
+    /// Entry names, sorted.
+    Names(Vec<String>),
+    Missing,
+    /// It exists but is not a readable directory: the reason, one line.
+    Failed(String),
+}
+
+/// The result of looking at one path without following a final symlink.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stat {
+    Meta(FileMeta),
+    Missing,
+    /// It cannot be examined: the reason, one line.
+    Failed(String),
+}
+
+/// How evidence reaches vouch from one target. Each call answers for one item
+/// (`Ok`, whatever became of it), or `Err` when the target itself stopped
+/// answering: the caller then stops asking and says so once.
 pub trait Transport: Send + Sync {
     /// How the target was reached, for provenance (`local`, `local --root /srv/copy`).
     fn describe(&self) -> String;
     /// Read a file, following symlinks (inside the target's tree).
-    fn read_file(&self, path: &str, cap: u64) -> FileRead;
-    /// Entry names of a directory, sorted; Ok(None) when absent, Err with a reason
-    /// when it exists but is not a readable directory.
-    fn list_dir(&self, path: &str) -> Result<Option<Vec<String>>, String>;
-    /// Metadata of a path without following a final symlink; Ok(None) when absent.
-    fn stat(&self, path: &str) -> Result<Option<FileMeta>, String>;
+    fn read_file(&self, path: &str, cap: u64) -> Result<FileRead, TransportError>;
+    /// Entry names of a directory.
+    fn list_dir(&self, path: &str) -> Result<DirList, TransportError>;
+    /// Metadata of a path without following a final symlink.
+    fn stat(&self, path: &str) -> Result<Stat, TransportError>;
     /// Run a read-only command with a timeout and an output cap.
-    fn run(&self, argv: &[String], timeout: Duration, output_cap: u64) -> CommandRun;
+    fn run(&self, argv: &[String], timeout: Duration, output_cap: u64) -> Result<CommandRun, TransportError>;
 }

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use vouch::evidence::Snapshot;
-use vouch::probe::collector::collect_snapshot;
+use vouch::probe::collect_snapshot;
 use vouch::probe::ProbeKind;
 use vouch::transport::fs::FsTransport;
 

@@ -118,10 +118,6 @@ pub mod testing {
     pub fn run(evaluate: fn(&EvalContext) -> Outcome, snap: &Snapshot) -> Outcome {
         let as_of: DateTime<Utc> = AS_OF.parse().unwrap_or_default();
         let params = Params::default();
-        evaluate(&EvalContext {
-            source: snap,
-            as_of,
-            params: &params,
-        })
+        evaluate(&EvalContext::new(snap, as_of, &params))
     }
 }

@@ -12,11 +12,7 @@ const D: &str = "/etc/ssh/sshd_config.d";
 
 pub(super) fn run(name: &str, source: &dyn Source) -> Outcome {
     let params = Params::default();
-    let ctx = EvalContext {
-        source,
-        as_of: Utc::now(),
-        params: &params,
-    };
+    let ctx = EvalContext::new(source, Utc::now(), &params);
     let Some(def) = evaluator(name) else {
         panic!("no evaluator named {name}")
     };

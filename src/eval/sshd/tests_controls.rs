@@ -220,11 +220,7 @@ fn collector_touches_what_the_evaluator_reads() {
     (def.collect)(&snap, &Params::default());
     let custom = files(&[("/opt/sshd_config", "PasswordAuthentication no\n")]);
     let params = Params::default().with("path", "/opt/sshd_config");
-    let ctx = EvalContext {
-        source: &custom,
-        as_of: Utc::now(),
-        params: &params,
-    };
+    let ctx = EvalContext::new(&custom, Utc::now(), &params);
     let Some(def) = evaluator("ssh.password-auth") else {
         panic!("no evaluator")
     };

@@ -91,11 +91,7 @@ const MIXED: &[(&str, &str)] = &[
 
 fn outcomes(source: &dyn Source) -> Vec<Outcome> {
     let params = Params::default();
-    let ctx = EvalContext {
-        source,
-        as_of: Utc::now(),
-        params: &params,
-    };
+    let ctx = EvalContext::new(source, Utc::now(), &params);
     super::evaluators().iter().map(|def| (def.run)(&ctx)).collect()
 }
 
@@ -161,7 +157,8 @@ impl Source for Recorder {
     fn command(&self, argv: &[&str]) -> CommandState {
         let state = self.inner.command(argv);
         if let Ok(mut seen) = self.seen.lock() {
-            seen.record_command(argv, state.clone());
+            let argv: Vec<String> = argv.iter().map(|a| a.to_string()).collect();
+            seen.record_command(&argv, state.clone());
         }
         state
     }

@@ -27,11 +27,7 @@ pub fn run(name: &str, snap: &Snapshot) -> Outcome {
     let def = evaluator(name).expect("registered evaluator");
     let params = Params::default();
     let as_of = DateTime::from_timestamp(0, 0).expect("epoch");
-    (def.run)(&EvalContext {
-        source: snap,
-        as_of,
-        params: &params,
-    })
+    (def.run)(&EvalContext::new(snap, as_of, &params))
 }
 
 pub fn status(name: &str, snap: &Snapshot) -> Status {

@@ -16,11 +16,11 @@ use chrono::{TimeZone, Utc};
 /// Run a registered host evaluator over a snapshot with default params.
 pub fn run(name: &str, snapshot: &Snapshot) -> Outcome {
     let params = Params::default();
-    let ctx = EvalContext {
-        source: snapshot,
-        as_of: Utc.with_ymd_and_hms(2025, 1, 15, 12, 0, 0).single().unwrap_or_default(),
-        params: &params,
-    };
+    let ctx = EvalContext::new(
+        snapshot,
+        Utc.with_ymd_and_hms(2025, 1, 15, 12, 0, 0).single().unwrap_or_default(),
+        &params,
+    );
     let def = super::evaluators().into_iter().find(|e| e.name == name);
     (def.expect("evaluator registered").run)(&ctx)
 }

@@ -1,0 +1,250 @@
+//! The engine's pure core: which controls await which probes, the snapshot so far,
+//! and every decision. `handle(msg) -> Vec<Event>` does no I/O and spawns nothing,
+//! so it is tested by feeding it messages; the driver runs the workers.
+
+use super::decide;
+use super::Event;
+use crate::checklist::Catalog;
+use crate::evidence::record::{EvidenceId, EvidenceRecord};
+use crate::evidence::Snapshot;
+use crate::model::{Outcome, Status, Target};
+use crate::probe::collector::{Entry, Halt, Request};
+use crate::results::{ControlResult, HostResult, Summary};
+use chrono::{DateTime, Utc};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+/// What the driver tells the coordinator.
+#[derive(Debug)]
+pub enum Msg {
+    /// Before any probe: announce the host and decide what needs no evidence.
+    Start,
+    /// A worker began running a probe.
+    ProbeStarted(usize),
+    /// A probe ended: everything it touched, and why it crashed if it did.
+    ProbeFinished {
+        probe: usize,
+        touched: Vec<Arc<Entry>>,
+        crashed: Option<String>,
+    },
+    /// Collection stopped: cancelled, or the target stopped answering.
+    Halted(Halt),
+    /// Every worker is done: decide what is left and assemble the host's results.
+    Finish,
+}
+
+/// Tracks the state of one host's scan.
+pub struct Coordinator<'a> {
+    catalog: &'a Catalog,
+    target: Target,
+    transport: String,
+    as_of: DateTime<Utc>,
+    snapshot: Snapshot,
+    entries: BTreeMap<Request, Arc<Entry>>,
+    probe_requests: BTreeMap<usize, BTreeSet<Request>>,
+    /// Probes whose evidence is incomplete, with the reason.
+    broken: BTreeMap<usize, String>,
+    waiting: Vec<BTreeSet<usize>>,
+    decided: Vec<Option<ControlResult>>,
+    halt: Option<Halt>,
+}
+
+impl<'a> Coordinator<'a> {
+    pub fn new(catalog: &'a Catalog, target: Target, transport: String, as_of: DateTime<Utc>) -> Self {
+        let waiting = catalog
+            .controls
+            .iter()
+            .map(|c| c.probes.iter().copied().collect())
+            .collect();
+        Coordinator {
+            catalog,
+            target,
+            transport,
+            as_of,
+            snapshot: Snapshot::new(),
+            entries: BTreeMap::new(),
+            probe_requests: BTreeMap::new(),
+            broken: BTreeMap::new(),
+            waiting,
+            decided: vec![None; catalog.controls.len()],
+            halt: None,
+        }
+    }
+
+    /// The probes the catalog's controls need, each once, in catalog order.
+    pub fn needed_probes(&self) -> Vec<usize> {
+        let needed: BTreeSet<usize> = self
+            .catalog
+            .controls
+            .iter()
+            .flat_map(|c| c.probes.iter().copied())
+            .collect();
+        needed.into_iter().collect()
+    }
+
+    pub fn handle(&mut self, msg: Msg) -> Vec<Event> {
+        let mut events = Vec::new();
+        match msg {
+            Msg::Start => {
+                events.push(Event::HostStarted {
+                    target: self.target.name.clone(),
+                    probes: self.needed_probes().len(),
+                    controls: self.catalog.controls.len(),
+                });
+                self.decide_ready(&mut events);
+            }
+            Msg::ProbeStarted(probe) => events.push(Event::ProbeStarted {
+                probe,
+                description: self.describe(probe),
+            }),
+            Msg::ProbeFinished {
+                probe,
+                touched,
+                crashed,
+            } => self.probe_finished(probe, touched, crashed, &mut events),
+            Msg::Halted(halt) => {
+                if self.halt.is_none() {
+                    events.push(Event::Halted { reason: halt.reason() });
+                    self.halt = Some(halt);
+                    self.decide_unfinished(&mut events);
+                }
+            }
+            Msg::Finish => {
+                self.decide_unfinished(&mut events);
+                events.push(Event::HostDone(Box::new(self.assemble())));
+            }
+        }
+        events
+    }
+
+    fn describe(&self, probe: usize) -> String {
+        self.catalog
+            .probes
+            .get(probe)
+            .map(|p| p.description.clone())
+            .unwrap_or_default()
+    }
+
+    fn probe_finished(
+        &mut self,
+        probe: usize,
+        touched: Vec<Arc<Entry>>,
+        crashed: Option<String>,
+        events: &mut Vec<Event>,
+    ) {
+        let mut requests = BTreeSet::new();
+        let mut fresh: Vec<EvidenceRecord> = Vec::new();
+        let mut incomplete = crashed.is_some();
+        for entry in touched {
+            if entry.halted {
+                incomplete = true;
+                continue;
+            }
+            requests.insert(entry.request.clone());
+            if !self.entries.contains_key(&entry.request) {
+                entry.record_into(&mut self.snapshot);
+                fresh.push(entry.record.clone());
+                self.entries.insert(entry.request.clone(), entry);
+            }
+        }
+        self.probe_requests.insert(probe, requests);
+        let description = self.describe(probe);
+        events.push(Event::ProbeDone {
+            probe,
+            description: description.clone(),
+            evidence: fresh,
+        });
+        if incomplete {
+            let reason = match (&crashed, &self.halt) {
+                (Some(reason), _) => reason.clone(),
+                (None, Some(halt)) => halt.reason(),
+                (None, None) => "collection stopped part-way".to_string(),
+            };
+            events.push(Event::ProbeFailed {
+                probe,
+                description: description.clone(),
+                reason: reason.clone(),
+            });
+            self.broken.insert(probe, format!("{description}: {reason}"));
+        }
+        for waiting in &mut self.waiting {
+            waiting.remove(&probe);
+        }
+        self.decide_ready(events);
+    }
+
+    /// Decide every control whose probes are all in.
+    fn decide_ready(&mut self, events: &mut Vec<Event>) {
+        for index in 0..self.catalog.controls.len() {
+            if self.decided[index].is_some() || !self.waiting[index].is_empty() {
+                continue;
+            }
+            let control = &self.catalog.controls[index];
+            let broken: Vec<&String> = control.probes.iter().filter_map(|p| self.broken.get(p)).collect();
+            let mut result = if broken.is_empty() {
+                decide::control(control, &self.snapshot, self.as_of, &self.target)
+            } else {
+                let reason = broken.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("; ");
+                let outcome = Outcome::error(format!("not evaluated: evidence incomplete ({reason})"));
+                decide::from_outcome(control, outcome)
+            };
+            result.evidence = self.evidence_of(&control.probes);
+            self.record(index, result, events);
+        }
+    }
+
+    /// Decide, as not evaluated, every control still waiting (after a halt or at the end).
+    fn decide_unfinished(&mut self, events: &mut Vec<Event>) {
+        let reason = match &self.halt {
+            Some(halt) => halt.reason(),
+            None => "its probes did not run".to_string(),
+        };
+        for index in 0..self.catalog.controls.len() {
+            if self.decided[index].is_some() {
+                continue;
+            }
+            let control = &self.catalog.controls[index];
+            let outcome = Outcome::new(Status::Error, format!("not evaluated: {reason}"));
+            let mut result = decide::from_outcome(control, outcome);
+            result.evidence = self.evidence_of(&control.probes);
+            self.record(index, result, events);
+        }
+    }
+
+    fn record(&mut self, index: usize, result: ControlResult, events: &mut Vec<Event>) {
+        events.push(Event::ControlDecided(Box::new(result.clone())));
+        self.decided[index] = Some(result);
+    }
+
+    /// The evidence ids a control cites: what its probes touched, in request order.
+    fn evidence_of(&self, probes: &[usize]) -> Vec<EvidenceId> {
+        let requests: BTreeSet<&Request> = probes
+            .iter()
+            .filter_map(|p| self.probe_requests.get(p))
+            .flatten()
+            .collect();
+        let mut seen = std::collections::HashSet::with_capacity(requests.len());
+        requests
+            .into_iter()
+            .filter_map(|request| self.entries.get(request))
+            .map(|entry| entry.record.id().clone())
+            .filter(|id| seen.insert(id.clone()))
+            .collect()
+    }
+
+    /// The host's results: controls in checklist order, evidence in request order.
+    fn assemble(&self) -> HostResult {
+        let controls: Vec<ControlResult> = self.decided.iter().flatten().cloned().collect();
+        HostResult {
+            target: self.target.name.clone(),
+            root: self.target.root.clone(),
+            app_dir: self.target.app_dir.clone(),
+            app_dir_source: self.target.app_dir_source.clone(),
+            transport: self.transport.clone(),
+            error: self.halt.as_ref().map(Halt::reason),
+            summary: Summary::of(controls.iter().map(|c| &c.status)),
+            controls,
+            evidence: self.entries.values().map(|e| e.record.clone()).collect(),
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! Turning a transport's reply into what probes see (an `Answer`) and what is
+//! recorded (a `Draft` for the evidence recorder): classification of binary, too
+//! large, missing and unreadable files, and of commands that timed out or were cut.
+
+use super::collector::Answer;
+use crate::evidence::record::{CommandRecord, EvidenceRecord, EvidenceState, Payload};
+use crate::evidence::recorder::Draft;
+use crate::evidence::{CommandState, FileState};
+use crate::transport::{CommandRun, DirList, FileRead, Stat};
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A file read, as an answer and a draft record.
+pub fn file(path: &str, read: FileRead, cap: u64, at: DateTime<Utc>) -> (Answer, Draft) {
+    let draft = Draft::new(Payload::File, path, at);
+    match read {
+        FileRead::Bytes(bytes) if bytes.contains(&0) => {
+            let state = FileState::Binary {
+                bytes: bytes.len() as u64,
+            };
+            let note = state.problem(path).unwrap_or_default();
+            (Answer::File(state), draft.state(EvidenceState::Binary, note))
+        }
+        FileRead::Bytes(bytes) => (Answer::File(FileState::Text(Arc::from(""))), draft.body(bytes)),
+        FileRead::Missing => (
+            Answer::File(FileState::Missing),
+            draft.state(EvidenceState::Missing, format!("{path} does not exist")),
+        ),
+        FileRead::TooLarge { bytes } => {
+            let state = FileState::TooLarge { bytes, cap };
+            let note = state.problem(path).unwrap_or_default();
+            (Answer::File(state), draft.state(EvidenceState::TooLarge, note))
+        }
+        FileRead::Failed(reason) => (
+            Answer::File(FileState::Unreadable(reason.clone())),
+            draft.state(EvidenceState::Unreadable, reason),
+        ),
+    }
+}
+
+/// A directory listing, as an answer and a draft record.
+pub fn listing(path: &str, list: DirList, at: DateTime<Utc>) -> (Answer, Draft) {
+    let draft = Draft::new(Payload::Listing, path, at);
+    match list {
+        DirList::Names(names) => {
+            let content = names.join("\n").into_bytes();
+            (Answer::Dir(Some(names)), draft.body(content))
+        }
+        DirList::Missing => (
+            Answer::Dir(None),
+            draft.state(EvidenceState::Missing, format!("{path} does not exist")),
+        ),
+        DirList::Failed(reason) => (Answer::Dir(None), draft.state(EvidenceState::Unreadable, reason)),
+    }
+}
+
+/// A path's metadata, as an answer and a draft record.
+pub fn metadata(path: &str, stat: Stat, at: DateTime<Utc>) -> (Answer, Draft) {
+    let draft = Draft::new(Payload::Metadata, path, at);
+    match stat {
+        Stat::Meta(meta) => {
+            let link = meta.link.as_ref().map(|to| format!(" link={to}")).unwrap_or_default();
+            let line = format!(
+                "kind={:?} mode={:04o} uid={} gid={} size={} mtime={}{link}\n",
+                meta.kind, meta.mode, meta.uid, meta.gid, meta.size, meta.mtime
+            );
+            (Answer::Meta(Some(meta)), draft.body(line.into_bytes()))
+        }
+        Stat::Missing => (
+            Answer::Meta(None),
+            draft.state(EvidenceState::Missing, format!("{path} does not exist")),
+        ),
+        Stat::Failed(reason) => (Answer::Meta(None), draft.state(EvidenceState::Unreadable, reason)),
+    }
+}
+
+/// A command's run, as an answer and a draft record.
+pub fn command(argv: &[String], run: CommandRun, timeout: Duration, at: DateTime<Utc>) -> (Answer, Draft) {
+    let payload = |exit_code, stderr| {
+        Payload::Command(CommandRecord {
+            argv: argv.to_vec(),
+            command: String::new(),
+            exit_code,
+            stderr,
+        })
+    };
+    match run {
+        CommandRun::Finished {
+            stdout,
+            stderr,
+            exit_code,
+            timed_out,
+            truncated,
+        } => {
+            let stderr = String::from_utf8_lossy(&stderr).into_owned();
+            let mut draft = Draft::new(payload(exit_code, Some(stderr)), "", at).body(stdout);
+            if timed_out {
+                draft = draft.state(EvidenceState::TimedOut, format!("killed after {}s", timeout.as_secs()));
+            } else if truncated {
+                draft = draft.state(EvidenceState::Truncated, "output cut at the output cap");
+            }
+            let state = CommandState::Ran {
+                stdout: Arc::from(""),
+                stderr: Arc::from(""),
+                exit_code: if timed_out { None } else { exit_code },
+            };
+            (Answer::Command(state), draft)
+        }
+        CommandRun::NotRun(reason) => {
+            let draft = Draft::new(payload(None, None), "", at).state(EvidenceState::NotRun, reason.clone());
+            (Answer::Command(CommandState::NotRun(reason)), draft)
+        }
+    }
+}
+
+impl Answer {
+    /// The answer as evaluators may see it: file text, stdout and stderr replaced by
+    /// the recorder's redacted copies, so no secret reaches a finding.
+    pub(super) fn redacted_from(self, record: &EvidenceRecord) -> Answer {
+        match self {
+            Answer::File(FileState::Text(_)) => Answer::File(FileState::Text(record.content().clone())),
+            Answer::Command(CommandState::Ran { exit_code, .. }) => Answer::Command(CommandState::Ran {
+                stdout: record.content().clone(),
+                stderr: Arc::from(record.command().and_then(|c| c.stderr.as_deref()).unwrap_or_default()),
+                exit_code,
+            }),
+            other => other,
+        }
+    }
+}
