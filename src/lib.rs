@@ -9,6 +9,7 @@ pub mod engine;
 pub mod eval;
 pub mod evidence;
 pub mod model;
+pub mod parse;
 pub mod probe;
 pub mod report;
 pub mod results;

@@ -35,8 +35,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 use vouch::eval::apt::automatic::{PERIODIC_ENABLE, UNATTENDED_UPGRADE, UPDATE_LISTS};
-use vouch::eval::apt::conf::{self, AptConfig};
 use vouch::eval::apt::origins::{ALLOWED_ORIGINS, ORIGINS_PATTERN};
+use vouch::model::ProbeType;
+use vouch::parse::apt::conf::{self, AptConfig};
 
 /// Single values compared; an unset key reads as "" on both sides (apt's Find).
 const SCALARS: [&str; 3] = [UPDATE_LISTS, UNATTENDED_UPGRADE, PERIODIC_ENABLE];
@@ -525,7 +526,7 @@ fn shown(value: Option<&String>) -> String {
 /// The APT configuration as vouch reads it from `root`, through a Snapshot
 /// collected with the rooted transport, as `vouch scan --root` does.
 fn vouch_reads(root: &Path) -> AptConfig {
-    conf::load(&snapshot_of(root, "apt_config"))
+    conf::load(&snapshot_of(root, ProbeType::AptConfig))
 }
 
 fn vouch_says(config: &AptConfig) -> Values {

@@ -35,10 +35,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
-use vouch::eval::sshd::keyfiles;
-use vouch::eval::sshd::settings::{self, Keyword, View};
-use vouch::eval::sshd::{ssh_ports, DEFAULT_CONFIG};
 use vouch::evidence::Snapshot;
+use vouch::model::ProbeType;
+use vouch::parse::sshd::keyfiles;
+use vouch::parse::sshd::settings::{self, Keyword, View};
+use vouch::parse::sshd::{ssh_ports, DEFAULT_CONFIG};
 
 /// A client that no conditional Match block of these trees matches: what sshd
 /// applies to it is the global configuration, with `Match all` sections over it.
@@ -653,7 +654,7 @@ fn canonical_value(value: &str) -> String {
 /// The sshd configuration as vouch reads it from `root`, through a Snapshot
 /// collected with the rooted transport, as `vouch scan --root` does.
 fn vouch_view(root: &Path) -> (Snapshot, View) {
-    let snapshot = snapshot_of(root, "sshd_config");
+    let snapshot = snapshot_of(root, ProbeType::SshdConfig);
     let view = View::load(&snapshot, DEFAULT_CONFIG);
     assert!(
         view.sshd_t.is_none(),

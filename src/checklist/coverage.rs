@@ -3,22 +3,22 @@
 //! `argv` parameter must be the argv of one of its `command` probes. Otherwise the
 //! scan could only answer "not collected".
 
-use crate::eval::Params;
 use crate::evidence::glob::{component_matches, has_magic};
+use crate::model::{Params, ProbeType};
 use crate::probe::{ProbeKind, ProbeSpec};
 
 /// Problems, one sentence each; empty when the parameters are covered. Only
 /// evaluators that read `files` or `command` evidence by parameter are checked.
-pub fn uncovered(needs: &[&str], params: &Params, probes: &[&ProbeSpec]) -> Vec<String> {
+pub fn uncovered(needs: &[ProbeType], params: &Params, probes: &[&ProbeSpec]) -> Vec<String> {
     let mut problems = Vec::new();
-    if let Some(path) = params.str("path").filter(|_| needs.contains(&"files")) {
+    if let Some(path) = params.str("path").filter(|_| needs.contains(&ProbeType::Files)) {
         if !probes.iter().any(|p| collects(&p.kind, path)) {
             problems.push(format!(
                 "reads `{path}`, which no `files` or `dir` probe of this control collects"
             ));
         }
     }
-    if params.get("argv").is_some() && needs.contains(&"command") {
+    if params.get("argv").is_some() && needs.contains(&ProbeType::Command) {
         let argv = params.str_list("argv");
         let run = probes
             .iter()
@@ -71,11 +71,15 @@ mod tests {
         let probe = files(&["/etc/motd", "/etc/cron.d/*"]);
         for path in ["/etc/motd", "/etc/cron.d/backup"] {
             assert!(
-                uncovered(&["files"], &Params::default().with("path", path), &[&probe]).is_empty(),
+                uncovered(&[ProbeType::Files], &Params::default().with("path", path), &[&probe]).is_empty(),
                 "{path}"
             );
         }
-        let missing = uncovered(&["files"], &Params::default().with("path", "/etc/issue"), &[&probe]);
+        let missing = uncovered(
+            &[ProbeType::Files],
+            &Params::default().with("path", "/etc/issue"),
+            &[&probe],
+        );
         assert_eq!(
             missing,
             ["reads `/etc/issue`, which no `files` or `dir` probe of this control collects"]

@@ -6,8 +6,8 @@ use super::diag::{Diagnostic, Level, SpanMap};
 use super::names::{is_slug, suggestion};
 use super::raw::{RawControl, RawFile, SpannedTable};
 use super::{Catalog, ChecklistInfo, Control, Section};
-use crate::eval::{self, ParamDef, Params};
-use crate::model::Mode;
+use crate::eval::{EvaluatorDef, Registry};
+use crate::model::{Mode, ParamDef, Params};
 use crate::probe::{spec, ProbeKind, ProbeSpec};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -26,9 +26,13 @@ pub struct CatalogError {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Validate and load checklist files. Ok carries the catalog and any warnings.
-pub fn load_catalog(files: &[ChecklistText]) -> Result<(Catalog, Vec<Diagnostic>), CatalogError> {
-    let mut builder = Builder::default();
+/// Validate and load checklist files against the evaluators of `registry`. Ok
+/// carries the catalog and any warnings.
+pub fn load_with(
+    files: &[ChecklistText],
+    registry: &'static Registry,
+) -> Result<(Catalog, Vec<Diagnostic>), CatalogError> {
+    let mut builder = Builder::new(registry);
     for file in files {
         builder.add_file(file);
     }
@@ -42,8 +46,13 @@ pub fn load_catalog(files: &[ChecklistText]) -> Result<(Catalog, Vec<Diagnostic>
     }
 }
 
-#[derive(Default)]
+/// Validate and load checklist files against the built-in evaluators.
+pub fn load_catalog(files: &[ChecklistText]) -> Result<(Catalog, Vec<Diagnostic>), CatalogError> {
+    load_with(files, crate::eval::registry())
+}
+
 pub(super) struct Builder {
+    registry: &'static Registry,
     catalog: Catalog,
     pub(super) diagnostics: Vec<Diagnostic>,
     probe_index: HashMap<String, usize>,
@@ -56,6 +65,17 @@ pub(super) fn span<T>(s: &serde_spanned::Spanned<T>) -> Option<std::ops::Range<u
 }
 
 impl Builder {
+    fn new(registry: &'static Registry) -> Self {
+        Builder {
+            registry,
+            catalog: Catalog::default(),
+            diagnostics: Vec::new(),
+            probe_index: HashMap::new(),
+            control_origin: HashMap::new(),
+            checklist_ids: HashSet::new(),
+        }
+    }
+
     fn add_file(&mut self, file: &ChecklistText) {
         let first = self.diagnostics.len();
         self.add_file_unsorted(file);
@@ -302,7 +322,7 @@ impl Builder {
         raw: &RawControl,
         probes: &[usize],
         invalid_probe: bool,
-    ) -> (Option<&'static eval::EvaluatorDef>, Params) {
+    ) -> (Option<&'static EvaluatorDef>, Params) {
         let id = raw.id.get_ref();
         let mode = *raw.mode.get_ref();
         let Some(name) = &raw.evaluator else {
@@ -323,8 +343,13 @@ impl Builder {
             let msg = format!("manual control `{id}` cannot have an evaluator (make it hybrid)");
             self.diagnostics.push(map.error(span(name), msg));
         }
-        let Some(def) = eval::evaluator(name.get_ref()) else {
-            let msg = format!("unknown evaluator `{}`{}", name.get_ref(), suggestion(name.get_ref()));
+        let registry = self.registry;
+        let Some(def) = registry.get(name.get_ref()) else {
+            let msg = format!(
+                "unknown evaluator `{}`{}",
+                name.get_ref(),
+                suggestion(name.get_ref(), registry.names())
+            );
             self.diagnostics.push(map.error(span(name), msg));
             return (None, Params::default());
         };
@@ -332,7 +357,7 @@ impl Builder {
         for need in def.needs.iter().filter(|_| !invalid_probe) {
             if !probes
                 .iter()
-                .any(|&i| self.catalog.probes.get(i).is_some_and(|p| p.kind.name() == *need))
+                .any(|&i| self.catalog.probes.get(i).is_some_and(|p| p.kind.probe_type() == *need))
             {
                 let msg = format!(
                     "evaluator `{}` needs a probe of kind `{need}`; control `{id}` declares none",

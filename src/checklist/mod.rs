@@ -10,13 +10,14 @@ mod names;
 mod questions;
 pub mod raw;
 
-use crate::eval::{EvaluatorDef, Params};
+use crate::eval::EvaluatorDef;
+use crate::model::Params;
 use crate::model::{Mode, Severity};
 use crate::probe::ProbeSpec;
 use serde::{Deserialize, Serialize};
 
 pub use diag::{Diagnostic, Level};
-pub use load::{load_catalog, CatalogError, ChecklistText};
+pub use load::{load_catalog, load_with, CatalogError, ChecklistText};
 
 /// How an interview question is answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,8 +1,6 @@
 //! Names in checklists: the slug rule for ids, and "did you mean" suggestions
 //! for unknown evaluator names.
 
-use crate::eval;
-
 pub fn is_slug(text: &str) -> bool {
     !text.is_empty()
         && text
@@ -10,9 +8,9 @@ pub fn is_slug(text: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
-/// ", did you mean `x`?" for a near miss among known evaluators.
-pub fn suggestion(name: &str) -> String {
-    let best = eval::evaluators().keys().min_by_key(|known| edit_distance(name, known));
+/// ", did you mean `x`?" for a near miss among the `known` evaluator names.
+pub fn suggestion<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> String {
+    let best = known.min_by_key(|known| edit_distance(name, known));
     match best {
         Some(known) if edit_distance(name, known) <= 3 => format!(", did you mean `{known}`?"),
         _ => " (run `vouch checklists list --evaluators` for the list)".to_string(),

@@ -87,19 +87,22 @@ fn list(args: &ListArgs) -> Ended {
 
 fn evaluator_list() -> String {
     let mut out = String::from("Evaluators:\n");
-    for def in eval::evaluators().values() {
+    for def in eval::registry().iter() {
         let _ = writeln!(out, "  {:<32} {}", def.name, def.description);
         for p in def.params {
             let req = if p.required { "required" } else { "optional" };
             let _ = writeln!(out, "      {} ({}, {req}): {}", p.name, p.kind.describe(), p.help);
         }
         if !def.needs.is_empty() {
-            let _ = writeln!(out, "      needs probes of kind: {}", def.needs.join(", "));
+            let needs: Vec<&str> = def.needs.iter().map(|n| n.as_str()).collect();
+            let _ = writeln!(out, "      needs probes of kind: {}", needs.join(", "));
         }
     }
     out.push_str("\nProbe kinds:\n");
     for kind in spec::kind_names() {
-        let desc = eval::collector(kind).map_or("", |c| c.description);
+        let desc = crate::model::ProbeType::parse(kind)
+            .and_then(spec::kind_description)
+            .unwrap_or("");
         let _ = writeln!(out, "  {kind:<18} {desc}");
         for p in spec::kind_params(kind).unwrap_or_default() {
             let req = if p.required { "required" } else { "optional" };

@@ -3,9 +3,11 @@
 //! succeeds) and `config.key-equals` (a key in a `Keyword value` or `KEY=value`
 //! file has the expected value).
 
-use super::{EvalContext, EvaluatorDef, ParamDef, ParamKind};
+use super::{EvalContext, EvaluatorDef};
 use crate::evidence::{CommandState, FileState};
+use crate::model::ProbeType;
 use crate::model::{Finding, Location, Outcome, Status};
+use crate::model::{ParamDef, ParamKind};
 
 const FILE_MATCHES: &[ParamDef] = &[
     ParamDef::required(
@@ -65,21 +67,21 @@ pub fn evaluators() -> Vec<EvaluatorDef> {
             name: "file.matches",
             description: "A file has (or has no) line matching a regular expression",
             params: FILE_MATCHES,
-            needs: &["files"],
+            needs: &[ProbeType::Files],
             run: file_matches,
         },
         EvaluatorDef {
             name: "command.exits-zero",
             description: "A read-only command exits 0",
             params: COMMAND_EXITS_ZERO,
-            needs: &["command"],
+            needs: &[ProbeType::Command],
             run: command_exits_zero,
         },
         EvaluatorDef {
             name: "config.key-equals",
             description: "A configuration key has the expected value",
             params: KEY_EQUALS,
-            needs: &["files"],
+            needs: &[ProbeType::Files],
             run: key_equals,
         },
     ]
@@ -245,8 +247,8 @@ fn key_equals(ctx: &EvalContext) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::Params;
     use crate::evidence::Snapshot;
+    use crate::model::Params;
     use chrono::Utc;
 
     fn run(f: fn(&EvalContext) -> Outcome, snap: &Snapshot, params: Params) -> Outcome {

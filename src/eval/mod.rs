@@ -1,18 +1,18 @@
 //! Evaluators: pure functions from collected evidence (a `Source`) to an `Outcome`.
-//! Each domain module lists its evaluators and its domain collectors (probe kinds
-//! that follow includes); this module gathers them into one registry by name.
+//! Each family (sshd, firewall, apt, host, generic) lists its evaluators; `FAMILIES`
+//! gathers them into one registry by name that refuses duplicates. Evaluators read
+//! through `parse` and `evidence` and never do I/O; eval imports neither probes nor
+//! the engine.
 
 pub mod apt;
 pub mod firewall;
 pub mod generic;
 pub mod host;
-pub mod params;
 pub mod sshd;
 
 use crate::evidence::Source;
-use crate::model::{Outcome, Target};
+use crate::model::{Outcome, ParamDef, Params, ProbeType, Target};
 use chrono::{DateTime, Utc};
-pub use params::{ParamDef, ParamKind, Params};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -55,55 +55,95 @@ pub struct EvaluatorDef {
     /// One line: what it decides.
     pub description: &'static str,
     pub params: &'static [ParamDef],
-    /// Probe kinds the control must declare for this evaluator to see its evidence.
-    pub needs: &'static [&'static str],
+    /// Probe types the control must declare for this evaluator to see its evidence.
+    pub needs: &'static [ProbeType],
     pub run: fn(&EvalContext) -> Outcome,
 }
 
-/// A domain probe kind: reads what a configuration needs (following its includes)
-/// through the source, which records every read as evidence.
-pub struct CollectorDef {
-    pub kind: &'static str,
-    pub description: &'static str,
-    pub params: &'static [ParamDef],
-    pub collect: fn(&dyn Source, &Params),
+/// A family of evaluators: its name and the function that lists them.
+pub type Family = (&'static str, fn() -> Vec<EvaluatorDef>);
+
+/// Every evaluator family: the one list where evaluators are registered.
+const FAMILIES: &[Family] = &[
+    ("sshd", sshd::evaluators),
+    ("firewall", firewall::evaluators),
+    ("apt", apt::evaluators),
+    ("host", host::evaluators),
+    ("generic", generic::evaluators),
+];
+
+/// The evaluators a checklist may name, by name.
+pub struct Registry {
+    by_name: BTreeMap<&'static str, EvaluatorDef>,
 }
 
-fn all_evaluators() -> Vec<EvaluatorDef> {
-    let mut all = Vec::new();
-    all.extend(sshd::evaluators());
-    all.extend(firewall::evaluators());
-    all.extend(apt::evaluators());
-    all.extend(host::evaluators());
-    all.extend(generic::evaluators());
-    all
+impl Registry {
+    /// Gather the families' evaluators; two of one name are refused, naming both
+    /// families, since a checklist naming it would get one of them silently.
+    pub fn build(families: &[Family]) -> Result<Registry, String> {
+        let mut by_name = BTreeMap::new();
+        let mut family_of: BTreeMap<&'static str, &str> = BTreeMap::new();
+        for (family, list) in families {
+            for def in list() {
+                if let Some(first) = family_of.insert(def.name, family) {
+                    return Err(format!(
+                        "evaluator `{}` is registered twice: by the {first} and the {family} family",
+                        def.name
+                    ));
+                }
+                by_name.insert(def.name, def);
+            }
+        }
+        Ok(Registry { by_name })
+    }
+
+    pub fn get(&self, name: &str) -> Option<&EvaluatorDef> {
+        self.by_name.get(name)
+    }
+
+    /// Every evaluator, by name.
+    pub fn iter(&self) -> impl Iterator<Item = &EvaluatorDef> {
+        self.by_name.values()
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.by_name.keys().copied()
+    }
 }
 
-fn all_collectors() -> Vec<CollectorDef> {
-    let mut all = Vec::new();
-    all.extend(sshd::collectors());
-    all.extend(firewall::collectors());
-    all.extend(apt::collectors());
-    all.extend(host::collectors());
-    all
-}
-
-/// The evaluator registry, by name.
-pub fn evaluators() -> &'static BTreeMap<&'static str, EvaluatorDef> {
-    static REGISTRY: OnceLock<BTreeMap<&'static str, EvaluatorDef>> = OnceLock::new();
-    REGISTRY.get_or_init(|| all_evaluators().into_iter().map(|e| (e.name, e)).collect())
-}
-
-/// The domain collector registry, by probe kind.
-pub fn collectors() -> &'static BTreeMap<&'static str, CollectorDef> {
-    static REGISTRY: OnceLock<BTreeMap<&'static str, CollectorDef>> = OnceLock::new();
-    REGISTRY.get_or_init(|| all_collectors().into_iter().map(|c| (c.kind, c)).collect())
-}
-
+/// A built-in evaluator by name.
 pub fn evaluator(name: &str) -> Option<&'static EvaluatorDef> {
-    evaluators().get(name)
+    registry().get(name)
 }
 
-pub fn collector(kind: &str) -> Option<&'static CollectorDef> {
-    collectors().get(kind)
+/// The built-in evaluators. A duplicate name is a programming error that the test
+/// suite catches; it stops vouch at start-up rather than guess.
+pub fn registry() -> &'static Registry {
+    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+    REGISTRY.get_or_init(|| Registry::build(FAMILIES).unwrap_or_else(|e| panic!("{e}")))
+}
+
+#[cfg(test)]
+mod registry_tests {
+    use super::*;
+
+    #[test]
+    fn every_family_registers_and_names_are_unique() {
+        let built = Registry::build(FAMILIES);
+        assert!(built.is_ok(), "{:?}", built.err());
+        assert!(registry().get("ssh.password-auth").is_some());
+    }
+
+    #[test]
+    fn a_name_registered_twice_is_refused() {
+        fn again() -> Vec<EvaluatorDef> {
+            generic::evaluators()
+        }
+        let err = Registry::build(&[("generic", generic::evaluators), ("copy", again)]).err();
+        assert!(
+            err.as_deref()
+                .is_some_and(|e| e.contains("registered twice") && e.contains("copy")),
+            "{err:?}"
+        );
+    }
 }

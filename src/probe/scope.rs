@@ -4,7 +4,6 @@
 
 use super::collector::{Answer, Collector, Entry, Request};
 use super::spec::{ProbeKind, DEFAULT_COMMAND_TIMEOUT};
-use crate::eval;
 use crate::evidence::{glob, CommandState, FileMeta, FileState, Snapshot, Source};
 use crate::transport::{Limits, Transport};
 use std::sync::{Arc, Mutex};
@@ -86,7 +85,7 @@ impl<'c, 't> ProbeScope<'c, 't> {
                 self.command(&argv);
             }
             ProbeKind::Domain { kind, params } => {
-                if let Some(def) = eval::collector(kind) {
+                if let Some(def) = super::domain::def(*kind) {
                     (def.collect)(self, params);
                 }
             }

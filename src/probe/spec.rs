@@ -2,7 +2,9 @@
 //! the domain kinds that follow a configuration's includes. A probe's `key` is its
 //! canonical form, so two checklists asking for the same thing share one probe.
 
-use crate::eval::{self, CollectorDef, ParamDef, ParamKind, Params};
+use super::domain;
+use crate::evidence::recorder::command_line;
+use crate::model::{ParamDef, ParamKind, Params, ProbeType};
 use std::time::Duration;
 
 pub const DEFAULT_COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
@@ -18,7 +20,7 @@ pub enum ProbeKind {
     /// Run a read-only command.
     Command { argv: Vec<String>, timeout: Duration },
     /// A domain collector that follows a configuration's includes.
-    Domain { kind: &'static str, params: Params },
+    Domain { kind: ProbeType, params: Params },
 }
 
 /// One probe as a checklist declares it.
@@ -48,23 +50,26 @@ const COMMAND_PARAMS: &[ParamDef] = &[
     ),
 ];
 
-/// The parameters a probe kind accepts (besides `kind` and `description`), or None
-/// for an unknown kind.
+/// The parameters a probe type accepts (besides `kind` and `description`), or
+/// None for an unknown name.
 pub fn kind_params(kind: &str) -> Option<&'static [ParamDef]> {
-    match kind {
-        "files" => Some(FILES_PARAMS),
-        "dir" => Some(DIR_PARAMS),
-        "meta" => Some(META_PARAMS),
-        "command" => Some(COMMAND_PARAMS),
-        other => eval::collector(other).map(|c: &CollectorDef| c.params),
+    match ProbeType::parse(kind)? {
+        ProbeType::Files => Some(FILES_PARAMS),
+        ProbeType::Dir => Some(DIR_PARAMS),
+        ProbeType::Meta => Some(META_PARAMS),
+        ProbeType::Command => Some(COMMAND_PARAMS),
+        domain_type => domain::def(domain_type).map(|d| d.params),
     }
 }
 
-/// Every probe kind name, generic first.
+/// Every probe type name, generic first.
 pub fn kind_names() -> Vec<&'static str> {
-    let mut names = vec!["files", "dir", "meta", "command"];
-    names.extend(eval::collectors().keys().copied());
-    names
+    ProbeType::ALL.iter().map(|t| t.as_str()).collect()
+}
+
+/// What a domain probe type reads, in one line; None for the generic ones.
+pub fn kind_description(kind: ProbeType) -> Option<&'static str> {
+    domain::def(kind).map(|d| d.description)
 }
 
 impl ProbeKind {
@@ -88,7 +93,7 @@ impl ProbeKind {
                     .map_or(DEFAULT_COMMAND_TIMEOUT, Duration::from_secs),
             },
             other => {
-                let def = eval::collector(other)?;
+                let def = domain::def(ProbeType::parse(other)?)?;
                 ProbeKind::Domain {
                     kind: def.kind,
                     params: params.clone(),
@@ -97,23 +102,23 @@ impl ProbeKind {
         })
     }
 
-    pub fn name(&self) -> &'static str {
+    pub fn probe_type(&self) -> ProbeType {
         match self {
-            ProbeKind::Files { .. } => "files",
-            ProbeKind::Dir { .. } => "dir",
-            ProbeKind::Meta { .. } => "meta",
-            ProbeKind::Command { .. } => "command",
-            ProbeKind::Domain { kind, .. } => kind,
+            ProbeKind::Files { .. } => ProbeType::Files,
+            ProbeKind::Dir { .. } => ProbeType::Dir,
+            ProbeKind::Meta { .. } => ProbeType::Meta,
+            ProbeKind::Command { .. } => ProbeType::Command,
+            ProbeKind::Domain { kind, .. } => *kind,
         }
     }
 
     /// Canonical text of what the probe does: equal keys are the same probe.
     pub fn key(&self) -> String {
         match self {
-            ProbeKind::Files { paths } => format!("files {}", paths.join(" ")),
-            ProbeKind::Dir { path } => format!("dir {path}"),
-            ProbeKind::Meta { paths } => format!("meta {}", paths.join(" ")),
-            ProbeKind::Command { argv, timeout } => format!("command[{}s] {}", timeout.as_secs(), argv.join(" ")),
+            ProbeKind::Files { paths } => format!("files {}", command_line(paths)),
+            ProbeKind::Dir { path } => format!("dir {}", command_line(std::slice::from_ref(path))),
+            ProbeKind::Meta { paths } => format!("meta {}", command_line(paths)),
+            ProbeKind::Command { argv, timeout } => format!("command[{}s] {}", timeout.as_secs(), command_line(argv)),
             ProbeKind::Domain { kind, params } => {
                 let args: Vec<String> = params.names().map(|n| format!("{n}={:?}", params.get(n))).collect();
                 format!("{kind} {}", args.join(" "))

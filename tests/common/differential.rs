@@ -7,6 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use vouch::evidence::Snapshot;
+use vouch::model::ProbeType;
 use vouch::probe::collect_snapshot;
 use vouch::probe::ProbeKind;
 use vouch::transport::fs::FsTransport;
@@ -50,9 +51,9 @@ pub fn write_tree(root: &Path, files: &[(&str, &str)]) {
     }
 }
 
-/// What vouch would collect from `root` with the domain collector `kind`, as a
-/// Snapshot: the same steps as `vouch scan --root ROOT` (src/engine/mod.rs).
-pub fn snapshot_of(root: &Path, kind: &'static str) -> Snapshot {
+/// What vouch would collect from `root` with the domain probe `kind`, as a
+/// Snapshot: the same collector `vouch scan --root ROOT` runs.
+pub fn snapshot_of(root: &Path, kind: ProbeType) -> Snapshot {
     let probe = ProbeKind::Domain {
         kind,
         params: Default::default(),

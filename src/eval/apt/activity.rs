@@ -6,10 +6,10 @@
 //! count what happened after it.
 
 use super::common::{self, HISTORY_LOG, UNATTENDED_UPGRADES_LOG};
-use super::logs::{self, Scan, Stamp};
 use crate::eval::EvalContext;
 use crate::evidence::{FileState, Source};
 use crate::model::{Finding, Location, Outcome};
+use crate::parse::apt::logs::{self, Scan, Stamp};
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 
 const PASS_DAYS: i64 = 7;

@@ -4,9 +4,9 @@
 //! Findings name the file and line that set each value and what it overrode.
 
 use super::common::{self, location};
-use super::conf::{self, AptConfig, Change, ConfTree};
 use crate::eval::EvalContext;
 use crate::model::{Finding, Outcome};
+use crate::parse::apt::conf::{self, AptConfig, Change, ConfTree};
 
 pub const UPDATE_LISTS: &str = "APT::Periodic::Update-Package-Lists";
 pub const UNATTENDED_UPGRADE: &str = "APT::Periodic::Unattended-Upgrade";

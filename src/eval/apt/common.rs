@@ -2,19 +2,16 @@
 //! turning unavailable evidence and APT configuration problems into outcomes and
 //! findings.
 
-use super::conf::{AptConfig, Origin, Problem, SyntaxError};
 use crate::evidence::FileState;
 use crate::model::{Finding, Location, Outcome};
+use crate::parse::apt::conf::{AptConfig, Origin, Problem, SyntaxError};
 
 pub const DPKG_STATUS: &str = "/var/lib/dpkg/status";
 pub const UNATTENDED_UPGRADES_LOG: &str = "/var/log/unattended-upgrades/unattended-upgrades.log";
 pub const HISTORY_LOG: &str = "/var/log/apt/history.log";
 pub const REBOOT_FLAGS: [&str; 2] = ["/run/reboot-required", "/var/run/reboot-required"];
 
-/// The 1-based line number of the line at 0-based `index`.
-pub fn line_number(index: usize) -> u32 {
-    u32::try_from(index + 1).unwrap_or(u32::MAX)
-}
+pub use crate::parse::text::line_number;
 
 /// " (and N more)" when `count` items stand behind the first one named.
 fn and_more(count: usize) -> String {
@@ -101,9 +98,10 @@ fn ignored_findings(config: &AptConfig) -> impl Iterator<Item = Finding> + '_ {
 /// Test helpers: a host snapshot and a fixed evaluation time.
 #[cfg(test)]
 pub mod testing {
-    use crate::eval::{EvalContext, Params};
+    use crate::eval::EvalContext;
     use crate::evidence::{FileState, Snapshot};
     use crate::model::Outcome;
+    use crate::model::Params;
     use chrono::{DateTime, Utc};
 
     /// The as_of the fixtures are written against.
@@ -111,7 +109,7 @@ pub mod testing {
 
     /// A host with these files; /etc/apt/apt.conf is absent unless given.
     pub fn host(files: &[(&str, &str)]) -> Snapshot {
-        let base = Snapshot::new().with_state(super::super::conf::MAIN_FILE, FileState::Missing);
+        let base = Snapshot::new().with_state(crate::parse::apt::conf::MAIN_FILE, FileState::Missing);
         files.iter().fold(base, |snap, (path, text)| snap.with_file(path, text))
     }
 

@@ -2,10 +2,10 @@
 //! `Package: unattended-upgrades` whose Status is exactly `install ok installed`.
 
 use super::common::{self, DPKG_STATUS};
-use super::dpkg::{self, Stanza};
 use crate::eval::EvalContext;
 use crate::evidence::FileState;
 use crate::model::{Finding, Location, Outcome};
+use crate::parse::apt::dpkg::{self, Stanza};
 
 pub const PACKAGE: &str = "unattended-upgrades";
 const INSTALLED: &str = "install ok installed";

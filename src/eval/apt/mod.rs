@@ -6,18 +6,15 @@
 pub mod activity;
 pub mod automatic;
 pub mod common;
-pub mod conf;
-pub mod dpkg;
 pub mod installed;
-pub mod logs;
 pub mod origins;
 pub mod reboot;
 
 #[cfg(test)]
 mod fixture_tests;
 
-use super::{CollectorDef, EvaluatorDef, Params};
-use crate::evidence::Source;
+use super::EvaluatorDef;
+use crate::model::ProbeType;
 
 pub fn evaluators() -> Vec<EvaluatorDef> {
     vec![
@@ -25,51 +22,36 @@ pub fn evaluators() -> Vec<EvaluatorDef> {
             name: "patching.unattended-upgrades",
             description: "unattended-upgrades is `install ok installed` in /var/lib/dpkg/status",
             params: &[],
-            needs: &["files"],
+            needs: &[ProbeType::Files],
             run: installed::evaluate,
         },
         EvaluatorDef {
             name: "patching.automatic",
             description: "APT::Periodic::Update-Package-Lists and ::Unattended-Upgrade are non-zero as apt reads them",
             params: &[],
-            needs: &["apt_config"],
+            needs: &[ProbeType::AptConfig],
             run: automatic::evaluate,
         },
         EvaluatorDef {
             name: "patching.security-origin",
             description: "Unattended-Upgrade origins include the security pocket",
             params: &[],
-            needs: &["apt_config"],
+            needs: &[ProbeType::AptConfig],
             run: origins::evaluate,
         },
         EvaluatorDef {
             name: "patching.recent-activity",
             description: "unattended-upgrades.log or apt history.log shows activity within 7 (warn: 30) days",
             params: &[],
-            needs: &["files"],
+            needs: &[ProbeType::Files],
             run: activity::evaluate,
         },
         EvaluatorDef {
             name: "patching.reboot-required",
             description: "no /run/reboot-required flag is waiting for a reboot",
             params: &[],
-            needs: &["files"],
+            needs: &[ProbeType::Files],
             run: reboot::evaluate,
         },
     ]
-}
-
-pub fn collectors() -> Vec<CollectorDef> {
-    vec![CollectorDef {
-        kind: "apt_config",
-        description:
-            "APT configuration: /etc/apt/apt.conf.d files apt reads (in its order), /etc/apt/apt.conf, #includes",
-        params: &[],
-        collect: collect_apt_config,
-    }]
-}
-
-/// Read every file apt would read; the source records each read as evidence.
-fn collect_apt_config(source: &dyn Source, _params: &Params) {
-    let _config = conf::load(source);
 }

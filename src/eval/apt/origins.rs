@@ -5,9 +5,9 @@
 //! but are pointed out.
 
 use super::common::{self, line_number, location};
-use super::conf::{self, AptConfig, ListEntry};
 use crate::eval::EvalContext;
 use crate::model::{Finding, Location, Outcome};
+use crate::parse::apt::conf::{self, AptConfig, ListEntry};
 
 pub const ALLOWED_ORIGINS: &str = "Unattended-Upgrade::Allowed-Origins";
 pub const ORIGINS_PATTERN: &str = "Unattended-Upgrade::Origins-Pattern";

@@ -6,14 +6,15 @@
 
 use super::detect::{detect, Active, Detection};
 use super::exposure::{decide_allowed_ports, AllowRule};
-use super::ports::{PortItem, Ports, Proto};
-use super::ss::{collected, parse_ss, Listener};
-use super::ufw::{file_rules, status_rules, UfwState, USER6_RULES, USER_RULES};
-use super::{nft, nft_path};
-use crate::eval::sshd::ssh_ports;
+use super::nft_path;
 use crate::eval::EvalContext;
 use crate::evidence::Source;
 use crate::model::{Finding, Location, Outcome};
+use crate::parse::nft;
+use crate::parse::ports::{PortItem, Ports, Proto};
+use crate::parse::ss::{collected, parse_ss, Listener};
+use crate::parse::sshd::ssh_ports;
+use crate::parse::ufw::{file_rules, status_rules, UfwState, USER6_RULES, USER_RULES};
 
 pub fn evaluate(ctx: &EvalContext) -> Outcome {
     let ssh = ssh_ports(ctx.source);

@@ -6,12 +6,12 @@
 
 use super::detect::{detect, Active, Detection};
 use super::nft_path;
-use super::ufw::conf::ShellVars;
-use super::ufw::status::STATUS_LABEL;
-use super::ufw::{defaults, UfwState, UFW_DEFAULTS};
 use crate::eval::EvalContext;
 use crate::evidence::Source;
 use crate::model::{Finding, Location, Outcome};
+use crate::parse::ufw::conf::ShellVars;
+use crate::parse::ufw::status::STATUS_LABEL;
+use crate::parse::ufw::{defaults, UfwState, UFW_DEFAULTS};
 
 pub fn evaluate(ctx: &EvalContext) -> Outcome {
     match detect(ctx.source, nft_path(ctx.params)) {

@@ -3,10 +3,10 @@
 //! /etc/nftables.conf has an input hook chain with policy drop, else none. Every
 //! `firewall.*` evaluator but listening-services starts here.
 
-use super::nft::{self, Nft, NftState};
-use super::ufw::{self, UfwState, UFW_CONF};
 use crate::evidence::Source;
 use crate::model::{Finding, Location};
+use crate::parse::nft::{self, Nft, NftState};
+use crate::parse::ufw::{self, UfwState, UFW_CONF};
 
 /// The firewall that filters incoming traffic.
 #[derive(Debug, Clone, PartialEq, Eq)]

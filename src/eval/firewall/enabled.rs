@@ -5,9 +5,9 @@
 
 use super::detect::{detect, Active, Detection};
 use super::nft_path;
-use super::ufw::{UfwState, UFW_CONF};
 use crate::eval::EvalContext;
 use crate::model::Outcome;
+use crate::parse::ufw::{UfwState, UFW_CONF};
 
 pub fn evaluate(ctx: &EvalContext) -> Outcome {
     match detect(ctx.source, nft_path(ctx.params)) {

@@ -4,10 +4,10 @@
 //! listens on 0.0.0.0 / :: instead of loopback; needs_review without the command
 //! output. Listeners on a specific non-loopback address are listed, not flagged.
 
-use super::ports::{datastore_name, APP_PORTS};
-use super::ss::{collected, parse_ss, Listener};
+use super::watched::{datastore_name, APP_PORTS};
 use crate::eval::EvalContext;
 use crate::model::{Finding, Location, Outcome};
+use crate::parse::ss::{collected, parse_ss, Listener};
 
 /// Process names (ss shows the 15-character comm) of datastores.
 const DATASTORE_PROCESSES: &[(&str, &str)] = &[

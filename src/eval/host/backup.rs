@@ -5,14 +5,15 @@
 //! frequency, so the outcome is needs_review; the interview turns a confirmed answer
 //! into pass using `backup_jobs`.
 
-use super::cron::{self, Format, CRONTAB, CRON_D_GLOB, PERIODS, SPOOL_GLOB};
-use super::schedule::Schedule;
-use super::systemd::EnableLink;
-use super::systemd::{enable_links, exec_command, parse_unit, unit_file, unit_stem, values};
-use super::text::{basename, line_number, read_text, shell_words};
 use crate::eval::{EvalContext, EvaluatorDef};
 use crate::evidence::{FileState, Source};
+use crate::model::ProbeType;
 use crate::model::{Finding, Location, Outcome};
+use crate::parse::cron::{self, Format, CRONTAB, CRON_D_GLOB, PERIODS, SPOOL_GLOB};
+use crate::parse::schedule::Schedule;
+use crate::parse::systemd::EnableLink;
+use crate::parse::systemd::{enable_links, exec_command, parse_unit, unit_file, unit_stem, values};
+use crate::parse::text::{basename, line_number, read_text, shell_words};
 
 /// Programs whose scheduled use counts as a backup job (`aws s3` is matched too).
 pub const BACKUP_TOOLS: &[&str] = &[
@@ -51,7 +52,7 @@ pub fn evaluator() -> EvaluatorDef {
         name: "backup.schedule",
         description: "lists scheduled backup jobs (cron, systemd timers) for the auditor to confirm",
         params: &[],
-        needs: &["files"],
+        needs: &[ProbeType::Files],
         run,
     }
 }

@@ -3,12 +3,13 @@
 //! rsyslog forwarding)? A batch scan cannot know retention or who reviews the logs,
 //! so the outcome is always needs_review, with a summary naming what was found.
 
-use super::rsyslog::{self, RSYSLOG_CONF, RSYSLOG_D_GLOB};
-use super::shippers::{self, Shipper};
-use super::text::read_text;
 use crate::eval::{EvalContext, EvaluatorDef};
 use crate::evidence::{FileState, Source};
+use crate::model::ProbeType;
 use crate::model::{Finding, Location, Outcome};
+use crate::parse::rsyslog::{self, RSYSLOG_CONF, RSYSLOG_D_GLOB};
+use crate::parse::shippers::{self, Shipper};
+use crate::parse::text::read_text;
 
 /// Everything `logging.centralized` reads.
 pub const LOGGING_PATHS: &[&str] = &[
@@ -33,7 +34,7 @@ pub fn evaluator() -> EvaluatorDef {
         name: "logging.centralized",
         description: "names the log shippers configured on the host for the auditor to confirm",
         params: &[],
-        needs: &["files"],
+        needs: &[ProbeType::Files],
         run,
     }
 }

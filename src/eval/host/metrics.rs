@@ -7,11 +7,12 @@
 //! a link whose target is gone still enables the unit if its file is found on the
 //! unit path; when it is not, the link is reported as dangling.
 
-use super::systemd::{all_enable_links, exec_command, link_target, masked_at, parse_unit, unit_file, unit_mask};
-use super::systemd::{unit_stem, values, EnableLink, Mask, ETC_UNIT_DIR, SYSTEM_UNIT_DIRS, WANTS_GLOB};
 use crate::eval::{EvalContext, EvaluatorDef};
 use crate::evidence::{FileState, Source};
+use crate::model::ProbeType;
 use crate::model::{Finding, Location, Outcome};
+use crate::parse::systemd::{all_enable_links, exec_command, link_target, masked_at, parse_unit, unit_file, unit_mask};
+use crate::parse::systemd::{unit_stem, values, EnableLink, Mask, ETC_UNIT_DIR, SYSTEM_UNIT_DIRS, WANTS_GLOB};
 
 /// Unit names (without `.service`) and program names of metrics agents.
 pub const METRICS_AGENTS: &[&str] = &[
@@ -79,7 +80,7 @@ pub fn evaluator() -> EvaluatorDef {
         name: "monitoring.metrics",
         description: "passes when a metrics agent's systemd unit is enabled",
         params: &[],
-        needs: &["files", "meta"],
+        needs: &[ProbeType::Files, ProbeType::Meta],
         run,
     }
 }

@@ -1,17 +1,19 @@
-//! The `sudoers` collector and the `auth.sudo` evaluator: load /etc/sudoers with its
+//! The `auth.sudo` evaluator: load /etc/sudoers with its
 //! includes, resolve who may use sudo, and warn when anyone but root may run ALL
 //! without a password. An include loop, the include bound or an alias cycle makes
 //! it needs_review (unless a NOPASSWD: ALL grant already warns), never a pass.
 //! Evidence lists every rule and the admin groups' members.
 
-use super::group::{self, Group, ADMIN_GROUPS, GROUP_PATH};
-use super::sudo_policy::{alias_cycles, grants, Grant};
-use super::sudoers::{load, LoadError, NoteKind, SudoersTree, SUDOERS_PATH};
-use super::sudoers_syntax::parse_line;
-use super::text::read_text;
-use crate::eval::{CollectorDef, EvalContext, EvaluatorDef, ParamDef, ParamKind, Params};
+use crate::eval::{EvalContext, EvaluatorDef};
 use crate::evidence::Source;
+use crate::model::ProbeType;
 use crate::model::{Finding, Location, Outcome};
+use crate::model::{ParamDef, ParamKind};
+use crate::parse::group::{self, Group, ADMIN_GROUPS, GROUP_PATH};
+use crate::parse::sudoers::policy::{alias_cycles, grants, Grant};
+use crate::parse::sudoers::syntax::parse_line;
+use crate::parse::sudoers::{load, LoadError, NoteKind, SudoersTree, SUDOERS_PATH};
+use crate::parse::text::read_text;
 
 const PATH_PARAM: ParamDef = ParamDef::optional(
     "path",
@@ -19,29 +21,14 @@ const PATH_PARAM: ParamDef = ParamDef::optional(
     "the main sudoers file (default /etc/sudoers)",
 );
 
-pub fn collector() -> CollectorDef {
-    CollectorDef {
-        kind: "sudoers",
-        description: "reads /etc/sudoers and every file it includes, and /etc/group",
-        params: &[PATH_PARAM],
-        collect,
-    }
-}
-
 pub fn evaluator() -> EvaluatorDef {
     EvaluatorDef {
         name: "auth.sudo",
         description: "warns when a sudoers rule grants NOPASSWD: ALL to anyone but root",
         params: &[PATH_PARAM],
-        needs: &["sudoers"],
+        needs: &[ProbeType::Sudoers],
         run,
     }
-}
-
-fn collect(source: &dyn Source, params: &Params) {
-    // The reads are the point: the source records them as evidence.
-    let _ = load(source, params.str_or("path", SUDOERS_PATH));
-    let _ = source.read(GROUP_PATH);
 }
 
 fn run(ctx: &EvalContext) -> Outcome {

@@ -1,13 +1,13 @@
 //! Evaluators for who may log in: `ssh.root-login` and `ssh.allow-users`.
 
-use super::config::DEFAULT_CONFIG;
 use super::report::{
     bad_value_summary, blocked, match_phrase, origin_phrase, setting_findings, view, with_config_problems,
 };
-use super::settings::{Blocked, ListSetting, View, PERMIT_ROOT};
-use super::sshd_t::SSHD_T_LOCATION;
 use crate::eval::EvalContext;
 use crate::model::{Finding, Location, Outcome};
+use crate::parse::sshd::config::DEFAULT_CONFIG;
+use crate::parse::sshd::settings::{Blocked, ListSetting, View, PERMIT_ROOT};
+use crate::parse::sshd::sshd_t::SSHD_T_LOCATION;
 
 /// ssh.root-login: effective PermitRootLogin must be `no`; a Match block that lets
 /// root in again under a global `no` is a warning.

@@ -4,9 +4,9 @@
 use super::report::{
     bad_value_summary, blocked, match_phrase, origin_phrase, setting_findings, view, with_config_problems,
 };
-use super::settings::{Setting, View, KBD_INTERACTIVE, PASSWORD_AUTH, PERMIT_EMPTY, USE_PAM};
 use crate::eval::EvalContext;
 use crate::model::{Finding, Outcome};
+use crate::parse::sshd::settings::{Setting, View, KBD_INTERACTIVE, PASSWORD_AUTH, PERMIT_EMPTY, USE_PAM};
 
 /// ssh.password-auth: effective PasswordAuthentication must be `no`.
 pub fn password_auth(ctx: &EvalContext) -> Outcome {

@@ -4,11 +4,11 @@
 //! sshd's configuration could not be read (the key files in use are then unknown;
 //! the default locations are still checked, and a weak key there still fails).
 
-use super::keyfiles::{self, Content, KeyFile, KeyScan};
-use super::keys::{KeyInfo, Strength};
-use super::settings::Origin;
 use crate::eval::EvalContext;
 use crate::model::{Finding, Location, Outcome, Status};
+use crate::parse::sshd::keyfiles::{self, Content, KeyFile, KeyScan};
+use crate::parse::sshd::keys::{KeyInfo, Strength};
+use crate::parse::sshd::settings::Origin;
 
 /// One key with where it was found.
 struct Found<'a> {

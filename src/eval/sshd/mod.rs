@@ -1,20 +1,6 @@
-//! The ssh domain: sshd_config read with sshd's own semantics (Include, Match,
-//! first value wins, aliases, `sshd -T`), authorized_keys files, the `ssh.*`
-//! evaluators, the `sshd_config` and `authorized_keys` collectors, and
-//! [`ssh_ports`] for other domains.
+//! The `ssh.*` evaluators: sshd's effective settings (read by `parse::sshd` with
+//! sshd's own semantics) and the authorized keys judged against each control.
 
-pub mod config;
-pub mod keyfiles;
-pub mod keys;
-pub mod keywords;
-pub mod lexer;
-pub mod parse;
-pub mod passwd;
-pub mod ports;
-pub mod settings;
-pub mod sshd_t;
-
-mod collect;
 mod eval_access;
 mod eval_auth;
 mod eval_keys;
@@ -29,15 +15,11 @@ mod tests_fixtures;
 #[cfg(test)]
 mod tests_keys;
 
-pub use config::{ConfigError, SshdConfig, DEFAULT_CONFIG};
-pub use parse::load;
-pub use ports::ssh_ports;
-pub use settings::View;
-
-use super::{CollectorDef, EvaluatorDef};
+use super::EvaluatorDef;
+use crate::model::ProbeType;
 use report::CONFIG_PARAMS;
 
-const NEEDS_CONFIG: &[&str] = &["sshd_config"];
+const NEEDS_CONFIG: &[ProbeType] = &[ProbeType::SshdConfig];
 
 pub fn evaluators() -> Vec<EvaluatorDef> {
     vec![
@@ -80,12 +62,8 @@ pub fn evaluators() -> Vec<EvaluatorDef> {
             name: "ssh.authorized-keys",
             description: "every authorized key is ed25519, ecdsa, sk-* or RSA >= 3072 (fail on DSA or RSA < 2048)",
             params: &[],
-            needs: &["authorized_keys"],
+            needs: &[ProbeType::AuthorizedKeys],
             run: eval_keys::authorized_keys,
         },
     ]
-}
-
-pub fn collectors() -> Vec<CollectorDef> {
-    collect::collectors()
 }

@@ -2,10 +2,11 @@
 //! load failure into an Outcome, and the findings and phrases that say which
 //! file:line decided a value and which lines sshd ignores.
 
-use super::config::{Diagnostic, Directive, DEFAULT_CONFIG};
-use super::settings::{Blocked, Origin, Setting, View};
-use crate::eval::{EvalContext, ParamDef, ParamKind};
-use crate::model::{Finding, Location, Outcome};
+use crate::eval::EvalContext;
+use crate::model::{Finding, Location, Outcome, Status};
+use crate::model::{ParamDef, ParamKind};
+use crate::parse::sshd::config::{ConfigError, Diagnostic, Directive, DEFAULT_CONFIG};
+use crate::parse::sshd::settings::{Blocked, Origin, Setting, View};
 
 pub static CONFIG_PARAMS: [ParamDef; 1] = [ParamDef::optional(
     "path",
@@ -18,10 +19,18 @@ pub fn view(ctx: &EvalContext) -> View {
     View::load(ctx.source, ctx.params.str_or("path", DEFAULT_CONFIG))
 }
 
+/// Missing or uncollected evidence needs a person; a failed read is an error.
+fn config_status(error: &ConfigError) -> Status {
+    match error {
+        ConfigError::Missing { .. } | ConfigError::NotCollected { .. } => Status::NeedsReview,
+        _ => Status::Error,
+    }
+}
+
 /// The outcome when no effective value can be decided.
 pub fn blocked(blocked: Blocked) -> Outcome {
     match blocked {
-        Blocked::Config(error) => Outcome::new(error.status(), error.to_string()),
+        Blocked::Config(error) => Outcome::new(config_status(&error), error.to_string()),
         Blocked::Rejected(rejected) => {
             let first = rejected
                 .first()

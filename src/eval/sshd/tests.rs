@@ -1,8 +1,9 @@
 //! Table tests of the sshd_config evaluators over Snapshots: Include order and
 //! nesting, Match scoping, first value wins, aliases, `sshd -T`, broken files.
 
-use crate::eval::{evaluator, EvalContext, Params};
+use crate::eval::{evaluator, EvalContext};
 use crate::evidence::{CommandState, FileState, Snapshot, Source};
+use crate::model::Params;
 use crate::model::{Location, Outcome, Status};
 use chrono::Utc;
 use std::sync::Arc;

@@ -2,8 +2,11 @@
 //! `ssh.empty-passwords`, and of the `path` parameter.
 
 use super::tests::{check, files, has_finding_at, run, sshd_t, INCLUDE_D, MAIN};
-use crate::eval::{collector, evaluator, EvalContext, Params};
+use crate::eval::{evaluator, EvalContext};
+use crate::model::Params;
+use crate::model::ProbeType;
 use crate::model::Status;
+use crate::probe::domain;
 use chrono::Utc;
 
 #[test]
@@ -214,7 +217,7 @@ fn collector_touches_what_the_evaluator_reads() {
             "PasswordAuthentication yes\n",
         ),
     ]);
-    let Some(def) = collector("sshd_config") else {
+    let Some(def) = domain::def(ProbeType::SshdConfig) else {
         panic!("no sshd_config collector")
     };
     (def.collect)(&snap, &Params::default());

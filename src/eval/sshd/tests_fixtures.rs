@@ -4,9 +4,12 @@
 //! then read.
 
 use super::tests::files;
-use crate::eval::{collector, EvalContext, Params};
+use crate::eval::EvalContext;
 use crate::evidence::{CommandState, FileMeta, FileState, Snapshot, Source};
+use crate::model::Params;
+use crate::model::ProbeType;
 use crate::model::{Outcome, Status};
+use crate::probe::domain;
 use chrono::Utc;
 use std::sync::Mutex;
 
@@ -107,7 +110,7 @@ fn fixture_hosts_have_their_expected_statuses() {
         let snap = files(tree);
         let got: Vec<Status> = outcomes(&snap).iter().map(|o| o.status).collect();
         assert_eq!(got, statuses, "{host}");
-        assert_eq!(super::ssh_ports(&snap), ports, "{host}");
+        assert_eq!(crate::parse::sshd::ssh_ports(&snap), ports, "{host}");
     }
     let weak = outcomes(&files(WEAK));
     let summary = &weak[0].summary;
@@ -172,8 +175,8 @@ fn collectors_gather_exactly_what_the_evaluators_read() {
             inner: snap.clone(),
             seen: Mutex::new(Snapshot::new()),
         };
-        for kind in ["sshd_config", "authorized_keys"] {
-            let Some(def) = collector(kind) else {
+        for kind in [ProbeType::SshdConfig, ProbeType::AuthorizedKeys] {
+            let Some(def) = domain::def(kind) else {
                 panic!("no collector {kind}")
             };
             (def.collect)(&recorder, &Params::default());

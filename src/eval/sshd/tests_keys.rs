@@ -2,12 +2,12 @@
 //! by ssh-keygen (tests/fixtures/ssh-keys), and proptests that no input makes the
 //! sshd_config or authorized_keys parsers panic.
 
-use super::keyfiles::{expand, parse_keys};
-use super::keys::{parse_line, Strength};
-use super::passwd::User;
 use super::tests::{files, run, MAIN};
 use crate::evidence::{FileState, Snapshot};
 use crate::model::{Location, Status};
+use crate::parse::passwd::User;
+use crate::parse::sshd::keyfiles::{expand, parse_keys};
+use crate::parse::sshd::keys::{parse_line, Strength};
 use proptest::prelude::*;
 
 const RSA1024: &str = include_str!("../../../tests/fixtures/ssh-keys/rsa1024.pub");
@@ -359,7 +359,7 @@ proptest! {
         for def in super::evaluators() {
             let _ = run(def.name, &snap);
         }
-        let _ = super::ssh_ports(&snap);
+        let _ = crate::parse::sshd::ssh_ports(&snap);
     }
 
     #[test]

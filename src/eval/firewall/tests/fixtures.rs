@@ -2,8 +2,9 @@
 //! EXPECTED-firewall.md says of each holds.
 
 use super::*;
-use crate::eval::collector;
 use crate::evidence::{FileMeta, Source};
+use crate::model::ProbeType;
+use crate::probe::domain;
 use std::sync::Mutex;
 
 /// The fixture root as `vouch scan --root` collects it.
@@ -86,7 +87,7 @@ fn the_nftables_collector_reads_every_included_file() {
         inner: fixture("nft"),
         reads: Mutex::new(Vec::new()),
     };
-    let def = collector("nftables").expect("registered collector");
+    let def = domain::def(ProbeType::Nftables).expect("registered collector");
     (def.collect)(&recorder, &Params::default());
     let reads = recorder.reads.lock().expect("lock").clone();
     assert_eq!(

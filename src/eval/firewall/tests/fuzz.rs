@@ -1,11 +1,11 @@
 //! No input makes the parsers or the evaluators panic.
 
 use super::*;
-use crate::eval::firewall::nft::{lex::tokenize, load::Loaded, parse::parse, rules::allow_rules};
-use crate::eval::firewall::ss::parse_ss;
-use crate::eval::firewall::ufw::conf::ShellVars;
-use crate::eval::firewall::ufw::status::{parse_status, StatusRule};
-use crate::eval::firewall::ufw::tuples::parse_tuples;
+use crate::parse::nft::{lex::tokenize, load::Loaded, parse::parse, rules::allow_rules};
+use crate::parse::ss::parse_ss;
+use crate::parse::ufw::conf::ShellVars;
+use crate::parse::ufw::status::{parse_status, StatusRule};
+use crate::parse::ufw::tuples::parse_tuples;
 use proptest::prelude::*;
 
 /// Text made of the words these formats use, so the parsers get past their first checks.

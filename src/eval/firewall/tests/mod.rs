@@ -7,10 +7,11 @@ mod hosts;
 mod nft;
 mod ufw;
 
-use crate::eval::firewall::ufw::status::STATUS_ARGV;
-use crate::eval::{evaluator, EvalContext, Params};
+use crate::eval::{evaluator, EvalContext};
 use crate::evidence::{CommandState, FileState, Snapshot};
+use crate::model::Params;
 use crate::model::{Outcome, Status};
+use crate::parse::ufw::status::STATUS_ARGV;
 use chrono::DateTime;
 
 pub const UFW_CONF: &str = include_str!("../../../../tests/fixtures/hardened/etc/ufw/ufw.conf");

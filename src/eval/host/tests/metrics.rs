@@ -127,7 +127,7 @@ fn metrics_paths_cover_every_unit_file_read() {
     for path in agent_unit_paths() {
         assert!(METRICS_PATHS.contains(&path.as_str()), "{path}");
     }
-    assert!(METRICS_PATHS.contains(&crate::eval::host::systemd::WANTS_GLOB));
+    assert!(METRICS_PATHS.contains(&crate::parse::systemd::WANTS_GLOB));
 }
 
 fn link_to(target: &str) -> FileMeta {

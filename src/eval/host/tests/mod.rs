@@ -8,9 +8,10 @@ mod metrics;
 mod props;
 mod sudo;
 
-use crate::eval::{EvalContext, Params};
+use crate::eval::EvalContext;
 use crate::evidence::Snapshot;
 use crate::model::Outcome;
+use crate::model::Params;
 use chrono::{TimeZone, Utc};
 
 /// Run a registered host evaluator over a snapshot with default params.

@@ -1,10 +1,10 @@
 //! No input makes the sudoers, cron, systemd, rsyslog or shipper parsers panic.
 
 use super::run;
-use crate::eval::host::cron::{parse_crontab, Format};
-use crate::eval::host::schedule::Schedule;
-use crate::eval::host::{group, rsyslog, shippers, systemd};
 use crate::evidence::Snapshot;
+use crate::parse::cron::{parse_crontab, Format};
+use crate::parse::schedule::Schedule;
+use crate::parse::{group, rsyslog, shippers, systemd};
 use proptest::prelude::*;
 
 fn lines_of(line: impl Strategy<Value = String>) -> impl Strategy<Value = String> {

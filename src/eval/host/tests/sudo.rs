@@ -1,9 +1,10 @@
 //! auth.sudo: includes, aliases, tags, comments and the stock Ubuntu layout.
 
 use super::{lines, run};
-use crate::eval::host::sudoers::{load, logical_lines};
 use crate::evidence::{FileState, Snapshot};
 use crate::model::{Location, Status};
+use crate::parse::sudoers::load;
+use crate::parse::sudoers::load::logical_lines;
 
 const STOCK_SUDOERS: &str = "\
 #
@@ -261,7 +262,7 @@ fn continuation_lines_join_and_keep_the_first_line_number() {
     let joined = logical_lines("deploy ALL = (ALL) \\\n  NOPASSWD: \\\n  ALL\n# c \\\nroot ALL=(ALL) ALL\n");
     assert_eq!(joined[0].0, 1);
     assert_eq!(
-        crate::eval::host::text::squeeze(&joined[0].1),
+        crate::parse::text::squeeze(&joined[0].1),
         "deploy ALL = (ALL) NOPASSWD: ALL"
     );
     assert_eq!(joined[2], (5, "root ALL=(ALL) ALL".to_string()));

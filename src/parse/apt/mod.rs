@@ -1,0 +1,7 @@
+//! APT as apt reads it: apt.conf and apt.conf.d (`conf`, with apt's file-name
+//! rules, scopes, `#clear` and `#include`), dpkg's status database (`dpkg`), and the
+//! logs of apt and unattended-upgrades (`logs`). No verdicts.
+
+pub mod conf;
+pub mod dpkg;
+pub mod logs;

@@ -1,0 +1,23 @@
+//! The configuration languages of a Linux server as their own programs read them:
+//! sshd, apt, nftables, ufw, sudoers, cron, systemd units, rsyslog, `ss` output,
+//! /etc/passwd and /etc/group. Parsers read through a `Source` and report what the
+//! program would do, with file:line; they decide no status. Probes use them to
+//! follow includes while collecting, evaluators to judge what was collected; parse
+//! imports only `evidence` and `model`.
+
+pub mod allow;
+pub mod apt;
+pub mod cron;
+pub mod group;
+pub mod nft;
+pub mod passwd;
+pub mod ports;
+pub mod rsyslog;
+pub mod schedule;
+pub mod shippers;
+pub mod ss;
+pub mod sshd;
+pub mod sudoers;
+pub mod systemd;
+pub mod text;
+pub mod ufw;

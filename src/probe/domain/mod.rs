@@ -1,0 +1,47 @@
+//! Domain probes: collectors that read what a configuration needs by running the
+//! same parser its evaluators run (from `parse`), through the recording source, so
+//! every include sshd, apt, nft or sudo would follow is collected. One static per
+//! probe type, found by an exhaustive match, so no type has two.
+
+mod apt;
+mod nft;
+mod sshd;
+mod sudoers;
+
+use crate::evidence::Source;
+use crate::model::{ParamDef, Params, ProbeType};
+
+/// One domain probe type.
+pub struct DomainDef {
+    pub kind: ProbeType,
+    pub description: &'static str,
+    pub params: &'static [ParamDef],
+    pub collect: fn(&dyn Source, &Params),
+}
+
+/// The collector of a domain probe type; None for the generic ones.
+pub fn def(kind: ProbeType) -> Option<&'static DomainDef> {
+    match kind {
+        ProbeType::SshdConfig => Some(&sshd::CONFIG),
+        ProbeType::AuthorizedKeys => Some(&sshd::KEYS),
+        ProbeType::AptConfig => Some(&apt::APT_CONFIG),
+        ProbeType::Nftables => Some(&nft::NFTABLES),
+        ProbeType::Sudoers => Some(&sudoers::SUDOERS),
+        ProbeType::Files | ProbeType::Dir | ProbeType::Meta | ProbeType::Command => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_domain_type_has_its_own_collector() {
+        for kind in ProbeType::ALL {
+            match def(kind) {
+                Some(d) => assert_eq!(d.kind, kind),
+                None => assert!(!kind.is_domain(), "{kind} has no collector"),
+            }
+        }
+    }
+}
