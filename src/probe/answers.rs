@@ -2,14 +2,22 @@
 //! recorded (a `Draft` for the evidence recorder): classification of binary, too
 //! large, missing and unreadable files, and of commands that timed out or were cut.
 
-use super::collector::Answer;
 use crate::evidence::record::{CommandRecord, EvidenceRecord, EvidenceState, Payload};
 use crate::evidence::recorder::Draft;
-use crate::evidence::{CommandState, FileState};
+use crate::evidence::{CommandState, FileMeta, FileState};
 use crate::transport::{CommandRun, DirList, FileRead, Stat};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use std::time::Duration;
+
+/// What the target answered.
+#[derive(Debug, Clone)]
+pub enum Answer {
+    File(FileState),
+    Dir(Option<Vec<String>>),
+    Meta(Option<FileMeta>),
+    Command(CommandState),
+}
 
 /// A file read, as an answer and a draft record.
 pub fn file(path: &str, read: FileRead, cap: u64, at: DateTime<Utc>) -> (Answer, Draft) {

@@ -4,10 +4,11 @@
 //! (`halted`), so a lost connection is reported once, not as every file unreadable.
 
 use super::answers;
+pub use super::answers::Answer;
 use crate::clock;
 use crate::evidence::record::{EvidenceRecord, EvidenceState, Payload};
 use crate::evidence::recorder::{self, Draft};
-use crate::evidence::{CommandState, FileMeta, FileState, Snapshot};
+use crate::evidence::{CommandState, FileState, Snapshot};
 use crate::transport::{CommandRun, Limits, Transport, TransportError};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -21,15 +22,6 @@ pub enum Request {
     Dir(String),
     Meta(String),
     Command(Vec<String>),
-}
-
-/// What the target answered.
-#[derive(Debug, Clone)]
-pub enum Answer {
-    File(FileState),
-    Dir(Option<Vec<String>>),
-    Meta(Option<FileMeta>),
-    Command(CommandState),
 }
 
 /// An answer and the evidence record it produced.
