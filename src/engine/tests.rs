@@ -15,24 +15,27 @@ use std::sync::mpsc::Receiver;
 use std::sync::Mutex;
 use std::time::Duration;
 
-/// Counts every call that reaches the real filesystem transport.
-struct Counting {
+/// The real filesystem transport with a hook that sees every path asked (files,
+/// listings, metadata) before it is read, and may block or fail it.
+struct Hooked<H: Fn(&str) -> Result<(), TransportError> + Send + Sync> {
     inner: FsTransport,
-    reads: Mutex<HashMap<String, usize>>,
+    hook: H,
 }
 
-impl Transport for Counting {
+impl<H: Fn(&str) -> Result<(), TransportError> + Send + Sync> Transport for Hooked<H> {
     fn describe(&self) -> String {
         self.inner.describe()
     }
     fn read_file(&self, path: &str, cap: u64) -> Result<FileRead, TransportError> {
-        *self.reads.lock().unwrap().entry(path.to_string()).or_default() += 1;
+        (self.hook)(path)?;
         self.inner.read_file(path, cap)
     }
     fn list_dir(&self, path: &str) -> Result<DirList, TransportError> {
+        (self.hook)(path)?;
         self.inner.list_dir(path)
     }
     fn stat(&self, path: &str) -> Result<Stat, TransportError> {
+        (self.hook)(path)?;
         self.inner.stat(path)
     }
     fn run(&self, argv: &[String], timeout: Duration, cap: u64) -> Result<CommandRun, TransportError> {
@@ -160,14 +163,18 @@ fn host_done(events: &[Event]) -> &HostResult {
 fn each_file_is_read_once_and_every_control_streams_once() {
     let dir = tree(&[("/etc/app.conf", "debug on\n"), ("/etc/other.conf", "x\n")]);
     let catalog = catalog();
-    let transport = Counting {
+    let asked: Mutex<HashMap<String, usize>> = Mutex::new(HashMap::new());
+    let transport = Hooked {
         inner: FsTransport::rooted(dir.path()),
-        reads: Mutex::new(HashMap::new()),
+        hook: |path: &str| {
+            *asked.lock().unwrap().entry(path.to_string()).or_default() += 1;
+            Ok(())
+        },
     };
     let cancel = Arc::new(AtomicBool::new(false));
     let events: Vec<Event> = with_stream(&catalog, &transport, 8, &cancel, |rx| rx.iter().collect());
 
-    assert_eq!(transport.reads.lock().unwrap().get("/etc/app.conf"), Some(&1));
+    assert_eq!(asked.lock().unwrap().get("/etc/app.conf"), Some(&1));
     assert!(matches!(
         events.first(),
         Some(Event::HostStarted {
@@ -355,53 +362,31 @@ fn a_halt_is_reported_once_and_decides_what_waits_as_not_evaluated() {
         .starts_with("not evaluated: the scan was cancelled"));
 }
 
-/// A transport whose read of one path blocks until the test releases it, telling the
-/// test when it got there.
-struct Gate {
-    inner: FsTransport,
-    path: &'static str,
-    arrived: Mutex<Option<mpsc::Sender<()>>>,
-    release: Mutex<Receiver<()>>,
-    reads: Mutex<Vec<String>>,
-}
-
-impl Transport for Gate {
-    fn describe(&self) -> String {
-        self.inner.describe()
-    }
-    fn read_file(&self, path: &str, cap: u64) -> Result<FileRead, TransportError> {
-        self.reads.lock().unwrap().push(path.to_string());
-        if path == self.path {
-            if let Some(arrived) = self.arrived.lock().unwrap().take() {
-                let _ = arrived.send(());
-                let _ = self.release.lock().unwrap().recv();
-            }
-        }
-        self.inner.read_file(path, cap)
-    }
-    fn list_dir(&self, path: &str) -> Result<DirList, TransportError> {
-        self.inner.list_dir(path)
-    }
-    fn stat(&self, path: &str) -> Result<Stat, TransportError> {
-        self.inner.stat(path)
-    }
-    fn run(&self, argv: &[String], timeout: Duration, cap: u64) -> Result<CommandRun, TransportError> {
-        self.inner.run(argv, timeout, cap)
-    }
-}
-
 #[test]
 fn a_cancelled_scan_starts_no_further_probe() {
     let dir = tree(&[("/etc/app.conf", "debug off\n"), ("/etc/b.conf", "x\n")]);
     let catalog = catalog();
     let (arrived_tx, arrived) = mpsc::channel();
     let (release, release_rx) = mpsc::channel();
-    let gate = Gate {
+    let arrived_tx = Mutex::new(Some(arrived_tx));
+    let release_rx = Mutex::new(release_rx);
+    let reads = Mutex::new(Vec::new());
+    // The first read of /etc/app.conf tells the test it got there, then waits for it.
+    let gate = Hooked {
         inner: FsTransport::rooted(dir.path()),
-        path: "/etc/app.conf",
-        arrived: Mutex::new(Some(arrived_tx)),
-        release: Mutex::new(release_rx),
-        reads: Mutex::new(Vec::new()),
+        hook: |path: &str| {
+            reads.lock().unwrap().push(path.to_string());
+            let first = if path == "/etc/app.conf" {
+                arrived_tx.lock().unwrap().take()
+            } else {
+                None
+            };
+            if let Some(arrived) = first {
+                let _ = arrived.send(());
+                let _ = release_rx.lock().unwrap().recv();
+            }
+            Ok(())
+        },
     };
     let cancel = Arc::new(AtomicBool::new(false));
     let events = with_stream(&catalog, &gate, 1, &cancel, |rx| {
@@ -436,67 +421,35 @@ fn a_cancelled_scan_starts_no_further_probe() {
     assert_eq!(host.error.as_deref(), Some("the scan was cancelled"));
     let statuses: Vec<Status> = host.controls.iter().map(|c| c.status).collect();
     assert_eq!(statuses, [Status::Error, Status::Error, Status::NeedsReview]);
+    let reads = reads.lock().unwrap();
     assert_eq!(
-        *gate.reads.lock().unwrap(),
-        ["/etc/app.conf"],
-        "nothing read after the cancel"
+        reads.last().map(String::as_str),
+        Some("/etc/app.conf"),
+        "nothing asked after the read the cancel interrupted: {reads:?}"
     );
-}
-
-/// A target that answers until a given path, then drops the connection for good.
-struct Dropping {
-    inner: FsTransport,
-    at: &'static str,
-    after: Mutex<usize>,
-    gone: AtomicBool,
-}
-
-impl Dropping {
-    fn check(&self, path: &str) -> Result<(), TransportError> {
-        if self.gone.load(Ordering::SeqCst) {
-            *self.after.lock().unwrap() += 1;
-        }
-        if path == self.at || self.gone.load(Ordering::SeqCst) {
-            self.gone.store(true, Ordering::SeqCst);
-            return Err(TransportError::ConnectionLost {
-                target: "droplet".into(),
-                reason: "connection reset by peer".into(),
-            });
-        }
-        Ok(())
-    }
-}
-
-impl Transport for Dropping {
-    fn describe(&self) -> String {
-        "ssh droplet".into()
-    }
-    fn read_file(&self, path: &str, cap: u64) -> Result<FileRead, TransportError> {
-        self.check(path)?;
-        self.inner.read_file(path, cap)
-    }
-    fn list_dir(&self, path: &str) -> Result<DirList, TransportError> {
-        self.check(path)?;
-        self.inner.list_dir(path)
-    }
-    fn stat(&self, path: &str) -> Result<Stat, TransportError> {
-        self.check(path)?;
-        self.inner.stat(path)
-    }
-    fn run(&self, argv: &[String], timeout: Duration, cap: u64) -> Result<CommandRun, TransportError> {
-        self.inner.run(argv, timeout, cap)
-    }
 }
 
 #[test]
 fn a_lost_connection_is_reported_once_and_nothing_passes_on_what_was_not_read() {
     let dir = tree(&[("/etc/app.conf", "debug off\n"), ("/etc/b.conf", "x\n")]);
     let catalog = catalog();
-    let dropping = Dropping {
+    let (gone, asked_after) = (AtomicBool::new(false), Mutex::new(0usize));
+    // The target answers until /etc/app.conf is asked, then drops the connection for good.
+    let dropping = Hooked {
         inner: FsTransport::rooted(dir.path()),
-        at: "/etc/app.conf",
-        after: Mutex::new(0),
-        gone: AtomicBool::new(false),
+        hook: |path: &str| {
+            if gone.load(Ordering::SeqCst) {
+                *asked_after.lock().unwrap() += 1;
+            }
+            if path == "/etc/app.conf" || gone.load(Ordering::SeqCst) {
+                gone.store(true, Ordering::SeqCst);
+                return Err(TransportError::ConnectionLost {
+                    target: "droplet".into(),
+                    reason: "connection reset by peer".into(),
+                });
+            }
+            Ok(())
+        },
     };
     let cancel = Arc::new(AtomicBool::new(false));
     let events: Vec<Event> = with_stream(&catalog, &dropping, 1, &cancel, |rx| rx.iter().collect());
@@ -508,7 +461,7 @@ fn a_lost_connection_is_reported_once_and_nothing_passes_on_what_was_not_read() 
         })
         .collect();
     assert_eq!(halts, ["droplet: connection lost: connection reset by peer"]);
-    assert_eq!(*dropping.after.lock().unwrap(), 0, "the lost target is not asked again");
+    assert_eq!(*asked_after.lock().unwrap(), 0, "the lost target is not asked again");
     let host = host_done(&events);
     assert!(
         host.evidence.iter().all(|e| e.source() != "/etc/app.conf"),
