@@ -1,4 +1,5 @@
-//! The command line as clap types, and nothing else: spec/cli.md is the contract.
+//! The command line as clap types, and nothing else: commands, flags and their
+//! help text, which scripts and CI jobs rely on.
 //! `settings` turns these raw flags into validated working objects.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};

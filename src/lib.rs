@@ -1,5 +1,11 @@
 //! vouch: collects a Linux host's security evidence, decides the status of each
 //! control of a checklist, and reports it.
+//!
+//! Data flows one way: checklists → probes → transport → evidence (one recorder:
+//! redacted, hashed, stable ids) → evaluators → results → reports. `parse` holds
+//! the configuration languages, used by probes (to follow includes) and evaluators
+//! alike; `model` and `clock` are the shared words beneath everything. The engine
+//! (a pure coordinator and a driver) streams events that every consumer reads.
 
 pub mod checklist;
 pub mod cli;

@@ -1,5 +1,5 @@
 //! The `vouch` binary: parse the command line, run the command, map how it ended
-//! to the exit codes of spec/cli.md (0 clean, 1 findings, 2 usage or unreachable).
+//! to vouch's exit codes (0 clean, 1 findings, 2 usage or unreachable).
 
 use clap::Parser;
 use std::process::ExitCode;

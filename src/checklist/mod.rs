@@ -1,6 +1,8 @@
 //! Checklists: the TOML format (raw), its validation with file:line:column
-//! diagnostics (load), the bundled catalog, and the validated model every later
-//! stage reads.
+//! diagnostics (load, against an evaluator registry it is given), the bundled
+//! catalog, and the validated model every later stage reads. Imports the model,
+//! probe specs, the read-only command policy and evaluator definitions (to name
+//! them); nothing below imports checklists except the engine and results.
 
 pub mod bundled;
 mod coverage;

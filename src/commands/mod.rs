@@ -1,12 +1,13 @@
 //! One module per command: each takes validated settings, does its job, and says
-//! which exit code the run deserves.
+//! which exit code the run deserves. The top of the flow: commands may import any
+//! module; none imports commands.
 
 pub mod checklists;
 pub mod scan;
 
 use crate::settings::UsageError;
 
-/// How a command ended, mapped to the exit codes of spec/cli.md.
+/// How a command ended, mapped to vouch's exit codes.
 #[derive(Debug)]
 pub enum Ended {
     /// Nothing at or above --fail-on: exit 0.

@@ -12,7 +12,7 @@ pub use probe_type::ProbeType;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// The status of one control, exactly as spec/controls.toml names them.
+/// The status of one control: the six words every report and the JSON document use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {

@@ -1,4 +1,5 @@
-//! The `vouch.results/1` JSON document (spec/cli.md).
+//! The `vouch.results/1` JSON document: the results model serialized as it is,
+//! pretty-printed, one trailing newline.
 
 use crate::results::ScanResults;
 

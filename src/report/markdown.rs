@@ -74,6 +74,9 @@ fn host_report(out: &mut String, results: &ScanResults, host: &HostResult) {
             md(&control.title)
         );
         let _ = writeln!(out, "  {}", md(&control.summary));
+        if let Some(o) = &control.override_ {
+            let _ = writeln!(out, "  {}  ", super::override_line(o, md));
+        }
         for finding in &control.findings {
             let line = super::finding_line(finding, |l| format!("`{}`", code(l)), md);
             let _ = writeln!(out, "  - {line}");

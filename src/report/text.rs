@@ -93,6 +93,9 @@ fn control_line(out: &mut String, control: &ControlResult, color: bool) {
     let _ = writeln!(out, "  {tag} {}  {}", terminal(&control.id), terminal(&control.title));
     let dim = Style::new().dimmed();
     let _ = writeln!(out, "         {}", paint(&terminal(&control.summary), dim, color));
+    if let Some(o) = &control.override_ {
+        let _ = writeln!(out, "         {}", super::override_line(o, terminal));
+    }
     if matches!(control.status, Status::Fail | Status::Warn | Status::Error) {
         for finding in &control.findings {
             let _ = writeln!(out, "         - {}", super::finding_line(finding, terminal, terminal));

@@ -1,4 +1,4 @@
-//! The host firewall controls (`firewall.*` of spec/controls.toml): whether ufw
+//! The host firewall controls (`firewall.*`): whether ufw
 //! or nftables filters incoming traffic, with what default, which ports are open
 //! to anywhere, and which services listen beyond loopback. The rules are read
 //! by `parse::{ufw, nft, ss}`; `detect` picks the firewall in force; one file per

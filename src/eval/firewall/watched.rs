@@ -2,7 +2,8 @@
 //! must never be open to anywhere, and the ports app servers listen on by default.
 
 /// Datastore and admin ports that must never be open to anywhere, with what
-/// usually listens there (controls.toml, firewall.allowed-ports).
+/// usually listens there: an allow rule from anywhere to one fails
+/// `firewall.allowed-ports`.
 pub const DATASTORE_PORTS: &[(u16, &str)] = &[
     (2375, "Docker API"),
     (2376, "Docker API over TLS"),
