@@ -35,7 +35,8 @@ fn one_scan(root: &str) -> (usize, usize) {
         root: Some(root.into()),
         ..Target::default()
     };
-    let host = engine::scan_host(&catalog, &target, &transport, &Options::default());
+    let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let host = engine::scan_host(&catalog, &target, &transport, &Options::default(), &cancel);
     let results = ScanResults::new(&catalog, vouch::clock::now(), vec![host]);
     let text = json::render(&results).unwrap_or_default();
     (results.hosts[0].evidence.len(), text.len())

@@ -2,7 +2,7 @@
 
 use super::Ended;
 use crate::cli::{FailOn, Format, ScanArgs};
-use crate::engine::{self, Event, Options};
+use crate::engine::{self, Options};
 use crate::model::{Status, Target};
 use crate::report;
 use crate::results::{ControlResult, HostResult, ScanResults, Summary};
@@ -11,7 +11,7 @@ use crate::transport::{self, TargetSpec};
 use anyhow::Context;
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{Arc, Mutex};
 
 pub fn run(args: &ScanArgs) -> Ended {
     let settings = match ScanSettings::from_args(args) {
@@ -59,8 +59,9 @@ fn scan_targets(settings: &ScanSettings) -> Vec<HostResult> {
         .collect()
 }
 
-/// One target: open its transport, run the engine, and read its event stream to the
-/// end. A target that cannot be opened is a host whose every control is an error.
+/// One target: open its transport and run the engine, keeping the host's results
+/// from the end of its event stream. A target that cannot be opened is a host whose
+/// every control is an error.
 fn scan_target(settings: &ScanSettings, spec: &TargetSpec) -> HostResult {
     let target = Target {
         name: spec.name(),
@@ -76,19 +77,7 @@ fn scan_target(settings: &ScanSettings, spec: &TargetSpec) -> HostResult {
         ..Options::default()
     };
     let cancel = Arc::new(AtomicBool::new(false));
-    let (events, stream) = mpsc::sync_channel(engine::EVENT_BUFFER);
-    std::thread::scope(|scope| {
-        let (catalog, transport) = (&settings.catalog, transport.as_ref());
-        let (options, target, cancel) = (&options, &target, &cancel);
-        scope.spawn(move || engine::run_host(catalog, target, transport, options, cancel, &events));
-        let mut done = None;
-        for event in stream {
-            if let Event::HostDone(host) = event {
-                done = Some(*host);
-            }
-        }
-        done.unwrap_or_else(|| unaudited(settings, target, "the engine stopped before the end"))
-    })
+    engine::scan_host(&settings.catalog, &target, transport.as_ref(), &options, &cancel)
 }
 
 /// The results of a host that could not be audited: every control an error, with why.

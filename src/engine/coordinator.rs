@@ -47,6 +47,8 @@ pub struct Coordinator<'a> {
     waiting: Vec<BTreeSet<usize>>,
     decided: Vec<Option<ControlResult>>,
     halt: Option<Halt>,
+    /// `Finish` handed the results over: nothing more happens.
+    finished: bool,
 }
 
 impl<'a> Coordinator<'a> {
@@ -68,6 +70,7 @@ impl<'a> Coordinator<'a> {
             waiting,
             decided: vec![None; catalog.controls.len()],
             halt: None,
+            finished: false,
         }
     }
 
@@ -84,6 +87,9 @@ impl<'a> Coordinator<'a> {
 
     pub fn handle(&mut self, msg: Msg) -> Vec<Event> {
         let mut events = Vec::new();
+        if self.finished {
+            return events;
+        }
         match msg {
             Msg::Start => {
                 events.push(Event::HostStarted {
@@ -111,7 +117,9 @@ impl<'a> Coordinator<'a> {
             }
             Msg::Finish => {
                 self.decide_unfinished(&mut events);
-                events.push(Event::HostDone(Box::new(self.assemble())));
+                let host = self.assemble();
+                self.finished = true;
+                events.push(Event::HostDone(Box::new(host)));
             }
         }
         events
@@ -233,8 +241,9 @@ impl<'a> Coordinator<'a> {
     }
 
     /// The host's results: controls in checklist order, evidence in request order.
-    fn assemble(&self) -> HostResult {
-        let controls: Vec<ControlResult> = self.decided.iter().flatten().cloned().collect();
+    /// Finishing hands them over: the coordinator keeps no copy.
+    fn assemble(&mut self) -> HostResult {
+        let controls: Vec<ControlResult> = std::mem::take(&mut self.decided).into_iter().flatten().collect();
         HostResult {
             target: self.target.name.clone(),
             root: self.target.root.clone(),
@@ -244,7 +253,10 @@ impl<'a> Coordinator<'a> {
             error: self.halt.as_ref().map(Halt::reason),
             summary: Summary::of(controls.iter().map(|c| &c.status)),
             controls,
-            evidence: self.entries.values().map(|e| e.record.clone()).collect(),
+            evidence: std::mem::take(&mut self.entries)
+                .into_values()
+                .map(|e| Arc::try_unwrap(e).map_or_else(|shared| shared.record.clone(), |entry| entry.record))
+                .collect(),
         }
     }
 }

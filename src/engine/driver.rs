@@ -15,6 +15,25 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, SyncSender};
 use std::sync::Arc;
 
+/// Where the driver sends its events: a bounded channel to another thread (the
+/// walkthrough, the journal writer), or a function on the driver's own thread (a
+/// batch scan). `false` means nobody listens any more, and the driver stops.
+pub trait EventSink {
+    fn accept(&mut self, event: Event) -> bool;
+}
+
+impl EventSink for SyncSender<Event> {
+    fn accept(&mut self, event: Event) -> bool {
+        self.send(event).is_ok()
+    }
+}
+
+impl<F: FnMut(Event) -> bool> EventSink for F {
+    fn accept(&mut self, event: Event) -> bool {
+        self(event)
+    }
+}
+
 /// Collect and evaluate one host, sending every event to `events`; the last one is
 /// `HostDone` with the host's results. Setting `cancel` stops it: no probe starts
 /// after, reads in flight return at once, and what was not decided is an error.
@@ -24,13 +43,13 @@ pub fn run_host(
     transport: &dyn Transport,
     options: &Options,
     cancel: &Arc<AtomicBool>,
-    events: &SyncSender<Event>,
+    events: &mut impl EventSink,
 ) {
     let collector = Collector::new(transport, options.limits).with_cancel(cancel.clone());
     let mut core = Coordinator::new(catalog, target.clone(), transport.describe(), options.as_of);
-    let emit = |batch: Vec<Event>| {
+    let mut emit = |batch: Vec<Event>| {
         for event in batch {
-            if events.send(event).is_err() {
+            if !events.accept(event) {
                 // Nobody is listening: stop the work rather than finish it unseen.
                 cancel.store(true, Ordering::SeqCst);
             }

@@ -12,7 +12,7 @@ mod driver;
 
 pub use coordinator::{Coordinator, Msg};
 pub use decide::MAX_FINDINGS;
-pub use driver::run_host;
+pub use driver::{run_host, EventSink};
 
 use crate::checklist::Catalog;
 use crate::evidence::record::EvidenceRecord;
@@ -21,7 +21,6 @@ use crate::results::{ControlResult, HostResult};
 use crate::transport::{Limits, Transport};
 use chrono::{DateTime, Utc};
 use std::sync::atomic::AtomicBool;
-use std::sync::mpsc;
 use std::sync::Arc;
 
 /// What the engine reports while it works, in order: `HostStarted`, then probes
@@ -75,23 +74,29 @@ impl Default for Options {
     }
 }
 
-/// Events buffered between the driver and a slow consumer before the driver waits.
+/// Events buffered between the driver and a consumer on another thread before the
+/// driver waits for it.
 pub const EVENT_BUFFER: usize = 256;
 
-/// Run one host to the end and return its results: the simplest consumer of the
-/// stream, for tools, tests and benchmarks that need no live view.
-pub fn scan_host(catalog: &Catalog, target: &Target, transport: &dyn Transport, options: &Options) -> HostResult {
-    let (tx, rx) = mpsc::sync_channel(EVENT_BUFFER);
-    let cancel = Arc::new(AtomicBool::new(false));
-    std::thread::scope(|scope| {
-        scope.spawn(move || run_host(catalog, target, transport, options, &cancel, &tx));
-        rx.into_iter()
-            .find_map(|event| match event {
-                Event::HostDone(host) => Some(*host),
-                _ => None,
-            })
-            .unwrap_or_else(|| unreachable!("the driver always ends with HostDone"))
-    })
+/// Run one host to the end on this thread and return its results: the simplest
+/// consumer of the stream, for `scan`, tools, tests and benchmarks that need no
+/// live view. `cancel` stops it early, as for `run_host`.
+pub fn scan_host(
+    catalog: &Catalog,
+    target: &Target,
+    transport: &dyn Transport,
+    options: &Options,
+    cancel: &Arc<AtomicBool>,
+) -> HostResult {
+    let mut done = None;
+    let mut keep_result = |event: Event| {
+        if let Event::HostDone(host) = event {
+            done = Some(*host);
+        }
+        true
+    };
+    run_host(catalog, target, transport, options, cancel, &mut keep_result);
+    done.unwrap_or_else(|| unreachable!("the driver always ends with HostDone"))
 }
 
 #[cfg(test)]

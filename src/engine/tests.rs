@@ -11,7 +11,7 @@ use crate::transport::fs::FsTransport;
 use crate::transport::{CommandRun, DirList, FileRead, Stat, TransportError};
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{self, Receiver};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -147,7 +147,10 @@ fn with_stream<T>(
     let (tx, rx) = mpsc::sync_channel(2);
     std::thread::scope(|scope| {
         let (options, target) = (&options, &target);
-        scope.spawn(move || run_host(catalog, target, transport, options, cancel, &tx));
+        scope.spawn(move || {
+            let mut tx = tx;
+            run_host(catalog, target, transport, options, cancel, &mut tx)
+        });
         consume(rx)
     })
 }
@@ -222,11 +225,13 @@ fn each_file_is_read_once_and_every_control_streams_once() {
 fn findings_are_capped_with_a_count_of_the_rest() {
     let dir = tree(&[("/etc/app.conf", &"debug on\n".repeat(1000))]);
     let catalog = catalog();
+    let cancel = Arc::new(AtomicBool::new(false));
     let host = scan_host(
         &catalog,
         &local(),
         &FsTransport::rooted(dir.path()),
         &Options::default(),
+        &cancel,
     );
     let b = &host.controls[1];
     assert_eq!(b.findings.len(), MAX_FINDINGS + 1);
@@ -297,6 +302,7 @@ fn the_coordinator_decides_a_control_once_all_its_probes_are_in() {
     let host = host_done(&done);
     assert_eq!(host.error, None);
     assert_eq!(host.summary.count(Status::Pass), 2);
+    assert!(core.handle(Msg::Finish).is_empty(), "the results are handed over once");
 }
 
 #[test]

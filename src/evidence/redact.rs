@@ -29,6 +29,9 @@ struct Patterns {
     mysql_password: Regex,
     bearer: Regex,
     tokens: Regex,
+    /// A word that every pattern above needs somewhere in the text: most text holds
+    /// none, and one cheap literal search says so before any pattern runs.
+    any: Regex,
 }
 
 /// Values that are configuration words or numbers, never secrets (`PermitEmptyPasswords=no`,
@@ -48,7 +51,17 @@ fn is_config_word(value: &str) -> bool {
 
 fn patterns() -> &'static Patterns {
     static PATTERNS: OnceLock<Patterns> = OnceLock::new();
-    PATTERNS.get_or_init(|| Patterns {
+    PATTERNS.get_or_init(compile)
+}
+
+/// The literals of the patterns below, one of which each match contains: keep them
+/// in step when a pattern changes. ASCII case folding keeps this cheap to build;
+/// the two non-ASCII letters that Unicode folds onto ASCII ones (the Kelvin sign
+/// and the long s) are checked apart, so it triggers wherever a pattern can match.
+const TRIGGERS: &str = r"(?i-u)private key|://|secret|passw|api_?key|token|private_key|access_key|mysql|mariadb|bearer|akia|gh[po]_|github_pat_|xox[bp]-|sk_live_";
+
+fn compile() -> Patterns {
+    Patterns {
         pem: Regex::new(r"(?s)(-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----)(.*?)(-----END [A-Z0-9 ]*PRIVATE KEY-----)")
             .unwrap_or_else(|e| unreachable!("{e}")),
         url_password: Regex::new(r"([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]+:)([^@\s/]+)(@)")
@@ -76,13 +89,21 @@ fn patterns() -> &'static Patterns {
             r"(?-u:\b)(AKIA[0-9A-Z]{16}|gh[po]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[bp]-[A-Za-z0-9-]{10,}|sk_live_[A-Za-z0-9]{10,})(?-u:\b)",
         )
         .unwrap_or_else(|e| unreachable!("{e}")),
-    })
+        any: Regex::new(TRIGGERS).unwrap_or_else(|e| unreachable!("{e}")),
+    }
 }
 
 /// Redact secrets in collected text: private key blocks, passwords in URLs,
 /// secret-looking assignments of string literals, and well-known token formats.
 pub fn redact(text: &str) -> Redacted {
     let p = patterns();
+    let folds_to_ascii = |c: char| c == '\u{212a}' || c == '\u{17f}';
+    if !p.any.is_match(text) && !text.contains(folds_to_ascii) {
+        return Redacted {
+            text: text.to_string(),
+            count: 0,
+        };
+    }
     let mut count = 0u32;
     let mut out = p
         .pem
@@ -178,6 +199,19 @@ mod tests {
                 count: 0
             }
         );
+    }
+
+    #[test]
+    fn letters_that_fold_onto_ascii_still_trigger_redaction() {
+        // The Kelvin sign folds to `k` and the long s to `s`, as the patterns fold them.
+        for text in [
+            "api_\u{212a}ey = \"hunter2hunter2\"",
+            "db_\u{17f}ecret = \"hunter2hunter2\"",
+        ] {
+            let r = redact(text);
+            assert_eq!(r.count, 1, "{text}: {}", r.text);
+            assert!(!r.text.contains("hunter2"));
+        }
     }
 
     #[test]
