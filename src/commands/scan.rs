@@ -135,3 +135,54 @@ fn crosses(hosts: &[HostResult], fail_on: FailOn) -> bool {
     };
     hosts.iter().flat_map(|h| &h.controls).any(|c| bad.contains(&c.status))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checklist::{bundled, load_catalog};
+
+    fn settings(targets: Vec<TargetSpec>) -> ScanSettings {
+        let (catalog, _) = load_catalog(&bundled::texts()).unwrap();
+        ScanSettings {
+            catalog,
+            warnings: Vec::new(),
+            targets,
+            as_of: crate::clock::now(),
+            format: crate::cli::Format::Json,
+            output: None,
+            fail_on: FailOn::Fail,
+            jobs: 4,
+        }
+    }
+
+    #[test]
+    fn a_target_that_cannot_be_opened_is_reported_with_every_control_an_error() {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let spec = TargetSpec::Local {
+            root: Some(file.path().to_path_buf()),
+        };
+        let settings = settings(vec![spec]);
+        let hosts = scan_targets(&settings);
+        let host = &hosts[0];
+        let reason = host.error.as_deref().unwrap_or_default();
+        assert!(reason.ends_with("unreachable: not a directory"), "{reason}");
+        assert_eq!(host.controls.len(), settings.catalog.controls.len());
+        assert!(host.controls.iter().all(|c| c.status == Status::Error));
+        assert!(!reason.contains('\n'), "one line");
+    }
+
+    #[test]
+    fn targets_keep_the_order_they_were_given_in_whatever_finishes_first() {
+        let dirs: Vec<tempfile::TempDir> = (0..5).map(|_| tempfile::tempdir().unwrap()).collect();
+        let specs: Vec<TargetSpec> = dirs
+            .iter()
+            .map(|d| TargetSpec::Local {
+                root: Some(d.path().to_path_buf()),
+            })
+            .collect();
+        let roots: Vec<Option<String>> = specs.iter().map(TargetSpec::root).collect();
+        let hosts = scan_targets(&settings(specs));
+        let got: Vec<Option<String>> = hosts.iter().map(|h| h.root.clone()).collect();
+        assert_eq!(got, roots);
+    }
+}
