@@ -91,6 +91,21 @@ pub struct HostResult {
     pub evidence: Vec<EvidenceRecord>,
 }
 
+impl HostResult {
+    /// Apply an auditor's override to control `id` as of `as_of` and recount the
+    /// summary, so the counts (and the exit code drawn from them) follow. False
+    /// when the host has no such control.
+    pub fn override_control(&mut self, id: &str, by: Override, as_of: DateTime<Utc>) -> bool {
+        let Some(index) = self.controls.iter().position(|c| c.id == id) else {
+            return false;
+        };
+        let control = self.controls.remove(index);
+        self.controls.insert(index, control.overridden(by, as_of));
+        self.summary = Summary::of(self.controls.iter().map(|c| &c.status));
+        true
+    }
+}
+
 /// Count of controls per status; every status is present, zero or not.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary(pub BTreeMap<Status, usize>);
@@ -165,9 +180,9 @@ pub struct Override {
     pub evaluated: Status,
     pub reason: String,
     pub by: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub approved_by: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub expires: Option<NaiveDate>,
     /// Past its expiry at `as_of`: kept for the record, no longer applied.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -272,6 +287,28 @@ mod tests {
         let json = serde_json::to_value(&result).unwrap();
         assert_eq!(json["override"]["evaluated"], "fail");
         assert_eq!(json["override"]["expires"], "2027-01-31");
+    }
+
+    #[test]
+    fn an_override_moves_the_host_summary_with_it() {
+        let control = failing();
+        let mut host = HostResult {
+            target: "local".into(),
+            root: None,
+            app_dir: None,
+            app_dir_source: None,
+            transport: "local".into(),
+            error: None,
+            summary: Summary::of([&control.status]),
+            controls: vec![control],
+            evidence: Vec::new(),
+        };
+        assert!(host.override_control("ssh.root-login", exception("2027-01-31"), at("2026-12-05")));
+        assert_eq!(
+            (host.summary.count(Status::Pass), host.summary.count(Status::Fail)),
+            (1, 0)
+        );
+        assert!(!host.override_control("no.such", exception("2027-01-31"), at("2026-12-05")));
     }
 
     #[test]

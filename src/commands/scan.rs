@@ -70,7 +70,7 @@ fn scan_target(settings: &ScanSettings, spec: &TargetSpec) -> HostResult {
     };
     let transport = match transport::open(spec) {
         Ok(transport) => transport,
-        Err(e) => return unaudited(settings, &target, &e.to_string()),
+        Err(e) => return unaudited(settings, spec, &target, &e.to_string()),
     };
     let options = Options {
         as_of: settings.as_of,
@@ -81,7 +81,7 @@ fn scan_target(settings: &ScanSettings, spec: &TargetSpec) -> HostResult {
 }
 
 /// The results of a host that could not be audited: every control an error, with why.
-fn unaudited(settings: &ScanSettings, target: &Target, reason: &str) -> HostResult {
+fn unaudited(settings: &ScanSettings, spec: &TargetSpec, target: &Target, reason: &str) -> HostResult {
     let controls: Vec<ControlResult> = settings
         .catalog
         .controls
@@ -93,7 +93,7 @@ fn unaudited(settings: &ScanSettings, target: &Target, reason: &str) -> HostResu
         root: target.root.clone(),
         app_dir: None,
         app_dir_source: None,
-        transport: String::new(),
+        transport: spec.describe(),
         error: Some(reason.to_string()),
         summary: Summary::of(controls.iter().map(|c| &c.status)),
         controls,

@@ -29,7 +29,8 @@ pub enum Msg {
     },
     /// Collection stopped: cancelled, or the target stopped answering.
     Halted(Halt),
-    /// Every worker is done: decide what is left and assemble the host's results.
+    /// Every worker is done: report probes that never ran, decide what is left
+    /// and hand over the host's results.
     Finish,
 }
 
@@ -47,6 +48,7 @@ pub struct Coordinator<'a> {
     waiting: Vec<BTreeSet<usize>>,
     decided: Vec<Option<ControlResult>>,
     halt: Option<Halt>,
+    started: bool,
     /// `Finish` handed the results over: nothing more happens.
     finished: bool,
 }
@@ -70,6 +72,7 @@ impl<'a> Coordinator<'a> {
             waiting,
             decided: vec![None; catalog.controls.len()],
             halt: None,
+            started: false,
             finished: false,
         }
     }
@@ -91,7 +94,9 @@ impl<'a> Coordinator<'a> {
             return events;
         }
         match msg {
+            Msg::Start if self.started => {}
             Msg::Start => {
+                self.started = true;
                 events.push(Event::HostStarted {
                     target: self.target.name.clone(),
                     probes: self.needed_probes().len(),
@@ -116,6 +121,7 @@ impl<'a> Coordinator<'a> {
                 }
             }
             Msg::Finish => {
+                self.report_unrun(&mut events);
                 self.decide_unfinished(&mut events);
                 let host = self.assemble();
                 self.finished = true;
@@ -142,10 +148,11 @@ impl<'a> Coordinator<'a> {
     ) {
         let mut requests = BTreeSet::new();
         let mut fresh: Vec<EvidenceRecord> = Vec::new();
-        let mut incomplete = crashed.is_some();
+        let mut incomplete = crashed;
         for entry in touched {
             if entry.halted {
-                incomplete = true;
+                // Its note says why it was not asked ("not collected: ...").
+                incomplete.get_or_insert_with(|| entry.record.note().unwrap_or_default().to_string());
                 continue;
             }
             requests.insert(entry.request.clone());
@@ -157,28 +164,47 @@ impl<'a> Coordinator<'a> {
         }
         self.probe_requests.insert(probe, requests);
         let description = self.describe(probe);
-        events.push(Event::ProbeDone {
-            probe,
-            description: description.clone(),
-            evidence: fresh,
-        });
-        if incomplete {
-            let reason = match (&crashed, &self.halt) {
-                (Some(reason), _) => reason.clone(),
-                (None, Some(halt)) => halt.reason(),
-                (None, None) => "collection stopped part-way".to_string(),
-            };
-            events.push(Event::ProbeFailed {
+        match incomplete {
+            None => events.push(Event::ProbeDone {
                 probe,
-                description: description.clone(),
-                reason: reason.clone(),
-            });
-            self.broken.insert(probe, format!("{description}: {reason}"));
+                description,
+                evidence: fresh,
+            }),
+            Some(reason) => {
+                self.broken.insert(probe, format!("{description}: {reason}"));
+                events.push(Event::ProbeFailed {
+                    probe,
+                    description,
+                    reason,
+                    evidence: fresh,
+                });
+            }
         }
         for waiting in &mut self.waiting {
             waiting.remove(&probe);
         }
         self.decide_ready(events);
+    }
+
+    /// Every needed probe that never reported (collection halted before it began)
+    /// fails with the reason, so each probe ends with exactly one done or failed.
+    fn report_unrun(&mut self, events: &mut Vec<Event>) {
+        let reason = match &self.halt {
+            Some(halt) => format!("not run: {}", halt.reason()),
+            None => "not run".to_string(),
+        };
+        for probe in self.needed_probes() {
+            if let std::collections::btree_map::Entry::Vacant(slot) = self.probe_requests.entry(probe) {
+                slot.insert(BTreeSet::new());
+                let description = self.describe(probe);
+                events.push(Event::ProbeFailed {
+                    probe,
+                    description,
+                    reason: reason.clone(),
+                    evidence: Vec::new(),
+                });
+            }
+        }
     }
 
     /// Decide every control whose probes are all in.

@@ -51,7 +51,6 @@ fn outcome(control: &Control, snapshot: &Snapshot, as_of: DateTime<Utc>, target:
         as_of,
         params: &control.params,
         target,
-        app_dir: target.app_dir.as_deref(),
     };
     match std::panic::catch_unwind(AssertUnwindSafe(|| (evaluator.run)(&ctx))) {
         Ok(outcome) => outcome,

@@ -1,7 +1,8 @@
 //! The engine's driver: runs one host's probes on worker threads through the
-//! collector, feeds what they report to the coordinator, and sends the coordinator's
-//! events on a bounded channel. It stops starting probes once cancelled, once the
-//! target stops answering, or once nobody listens to the events any more.
+//! collector, feeds what they report to the coordinator, and hands the
+//! coordinator's events to a sink: a function on the driver's thread, or the bounded
+//! channel of `spawn_host`. It stops starting probes, and stops asking the target,
+//! once cancelled, once the target stops answering, or once nobody listens.
 
 use super::coordinator::{Coordinator, Msg};
 use super::{Event, Options};
@@ -12,7 +13,7 @@ use crate::probe::ProbeScope;
 use crate::transport::Transport;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{self, SyncSender};
+use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::Arc;
 
 /// Where the driver sends its events: a bounded channel to another thread (the
@@ -36,7 +37,9 @@ impl<F: FnMut(Event) -> bool> EventSink for F {
 
 /// Collect and evaluate one host, sending every event to `events`; the last one is
 /// `HostDone` with the host's results. Setting `cancel` stops it: no probe starts
-/// after, reads in flight return at once, and what was not decided is an error.
+/// after, no new read is asked of the target (one already asked finishes, bounded
+/// by its timeout), and what was not decided is an error saying so. A sink that
+/// blocks (a full channel) must be read, or dropped, for the driver to go on.
 pub fn run_host(
     catalog: &Catalog,
     target: &Target,
@@ -86,21 +89,67 @@ pub fn run_host(
             });
         }
         drop(done_tx);
+        // Each probe's report is handled before a halt is: a probe that read all it
+        // needed is decided on its evidence, whatever stopped the others.
         let mut halted = false;
         for msg in done_rx {
-            if !halted {
-                if let Some(halt) = collector.halted() {
-                    halted = true;
-                    emit(core.handle(Msg::Halted(halt)));
-                }
-            }
             emit(core.handle(msg));
-        }
-        if let (false, Some(halt)) = (halted, collector.halted()) {
-            emit(core.handle(Msg::Halted(halt)));
+            if let (false, Some(halt)) = (halted, collector.halted()) {
+                halted = true;
+                emit(core.handle(Msg::Halted(halt)));
+            }
         }
     });
+    // The collector's cache shares every entry; once it is gone the coordinator
+    // holds the only copy and hands the records over without cloning them.
+    drop(collector);
     emit(core.handle(Msg::Finish));
+}
+
+/// A host scanned on its own thread, its events arriving on a bounded channel: the
+/// live view of the walkthrough. Dropping it cancels the scan and waits for the
+/// thread, which never blocks on a channel nobody reads.
+pub struct LiveHost {
+    pub events: Receiver<Event>,
+    cancel: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl LiveHost {
+    /// Stop the scan: no probe starts after, no new read is asked, and what was not
+    /// decided ends as an error saying so. Events keep arriving until `HostDone`.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Drop for LiveHost {
+    fn drop(&mut self) {
+        self.cancel();
+        // Closing the channel makes every send fail, so a driver waiting on a full
+        // channel goes on, stops, and ends; then wait for it.
+        drop(std::mem::replace(&mut self.events, mpsc::sync_channel(0).1));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Scan one host on a thread of its own, the events on a channel of
+/// `super::EVENT_BUFFER` (the driver waits when the reader falls that far behind).
+pub fn spawn_host(catalog: Arc<Catalog>, target: Target, transport: Arc<dyn Transport>, options: Options) -> LiveHost {
+    let cancel = Arc::new(AtomicBool::new(false));
+    let (tx, events) = mpsc::sync_channel(super::EVENT_BUFFER);
+    let stop = cancel.clone();
+    let thread = std::thread::spawn(move || {
+        let mut tx = tx;
+        run_host(&catalog, &target, transport.as_ref(), &options, &stop, &mut tx);
+    });
+    LiveHost {
+        events,
+        cancel,
+        thread: Some(thread),
+    }
 }
 
 /// Run one probe; a panic in a collector ends the probe with a reason, never the scan.

@@ -12,7 +12,7 @@ mod driver;
 
 pub use coordinator::{Coordinator, Msg};
 pub use decide::MAX_FINDINGS;
-pub use driver::{run_host, EventSink};
+pub use driver::{run_host, spawn_host, EventSink, LiveHost};
 
 use crate::checklist::Catalog;
 use crate::evidence::record::EvidenceRecord;
@@ -41,11 +41,14 @@ pub enum Event {
         description: String,
         evidence: Vec<EvidenceRecord>,
     },
-    /// A probe's evidence is incomplete (it crashed, or collection halted in it).
+    /// A probe's evidence is incomplete: it crashed, collection halted in it, or it
+    /// never ran; with what it did collect. Each probe ends with exactly one
+    /// `ProbeDone` or `ProbeFailed`.
     ProbeFailed {
         probe: usize,
         description: String,
         reason: String,
+        evidence: Vec<EvidenceRecord>,
     },
     /// Collection stopped early: cancelled, or the target stopped answering. Sent once.
     Halted { reason: String },

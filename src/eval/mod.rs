@@ -22,10 +22,9 @@ pub struct EvalContext<'a> {
     pub source: &'a dyn Source,
     pub as_of: DateTime<Utc>,
     pub params: &'a Params,
-    /// The audited target (its name and `--root`).
+    /// The audited target: its name, `--root`, and the application's directory
+    /// once discovered (see `app_dir`).
     pub target: &'a Target,
-    /// The Python application's directory on the target; None until discovered.
-    pub app_dir: Option<&'a str>,
 }
 
 /// The target of contexts made without one (unit tests, tools): unnamed, no root, no app.
@@ -44,8 +43,12 @@ impl<'a> EvalContext<'a> {
             as_of,
             params,
             target: &NO_TARGET,
-            app_dir: None,
         }
+    }
+
+    /// The Python application's directory on the target; None until discovered.
+    pub fn app_dir(&self) -> Option<&'a str> {
+        self.target.app_dir.as_deref()
     }
 }
 

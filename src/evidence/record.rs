@@ -168,7 +168,9 @@ pub struct AttachmentRecord {
 }
 
 /// One piece of evidence. Its content is the redacted text that is hashed and that a
-/// bundle stores; it is never serialized into results.
+/// bundle stores; it is never serialized into results. Deserializing reloads a
+/// record that the recorder made earlier (a results document, a session); it
+/// neither redacts nor checks it again.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EvidenceRecord {
     id: EvidenceId,

@@ -1,7 +1,6 @@
 //! Ports and protocols as firewall rules name them: ufw's port lists (`22`,
 //! `80,443`, `60000:61000`), the protocol a rule applies to, service names
-//! (`ssh`, `https`) resolved as /etc/services does, and the ports the
-//! `firewall.*` controls single out (datastores and admin interfaces, app servers).
+//! (`ssh`, `https`) resolved as /etc/services does.
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -123,10 +123,14 @@ pub fn command(argv: &[String], run: CommandRun, timeout: Duration, at: DateTime
 }
 
 impl Answer {
-    /// The answer as evaluators may see it: file text, stdout and stderr replaced by
-    /// the recorder's redacted copies, so no secret reaches a finding.
+    /// The answer as evaluators may see it: file text, stdout, stderr and failure
+    /// reasons replaced by the recorder's redacted copies, so no secret reaches a
+    /// finding.
     pub(super) fn redacted_from(self, record: &EvidenceRecord) -> Answer {
+        let note = || record.note().unwrap_or_default().to_string();
         match self {
+            Answer::File(FileState::Unreadable(_)) => Answer::File(FileState::Unreadable(note())),
+            Answer::Command(CommandState::NotRun(_)) => Answer::Command(CommandState::NotRun(note())),
             Answer::File(FileState::Text(_)) => Answer::File(FileState::Text(record.content().clone())),
             Answer::Command(CommandState::Ran { exit_code, .. }) => Answer::Command(CommandState::Ran {
                 stdout: record.content().clone(),

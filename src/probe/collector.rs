@@ -42,17 +42,22 @@ pub enum Halt {
 }
 
 impl Halt {
+    /// One line, redacted: a transport's error can quote what the target said.
     pub fn reason(&self) -> String {
         match self {
             Halt::Cancelled => "the scan was cancelled".to_string(),
-            Halt::Lost(e) => e.to_string(),
+            Halt::Lost(e) => crate::evidence::redact::redact(&e.to_string()).text,
         }
     }
 }
 
 impl Entry {
-    /// Record this answer into a snapshot.
+    /// Record this answer into a snapshot; a halted entry records nothing, so what
+    /// was never asked reads as not collected, never as absent.
     pub fn record_into(&self, snapshot: &mut Snapshot) {
+        if self.halted {
+            return;
+        }
         match (&self.request, &self.answer) {
             (Request::File(path), Answer::File(state)) => snapshot.record_file(path, state.clone()),
             (Request::Dir(path), Answer::Dir(names)) => snapshot.record_dir(path, names.clone()),

@@ -103,6 +103,10 @@ impl Transport for FsTransport {
                 root.display()
             )));
         }
+        // The policy is checked here too, so no caller can run a writing command.
+        if let Err(reason) = super::readonly::check(argv) {
+            return Ok(CommandRun::NotRun(format!("refused: {reason}")));
+        }
         Ok(command::run(argv, timeout, output_cap))
     }
 }

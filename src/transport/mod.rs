@@ -28,6 +28,14 @@ impl TargetSpec {
         }
     }
 
+    /// How the target is reached, as results show it (`local`, `local --root DIR`).
+    pub fn describe(&self) -> String {
+        match self.root() {
+            Some(root) => format!("{} --root {root}", self.name()),
+            None => self.name(),
+        }
+    }
+
     /// The `--root` folder, as results show it.
     pub fn root(&self) -> Option<String> {
         match self {

@@ -130,6 +130,19 @@ fn a_cancelled_scan_starts_no_further_probe() {
         .filter(|e| matches!(e, Event::ProbeStarted { .. }))
         .count();
     assert_eq!(starts, 1, "no probe starts after the cancel: {events:#?}");
+    let ended: Vec<(usize, bool)> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::ProbeDone { probe, .. } => Some((*probe, true)),
+            Event::ProbeFailed { probe, .. } => Some((*probe, false)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ended.len(), 2, "each probe ends once, the one never run too: {ended:?}");
+    assert!(
+        ended.iter().all(|(_, done)| !done),
+        "neither probe is complete: {ended:?}"
+    );
     let halts: Vec<&String> = events
         .iter()
         .filter_map(|e| match e {
@@ -191,4 +204,52 @@ fn a_lost_connection_is_reported_once_and_nothing_passes_on_what_was_not_read() 
     let a = &host.controls[0];
     assert_eq!(a.status, Status::Error, "{}", a.summary);
     assert!(a.summary.contains("connection lost"), "{}", a.summary);
+}
+
+#[test]
+fn a_live_host_streams_to_the_end_on_its_own_thread() {
+    let dir = tree(&[("/etc/app.conf", "debug on\n")]);
+    let live = spawn_host(
+        Arc::new(catalog()),
+        local(),
+        Arc::new(FsTransport::rooted(dir.path())),
+        Options::default(),
+    );
+    let events: Vec<Event> = live.events.iter().collect();
+    assert!(matches!(events.first(), Some(Event::HostStarted { .. })));
+    let host = host_done(&events);
+    assert_eq!(host.controls.len(), 3);
+}
+
+/// A checklist of `n` manual controls: each is decided at the start, one event each.
+fn many_manual_controls(n: usize) -> Catalog {
+    let mut text = String::from(
+        "[checklist]\nid = \"t.many\"\ntitle = \"many\"\nversion = \"1\"\n\n[[sections]]\nid = \"t\"\ntitle = \"T\"\n",
+    );
+    for i in 0..n {
+        text.push_str(&format!(
+            "\n[[sections.controls]]\nid = \"t.c{i}\"\ntitle = \"c\"\nmode = \"manual\"\nseverity = \"low\"\nrationale = \"r\"\nremediation = \"r\"\n[[sections.controls.questions]]\nid = \"q\"\ntext = \"?\"\nanswer = \"text\"\n"
+        ));
+    }
+    let texts = [ChecklistText {
+        origin: "many.toml".into(),
+        text,
+    }];
+    load_catalog(&texts).unwrap().0
+}
+
+#[test]
+fn dropping_a_live_host_nobody_reads_ends_it_even_with_the_channel_full() {
+    let catalog = many_manual_controls(EVENT_BUFFER * 2);
+    let dir = tree(&[]);
+    let live = spawn_host(
+        Arc::new(catalog),
+        local(),
+        Arc::new(FsTransport::rooted(dir.path())),
+        Options::default(),
+    );
+    // The first event is read, then nobody reads: the start alone decides twice as
+    // many controls as the channel holds, so the driver fills it and waits.
+    assert!(matches!(live.events.recv(), Ok(Event::HostStarted { .. })));
+    drop(live); // returns: the channel closes, the driver's sends fail, it stops
 }

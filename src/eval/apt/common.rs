@@ -11,8 +11,6 @@ pub const UNATTENDED_UPGRADES_LOG: &str = "/var/log/unattended-upgrades/unattend
 pub const HISTORY_LOG: &str = "/var/log/apt/history.log";
 pub const REBOOT_FLAGS: [&str; 2] = ["/run/reboot-required", "/var/run/reboot-required"];
 
-pub use crate::parse::text::line_number;
-
 /// " (and N more)" when `count` items stand behind the first one named.
 fn and_more(count: usize) -> String {
     match count {

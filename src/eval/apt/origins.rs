@@ -4,10 +4,11 @@
 //! security pocket. Lists append across files; commented-out entries do not count,
 //! but are pointed out.
 
-use super::common::{self, line_number, location};
+use super::common::{self, location};
 use crate::eval::EvalContext;
 use crate::model::{Finding, Location, Outcome};
 use crate::parse::apt::conf::{self, AptConfig, ListEntry};
+use crate::parse::text::line_number;
 
 pub const ALLOWED_ORIGINS: &str = "Unattended-Upgrade::Allowed-Origins";
 pub const ORIGINS_PATTERN: &str = "Unattended-Upgrade::Origins-Pattern";

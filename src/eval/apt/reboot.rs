@@ -2,10 +2,11 @@
 //! exists when installed updates wait for a reboot; the packages that asked for it
 //! are listed from the `.pkgs` file next to it.
 
-use super::common::{line_number, REBOOT_FLAGS};
+use super::common::REBOOT_FLAGS;
 use crate::eval::EvalContext;
 use crate::evidence::{FileState, Source};
 use crate::model::{Finding, Location, Outcome};
+use crate::parse::text::line_number;
 
 pub fn evaluate(ctx: &EvalContext) -> Outcome {
     let states: Vec<(&str, FileState)> = REBOOT_FLAGS.iter().map(|p| (*p, ctx.source.read(p))).collect();
