@@ -250,33 +250,60 @@ impl ControlResult {
     }
 }
 
+/// Results for tests: a failing `ssh.root-login`, an approved exception to it, and
+/// a host holding controls.
 #[cfg(test)]
-mod tests {
+pub(crate) mod fixtures {
     use super::*;
     use crate::checklist::{bundled, load_catalog};
 
-    fn at(day: &str) -> DateTime<Utc> {
+    pub fn at(day: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(&format!("{day}T12:00:00Z"))
             .map(|t| t.with_timezone(&Utc))
             .unwrap()
     }
 
-    fn failing() -> ControlResult {
+    pub fn failing() -> ControlResult {
         let (catalog, _) = load_catalog(&bundled::texts()).unwrap();
         let control = catalog.control("ssh.root-login").unwrap();
         ControlResult::evaluated(control, Status::Fail, "PermitRootLogin yes".into(), Vec::new())
     }
 
-    fn exception(expires: &str) -> Override {
+    /// A pass until `expires`, approved by the CTO, with this reason.
+    pub fn exception(expires: &str, reason: &str) -> Override {
         Override {
             status: Status::Pass,
             evaluated: Status::Fail,
-            reason: "break-glass account, key only".into(),
+            reason: reason.into(),
             by: "A. Auditor".into(),
             approved_by: Some("CTO".into()),
             expires: NaiveDate::parse_from_str(expires, "%Y-%m-%d").ok(),
             expired: false,
         }
+    }
+
+    pub fn host_of(controls: Vec<ControlResult>) -> HostResult {
+        HostResult {
+            target: "local".into(),
+            root: None,
+            app_dir: None,
+            app_dir_source: None,
+            transport: "local".into(),
+            error: None,
+            summary: Summary::of(controls.iter().map(|c| &c.status)),
+            controls,
+            evidence: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{at, failing, host_of};
+    use super::*;
+
+    fn exception(expires: &str) -> Override {
+        super::fixtures::exception(expires, "break-glass account, key only")
     }
 
     #[test]
@@ -291,18 +318,7 @@ mod tests {
 
     #[test]
     fn an_override_moves_the_host_summary_with_it() {
-        let control = failing();
-        let mut host = HostResult {
-            target: "local".into(),
-            root: None,
-            app_dir: None,
-            app_dir_source: None,
-            transport: "local".into(),
-            error: None,
-            summary: Summary::of([&control.status]),
-            controls: vec![control],
-            evidence: Vec::new(),
-        };
+        let mut host = host_of(vec![failing()]);
         assert!(host.override_control("ssh.root-login", exception("2027-01-31"), at("2026-12-05")));
         assert_eq!(
             (host.summary.count(Status::Pass), host.summary.count(Status::Fail)),

@@ -51,37 +51,14 @@ pub(crate) fn finding_line(
 mod tests {
     use super::*;
     use crate::checklist::{bundled, load_catalog};
-    use crate::model::Status;
-    use crate::results::{ControlResult, HostResult, ScanResults, Summary};
-    use chrono::{DateTime, NaiveDate, Utc};
+    use crate::results::fixtures::{at, exception, failing, host_of};
+    use crate::results::ScanResults;
 
     fn results_with(expires: &str) -> ScanResults {
         let (catalog, _) = load_catalog(&bundled::texts()).unwrap();
-        let control = catalog.control("ssh.root-login").unwrap();
-        let as_of: DateTime<Utc> = "2026-12-05T12:00:00Z".parse().unwrap();
-        let exception = Override {
-            status: Status::Pass,
-            evaluated: Status::Fail,
-            reason: "break-glass <b>account</b>".into(),
-            by: "A. Auditor".into(),
-            approved_by: Some("CTO".into()),
-            expires: NaiveDate::parse_from_str(expires, "%Y-%m-%d").ok(),
-            expired: false,
-        };
-        let result = ControlResult::evaluated(control, Status::Fail, "PermitRootLogin yes".into(), Vec::new())
-            .overridden(exception, as_of);
-        let host = HostResult {
-            target: "local".into(),
-            root: None,
-            app_dir: None,
-            app_dir_source: None,
-            transport: "local".into(),
-            error: None,
-            summary: Summary::of([&result.status]),
-            controls: vec![result],
-            evidence: Vec::new(),
-        };
-        ScanResults::new(&catalog, as_of, vec![host])
+        let as_of = at("2026-12-05");
+        let result = failing().overridden(exception(expires, "break-glass <b>account</b>"), as_of);
+        ScanResults::new(&catalog, as_of, vec![host_of(vec![result])])
     }
 
     #[test]
