@@ -1,18 +1,32 @@
 //! The filesystem transport: this machine (`local`), or a foreign tree under
-//! `--root DIR` whose paths and symlinks resolve inside DIR and where no command runs.
+//! `--root DIR` whose paths and symlinks resolve inside DIR (by the kernel, relative
+//! to a handle on DIR: see `confined`) and where no command runs. A file is examined
+//! through a handle that cannot block or act (`O_PATH`), and read only when that
+//! handle is a regular file of acceptable size; the handle it is read through must
+//! be the same file, so nothing swapped in between is read.
 
-use super::rooted::{self, ResolveError};
+use super::confined::Root;
 use super::{command, CommandRun, DirList, FileRead, Stat, Transport, TransportError};
 use crate::evidence::{FileKind, FileMeta};
+use rustix::fs::{FileType, Mode, OFlags};
+use rustix::io::Errno;
 use std::io::Read;
-use std::os::unix::fs::{FileTypeExt, MetadataExt};
+use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
-/// `local` (root None) or `local --root DIR`.
+/// `local` (no root) or `local --root DIR`.
 #[derive(Debug, Clone)]
 pub struct FsTransport {
-    root: Option<PathBuf>,
+    root: Option<Rooted>,
+}
+
+/// The foreign tree: its handle, or why it could not be opened.
+#[derive(Debug, Clone)]
+struct Rooted {
+    path: PathBuf,
+    handle: Result<Arc<Root>, String>,
 }
 
 impl FsTransport {
@@ -21,83 +35,235 @@ impl FsTransport {
         FsTransport { root: None }
     }
 
-    /// A foreign tree: reads under `root`, runs no command.
+    /// A foreign tree: reads under `root`, runs no command. The root is opened once
+    /// here; if it cannot be, every read says why.
     pub fn rooted(root: impl Into<PathBuf>) -> Self {
+        let path = root.into();
+        let handle = Root::open(&path)
+            .map(Arc::new)
+            .map_err(|e| format!("--root {}: {e}", path.display()));
         FsTransport {
-            root: Some(root.into()),
+            root: Some(Rooted { path, handle }),
         }
     }
 
     pub fn root(&self) -> Option<&Path> {
-        self.root.as_deref()
+        self.root.as_ref().map(|r| r.path.as_path())
     }
 
-    /// The path on this machine for a target path, or why there is none.
-    fn host_path(&self, path: &str, follow_last: bool) -> Result<PathBuf, ResolveError> {
+    /// Open a target path (absolute) with `flags`, confined to the root if any.
+    fn open(&self, path: &str, flags: OFlags) -> Result<OwnedFd, Failure> {
         if !path.starts_with('/') {
-            return Err(ResolveError::Io(format!("`{path}` is not an absolute path")));
+            return Err(Failure::Other(format!("`{path}` is not an absolute path")));
         }
-        match &self.root {
-            Some(root) => rooted::resolve(root, path, follow_last),
-            None => Ok(PathBuf::from(path)),
+        let opened = match &self.root {
+            None => rustix::fs::open(path, flags | OFlags::CLOEXEC | OFlags::NOCTTY, Mode::empty()),
+            Some(Rooted { handle: Ok(root), .. }) => root.open_in(path, flags),
+            Some(Rooted {
+                handle: Err(reason), ..
+            }) => return Err(Failure::Other(reason.clone())),
+        };
+        opened.map_err(Failure::from)
+    }
+
+    /// Metadata without following a final symlink, and the link's target.
+    fn lstat(&self, path: &str) -> Result<(rustix::fs::Stat, Option<Vec<u8>>), Failure> {
+        if !path.starts_with('/') {
+            return Err(Failure::Other(format!("`{path}` is not an absolute path")));
+        }
+        let found = match &self.root {
+            None => local_lstat(path),
+            Some(Rooted { handle: Ok(root), .. }) => root.lstat(path),
+            Some(Rooted {
+                handle: Err(reason), ..
+            }) => return Err(Failure::Other(reason.clone())),
+        };
+        found.map_err(Failure::from)
+    }
+
+    fn read(&self, path: &str, cap: u64) -> FileRead {
+        let probe = match self.open(path, OFlags::PATH) {
+            Ok(fd) => fd,
+            Err(Failure::Missing | Failure::NotDirectory) => return FileRead::Missing,
+            Err(other) => return FileRead::Failed(other.reason()),
+        };
+        let seen = match rustix::fs::fstat(&probe) {
+            Ok(seen) => seen,
+            Err(e) => return FileRead::Failed(Failure::from(e).reason()),
+        };
+        let kind = FileType::from_raw_mode(seen.st_mode);
+        if kind != FileType::RegularFile {
+            return FileRead::Failed(format!("{path} is {}", describe_kind(kind)));
+        }
+        let size = u64::try_from(seen.st_size).unwrap_or(0);
+        if size > cap {
+            return FileRead::TooLarge { bytes: size };
+        }
+        // O_NONBLOCK: should a FIFO have been swapped in, opening it cannot hang.
+        let fd = match self.open(path, OFlags::RDONLY | OFlags::NONBLOCK) {
+            Ok(fd) => fd,
+            Err(Failure::Missing | Failure::NotDirectory) => return FileRead::Missing,
+            Err(other) => return FileRead::Failed(other.reason()),
+        };
+        match rustix::fs::fstat(&fd) {
+            Ok(now) if (now.st_dev, now.st_ino) == (seen.st_dev, seen.st_ino) => {}
+            Ok(_) => return FileRead::Failed(format!("{path} was replaced while being read")),
+            Err(e) => return FileRead::Failed(Failure::from(e).reason()),
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        match std::fs::File::from(fd).take(cap + 1).read_to_end(&mut bytes) {
+            Ok(_) if bytes.len() as u64 > cap => FileRead::TooLarge {
+                bytes: bytes.len() as u64,
+            },
+            Ok(_) => FileRead::Bytes(bytes),
+            Err(e) => FileRead::Failed(io_reason(&e)),
+        }
+    }
+
+    fn list(&self, path: &str) -> DirList {
+        let fd = match self.open(path, OFlags::RDONLY | OFlags::NONBLOCK | OFlags::DIRECTORY) {
+            Ok(fd) => fd,
+            Err(Failure::Missing) => return DirList::Missing,
+            Err(Failure::NotDirectory) if self.lstat(path).is_ok() => {
+                return DirList::Failed(format!("{path} is not a directory"))
+            }
+            Err(Failure::NotDirectory) => return DirList::Missing,
+            Err(other) => return DirList::Failed(other.reason()),
+        };
+        let dir = match rustix::fs::Dir::read_from(&fd) {
+            Ok(dir) => dir,
+            Err(e) => return DirList::Failed(Failure::from(e).reason()),
+        };
+        let mut names = Vec::new();
+        for entry in dir {
+            match entry {
+                Ok(entry) => {
+                    let name = String::from_utf8_lossy(entry.file_name().to_bytes()).into_owned();
+                    if name != "." && name != ".." {
+                        names.push(name);
+                    }
+                }
+                Err(e) => return DirList::Failed(Failure::from(e).reason()),
+            }
+        }
+        names.sort();
+        DirList::Names(names)
+    }
+
+    fn examine(&self, path: &str) -> Stat {
+        match self.lstat(path) {
+            Ok((found, link)) => Stat::Meta(FileMeta {
+                link: link.map(|l| String::from_utf8_lossy(&l).into_owned()),
+                ..to_meta(&found)
+            }),
+            Err(Failure::Missing | Failure::NotDirectory) => Stat::Missing,
+            Err(other) => Stat::Failed(other.reason()),
         }
     }
 }
 
-fn describe_kind(ft: std::fs::FileType) -> &'static str {
-    if ft.is_dir() {
-        "a directory"
-    } else if ft.is_fifo() {
-        "a named pipe"
-    } else if ft.is_socket() {
-        "a socket"
-    } else if ft.is_block_device() || ft.is_char_device() {
-        "a device"
+/// Why a path could not be opened.
+#[derive(Debug)]
+enum Failure {
+    /// A component does not exist (the path is absent on the target).
+    Missing,
+    /// A component that must be a directory is not one.
+    NotDirectory,
+    /// Too many symlinks: a loop.
+    Loop,
+    Other(String),
+}
+
+impl From<Errno> for Failure {
+    fn from(e: Errno) -> Self {
+        match e {
+            Errno::NOENT => Failure::Missing,
+            Errno::NOTDIR => Failure::NotDirectory,
+            Errno::LOOP => Failure::Loop,
+            Errno::ACCESS | Errno::PERM => Failure::Other("permission denied".to_string()),
+            other => Failure::Other(std::io::Error::from(other).to_string()),
+        }
+    }
+}
+
+impl Failure {
+    fn reason(&self) -> String {
+        match self {
+            Failure::Missing => "no such file or directory".to_string(),
+            Failure::NotDirectory => "a component of the path is not a directory".to_string(),
+            Failure::Loop => "too many levels of symbolic links (a symlink loop)".to_string(),
+            Failure::Other(reason) => reason.clone(),
+        }
+    }
+}
+
+fn local_lstat(path: &str) -> Result<(rustix::fs::Stat, Option<Vec<u8>>), Errno> {
+    let found = rustix::fs::lstat(path)?;
+    let link = if FileType::from_raw_mode(found.st_mode) == FileType::Symlink {
+        Some(rustix::fs::readlink(path, Vec::new())?.into_bytes())
     } else {
-        "not a regular file"
+        None
+    };
+    Ok((found, link))
+}
+
+fn describe_kind(kind: FileType) -> &'static str {
+    match kind {
+        FileType::Directory => "a directory",
+        FileType::Fifo => "a named pipe",
+        FileType::Socket => "a socket",
+        FileType::BlockDevice | FileType::CharacterDevice => "a device",
+        _ => "not a regular file",
     }
 }
 
 fn io_reason(e: &std::io::Error) -> String {
-    match e.raw_os_error() {
-        Some(40) => "too many levels of symbolic links (a symlink loop)".to_string(),
-        _ => match e.kind() {
-            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-            _ => e.to_string(),
-        },
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+fn to_meta(found: &rustix::fs::Stat) -> FileMeta {
+    let kind = match FileType::from_raw_mode(found.st_mode) {
+        FileType::Symlink => FileKind::Symlink,
+        FileType::Directory => FileKind::Dir,
+        FileType::RegularFile => FileKind::File,
+        _ => FileKind::Other,
+    };
+    FileMeta {
+        kind,
+        mode: found.st_mode & 0o7777,
+        uid: found.st_uid,
+        gid: found.st_gid,
+        size: u64::try_from(found.st_size).unwrap_or(0),
+        mtime: found.st_mtime,
+        link: None,
     }
 }
 
 impl Transport for FsTransport {
     fn describe(&self) -> String {
-        match &self.root {
+        match self.root() {
             Some(root) => format!("local --root {}", root.display()),
             None => "local".to_string(),
         }
     }
 
     fn read_file(&self, path: &str, cap: u64) -> Result<FileRead, TransportError> {
-        Ok(self.read_local(path, cap))
+        Ok(self.read(path, cap))
     }
 
     fn list_dir(&self, path: &str) -> Result<DirList, TransportError> {
-        Ok(match self.list_local(path) {
-            Ok(Some(names)) => DirList::Names(names),
-            Ok(None) => DirList::Missing,
-            Err(reason) => DirList::Failed(reason),
-        })
+        Ok(self.list(path))
     }
 
     fn stat(&self, path: &str) -> Result<Stat, TransportError> {
-        Ok(match self.stat_local(path) {
-            Ok(Some(meta)) => Stat::Meta(meta),
-            Ok(None) => Stat::Missing,
-            Err(reason) => Stat::Failed(reason),
-        })
+        Ok(self.examine(path))
     }
 
     fn run(&self, argv: &[String], timeout: Duration, output_cap: u64) -> Result<CommandRun, TransportError> {
-        if let Some(root) = &self.root {
+        if let Some(root) = self.root() {
             return Ok(CommandRun::NotRun(format!(
                 "commands are not run under --root {}",
                 root.display()
@@ -108,107 +274,6 @@ impl Transport for FsTransport {
             return Ok(CommandRun::NotRun(format!("refused: {reason}")));
         }
         Ok(command::run(argv, timeout, output_cap))
-    }
-}
-
-impl FsTransport {
-    fn read_local(&self, path: &str, cap: u64) -> FileRead {
-        let host = match self.host_path(path, true) {
-            Ok(host) => host,
-            Err(ResolveError::Missing) => return FileRead::Missing,
-            Err(ResolveError::Loop) => {
-                return FileRead::Failed("too many levels of symbolic links (a symlink loop)".into())
-            }
-            Err(ResolveError::Io(reason)) => return FileRead::Failed(reason),
-        };
-        // Check the type before opening: opening a FIFO would block.
-        let meta = match std::fs::metadata(&host) {
-            Ok(meta) => meta,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return FileRead::Missing,
-            Err(e) => return FileRead::Failed(io_reason(&e)),
-        };
-        if !meta.file_type().is_file() {
-            return FileRead::Failed(format!("{} is {}", path, describe_kind(meta.file_type())));
-        }
-        if meta.len() > cap {
-            return FileRead::TooLarge { bytes: meta.len() };
-        }
-        let file = match std::fs::File::open(&host) {
-            Ok(file) => file,
-            Err(e) => return FileRead::Failed(io_reason(&e)),
-        };
-        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-        match file.take(cap + 1).read_to_end(&mut bytes) {
-            Ok(_) if bytes.len() as u64 > cap => FileRead::TooLarge {
-                bytes: bytes.len() as u64,
-            },
-            Ok(_) => FileRead::Bytes(bytes),
-            Err(e) => FileRead::Failed(io_reason(&e)),
-        }
-    }
-
-    fn list_local(&self, path: &str) -> Result<Option<Vec<String>>, String> {
-        let host = match self.host_path(path, true) {
-            Ok(host) => host,
-            Err(ResolveError::Missing) => return Ok(None),
-            Err(ResolveError::Loop) => return Err("too many levels of symbolic links (a symlink loop)".into()),
-            Err(ResolveError::Io(reason)) => return Err(reason),
-        };
-        let entries = match std::fs::read_dir(&host) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) if e.raw_os_error() == Some(20) => return Err(format!("{path} is not a directory")),
-            Err(e) => return Err(io_reason(&e)),
-        };
-        let mut names: Vec<String> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        Ok(Some(names))
-    }
-
-    fn stat_local(&self, path: &str) -> Result<Option<FileMeta>, String> {
-        let host = match self.host_path(path, false) {
-            Ok(host) => host,
-            Err(ResolveError::Missing) => return Ok(None),
-            Err(ResolveError::Loop) => return Err("a symlink loop".into()),
-            Err(ResolveError::Io(reason)) => return Err(reason),
-        };
-        match std::fs::symlink_metadata(&host) {
-            Ok(meta) => {
-                let mut out = to_meta(&meta);
-                if out.kind == FileKind::Symlink {
-                    let target = std::fs::read_link(&host).map_err(|e| io_reason(&e))?;
-                    out.link = Some(target.to_string_lossy().into_owned());
-                }
-                Ok(Some(out))
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(io_reason(&e)),
-        }
-    }
-}
-
-fn to_meta(meta: &std::fs::Metadata) -> FileMeta {
-    let ft = meta.file_type();
-    let kind = if ft.is_symlink() {
-        FileKind::Symlink
-    } else if ft.is_dir() {
-        FileKind::Dir
-    } else if ft.is_file() {
-        FileKind::File
-    } else {
-        FileKind::Other
-    };
-    FileMeta {
-        kind,
-        mode: meta.mode() & 0o7777,
-        uid: meta.uid(),
-        gid: meta.gid(),
-        size: meta.len(),
-        mtime: meta.mtime(),
-        link: None,
     }
 }
 
@@ -225,20 +290,16 @@ mod tests {
         symlink("/dev/null", etc.join("x.service")).expect("symlink");
         std::fs::write(etc.join("y.service"), "[Service]\n").expect("write");
         let fs = FsTransport::rooted(dir.path());
-        let link = fs
-            .stat_local("/etc/systemd/system/x.service")
-            .ok()
-            .flatten()
-            .expect("stat");
+        let Stat::Meta(link) = fs.examine("/etc/systemd/system/x.service") else {
+            panic!("stat")
+        };
         assert_eq!(
             (link.kind, link.link.as_deref()),
             (FileKind::Symlink, Some("/dev/null"))
         );
-        let file = fs
-            .stat_local("/etc/systemd/system/y.service")
-            .ok()
-            .flatten()
-            .expect("stat");
+        let Stat::Meta(file) = fs.examine("/etc/systemd/system/y.service") else {
+            panic!("stat")
+        };
         assert_eq!((file.kind, file.link), (FileKind::File, None));
     }
 }

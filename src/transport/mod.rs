@@ -5,9 +5,9 @@
 //! May import `evidence` (for `FileMeta`) and nothing above it.
 
 pub mod command;
+pub mod confined;
 pub mod fs;
 pub mod readonly;
-pub mod rooted;
 
 use crate::evidence::FileMeta;
 use std::path::PathBuf;
