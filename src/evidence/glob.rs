@@ -3,6 +3,8 @@
 //! leading `.` is only matched by a literal `.`. Expansion walks directories through
 //! a lister, so it works over a live transport and over collected evidence alike.
 
+use super::source::{DirState, Globbed};
+
 /// Does one path component `name` match one pattern component `pattern`?
 pub fn component_matches(pattern: &str, name: &str) -> bool {
     if name.starts_with('.') && !pattern.starts_with('.') {
@@ -108,23 +110,26 @@ pub fn has_magic(pattern: &str) -> bool {
     pattern.contains(['*', '?', '['])
 }
 
-/// Expand an absolute glob pattern. `list_dir` returns the sorted entries of a
-/// directory (None if it is not one); `exists` tells whether a literal path exists.
-/// Results are sorted lexically, as glob(3) returns them.
-pub fn expand(
-    pattern: &str,
-    list_dir: &dyn Fn(&str) -> Option<Vec<String>>,
-    exists: &dyn Fn(&str) -> bool,
-) -> Vec<String> {
+/// A pattern may match at most this many paths at any step of its expansion: past
+/// it (a tree of symlinked directories, a hostile `/l/*/*/*/*/*/x`), the expansion
+/// stops and says so, so the cost is bounded and the same tree gives the same
+/// result on any machine.
+pub const MAX_GLOB_PATHS: usize = 10_000;
+
+/// Expand an absolute glob pattern. `list` tells a directory's entries (or why they
+/// are unknown); `exists` tells whether a literal path exists. Paths are sorted
+/// lexically, as glob(3) returns them; directories the pattern needed that could
+/// not be listed, and a reached bound, are reported beside them.
+pub fn expand(pattern: &str, list: &dyn Fn(&str) -> DirState, exists: &dyn Fn(&str) -> bool) -> Globbed {
+    let mut out = Globbed::default();
     if !pattern.starts_with('/') {
-        return Vec::new();
+        return out;
     }
     if !has_magic(pattern) {
-        return if exists(pattern) {
-            vec![pattern.to_string()]
-        } else {
-            Vec::new()
-        };
+        if exists(pattern) {
+            out.paths.push(pattern.to_string());
+        }
+        return out;
     }
     let components: Vec<&str> = pattern.split('/').filter(|c| !c.is_empty()).collect();
     let mut current = vec![String::new()];
@@ -134,10 +139,16 @@ pub fn expand(
         for base in &current {
             let dir = if base.is_empty() { "/".to_string() } else { base.clone() };
             if has_magic(component) {
-                for name in list_dir(&dir).unwrap_or_default() {
-                    if component_matches(component, &name) {
-                        next.push(format!("{base}/{name}"));
-                    }
+                match list(&dir) {
+                    DirState::Listed(names) => next.extend(
+                        names
+                            .iter()
+                            .filter(|name| component_matches(component, name))
+                            .map(|name| format!("{base}/{name}")),
+                    ),
+                    DirState::Missing => {}
+                    DirState::Unreadable(why) => out.unread.push((dir, why)),
+                    DirState::NotCollected => out.unread.push((dir, "not collected".to_string())),
                 }
             } else {
                 let candidate = format!("{base}/{component}");
@@ -145,6 +156,18 @@ pub fn expand(
                     next.push(candidate);
                 }
             }
+            if next.len() > MAX_GLOB_PATHS {
+                break;
+            }
+        }
+        if next.len() > MAX_GLOB_PATHS {
+            next.truncate(MAX_GLOB_PATHS);
+            out.unread.push((
+                pattern.to_string(),
+                format!("the pattern matches more than {MAX_GLOB_PATHS} paths; the rest were not followed"),
+            ));
+            current = next;
+            break;
         }
         current = next;
         if current.is_empty() {
@@ -153,7 +176,8 @@ pub fn expand(
     }
     current.sort();
     current.dedup();
-    current
+    out.paths = current;
+    out
 }
 
 #[cfg(test)]
@@ -182,21 +206,47 @@ mod tests {
 
     #[test]
     fn expansion_is_sorted_and_per_component() {
-        let dirs = |d: &str| -> Option<Vec<String>> {
+        let dirs = |d: &str| -> DirState {
             match d {
-                "/etc/ssh/sshd_config.d" => Some(vec!["b.conf".into(), "a.conf".into(), "c.txt".into()]),
-                "/home" => Some(vec!["zoe".into(), "al".into()]),
-                _ => None,
+                "/etc/ssh/sshd_config.d" => DirState::Listed(vec!["b.conf".into(), "a.conf".into(), "c.txt".into()]),
+                "/home" => DirState::Listed(vec!["zoe".into(), "al".into()]),
+                "/secret" => DirState::Unreadable("permission denied".into()),
+                _ => DirState::Missing,
             }
         };
         let exists = |p: &str| p.ends_with("authorized_keys") && !p.contains("zoe");
         assert_eq!(
-            expand("/etc/ssh/sshd_config.d/*.conf", &dirs, &exists),
+            expand("/etc/ssh/sshd_config.d/*.conf", &dirs, &exists).paths,
             vec!["/etc/ssh/sshd_config.d/a.conf", "/etc/ssh/sshd_config.d/b.conf"]
         );
         assert_eq!(
-            expand("/home/*/.ssh/authorized_keys", &dirs, &exists),
+            expand("/home/*/.ssh/authorized_keys", &dirs, &exists).paths,
             vec!["/home/al/.ssh/authorized_keys"]
+        );
+        let absent = expand("/nowhere/*.conf", &dirs, &exists);
+        assert_eq!(
+            (absent.paths.len(), absent.problem()),
+            (0, None),
+            "absent is not unread"
+        );
+        let unread = expand("/secret/*.conf", &dirs, &exists);
+        assert_eq!(
+            unread.problem().as_deref(),
+            Some("/secret could not be listed: permission denied")
+        );
+    }
+
+    #[test]
+    fn expansion_is_bounded_and_says_so() {
+        let wide: Vec<String> = (0..200).map(|i| format!("d{i:03}")).collect();
+        let dirs = move |_: &str| DirState::Listed(wide.clone());
+        let exists = |_: &str| true;
+        let out = expand("/l/*/*/x", &dirs, &exists);
+        assert!(out.paths.len() <= MAX_GLOB_PATHS);
+        assert!(
+            out.problem().is_some_and(|p| p.contains("more than")),
+            "{:?}",
+            out.problem()
         );
     }
 }

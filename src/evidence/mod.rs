@@ -11,4 +11,4 @@ pub mod snapshot;
 pub mod source;
 
 pub use snapshot::Snapshot;
-pub use source::{CommandState, FileKind, FileMeta, FileState, Source};
+pub use source::{CommandState, DirState, FileKind, FileMeta, FileState, Globbed, Source};

@@ -3,14 +3,14 @@
 //! evaluator can tell "absent on the host" from "not looked at".
 
 use super::glob;
-use super::source::{CommandState, FileMeta, FileState, Source};
+use super::source::{CommandState, DirState, FileMeta, FileState, Globbed, Source};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
     files: BTreeMap<String, FileState>,
-    dirs: BTreeMap<String, Option<Vec<String>>>,
+    dirs: BTreeMap<String, DirState>,
     metas: BTreeMap<String, Option<FileMeta>>,
     /// Keyed by argv as a list: `["a b"]` and `["a", "b"]` are different commands.
     commands: BTreeMap<Vec<String>, CommandState>,
@@ -26,8 +26,8 @@ impl Snapshot {
         self.files.insert(path.to_string(), state);
     }
 
-    pub fn record_dir(&mut self, path: &str, entries: Option<Vec<String>>) {
-        self.dirs.insert(path.to_string(), entries);
+    pub fn record_dir(&mut self, path: &str, state: DirState) {
+        self.dirs.insert(path.to_string(), state);
     }
 
     pub fn record_meta(&mut self, path: &str, meta: Option<FileMeta>) {
@@ -77,11 +77,15 @@ impl Snapshot {
                 child[..cut].to_string()
             };
             let name = child[cut + 1..].to_string();
-            let entries = self.dirs.entry(parent.clone()).or_insert_with(|| Some(Vec::new()));
-            let list = entries.get_or_insert_with(Vec::new);
-            if !list.contains(&name) {
-                list.push(name);
-                list.sort();
+            let entries = self.dirs.entry(parent.clone()).or_insert(DirState::Listed(Vec::new()));
+            if !matches!(entries, DirState::Listed(_)) {
+                *entries = DirState::Listed(Vec::new());
+            }
+            if let DirState::Listed(list) = entries {
+                if !list.contains(&name) {
+                    list.push(name);
+                    list.sort();
+                }
             }
             if cut == 0 {
                 break;
@@ -110,15 +114,30 @@ impl Source for Snapshot {
         self.files.get(path).cloned().unwrap_or(FileState::NotCollected)
     }
 
-    fn glob(&self, pattern: &str) -> Vec<String> {
+    fn glob(&self, pattern: &str) -> Globbed {
         let known = self.known_paths();
-        let lister = |dir: &str| self.dirs.get(dir).cloned().flatten();
-        let exists = |p: &str| known.contains(p) || self.dirs.get(p).is_some_and(Option::is_some);
+        let lister = |dir: &str| self.list(dir);
+        let exists = |p: &str| known.contains(p) || matches!(self.dirs.get(p), Some(DirState::Listed(_)));
         glob::expand(pattern, &lister, &exists)
     }
 
-    fn list_dir(&self, path: &str) -> Option<Vec<String>> {
-        self.dirs.get(path).cloned().flatten()
+    /// A directory as collected; one never listed is still known absent when its
+    /// parent's listing was collected without it.
+    fn list(&self, path: &str) -> DirState {
+        if let Some(state) = self.dirs.get(path) {
+            return state.clone();
+        }
+        let trimmed = path.trim_end_matches('/');
+        let (parent, name) = match trimmed.rsplit_once('/') {
+            Some(("", name)) => ("/", name),
+            Some((parent, name)) => (parent, name),
+            None => return DirState::NotCollected,
+        };
+        match self.dirs.get(parent) {
+            Some(DirState::Listed(names)) if !names.iter().any(|n| n == name) => DirState::Missing,
+            Some(DirState::Missing) => DirState::Missing,
+            _ => DirState::NotCollected,
+        }
     }
 
     fn meta(&self, path: &str) -> Option<FileMeta> {
@@ -152,7 +171,7 @@ mod tests {
             .with_file("/etc/ssh/sshd_config.d/10-a.conf", "y")
             .with_file("/etc/ssh/sshd_config.d/notes.txt", "z");
         assert_eq!(
-            snap.glob("/etc/ssh/sshd_config.d/*.conf"),
+            snap.glob("/etc/ssh/sshd_config.d/*.conf").paths,
             vec![
                 "/etc/ssh/sshd_config.d/10-a.conf",
                 "/etc/ssh/sshd_config.d/50-cloud-init.conf"

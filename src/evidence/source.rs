@@ -54,6 +54,51 @@ impl FileState {
     }
 }
 
+/// What is known about one directory on the target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DirState {
+    /// Its entry names (not `.` or `..`), sorted.
+    Listed(Vec<String>),
+    /// The directory does not exist on the target.
+    Missing,
+    /// It exists but could not be listed in full (permission, not a directory,
+    /// names that are not UTF-8): the reason. Whatever it holds is unknown.
+    Unreadable(String),
+    /// No probe listed it.
+    NotCollected,
+}
+
+impl DirState {
+    /// The names, when the directory was listed in full.
+    pub fn names(&self) -> Option<&[String]> {
+        match self {
+            DirState::Listed(names) => Some(names),
+            _ => None,
+        }
+    }
+}
+
+/// The paths a glob pattern matched, and the directories it needed that could not
+/// be listed (or a bound it reached): with any of those, more may have matched.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Globbed {
+    pub paths: Vec<String>,
+    /// `(directory, why)`, for each directory the pattern needed and could not read.
+    pub unread: Vec<(String, String)>,
+}
+
+impl Globbed {
+    /// One line about what could not be read, or None when the match is complete.
+    pub fn problem(&self) -> Option<String> {
+        let (dir, why) = self.unread.first()?;
+        let more = match self.unread.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        Some(format!("{dir} could not be listed: {why}{more}"))
+    }
+}
+
 /// The outcome of running one read-only command on the target.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CommandState {
@@ -112,10 +157,20 @@ pub trait Source: Sync {
     /// The content of a file, following symlinks (inside a `--root` tree, never out of it).
     fn read(&self, path: &str) -> FileState;
     /// Paths matching a glob(7) pattern (`*`, `?`, `[...]` per path component), sorted
-    /// lexically as glob(3) returns them. Empty when nothing matches.
-    fn glob(&self, pattern: &str) -> Vec<String>;
-    /// The names in a directory (not `.` or `..`), sorted; None when it is not a readable directory.
-    fn list_dir(&self, path: &str) -> Option<Vec<String>>;
+    /// lexically as glob(3) returns them, with the directories that could not be
+    /// listed on the way: a caller whose verdict depends on every match must treat
+    /// those as unread, never as absent.
+    fn glob(&self, pattern: &str) -> Globbed;
+    /// A directory's entries, or why they are unknown.
+    fn list(&self, path: &str) -> DirState;
+    /// The names in a directory, sorted; None when it was not listed in full (absent,
+    /// unreadable or not collected) — for callers to whom those are all alike.
+    fn list_dir(&self, path: &str) -> Option<Vec<String>> {
+        match self.list(path) {
+            DirState::Listed(names) => Some(names),
+            _ => None,
+        }
+    }
     /// Metadata of a path; None when it does not exist or was not collected.
     fn meta(&self, path: &str) -> Option<FileMeta>;
     /// Run (or look up) a read-only command given as argv.

@@ -95,6 +95,7 @@ pub fn enable_links(source: &dyn Source) -> Vec<EnableLink> {
 pub fn all_enable_links(source: &dyn Source) -> Vec<EnableLink> {
     source
         .glob(WANTS_GLOB)
+        .paths
         .into_iter()
         .map(|path| {
             let unit = basename(&path).to_string();

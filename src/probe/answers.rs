@@ -4,7 +4,7 @@
 
 use crate::evidence::record::{CommandRecord, EvidenceRecord, EvidenceState, Payload};
 use crate::evidence::recorder::Draft;
-use crate::evidence::{CommandState, FileMeta, FileState};
+use crate::evidence::{CommandState, DirState, FileMeta, FileState};
 use crate::transport::{CommandRun, DirList, FileRead, Stat};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use std::time::Duration;
 #[derive(Debug, Clone)]
 pub enum Answer {
     File(FileState),
-    Dir(Option<Vec<String>>),
+    Dir(DirState),
     Meta(Option<FileMeta>),
     Command(CommandState),
 }
@@ -53,13 +53,16 @@ pub fn listing(path: &str, list: DirList, at: DateTime<Utc>) -> (Answer, Draft) 
     match list {
         DirList::Names(names) => {
             let content = names.join("\n").into_bytes();
-            (Answer::Dir(Some(names)), draft.body(content))
+            (Answer::Dir(DirState::Listed(names)), draft.body(content))
         }
         DirList::Missing => (
-            Answer::Dir(None),
+            Answer::Dir(DirState::Missing),
             draft.state(EvidenceState::Missing, format!("{path} does not exist")),
         ),
-        DirList::Failed(reason) => (Answer::Dir(None), draft.state(EvidenceState::Unreadable, reason)),
+        DirList::Failed(reason) => (
+            Answer::Dir(DirState::Unreadable(reason.clone())),
+            draft.state(EvidenceState::Unreadable, reason),
+        ),
     }
 }
 
@@ -130,6 +133,7 @@ impl Answer {
         let note = || record.note().unwrap_or_default().to_string();
         match self {
             Answer::File(FileState::Unreadable(_)) => Answer::File(FileState::Unreadable(note())),
+            Answer::Dir(DirState::Unreadable(_)) => Answer::Dir(DirState::Unreadable(note())),
             Answer::Command(CommandState::NotRun(_)) => Answer::Command(CommandState::NotRun(note())),
             Answer::File(FileState::Text(_)) => Answer::File(FileState::Text(record.content().clone())),
             Answer::Command(CommandState::Ran { exit_code, .. }) => Answer::Command(CommandState::Ran {

@@ -8,7 +8,7 @@ pub use super::answers::Answer;
 use crate::clock;
 use crate::evidence::record::{EvidenceRecord, EvidenceState, Payload};
 use crate::evidence::recorder::{self, Draft};
-use crate::evidence::{CommandState, FileState, Snapshot};
+use crate::evidence::{CommandState, DirState, FileState, Snapshot};
 use crate::transport::{CommandRun, Limits, Transport, TransportError};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -164,7 +164,7 @@ fn halted(request: Request, reason: &str) -> Entry {
     let note = format!("not collected: {reason}");
     let (answer, payload) = match &request {
         Request::File(_) => (Answer::File(FileState::Unreadable(note.clone())), Payload::File),
-        Request::Dir(_) => (Answer::Dir(None), Payload::Listing),
+        Request::Dir(_) => (Answer::Dir(DirState::Unreadable(note.clone())), Payload::Listing),
         Request::Meta(_) => (Answer::Meta(None), Payload::Metadata),
         Request::Command(argv) => (
             Answer::Command(CommandState::NotRun(note.clone())),

@@ -4,7 +4,7 @@
 
 use super::collector::{Answer, Collector, Entry, Request};
 use super::spec::{ProbeKind, DEFAULT_COMMAND_TIMEOUT};
-use crate::evidence::{glob, CommandState, FileMeta, FileState, Snapshot, Source};
+use crate::evidence::{glob, CommandState, DirState, FileMeta, FileState, Globbed, Snapshot, Source};
 use crate::transport::{Limits, Transport};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -94,7 +94,8 @@ impl<'c, 't> ProbeScope<'c, 't> {
 
     fn expand(&self, pattern: &str) -> Vec<String> {
         if glob::has_magic(pattern) {
-            self.glob(pattern)
+            // What could not be listed is recorded as evidence by the listing itself.
+            self.glob(pattern).paths
         } else {
             vec![pattern.to_string()]
         }
@@ -109,16 +110,16 @@ impl Source for ProbeScope<'_, '_> {
         }
     }
 
-    fn glob(&self, pattern: &str) -> Vec<String> {
-        let lister = |dir: &str| self.list_dir(dir);
+    fn glob(&self, pattern: &str) -> Globbed {
+        let lister = |dir: &str| self.list(dir);
         let exists = |path: &str| self.meta(path).is_some();
         glob::expand(pattern, &lister, &exists)
     }
 
-    fn list_dir(&self, path: &str) -> Option<Vec<String>> {
+    fn list(&self, path: &str) -> DirState {
         match &self.fetch(Request::Dir(path.to_string())).answer {
-            Answer::Dir(names) => names.clone(),
-            _ => None,
+            Answer::Dir(state) => state.clone(),
+            _ => DirState::NotCollected,
         }
     }
 

@@ -135,16 +135,26 @@ impl FsTransport {
             Err(e) => return DirList::Failed(Failure::from(e).reason()),
         };
         let mut names = Vec::new();
+        let mut unnamed = Vec::new();
         for entry in dir {
             match entry {
-                Ok(entry) => {
-                    let name = String::from_utf8_lossy(entry.file_name().to_bytes()).into_owned();
-                    if name != "." && name != ".." {
-                        names.push(name);
-                    }
-                }
+                Ok(entry) => match std::str::from_utf8(entry.file_name().to_bytes()) {
+                    Ok("." | "..") => {}
+                    Ok(name) => names.push(name.to_string()),
+                    Err(_) => unnamed.push(entry.file_name().to_bytes().escape_ascii().to_string()),
+                },
                 Err(e) => return DirList::Failed(Failure::from(e).reason()),
             }
+        }
+        if !unnamed.is_empty() {
+            // A name vouch cannot spell cannot be read back, so neither can the
+            // directory be known in full: say so rather than list the rest as all.
+            unnamed.sort();
+            return DirList::Failed(format!(
+                "{path} holds {} name(s) that are not UTF-8 (`{}`); what they hold is unknown",
+                unnamed.len(),
+                unnamed.join("`, `")
+            ));
         }
         names.sort();
         DirList::Names(names)

@@ -333,7 +333,11 @@ mod tests {
         assert!(outcome.summary.contains("/etc/apt/apt.conf.d/50x is a binary file"));
         let outcome = run(evaluate, &crate::evidence::Snapshot::new());
         assert_eq!(outcome.status, Status::Error);
-        assert!(outcome.summary.contains("/etc/apt/apt.conf was not collected"));
+        assert!(
+            outcome.summary.contains("/etc/apt/apt.conf.d was not collected"),
+            "{}",
+            outcome.summary
+        );
     }
 
     #[test]

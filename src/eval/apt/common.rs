@@ -107,7 +107,8 @@ pub mod testing {
 
     /// A host with these files; /etc/apt/apt.conf is absent unless given.
     pub fn host(files: &[(&str, &str)]) -> Snapshot {
-        let base = Snapshot::new().with_state(crate::parse::apt::conf::MAIN_FILE, FileState::Missing);
+        let mut base = Snapshot::new().with_state(crate::parse::apt::conf::MAIN_FILE, FileState::Missing);
+        base.record_dir(crate::parse::apt::conf::PARTS_DIR, crate::evidence::DirState::Missing);
         files.iter().fold(base, |snap, (path, text)| snap.with_file(path, text))
     }
 

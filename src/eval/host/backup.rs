@@ -112,15 +112,16 @@ pub struct BackupScan {
 pub fn scan(source: &dyn Source) -> BackupScan {
     let mut scan = BackupScan::default();
     scan.cron_file(source, CRONTAB, Format::System, None);
-    for path in source.glob(CRON_D_GLOB) {
+    // A directory that could not be listed hides jobs: none found is never a pass.
+    for path in source.glob(CRON_D_GLOB).paths {
         let runs = cron::runs_name(basename(&path));
         scan.cron_file(source, &path, Format::System, Some(runs));
     }
-    for path in source.glob(SPOOL_GLOB) {
+    for path in source.glob(SPOOL_GLOB).paths {
         scan.cron_file(source, &path, Format::User, None);
     }
     for period in PERIODS {
-        for path in source.glob(&format!("/etc/cron.{period}/*")) {
+        for path in source.glob(&format!("/etc/cron.{period}/*")).paths {
             scan.run_parts_script(source, &path, period);
         }
     }

@@ -51,9 +51,10 @@ pub fn scan(source: &dyn Source) -> ShipperScan {
     scan.each(source, &[FILEBEAT.to_string()], |text, path| {
         vec![shippers::filebeat(text, path)]
     });
-    scan.each(source, &source.glob("/etc/vector/*"), shippers::vector);
-    scan.each(source, &source.glob("/etc/fluent-bit/*"), shippers::fluent_bit);
-    scan.each(source, &source.glob("/etc/promtail/*"), |text, path| {
+    // Unlisted directories hide shippers: none found is never a pass.
+    scan.each(source, &source.glob("/etc/vector/*").paths, shippers::vector);
+    scan.each(source, &source.glob("/etc/fluent-bit/*").paths, shippers::fluent_bit);
+    scan.each(source, &source.glob("/etc/promtail/*").paths, |text, path| {
         shippers::promtail(text, path).into_iter().collect()
     });
     scan.each(source, &[DATADOG.to_string()], |text, path| {
@@ -63,7 +64,7 @@ pub fn scan(source: &dyn Source) -> ShipperScan {
         vec![shippers::ops_agent(text, path)]
     });
     let mut rsyslog_files = vec![RSYSLOG_CONF.to_string()];
-    rsyslog_files.extend(source.glob(RSYSLOG_D_GLOB));
+    rsyslog_files.extend(source.glob(RSYSLOG_D_GLOB).paths);
     scan.each(source, &rsyslog_files, rsyslog_shippers);
     scan
 }

@@ -5,7 +5,7 @@
 
 use super::tests::files;
 use crate::eval::EvalContext;
-use crate::evidence::{CommandState, FileMeta, FileState, Snapshot, Source};
+use crate::evidence::{CommandState, DirState, FileMeta, FileState, Globbed, Snapshot, Source};
 use crate::model::Params;
 use crate::model::ProbeType;
 use crate::model::{Outcome, Status};
@@ -144,15 +144,20 @@ impl Source for Recorder {
         self.keep(path, &state);
         state
     }
-    fn glob(&self, pattern: &str) -> Vec<String> {
-        let found = self.inner.glob(pattern);
-        for path in &found {
+    fn glob(&self, pattern: &str) -> Globbed {
+        let exists = |p: &str| self.inner.read(p).exists() || self.inner.list(p).names().is_some();
+        let found = crate::evidence::glob::expand(pattern, &|dir: &str| self.list(dir), &exists);
+        for path in &found.paths {
             self.keep(path, &self.inner.read(path));
         }
         found
     }
-    fn list_dir(&self, path: &str) -> Option<Vec<String>> {
-        self.inner.list_dir(path)
+    fn list(&self, path: &str) -> DirState {
+        let state = self.inner.list(path);
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.record_dir(path, state.clone());
+        }
+        state
     }
     fn meta(&self, path: &str) -> Option<FileMeta> {
         self.inner.meta(path)

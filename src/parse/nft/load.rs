@@ -105,7 +105,13 @@ impl Loader<'_> {
         }
         let pattern = include_path(name);
         if has_magic(&pattern) {
-            for path in self.source.glob(&pattern) {
+            let matched = self.source.glob(&pattern);
+            if let Some(problem) = matched.problem() {
+                let reason = format!("`include \"{name}\"`: {problem}; the rules it would load are unknown");
+                self.out.broken.get_or_insert((at, reason));
+                return Ok(());
+            }
+            for path in matched.paths {
                 if self.source.list_dir(&path).is_none() {
                     self.include_file(&path, &at, depth)?;
                 }

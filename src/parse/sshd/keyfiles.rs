@@ -63,7 +63,8 @@ pub fn scan(source: &dyn Source) -> KeyScan {
         other => (Vec::new(), other.problem(PASSWD)),
     };
     let patterns = patterns(&View::load(source, DEFAULT_CONFIG));
-    let files = candidates(source, &users, &patterns)
+    let homes = source.glob(HOME_KEYS);
+    let mut files: Vec<KeyFile> = candidates(&homes.paths, &users, &patterns)
         .into_iter()
         .map(|(path, user)| KeyFile {
             content: read_keys(source, &path),
@@ -71,6 +72,14 @@ pub fn scan(source: &dyn Source) -> KeyScan {
             user,
         })
         .collect();
+    // Home directories that could not be listed may hold keys: an unread file, not none.
+    if let Some(problem) = homes.problem() {
+        files.push(KeyFile {
+            path: HOME_KEYS.to_string(),
+            user: "(unknown)".to_string(),
+            content: Content::Problem(problem),
+        });
+    }
     KeyScan {
         patterns,
         files,
@@ -115,9 +124,9 @@ pub fn patterns(view: &View) -> Patterns {
 }
 
 /// Candidate files with the account each belongs to, without duplicates.
-fn candidates(source: &dyn Source, users: &[User], patterns: &Patterns) -> Vec<(String, String)> {
+fn candidates(homes: &[String], users: &[User], patterns: &Patterns) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = vec![(ROOT_KEYS.to_string(), "root".to_string())];
-    for path in source.glob(HOME_KEYS) {
+    for path in homes.iter().cloned() {
         let home = path.trim_end_matches("/.ssh/authorized_keys");
         let owner = users.iter().find(|u| u.home.trim_end_matches('/') == home);
         let name = owner.map_or_else(|| home.trim_start_matches("/home/").to_string(), |u| u.name.clone());

@@ -190,7 +190,16 @@ impl Loader<'_> {
             } else {
                 format!("{SSH_DIR}/{arg}")
             };
-            for path in self.source.glob(&pattern) {
+            let matched = self.source.glob(&pattern);
+            if let Some(problem) = matched.problem() {
+                // What an unlisted include directory holds is unknown, so is the
+                // configuration: never decide from the files that could be seen.
+                return Err(ConfigError::Unreadable {
+                    path: pattern.clone(),
+                    reason: format!("Include {pattern} at {at}: {problem}"),
+                });
+            }
+            for path in matched.paths {
                 self.include_file(&path, at, ctx)?;
             }
         }

@@ -7,7 +7,7 @@
 //! a `Source`, so the same loader collects the tree and later evaluates it.
 
 use crate::evidence::source::resolve_relative;
-use crate::evidence::{FileKind, FileState, Source};
+use crate::evidence::{DirState, FileKind, FileState, Source};
 use crate::model::Location;
 use crate::parse::text::{dirname, line_number, read_text, unescaped};
 
@@ -161,9 +161,21 @@ impl Loader<'_> {
     }
 
     fn include_dir(&mut self, dir: &str, depth: usize, at: &Location) {
-        let Some(names) = self.source.list_dir(dir) else {
-            let message = format!("include directory {dir} does not exist or cannot be listed");
-            return self.note(NoteKind::Missing, message, at);
+        let names = match self.source.list(dir) {
+            DirState::Listed(names) => names,
+            DirState::Missing => {
+                let message = format!("include directory {dir} does not exist");
+                return self.note(NoteKind::Missing, message, at);
+            }
+            // What it holds is unknown, and may grant anything: not "absent".
+            DirState::Unreadable(why) => {
+                let message = format!("include directory {dir} could not be listed: {why}");
+                return self.note(NoteKind::Unavailable, message, at);
+            }
+            DirState::NotCollected => {
+                let message = format!("include directory {dir} was not collected");
+                return self.note(NoteKind::Unavailable, message, at);
+            }
         };
         // `Source::list_dir` is sorted: sudo's lexical order.
         for name in names {

@@ -2,7 +2,7 @@
 //! EXPECTED-firewall.md says of each holds.
 
 use super::*;
-use crate::evidence::{FileMeta, Source};
+use crate::evidence::{DirState, FileMeta, Globbed, Source};
 use crate::model::ProbeType;
 use crate::probe::domain;
 use std::sync::Mutex;
@@ -67,11 +67,11 @@ impl Source for Recorder {
         self.reads.lock().expect("lock").push(path.to_string());
         self.inner.read(path)
     }
-    fn glob(&self, pattern: &str) -> Vec<String> {
+    fn glob(&self, pattern: &str) -> Globbed {
         self.inner.glob(pattern)
     }
-    fn list_dir(&self, path: &str) -> Option<Vec<String>> {
-        self.inner.list_dir(path)
+    fn list(&self, path: &str) -> DirState {
+        self.inner.list(path)
     }
     fn meta(&self, path: &str) -> Option<FileMeta> {
         self.inner.meta(path)

@@ -5,7 +5,7 @@
 
 use super::parse::{parse, ErrorKind, Sink, SyntaxError};
 use super::tree::{ConfTree, Origin};
-use crate::evidence::{FileKind, FileState, Source};
+use crate::evidence::{DirState, FileKind, FileState, Source};
 use std::sync::Arc;
 
 pub const PARTS_DIR: &str = "/etc/apt/apt.conf.d";
@@ -105,11 +105,26 @@ impl Loader<'_> {
     /// ReadConfigDir. A missing parts directory is only a warning for apt; a
     /// missing included directory is an error.
     fn read_dir(&mut self, dir: &str, depth: u32, required: bool) -> bool {
-        let Some(mut names) = self.source.list_dir(dir) else {
-            if required {
-                self.apt_error(dir, 0, "List of files can't be created as it is not a directory");
+        let mut names = match self.source.list(dir) {
+            DirState::Listed(names) => names,
+            // apt reads what it can list; what could not be listed is unknown to vouch.
+            DirState::Unreadable(why) => {
+                self.unavailable(
+                    dir,
+                    &FileState::Unreadable(format!("the directory could not be listed: {why}")),
+                );
+                return true;
             }
-            return !required;
+            DirState::NotCollected => {
+                self.unavailable(dir, &FileState::NotCollected);
+                return true;
+            }
+            DirState::Missing => {
+                if required {
+                    self.apt_error(dir, 0, "List of files can't be created as it is not a directory");
+                }
+                return !required;
+            }
         };
         names.sort();
         let mut ok = true;

@@ -3,9 +3,10 @@
 
 use super::*;
 
-/// A host with these files; /etc/apt/apt.conf is absent unless given.
+/// A host with these files; /etc/apt/apt.conf and apt.conf.d are absent unless given.
 pub(super) fn host(files: &[(&str, &str)]) -> Snapshot {
-    let base = Snapshot::new().with_state(MAIN_FILE, FileState::Missing);
+    let mut base = Snapshot::new().with_state(MAIN_FILE, FileState::Missing);
+    base.record_dir(PARTS_DIR, crate::evidence::DirState::Missing);
     files.iter().fold(base, |snap, (path, text)| snap.with_file(path, text))
 }
 
@@ -284,8 +285,15 @@ fn unreadable_files_are_reported_not_guessed() {
         reasons,
         vec!["/etc/apt/apt.conf.d/50unattended-upgrades could not be read: permission denied"]
     );
-    let uncollected = load(&Snapshot::new());
-    assert_eq!(uncollected.unavailable().count(), 1, "apt.conf not collected");
+    let uncollected: Vec<String> = load(&Snapshot::new()).unavailable().map(str::to_string).collect();
+    assert_eq!(
+        uncollected,
+        [
+            "/etc/apt/apt.conf.d was not collected",
+            "/etc/apt/apt.conf was not collected"
+        ],
+        "neither the parts directory nor apt.conf was collected: both are unknown, not absent"
+    );
 }
 
 proptest! {
