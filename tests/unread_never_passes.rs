@@ -1,0 +1,156 @@
+//! What vouch could not read can never yield a pass. A hardened host passes
+//! ssh.password-auth and auth.sudo; add an include file whose name is not UTF-8
+//! (so it cannot be named back), or make an include directory unlistable, with the
+//! setting that would fail the control inside — and the control must not pass.
+
+mod common;
+
+use common::{fixture, scan_root, AS_OF};
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("fixture") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        let kind = entry.file_type().expect("type");
+        if kind.is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+            copy_tree(&entry.path(), &target);
+        } else if kind.is_symlink() {
+            let link = std::fs::read_link(entry.path()).expect("link");
+            std::os::unix::fs::symlink(link, &target).expect("symlink");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+fn hardened_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_tree(Path::new(&fixture("hardened")), dir.path());
+    dir
+}
+
+#[test]
+fn the_hardened_host_passes_before_anything_is_hidden() {
+    let host = hardened_copy();
+    let scan = scan_root(host.path(), &["--only", "ssh.password-auth", "--only", "auth.sudo"]);
+    assert_eq!(scan.status("ssh.password-auth"), "pass");
+    assert_eq!(scan.status("auth.sudo"), "pass");
+}
+
+#[test]
+fn an_include_file_whose_name_is_not_utf8_is_never_taken_as_absent() {
+    let host = hardened_copy();
+    let name = OsStr::from_bytes(b"00-\xffweak.conf");
+    std::fs::write(
+        host.path().join("etc/ssh/sshd_config.d").join(name),
+        "PasswordAuthentication yes\n",
+    )
+    .expect("write");
+    let sudo_name = OsStr::from_bytes(b"00-\xfe");
+    std::fs::write(
+        host.path().join("etc/sudoers.d").join(sudo_name),
+        "deploy ALL=(ALL) NOPASSWD: ALL\n",
+    )
+    .expect("write");
+    let scan = scan_root(host.path(), &["--only", "ssh.password-auth", "--only", "auth.sudo"]);
+    for id in ["ssh.password-auth", "auth.sudo"] {
+        let status = scan.status(id);
+        assert!(
+            status == "error" || status == "needs_review",
+            "{id}: {status}: {}",
+            scan.summary(id)
+        );
+        assert!(scan.summary(id).contains("not UTF-8"), "{id}: {}", scan.summary(id));
+    }
+    assert!(
+        scan.summary("ssh.password-auth").contains(r"00-\xffweak.conf"),
+        "named, escaped"
+    );
+}
+
+/// As root every directory is listable, so the scan runs as `nobody` (setpriv,
+/// util-linux) over a copy everyone may read but one include directory.
+#[test]
+fn an_include_directory_that_cannot_be_listed_is_never_taken_as_empty() {
+    let host = hardened_copy();
+    let open_to_all = |path: &Path| {
+        for entry in walk(path) {
+            let mode = if entry.is_dir() { 0o755 } else { 0o644 };
+            let _ = std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(mode));
+        }
+    };
+    std::fs::set_permissions(host.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    open_to_all(host.path());
+    let hidden = host.path().join("etc/ssh/sshd_config.d");
+    std::fs::write(hidden.join("00-weak.conf"), "PasswordAuthentication yes\n").expect("write");
+    std::fs::set_permissions(&hidden, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    let bin = assert_cmd::cargo::cargo_bin("vouch");
+    let mut cmd = if is_root() {
+        let mut cmd = std::process::Command::new("setpriv");
+        cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(bin);
+        cmd
+    } else {
+        std::process::Command::new(bin)
+    };
+    let out = cmd
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+            "--only",
+            "ssh.password-auth",
+            "--root",
+        ])
+        .arg(host.path())
+        .output()
+        .expect("vouch runs (setpriv is util-linux's, installed by .ci/run)");
+    let _ = std::fs::set_permissions(&hidden, std::fs::Permissions::from_mode(0o755));
+    let json: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let control = &json["hosts"][0]["controls"][0];
+    let status = control["status"].as_str().unwrap_or_default();
+    assert!(
+        status == "error" || status == "needs_review",
+        "{status}: {}",
+        control["summary"]
+    );
+    assert!(
+        control["summary"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("could not be listed"),
+        "{}",
+        control["summary"]
+    );
+}
+
+fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = vec![dir.to_path_buf()];
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                out.extend(walk(&path));
+            } else if entry.file_type().is_ok_and(|t| t.is_file()) {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
