@@ -1,6 +1,7 @@
 //! Diagnostics for checklist files: a message pinned to file:line:column, computed
 //! from the byte span the TOML parser reports.
 
+use crate::report::sanitize::terminal;
 use std::fmt;
 use std::ops::Range;
 
@@ -20,6 +21,8 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// `file:line:column: level: message`, the file name and message (which quote the
+/// checklist) with anything that could act on a terminal made visible.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let level = match self.level {
@@ -29,7 +32,11 @@ impl fmt::Display for Diagnostic {
         write!(
             f,
             "{}:{}:{}: {}: {}",
-            self.file, self.line, self.column, level, self.message
+            terminal(&self.file),
+            self.line,
+            self.column,
+            level,
+            terminal(&self.message)
         )
     }
 }

@@ -1,10 +1,14 @@
-//! `vouch checklists list` and `vouch checklists lint PATH...`.
+//! `vouch checklists list` and `vouch checklists lint PATH...`. A checklist is
+//! untrusted text: its ids, titles and origins reach the terminal through
+//! `sanitize::terminal` (diagnostics escape themselves), Markdown through the
+//! Markdown sanitisers.
 
 use super::Ended;
 use crate::checklist::{self, Level};
 use crate::cli::{ChecklistsAction, ListArgs};
 use crate::eval;
 use crate::probe::spec;
+use crate::report::sanitize::{markdown_code, markdown_text, terminal};
 use crate::settings;
 use std::fmt::Write as _;
 
@@ -59,30 +63,49 @@ fn list(args: &ListArgs) -> Ended {
         for c in &catalog.controls {
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {} | {} |",
-                c.id,
-                c.title,
+                "| {} | {} | {} | {} |",
+                table_code(&c.id),
+                markdown_text(&c.title),
                 c.mode.as_str(),
                 c.severity.as_str()
             );
         }
     } else {
         for info in &catalog.checklists {
-            let _ = writeln!(out, "{} {} — {} ({})", info.id, info.version, info.title, info.origin);
+            let _ = writeln!(
+                out,
+                "{} {} — {} ({})",
+                terminal(&info.id),
+                terminal(&info.version),
+                terminal(&info.title),
+                terminal(&info.origin)
+            );
         }
         for c in &catalog.controls {
             let _ = writeln!(
                 out,
                 "  {:<32} {:<7} {:<9} {}",
-                c.id,
+                terminal(&c.id),
                 c.mode.as_str(),
                 c.severity.as_str(),
-                c.title
+                terminal(&c.title)
             );
         }
     }
     print!("{out}");
     Ended::Clean
+}
+
+/// A value as code in a table cell. A `|` would end the cell in the middle of the
+/// code span (GFM splits rows before reading code spans), so a value holding one is
+/// shown as escaped text instead; control ids never do (the loader allows only
+/// lower-case letters, digits, `-` and `.`).
+fn table_code(value: &str) -> String {
+    if value.contains('|') {
+        markdown_text(value)
+    } else {
+        markdown_code(value)
+    }
 }
 
 fn evaluator_list() -> String {

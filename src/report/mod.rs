@@ -75,7 +75,7 @@ mod tests {
         assert!(lapsed.contains("**fail**"), "{lapsed}");
         assert!(
             lapsed.contains(
-                "override to pass expired on 2026-11-30, no longer applied: break-glass &lt;b&gt;account&lt;/b&gt;"
+                r"override to pass expired on 2026-11-30, no longer applied: break\-glass \<b\>account\<\/b\>"
             ),
             "{lapsed}"
         );

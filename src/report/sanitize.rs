@@ -1,18 +1,27 @@
-//! Making collected text safe to show: a target's files and command output may hold
-//! terminal escape sequences; they are shown as visible `\x1b` escapes, never sent
-//! raw to a terminal.
+//! Making text safe to show, one sanitiser per output kind. A target's files and
+//! command output, and a checklist's titles and messages, may hold escape sequences,
+//! invisible reordering marks or Markup; every such string passes through the
+//! sanitiser of the output it goes to before it is written:
+//!
+//! - [`terminal`]: a terminal or a plain text file; nothing can move the cursor,
+//!   set a title, reorder or break a line.
+//! - [`markdown_text`]: running Markdown text; a CommonMark renderer shows it
+//!   literally, with no HTML, link, image, emphasis or block of its own.
+//! - [`markdown_code`]: a value deliberately shown as code (a path, an id).
 
-/// Replace control characters (except tab) with visible escapes.
+/// Text for a terminal: every character that can act on a terminal is replaced by a
+/// visible escape, `\x{1b}`; a newline becomes `\n` so the text stays on one line.
+/// Replaced: all control characters (C0, DEL, C1) but tab, and the Unicode format,
+/// line and paragraph separator characters ([`is_format_or_separator`]), which
+/// reorder text (bidi overrides), hide it (zero-width characters) or break lines.
 pub fn terminal(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             '\t' => out.push(c),
             '\n' => out.push_str("\\n"),
-            c if c.is_control()
-                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
-            {
-                out.push_str(&c.escape_unicode().to_string().replace("\\u{", "\\x{"));
+            c if c.is_control() || is_format_or_separator(c) => {
+                out.push_str(&format!("\\x{{{:x}}}", u32::from(c)));
             }
             c => out.push(c),
         }
@@ -20,20 +29,231 @@ pub fn terminal(text: &str) -> String {
     out
 }
 
+/// The Unicode general categories Cf (format), Zl (line separator) and Zp
+/// (paragraph separator), as of Unicode 16: bidi marks, embeddings, overrides and
+/// isolates (U+061C, U+200E/F, U+202A–E, U+2066–9), zero-width characters
+/// (U+200B–D, U+2060–4, U+FEFF), U+2028/U+2029, interlinear annotation
+/// (U+FFF9–B), the soft hyphen, prepended number signs and tag characters.
+fn is_format_or_separator(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{600}'..='\u{605}'
+            | '\u{61c}'
+            | '\u{6dd}'
+            | '\u{70f}'
+            | '\u{890}'..='\u{891}'
+            | '\u{8e2}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{110bd}'
+            | '\u{110cd}'
+            | '\u{13430}'..='\u{1343f}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0001}'
+            | '\u{e0020}'..='\u{e007f}'
+    )
+}
+
+/// Text for running Markdown (a heading, a list item, a table cell), shown
+/// literally by any CommonMark renderer: first neutralised as for [`terminal`] (so
+/// it holds no line break and starts no block), then every ASCII punctuation
+/// character is backslash-escaped (CommonMark §2.4 allows it for all of them), so
+/// no `<`, `[`, `!`, `` ` ``, `*`, `_`, `&`, `#`, `|` ... keeps a meaning. Spaces
+/// and tabs at either end are written as character references, which a renderer
+/// would otherwise trim (or read as an indented code block).
+pub fn markdown_text(text: &str) -> String {
+    let safe = terminal(text);
+    let body = safe.trim_matches([' ', '\t']);
+    let lead = safe.len() - safe.trim_start_matches([' ', '\t']).len();
+    let mut out = String::with_capacity(safe.len() * 2);
+    blanks_as_references(&mut out, &safe[..lead]);
+    for c in body.chars() {
+        if c.is_ascii_punctuation() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    blanks_as_references(&mut out, &safe[lead + body.len()..]);
+    out
+}
+
+fn blanks_as_references(out: &mut String, blanks: &str) {
+    for c in blanks.chars() {
+        out.push_str(if c == '\t' { "&#9;" } else { "&#32;" });
+    }
+}
+
+/// A value shown as a Markdown code span, neutralised as for [`terminal`]. Inside
+/// a code span nothing is interpreted, so no link or HTML can arise; the fence is
+/// one backtick longer than the longest run of backticks in the value (a run of N
+/// backticks only closes on a run of exactly N), with a space of padding on each
+/// side where a renderer would otherwise join a backtick to the fence or strip a
+/// space of the value. An empty value is shown as a code span of one space.
+pub fn markdown_code(text: &str) -> String {
+    let safe = terminal(text);
+    if safe.is_empty() {
+        return "` `".to_string();
+    }
+    let mut longest = 0;
+    let mut run = 0;
+    for c in safe.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let stripped = safe.starts_with(' ') && safe.ends_with(' ') && safe.contains(|c| c != ' ');
+    let pad = if safe.starts_with('`') || safe.ends_with('`') || stripped {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{safe}{pad}{fence}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+    /// What a CommonMark renderer (with and without every extension) makes of
+    /// `markdown`: the literal text it shows, or the first event that is not text.
+    fn rendered(markdown: &str, options: Options) -> Result<String, String> {
+        let mut shown = String::new();
+        for event in Parser::new_ext(markdown, options) {
+            match event {
+                Event::Text(t) => shown.push_str(&t),
+                Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {}
+                other => return Err(format!("{other:?} in {markdown:?}")),
+            }
+        }
+        Ok(shown)
+    }
+
+    fn code_spans(markdown: &str) -> Vec<String> {
+        let mut spans = Vec::new();
+        for event in Parser::new_ext(markdown, Options::all()) {
+            match event {
+                Event::Code(c) => spans.push(c.to_string()),
+                Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {}
+                other => spans.push(format!("not code: {other:?}")),
+            }
+        }
+        spans
+    }
 
     #[test]
     fn escape_sequences_become_visible_text() {
         let hostile = "PermitRootLogin yes\u{1b}[2J\u{1b}]0;pwned\u{7}";
         let shown = terminal(hostile);
         assert!(!shown.chars().any(|c| c.is_control()), "{shown:?}");
-        assert!(shown.starts_with("PermitRootLogin yes\\x{1b}[2J"));
+        assert_eq!(shown, "PermitRootLogin yes\\x{1b}[2J\\x{1b}]0;pwned\\x{7}");
     }
 
     #[test]
-    fn bidi_overrides_are_escaped() {
-        assert_eq!(terminal("a\u{202e}b"), "a\\x{202e}b");
+    fn c1_controls_and_del_are_escaped_tab_is_kept() {
+        assert_eq!(terminal("a\u{9b}31m\u{7f}\tb\r\nc"), "a\\x{9b}31m\\x{7f}\tb\\x{d}\\nc");
+    }
+
+    #[test]
+    fn reordering_invisible_and_line_breaking_characters_are_escaped() {
+        for c in [
+            '\u{61c}',
+            '\u{200b}',
+            '\u{200d}',
+            '\u{200e}',
+            '\u{200f}',
+            '\u{2028}',
+            '\u{2029}',
+            '\u{202a}',
+            '\u{202e}',
+            '\u{2060}',
+            '\u{2064}',
+            '\u{2066}',
+            '\u{2069}',
+            '\u{feff}',
+            '\u{fff9}',
+            '\u{fffb}',
+            '\u{ad}',
+            '\u{e0041}',
+        ] {
+            let shown = terminal(&format!("a{c}b"));
+            assert_eq!(shown, format!("a\\x{{{:x}}}b", u32::from(c)));
+        }
+        assert_eq!(terminal("naïve café 日本 ✓"), "naïve café 日本 ✓");
+    }
+
+    #[test]
+    fn markdown_text_shows_links_images_and_html_literally() {
+        let hostile = "![t](https://evil.example/x.png) <img src=x onerror=alert(1)> \
+                       [click](javascript:alert(1)) <https://evil.example> `code` \\`escaped\\` \
+                       *emph* # heading &lt; www.evil.example a@evil.example";
+        let md = markdown_text(hostile);
+        assert_eq!(rendered(&md, Options::empty()), Ok(hostile.to_string()));
+        assert_eq!(rendered(&md, Options::all()), Ok(hostile.to_string()));
+    }
+
+    #[test]
+    fn markdown_text_starts_no_block() {
+        for line in [
+            "# h",
+            "    indented",
+            "- item",
+            "1. item",
+            "> quote",
+            "---",
+            "```",
+            "<div>",
+            "[x]: /u",
+        ] {
+            let md = markdown_text(line);
+            assert_eq!(rendered(&md, Options::all()), Ok(line.to_string()), "{md}");
+        }
+        assert_eq!(markdown_text("a\nb"), "a\\\\nb");
+    }
+
+    #[test]
+    fn markdown_code_fences_outlast_any_backtick_run() {
+        assert_eq!(markdown_code("/etc/ssh/sshd_config:3"), "`/etc/ssh/sshd_config:3`");
+        assert_eq!(markdown_code("a`b"), "``a`b``");
+        assert_eq!(markdown_code("`x``"), "``` `x`` ```");
+        for value in ["a`b", "`x``", " a ", "  ", "` `", "<img src=x>", "[l](u)", "\\`"] {
+            assert_eq!(code_spans(&markdown_code(value)), vec![value.to_string()], "{value:?}");
+        }
+    }
+
+    fn hostile_strings() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            "[ -~\t\n\r\u{1b}\u{7}\u{2028}\u{61c}\u{202e}\u{a0}é`\\\\<>\\[\\]!*_&#|]{0,40}",
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn markdown_text_is_shown_literally(s in hostile_strings()) {
+            let md = markdown_text(&s);
+            prop_assert_eq!(rendered(&md, Options::empty()), Ok(terminal(&s)));
+            prop_assert_eq!(rendered(&md, Options::all()), Ok(terminal(&s)));
+        }
+
+        #[test]
+        fn markdown_code_is_one_code_span(s in hostile_strings()) {
+            let expected = if s.is_empty() { " ".to_string() } else { terminal(&s) };
+            prop_assert_eq!(code_spans(&markdown_code(&s)), vec![expected]);
+        }
+
+        #[test]
+        fn terminal_output_holds_nothing_that_acts(s in hostile_strings()) {
+            let shown = terminal(&s);
+            prop_assert!(!shown.chars().any(|c| (c.is_control() && c != '\t') || is_format_or_separator(c)));
+        }
     }
 }
