@@ -19,6 +19,7 @@ pub mod parse;
 pub mod probe;
 pub mod report;
 pub mod results;
+pub mod sanitize;
 pub mod settings;
 #[cfg(test)]
 pub mod testing;

@@ -21,7 +21,7 @@ fn main() -> ExitCode {
 fn terminal_lines(message: &str) -> String {
     message
         .lines()
-        .map(vouch::report::sanitize::terminal)
+        .map(vouch::sanitize::terminal)
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -1,7 +1,7 @@
 //! Diagnostics for checklist files: a message pinned to file:line:column, computed
 //! from the byte span the TOML parser reports.
 
-use crate::report::sanitize::terminal;
+use crate::sanitize::terminal;
 use std::fmt;
 use std::ops::Range;
 

@@ -8,7 +8,7 @@ use crate::checklist::{self, Level};
 use crate::cli::{ChecklistsAction, ListArgs};
 use crate::eval;
 use crate::probe::spec;
-use crate::report::sanitize::{markdown_code, markdown_text, terminal};
+use crate::sanitize::{markdown_code, markdown_text, terminal};
 use crate::settings;
 use std::fmt::Write as _;
 

@@ -4,9 +4,9 @@
 //! or `markdown_code` (a code span), so a hostile file cannot add HTML, links or
 //! images to the report.
 
-use super::sanitize::{markdown_code as code, markdown_text as text};
 use crate::model::Status;
 use crate::results::{HostResult, ScanResults};
+use crate::sanitize::{markdown_code as code, markdown_text as text};
 use std::fmt::Write as _;
 
 pub fn render(results: &ScanResults) -> String {

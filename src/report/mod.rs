@@ -4,7 +4,6 @@
 
 pub mod json;
 pub mod markdown;
-pub mod sanitize;
 pub mod text;
 
 use crate::results::{FindingOut, Override};
@@ -75,7 +74,7 @@ mod tests {
         assert!(lapsed.contains("**fail**"), "{lapsed}");
         assert!(
             lapsed.contains(
-                r"override to pass expired on 2026-11-30, no longer applied: break\-glass \<b\>account\<\/b\>"
+                r"override to pass expired on 2026-11-30, no longer applied: break\-glass \<b\>account\</b\>"
             ),
             "{lapsed}"
         );

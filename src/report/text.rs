@@ -2,9 +2,9 @@
 //! status, the summary line of each, findings under those that need action, and a
 //! closing count. Colour only when asked (the caller honours NO_COLOR and ttys).
 
-use super::sanitize::terminal;
 use crate::model::Status;
 use crate::results::{ControlResult, HostResult, ScanResults};
+use crate::sanitize::terminal;
 use anstyle::{AnsiColor, Style};
 use std::fmt::Write as _;
 

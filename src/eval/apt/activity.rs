@@ -41,7 +41,7 @@ const LOGS: [Log; 2] = [
     },
     Log {
         path: HISTORY_LOG,
-        what: "apt last ran (history.log Start-Date)",
+        what: "apt last upgraded packages (history.log Start-Date)",
         scan: logs::scan_history,
     },
 ];
@@ -188,6 +188,36 @@ mod tests {
     }
 
     #[test]
+    fn installing_or_removing_packages_is_not_patching() {
+        // as_of is 2026-11-22: the install two days before is not an update; the
+        // upgrade 40 days before is the last patching.
+        let hist = "Start-Date: 2026-10-13  06:25:13\nCommandline: apt-get upgrade -y\n\
+                    Upgrade: openssl:amd64 (3.0.13-0ubuntu3.4, 3.0.13-0ubuntu3.5)\nEnd-Date: 2026-10-13  06:25:40\n\n\
+                    Start-Date: 2026-11-20  10:00:00\nCommandline: apt install htop\n\
+                    Install: htop:amd64 (3.3.0-4build1)\nEnd-Date: 2026-11-20  10:00:05\n\n\
+                    Start-Date: 2026-11-21  10:00:00\nCommandline: apt remove nano\n\
+                    Remove: nano:amd64 (7.2-2build1)\nEnd-Date: 2026-11-21  10:00:03\n";
+        let snap = host(&[(HISTORY_LOG, hist)]).with_state(UNATTENDED_UPGRADES_LOG, FileState::Missing);
+        let outcome = run(evaluate, &snap);
+        assert_eq!(outcome.status, Status::Fail, "{}", outcome.summary);
+        assert!(
+            outcome
+                .summary
+                .starts_with("apt last upgraded packages (history.log Start-Date) 2026-10-13 06:25:13"),
+            "{}",
+            outcome.summary
+        );
+        let installs_only =
+            "Start-Date: 2026-11-20  10:00:00\nInstall: htop:amd64 (3.3.0-4build1)\nEnd-Date: 2026-11-20  10:00:05\n";
+        let snap = host(&[(HISTORY_LOG, installs_only)]).with_state(UNATTENDED_UPGRADES_LOG, FileState::Missing);
+        assert_eq!(
+            run(evaluate, &snap).status,
+            Status::Fail,
+            "no upgrade at all: no patching"
+        );
+    }
+
+    #[test]
     fn the_unattended_upgrades_log_comes_first() {
         let uu = uu_line("2026-10-13 06:25:13");
         let hist = history("2026-11-21  06:25:13");
@@ -212,7 +242,7 @@ mod tests {
         assert_eq!(outcome.status, Status::Warn);
         assert_eq!(
             outcome.summary,
-            "apt last ran (history.log Start-Date) 2026-11-12 06:25:13, 10 days before as_of: more than 7 days without updates"
+            "apt last upgraded packages (history.log Start-Date) 2026-11-12 06:25:13, 10 days before as_of: more than 7 days without updates"
         );
     }
 
@@ -239,7 +269,7 @@ mod tests {
         assert_eq!(outcome.status, Status::Warn, "{}", outcome.summary);
         assert!(outcome
             .summary
-            .starts_with("apt last ran (history.log Start-Date) 2026-11-01"));
+            .starts_with("apt last upgraded packages (history.log Start-Date) 2026-11-01"));
         // An as_of before every entry: the no-log fail, saying why.
         let snap = snap.with_file(HISTORY_LOG, &history("2027-01-05  06:25:13"));
         let outcome = run(evaluate, &snap);

@@ -1,6 +1,6 @@
 //! Timestamps in update logs: the newest `YYYY-MM-DD HH:MM:SS,mmm` line start of
-//! unattended-upgrades.log and the newest `Start-Date: YYYY-MM-DD  HH:MM:SS` of
-//! apt's history.log. Both are written in the host's local time with no zone; they
+//! unattended-upgrades.log and the newest `Start-Date: YYYY-MM-DD  HH:MM:SS` of an
+//! apt history.log entry that upgraded packages. Both are written in the host's local time with no zone; they
 //! are read as UTC, which can shift an age by the host's UTC offset (hours), well
 //! inside the 7- and 30-day thresholds they are compared with. A scan keeps the
 //! newest stamp at or before a limit (the evaluation time, plus a tolerance) and
@@ -37,25 +37,56 @@ pub fn scan_unattended_upgrades(text: &str, limit: NaiveDateTime) -> Scan {
     })
 }
 
-/// The `Start-Date:` lines of apt's history.log (apt writes two spaces between
-/// the date and the time; any run of spaces is accepted).
+/// The `Start-Date:` lines of apt's history.log entries that upgraded packages
+/// (the entry has an `Upgrade:` line before the next `Start-Date:`); an entry that
+/// only installs or removes packages is not patching. apt writes two spaces
+/// between the date and the time; any run of spaces is accepted.
 pub fn scan_history(text: &str, limit: NaiveDateTime) -> Scan {
-    scan(text, limit, |line| {
-        let rest = line.strip_prefix("Start-Date:")?.trim_start_matches([' ', '\t']);
-        let (date, rest) = date_prefix(rest)?;
-        let rest = rest.strip_prefix([' ', '\t'])?.trim_start_matches([' ', '\t']);
-        time_prefix(date, rest).map(|(time, _)| time)
-    })
+    let mut stamps = Vec::new();
+    let mut entry: Option<Stamp> = None;
+    let mut upgraded = false;
+    for (index, line) in text.split('\n').enumerate() {
+        if let Some(at) = history_start(line) {
+            if let (Some(stamp), true) = (entry, upgraded) {
+                stamps.push(stamp);
+            }
+            entry = Some(Stamp {
+                at,
+                line: line_number(index),
+            });
+            upgraded = false;
+        } else if line.starts_with("Upgrade:") {
+            upgraded = true;
+        }
+    }
+    if let (Some(stamp), true) = (entry, upgraded) {
+        stamps.push(stamp);
+    }
+    fold(stamps, limit)
+}
+
+fn history_start(line: &str) -> Option<NaiveDateTime> {
+    let rest = line.strip_prefix("Start-Date:")?.trim_start_matches([' ', '\t']);
+    let (date, rest) = date_prefix(rest)?;
+    let rest = rest.strip_prefix([' ', '\t'])?.trim_start_matches([' ', '\t']);
+    time_prefix(date, rest).map(|(time, _)| time)
 }
 
 fn scan(text: &str, limit: NaiveDateTime, parse: impl Fn(&str) -> Option<NaiveDateTime>) -> Scan {
-    let mut out = Scan::default();
-    for (index, line) in text.split('\n').enumerate() {
-        let Some(at) = parse(line) else { continue };
-        let stamp = Stamp {
+    let stamps = text.split('\n').enumerate().filter_map(|(index, line)| {
+        parse(line).map(|at| Stamp {
             at,
             line: line_number(index),
-        };
+        })
+    });
+    fold(stamps, limit)
+}
+
+/// The newest stamp at or before `limit`, and a count of the later ones.
+fn fold(stamps: impl IntoIterator<Item = Stamp>, limit: NaiveDateTime) -> Scan {
+    let mut out = Scan::default();
+    for stamp in stamps {
+        let at = stamp.at;
         let slot = if at <= limit {
             &mut out.newest
         } else {
@@ -160,6 +191,12 @@ mod tests {
             })
         );
         assert_eq!(newest_history("End-Date: 2026-11-12  06:25:40\n"), None);
+        let install_after = format!("{log}\nStart-Date: 2026-11-20  10:00:00\nInstall: htop:amd64 (3.3.0)\n");
+        assert_eq!(
+            newest_history(&install_after).map(|s| s.at),
+            Some(at("2026-11-12 06:25:13")),
+            "an entry that only installs is not patching"
+        );
     }
 
     proptest! {

@@ -1,4 +1,5 @@
-//! Making text safe to show, one sanitiser per output kind. A target's files and
+//! Making text safe to show, one sanitiser per output kind (imports nothing of the
+//! crate: reports, commands and checklist diagnostics all use it). A target's files and
 //! command output, and a checklist's titles and messages, may hold escape sequences,
 //! invisible reordering marks or Markup; every such string passes through the
 //! sanitiser of the output it goes to before it is written:
@@ -75,7 +76,7 @@ pub fn markdown_text(text: &str) -> String {
     let mut out = String::with_capacity(safe.len() * 2);
     blanks_as_references(&mut out, &safe[..lead]);
     for c in body.chars() {
-        if c.is_ascii_punctuation() {
+        if c.is_ascii_punctuation() && !INERT.contains(c) {
             out.push('\\');
         }
         out.push(c);
@@ -83,6 +84,12 @@ pub fn markdown_text(text: &str) -> String {
     blanks_as_references(&mut out, &safe[lead + body.len()..]);
     out
 }
+
+/// ASCII punctuation that starts no construct of CommonMark or of its common
+/// extensions (GitHub's, smart punctuation) in any position, so it is left as
+/// written and paths stay readable (`/etc/ssh`, not `\/etc\/ssh`). Everything else
+/// is backslash-escaped.
+const INERT: &str = "/,;?%";
 
 fn blanks_as_references(out: &mut String, blanks: &str) {
     for c in blanks.chars() {
