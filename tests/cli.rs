@@ -272,6 +272,7 @@ fn on_terminal(no_color: bool) -> Option<String> {
     script
         .args(["-qec", &command, "/dev/null"])
         .env_remove("NO_COLOR")
+        .env("VOUCH_CONFIG_DIR", common::config_dir())
         .env("TERM", "xterm-256color");
     if no_color {
         script.env("NO_COLOR", "1");

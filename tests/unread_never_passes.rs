@@ -99,6 +99,7 @@ fn an_include_directory_that_cannot_be_listed_is_never_taken_as_empty() {
         std::process::Command::new(bin)
     };
     let out = cmd
+        .env("VOUCH_CONFIG_DIR", common::config_dir())
         .args([
             "scan",
             "--format",

@@ -42,6 +42,25 @@ impl From<anyhow::Error> for Ended {
     }
 }
 
+/// Key the redaction markers with the user's key before anything is collected, so
+/// a reader cannot confirm a guessed secret; if it cannot be kept, say so and use
+/// a key made for this run only.
+pub fn install_redaction_key() {
+    let key = match crate::paths::redaction_key() {
+        Ok(key) => key,
+        Err(reason) => {
+            eprintln!(
+                "vouch: {}; redaction markers use a key made for this run only",
+                crate::sanitize::terminal(&reason)
+            );
+            let mut key = [0u8; 32];
+            let _ = rustix::rand::getrandom(&mut key, rustix::rand::GetRandomFlags::empty());
+            key
+        }
+    };
+    crate::evidence::redact::install_key(key);
+}
+
 /// Run the command the user asked for.
 pub fn dispatch(cli: crate::cli::Cli) -> Ended {
     use crate::cli::Command;

@@ -18,6 +18,7 @@ pub fn run(args: &ScanArgs) -> Ended {
         Ok(settings) => settings,
         Err(e) => return e.into(),
     };
+    super::install_redaction_key();
     for warning in &settings.warnings {
         if !warning.file.starts_with("bundled:") {
             eprintln!("{warning}");

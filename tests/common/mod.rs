@@ -15,8 +15,18 @@ pub const AS_OF: &str = "2026-11-22T12:00:00Z";
 
 pub fn vouch() -> Command {
     let mut cmd = Command::cargo_bin("vouch").expect("the vouch binary is built");
-    cmd.env_remove("NO_COLOR").env_remove("SOURCE_DATE_EPOCH");
+    cmd.env_remove("NO_COLOR")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("VOUCH_CONFIG_DIR", config_dir());
     cmd
+}
+
+/// A config folder of the test run's own (its redaction key made on first use),
+/// so tests never write into the home of whoever runs them.
+pub fn config_dir() -> &'static Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().expect("a temp config folder"))
+        .path()
 }
 
 pub fn fixture(name: &str) -> String {
