@@ -48,7 +48,9 @@ pub fn run_host(
     cancel: &Arc<AtomicBool>,
     events: &mut impl EventSink,
 ) {
-    let collector = Collector::new(transport, options.limits).with_cancel(cancel.clone());
+    let collector = Collector::new(transport, options.limits)
+        .with_budget(options.budget)
+        .with_cancel(cancel.clone());
     let mut core = Coordinator::new(catalog, target.clone(), transport.describe(), options.as_of);
     let mut emit = |batch: Vec<Event>| {
         for event in batch {

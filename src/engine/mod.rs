@@ -17,6 +17,7 @@ pub use driver::{run_host, spawn_host, EventSink, LiveHost};
 use crate::checklist::Catalog;
 use crate::evidence::record::EvidenceRecord;
 use crate::model::Target;
+use crate::probe::Budget;
 use crate::results::{ControlResult, HostResult};
 use crate::transport::{Limits, Transport};
 use chrono::{DateTime, Utc};
@@ -63,6 +64,8 @@ pub enum Event {
 pub struct Options {
     pub as_of: DateTime<Utc>,
     pub limits: Limits,
+    /// What the scan may spend on the target before it stops with a reason.
+    pub budget: Budget,
     /// Probe worker threads.
     pub workers: usize,
 }
@@ -72,6 +75,7 @@ impl Default for Options {
         Options {
             as_of: crate::clock::now(),
             limits: Limits::default(),
+            budget: Budget::default(),
             workers: 8,
         }
     }

@@ -1,10 +1,12 @@
 //! The collector: reads through a transport, once per distinct request however
 //! many probes ask, and passes each answer through the evidence recorder. It stops
-//! asking once the scan is cancelled or the target stops answering, and says why
-//! (`halted`), so a lost connection is reported once, not as every file unreadable.
+//! asking once the scan is cancelled, the target stops answering or the scan's
+//! budget is spent, and says why (`halted`), so a lost connection is reported
+//! once, not as every file unreadable.
 
 use super::answers;
 pub use super::answers::Answer;
+use super::budget::{Budget, Spending};
 use crate::clock;
 use crate::evidence::record::{EvidenceRecord, EvidenceState, Payload};
 use crate::evidence::recorder::{self, Draft};
@@ -39,6 +41,8 @@ pub struct Entry {
 pub enum Halt {
     Cancelled,
     Lost(TransportError),
+    /// The scan's budget ran out (paths, bytes, listed names or time): the reason.
+    Budget(String),
 }
 
 impl Halt {
@@ -47,6 +51,7 @@ impl Halt {
         match self {
             Halt::Cancelled => "the scan was cancelled".to_string(),
             Halt::Lost(e) => crate::evidence::redact::redact(&e.to_string()).text,
+            Halt::Budget(reason) => reason.clone(),
         }
     }
 }
@@ -77,6 +82,8 @@ pub struct Collector<'t> {
     cache: Mutex<HashMap<Request, Cell>>,
     cancel: Arc<AtomicBool>,
     lost: OnceLock<TransportError>,
+    spending: Spending,
+    spent: OnceLock<String>,
 }
 
 impl<'t> Collector<'t> {
@@ -87,7 +94,15 @@ impl<'t> Collector<'t> {
             cache: Mutex::new(HashMap::new()),
             cancel: Arc::new(AtomicBool::new(false)),
             lost: OnceLock::new(),
+            spending: Spending::new(Budget::default()),
+            spent: OnceLock::new(),
         }
+    }
+
+    /// Spend at most `budget` on this scan.
+    pub fn with_budget(mut self, budget: Budget) -> Self {
+        self.spending = Spending::new(budget);
+        self
     }
 
     /// Stop asking the target once `cancel` is set.
@@ -96,12 +111,22 @@ impl<'t> Collector<'t> {
         self
     }
 
-    /// Why collection stopped, if it did: a lost target first, then cancellation.
+    /// Why collection stopped, if it did: a lost target first, then a spent
+    /// budget, then cancellation.
     pub fn halted(&self) -> Option<Halt> {
         if let Some(lost) = self.lost.get() {
             return Some(Halt::Lost(lost.clone()));
         }
+        if let Some(reason) = self.spent.get() {
+            return Some(Halt::Budget(reason.clone()));
+        }
         self.cancel.load(Ordering::SeqCst).then_some(Halt::Cancelled)
+    }
+
+    /// The budget ran out: stop asking, and say why once (the first reason wins).
+    fn overspent(&self, reason: String) -> Halt {
+        let _ = self.spent.set(reason);
+        self.halted().unwrap_or(Halt::Cancelled)
     }
 
     /// The answer to a request, fetching it on first ask; concurrent askers wait for the first.
@@ -116,6 +141,11 @@ impl<'t> Collector<'t> {
     fn perform(&self, request: Request, timeout: Duration) -> Entry {
         if let Some(halt) = self.halted() {
             return halted(request, &halt.reason());
+        }
+        if !matches!(request, Request::Command(_)) {
+            if let Err(reason) = self.spending.path() {
+                return halted(request, &self.overspent(reason).reason());
+            }
         }
         let started = Instant::now();
         let at = clock::now();
@@ -145,6 +175,10 @@ impl<'t> Collector<'t> {
                 return halted(request, &reason);
             }
         };
+        if let Err(reason) = self.spend(&answer, &draft) {
+            // What was just read is whole and kept; nothing more is asked.
+            self.overspent(reason);
+        }
         if !clock::is_fixed() {
             draft.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         }
@@ -154,6 +188,15 @@ impl<'t> Collector<'t> {
             request,
             record,
             halted: false,
+        }
+    }
+
+    /// Count what an answer brought back against the budget.
+    fn spend(&self, answer: &Answer, draft: &Draft) -> Result<(), String> {
+        match answer {
+            Answer::Dir(crate::evidence::DirState::Listed(names)) => self.spending.names(names.len() as u64),
+            Answer::File(_) | Answer::Command(_) => self.spending.bytes(draft.body.len() as u64),
+            _ => Ok(()),
         }
     }
 }

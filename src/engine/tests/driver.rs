@@ -253,3 +253,45 @@ fn dropping_a_live_host_nobody_reads_ends_it_even_with_the_channel_full() {
     assert!(matches!(live.events.recv(), Ok(Event::HostStarted { .. })));
     drop(live); // returns: the channel closes, the driver's sends fail, it stops
 }
+
+#[test]
+fn a_scan_that_spends_its_budget_stops_and_says_which_budget() {
+    let dir = tree(&[
+        ("/etc/app.conf", "debug off\n"),
+        ("/etc/b.conf", "x\n"),
+        ("/etc/c.conf", "y\n"),
+    ]);
+    let catalog = catalog();
+    let asked = Mutex::new(Vec::new());
+    let transport = Hooked {
+        inner: FsTransport::rooted(dir.path()),
+        hook: |path: &str| {
+            asked.lock().unwrap().push(path.to_string());
+            Ok(())
+        },
+    };
+    let options = Options {
+        workers: 1,
+        budget: crate::probe::Budget {
+            paths: 2,
+            ..crate::probe::Budget::default()
+        },
+        ..Options::default()
+    };
+    let mut events = Vec::new();
+    let cancel = Arc::new(AtomicBool::new(false));
+    run_host(&catalog, &local(), &transport, &options, &cancel, &mut |e| {
+        events.push(e);
+        true
+    });
+
+    assert_eq!(asked.lock().unwrap().len(), 2, "nothing is asked past the budget");
+    let halts: Vec<&Event> = events.iter().filter(|e| matches!(e, Event::Halted { .. })).collect();
+    assert_eq!(halts.len(), 1, "said once");
+    let host = host_done(&events);
+    let error = host.error.as_deref().unwrap_or_default();
+    assert!(error.starts_with("the scan's budget of 2 paths"), "{error}");
+    let b = &host.controls[1];
+    assert_eq!(b.status, Status::Error, "its glob was not read in full");
+    assert!(b.summary.contains("budget of 2 paths"), "{}", b.summary);
+}
