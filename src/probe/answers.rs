@@ -40,7 +40,7 @@ pub fn file(path: &str, read: FileRead, cap: u64, at: DateTime<Utc>) -> (Answer,
             let note = state.problem(path).unwrap_or_default();
             (Answer::File(state), draft.state(EvidenceState::TooLarge, note))
         }
-        FileRead::Failed(reason) => (
+        FileRead::Failed(reason) | FileRead::Declined(reason) => (
             Answer::File(FileState::Unreadable(reason.clone())),
             draft.state(EvidenceState::Unreadable, reason),
         ),

@@ -11,9 +11,9 @@ use crate::clock;
 use crate::evidence::record::{EvidenceRecord, EvidenceState, Payload};
 use crate::evidence::recorder::{self, Draft};
 use crate::evidence::{CommandState, DirState, FileState, Snapshot};
-use crate::transport::{CommandRun, Limits, Transport, TransportError};
+use crate::transport::{CommandRun, FileIdentity, FileRead, Limits, Transport, TransportError};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -150,10 +150,10 @@ impl<'t> Collector<'t> {
         let started = Instant::now();
         let at = clock::now();
         let asked = match &request {
-            Request::File(path) => self
-                .transport
-                .read_file(path, self.limits.file_cap)
-                .map(|read| answers::file(path, read, self.limits.file_cap, at)),
+            Request::File(path) => match self.read_file(path) {
+                Ok(FileRead::Declined(reason)) => return halted(request, &reason),
+                read => read.map(|read| answers::file(path, read, self.limits.file_cap, at)),
+            },
             Request::Dir(path) => self
                 .transport
                 .list_dir(path)
@@ -191,11 +191,38 @@ impl<'t> Collector<'t> {
         }
     }
 
-    /// Count what an answer brought back against the budget.
+    /// Read a file, its size spent from the budget before a byte is read: a file
+    /// the budget cannot afford is declined, and collection stops there.
+    fn read_file(&self, path: &str) -> Result<FileRead, TransportError> {
+        let reserved = AtomicU64::new(0);
+        let admit = |file: &FileIdentity| match self.spending.bytes(file.size) {
+            Ok(()) => {
+                reserved.store(file.size, Ordering::SeqCst);
+                Ok(())
+            }
+            Err(reason) => Err(self.overspent(reason).reason()),
+        };
+        let read = self.transport.read_file(path, self.limits.file_cap, &admit);
+        // The file may have changed size since it was looked at: spend what was read.
+        let reserved = reserved.load(Ordering::SeqCst);
+        match &read {
+            Ok(FileRead::Bytes(bytes)) if bytes.len() as u64 > reserved => {
+                if let Err(reason) = self.spending.bytes(bytes.len() as u64 - reserved) {
+                    self.overspent(reason);
+                }
+            }
+            Ok(FileRead::Bytes(bytes)) => self.spending.refund(reserved - bytes.len() as u64),
+            _ => self.spending.refund(reserved),
+        }
+        read
+    }
+
+    /// Count what a listing or a command brought back against the budget (a
+    /// file's bytes were counted before it was read).
     fn spend(&self, answer: &Answer, draft: &Draft) -> Result<(), String> {
         match answer {
             Answer::Dir(crate::evidence::DirState::Listed(names)) => self.spending.names(names.len() as u64),
-            Answer::File(_) | Answer::Command(_) => self.spending.bytes(draft.body.len() as u64),
+            Answer::Command(_) => self.spending.bytes(draft.body.len() as u64),
             _ => Ok(()),
         }
     }
@@ -229,5 +256,39 @@ fn halted(request: Request, reason: &str) -> Entry {
         answer,
         record: recorder::record(draft),
         halted: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transport::fs::FsTransport;
+
+    #[test]
+    fn a_file_the_budget_cannot_afford_is_not_read_and_collection_stops() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a"), "x".repeat(60)).unwrap();
+        std::fs::write(dir.path().join("b"), "y".repeat(60)).unwrap();
+        let transport = FsTransport::rooted(dir.path());
+        let budget = Budget {
+            bytes: 100,
+            ..Budget::default()
+        };
+        let collector = Collector::new(&transport, Limits::default()).with_budget(budget);
+        let timeout = Duration::from_secs(1);
+
+        let a = collector.fetch(Request::File("/a".into()), timeout);
+        assert_eq!(a.record.bytes(), Some(60));
+        let b = collector.fetch(Request::File("/b".into()), timeout);
+        assert!(b.halted, "60 more bytes would go over 100: not read");
+        assert_eq!(b.record.content().len(), 0);
+        let Some(Halt::Budget(reason)) = collector.halted() else {
+            panic!("the budget halts collection")
+        };
+        assert!(reason.starts_with("the scan's budget of 100 bytes"), "{reason}");
+        assert!(
+            collector.fetch(Request::Dir("/".into()), timeout).halted,
+            "nothing more is asked"
+        );
     }
 }

@@ -6,7 +6,7 @@
 //! be the same file, so nothing swapped in between is read.
 
 use super::confined::Root;
-use super::{command, CommandRun, DirList, FileRead, Stat, Transport, TransportError};
+use super::{command, Admit, CommandRun, DirList, FileIdentity, FileRead, Stat, Transport, TransportError};
 use crate::evidence::{FileKind, FileMeta};
 use rustix::fs::{FileType, Mode, OFlags};
 use rustix::io::Errno;
@@ -81,7 +81,7 @@ impl FsTransport {
         found.map_err(Failure::from)
     }
 
-    fn read(&self, path: &str, cap: u64) -> FileRead {
+    fn read(&self, path: &str, cap: u64, admit: Admit) -> FileRead {
         let probe = match self.open(path, OFlags::PATH) {
             Ok(fd) => fd,
             Err(Failure::Missing | Failure::NotDirectory) => return FileRead::Missing,
@@ -98,6 +98,15 @@ impl FsTransport {
         let size = u64::try_from(seen.st_size).unwrap_or(0);
         if size > cap {
             return FileRead::TooLarge { bytes: size };
+        }
+        let identity = FileIdentity {
+            device: seen.st_dev,
+            inode: seen.st_ino,
+            size,
+            mtime: (seen.st_mtime, i64::try_from(seen.st_mtime_nsec).unwrap_or(0)),
+        };
+        if let Err(reason) = admit(&identity) {
+            return FileRead::Declined(reason);
         }
         // O_NONBLOCK: should a FIFO have been swapped in, opening it cannot hang.
         let fd = match self.open(path, OFlags::RDONLY | OFlags::NONBLOCK) {
@@ -260,8 +269,8 @@ impl Transport for FsTransport {
         }
     }
 
-    fn read_file(&self, path: &str, cap: u64) -> Result<FileRead, TransportError> {
-        Ok(self.read(path, cap))
+    fn read_file(&self, path: &str, cap: u64, admit: Admit) -> Result<FileRead, TransportError> {
+        Ok(self.read(path, cap, admit))
     }
 
     fn list_dir(&self, path: &str) -> Result<DirList, TransportError> {

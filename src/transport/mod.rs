@@ -89,7 +89,26 @@ pub enum FileRead {
     TooLarge { bytes: u64 },
     /// It exists but cannot be read: the reason, one line.
     Failed(String),
+    /// Not read: the caller declined once it knew which file it was and its size
+    /// (the scan's budget could not afford it): the caller's reason.
+    Declined(String),
 }
+
+/// Which file a path leads to, as the transport sees it before reading a byte:
+/// two paths with the same identity (hard links, symlinks to one file) hold the
+/// same bytes, and `size` is what reading it will cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FileIdentity {
+    pub device: u64,
+    pub inode: u64,
+    pub size: u64,
+    /// Modification time: seconds and nanoseconds since the epoch.
+    pub mtime: (i64, i64),
+}
+
+/// Asked by `Transport::read_file` once the file is known and before it is read:
+/// `Err` with a reason declines the read.
+pub type Admit<'a> = &'a (dyn Fn(&FileIdentity) -> Result<(), String> + Sync);
 
 /// The result of running one command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,8 +169,10 @@ pub enum Stat {
 pub trait Transport: Send + Sync {
     /// How the target was reached, for provenance (`local`, `local --root /srv/copy`).
     fn describe(&self) -> String;
-    /// Read a file, following symlinks (inside the target's tree).
-    fn read_file(&self, path: &str, cap: u64) -> Result<FileRead, TransportError>;
+    /// Read a file, following symlinks (inside the target's tree), at most `cap`
+    /// bytes. `admit` is asked once the file is known to be a regular file within
+    /// the cap, before anything is read, so a caller can refuse what it cannot afford.
+    fn read_file(&self, path: &str, cap: u64, admit: Admit) -> Result<FileRead, TransportError>;
     /// Entry names of a directory.
     fn list_dir(&self, path: &str) -> Result<DirList, TransportError>;
     /// Metadata of a path without following a final symlink.

@@ -10,7 +10,7 @@ use crate::model::Status;
 use crate::probe::collector::{Collector, Halt};
 use crate::probe::ProbeScope;
 use crate::transport::fs::FsTransport;
-use crate::transport::{CommandRun, DirList, FileRead, Stat, TransportError};
+use crate::transport::{Admit, CommandRun, DirList, FileRead, Stat, TransportError};
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{self, Receiver};
@@ -28,9 +28,9 @@ impl<H: Fn(&str) -> Result<(), TransportError> + Send + Sync> Transport for Hook
     fn describe(&self) -> String {
         self.inner.describe()
     }
-    fn read_file(&self, path: &str, cap: u64) -> Result<FileRead, TransportError> {
+    fn read_file(&self, path: &str, cap: u64, admit: Admit) -> Result<FileRead, TransportError> {
         (self.hook)(path)?;
-        self.inner.read_file(path, cap)
+        self.inner.read_file(path, cap, admit)
     }
     fn list_dir(&self, path: &str) -> Result<DirList, TransportError> {
         (self.hook)(path)?;
