@@ -3,7 +3,7 @@
 
 use crate::checklist::Control;
 use crate::eval::EvalContext;
-use crate::evidence::Snapshot;
+use crate::evidence::{redact, Snapshot};
 use crate::model::{Mode, Outcome, Target};
 use crate::results::{ControlResult, FindingOut};
 use chrono::{DateTime, Utc};
@@ -17,13 +17,23 @@ pub fn control(control: &Control, snapshot: &Snapshot, as_of: DateTime<Utc>, tar
     from_outcome(control, outcome(control, snapshot, as_of, target))
 }
 
-/// A control's result from an outcome: findings capped, evidence ids left to the caller.
+/// A control's result from an outcome: findings capped, every string passed through
+/// the redaction gate once more — what an evaluator derives (decoded, joined,
+/// quoted text, file names) leaves the engine as redacted as what was collected —
+/// and evidence ids left to the caller.
 pub fn from_outcome(control: &Control, outcome: Outcome) -> ControlResult {
+    let gate = redact::redact_derived;
     let mut findings: Vec<FindingOut> = outcome
         .findings
         .iter()
         .take(MAX_FINDINGS)
-        .map(FindingOut::from)
+        .map(|finding| {
+            let out = FindingOut::from(finding);
+            FindingOut {
+                message: gate(&out.message),
+                location: out.location.as_deref().map(gate),
+            }
+        })
         .collect();
     if outcome.findings.len() > MAX_FINDINGS {
         let more = outcome.findings.len() - MAX_FINDINGS;
@@ -32,7 +42,7 @@ pub fn from_outcome(control: &Control, outcome: Outcome) -> ControlResult {
             location: None,
         });
     }
-    ControlResult::evaluated(control, outcome.status, outcome.summary, findings)
+    ControlResult::evaluated(control, outcome.status, gate(&outcome.summary), findings)
 }
 
 fn outcome(control: &Control, snapshot: &Snapshot, as_of: DateTime<Utc>, target: &Target) -> Outcome {

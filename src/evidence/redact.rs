@@ -65,6 +65,10 @@ struct Rule {
     group: usize,
     /// Decides from the captures whether the value could be a secret.
     keep: fn(&Captures) -> bool,
+    /// Also run on text vouch writes itself (summaries, findings): the rules that
+    /// need a `key: value` or `keyword value` shape are left out there, since prose
+    /// has that shape ("PermitEmptyPasswords no: effective...").
+    on_prose: bool,
 }
 
 fn never(_: &Captures) -> bool {
@@ -194,13 +198,13 @@ pub fn is_inert(value: &str) -> bool {
 
 /// A secret-looking name: the strong words anywhere, as one token of letters,
 /// digits and `_ . -`.
-const STRONG: &str = r"(?P<name>[A-Za-z0-9_.-]*(?i:pass|pwd|secret|token|credential)[A-Za-z0-9_.-]*)";
+const STRONG: &str = r"(?P<name>[A-Za-z0-9_.-]*(?i-u:pass|pwd|secret|token|credential)[A-Za-z0-9_.-]*)";
 /// With `=`, `:` or as a flag, `key` and `auth` name secrets too (`API_KEY=`,
 /// `--auth-token`); on their own, as sshd's keywords, they do not.
-const ANY: &str = r"(?P<name>[A-Za-z0-9_.-]*(?i:pass|pwd|secret|token|credential|key|auth)[A-Za-z0-9_.-]*)";
+const ANY: &str = r"(?P<name>[A-Za-z0-9_.-]*(?i-u:pass|pwd|secret|token|credential|key|auth)[A-Za-z0-9_.-]*)";
 /// A value: a double- or single-quoted string (whole), or a bare word (to the
 /// next blank), so no piece of it is left behind.
-const VALUE: &str = r#"(?P<value>"[^"\n]*"|'[^'\n]*'|[^\s"'=:][^\s]*)"#;
+const VALUE: &str = r#"(?P<value>"[^"\n]*"|'[^'\n]*'|[^ \t\r\n\x0B\x0C"'=:][^ \t\r\n\x0B\x0C]*)"#;
 
 fn rules() -> &'static [Rule] {
     static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
@@ -209,6 +213,11 @@ fn rules() -> &'static [Rule] {
             regex: Regex::new(pattern).unwrap_or_else(|e| unreachable!("{pattern}: {e}")),
             group,
             keep,
+            on_prose: true,
+        };
+        let shaped = |pattern: &str, group: usize, keep: fn(&Captures) -> bool| Rule {
+            on_prose: false,
+            ..rule(pattern, group, keep)
         };
         vec![
             // Private key blocks: everything between the armour lines.
@@ -219,55 +228,61 @@ fn rules() -> &'static [Rule] {
             ),
             // Token formats, wherever they stand.
             rule(
-                r"(?-u:\b)((?:AKIA|ASIA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}|AIza[0-9A-Za-z_-]{35}|npm_[A-Za-z0-9]{36}|do[opr]_v1_[a-f0-9]{64}|SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}|pypi-AgE[A-Za-z0-9_-]{40,}|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})",
+                r"(?-u:\b)((?:AKIA|ASIA)[0-9A-Z]{16}|(?:gh[pousr]_|github_pat_|glpat-|xox[abprs]-|(?:sk|rk)_(?:live|test)_|AIza|npm_|do[opr]_v1_|pypi-AgE)[A-Za-z0-9_-]{10}[A-Za-z0-9_-]*|SG\.[A-Za-z0-9_-]{10}[A-Za-z0-9_-]*\.[A-Za-z0-9_-]{10}[A-Za-z0-9_-]*|eyJ[A-Za-z0-9_-]{8}[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]{8}[A-Za-z0-9_-]*\.[A-Za-z0-9_-]{8}[A-Za-z0-9_-]*)",
                 1,
                 never,
             ),
             rule(r"(https://hooks\.slack\.com/services/)([A-Za-z0-9/_-]+)", 2, never),
             // Credentials in URLs: any scheme, the user may be empty.
-            rule(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]*:([^@\s]+)@", 1, never),
+            rule(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@ \t\r\n\x0B\x0C]*:([^@ \t\r\n\x0B\x0C]+)@", 1, never),
             // `user:password@host.domain` with no scheme (rsync, scp, git remotes).
             rule(
-                r"(?-u:\b)[A-Za-z0-9._-]+:([^@\s:/]+)@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
+                r"(?-u:\b)[A-Za-z0-9._-]+:([^@ \t\r\n\x0B\x0C:/]+)@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
                 1,
                 never,
             ),
             // `curl -u user:password`, `--user user:password`.
-            rule(r"(?:\s-u\s*|--user[=\s]+)[^:\s]+:(\S+)", 1, never),
+            rule(r"(?:(?-u:\s)-u(?-u:\s)*|--user[= \t\r\n\x0B\x0C]+)[^: \t\r\n\x0B\x0C]+:([^ \t\r\n\x0B\x0C]+)", 1, never),
             // The MySQL clients' attached password: `-pS3cret`, `-p"quoted"`.
             rule(
-                r#"(?-u:\b)(?:mysql|mysqldump|mariadb|mariadb-dump|mysqladmin|mysqlimport)(?-u:\b)[^\n]*?\s-p("[^"\n]*"|'[^'\n]*'|[^\s"']+)"#,
+                r#"(?-u:\b)(?:mysql|mysqldump|mariadb|mariadb-dump|mysqladmin|mysqlimport)(?-u:\b)[^\n]*?(?-u:\s)-p("[^"\n]*"|'[^'\n]*'|[^ \t\r\n\x0B\x0C"']+)"#,
                 1,
                 never,
             ),
-            rule(r"(?-u:\b)sshpass\s+-p\s*(\S+)", 1, never),
+            rule(r"(?-u:\b)sshpass(?-u:\s)+-p(?-u:\s)*([^ \t\r\n\x0B\x0C]+)", 1, never),
             // Authorization headers: the credential after the scheme.
             rule(
-                r"(?i)(?:proxy-)?authorization\s*[:=]\s*(?:basic|bearer|token|digest|negotiate)?\s*([A-Za-z0-9._~+/=:-]{6,})",
+                r"(?i-u:(?:proxy-)?authorization)(?-u:\s)*[:=](?-u:\s)*(?i-u:basic|bearer|token|digest|negotiate)?(?-u:\s)*([A-Za-z0-9._~+/=:-]{6,})",
                 1,
                 never,
             ),
-            rule(r"(?i)(?-u:\b)bearer\s+([A-Za-z0-9._~+/=-]{16,})", 1, never),
+            rule(r"(?-u:\b)(?i-u:bearer)(?-u:\s)+([A-Za-z0-9._~+/=-]{16,})", 1, never),
             // Flags: `--password X`, `--s3-secret-access-key=X`, `--api-key X`.
-            rule(&format!(r"(?:^|\s)--{ANY}(?:=|\s+){VALUE}"), 1, value_is_inert),
-            // Assignments: `KEY=v`, `key: v`, `KEY = "v"`, `"key": "v"`.
+            rule(&format!(r"(?:^|(?-u:\s))--{ANY}(?:=|(?-u:\s)+){VALUE}"), 1, value_is_inert),
+            // Assignments: `KEY=v`, `KEY = "v"`.
             rule(
-                &format!(r#"(?:^|[\s;,={{(\["'])["']?{ANY}["']?[ \t]*[:=][ \t]*{VALUE}"#),
+                &format!(r#"(?:^|[^A-Za-z0-9_.-])["']?{ANY}["']?[ \t]*=[ \t]*{VALUE}"#),
+                1,
+                value_is_inert,
+            ),
+            // `key: v`, `"key": "v"` (YAML, JSON, headers).
+            shaped(
+                &format!(r#"(?:^|[^A-Za-z0-9_.-])["']?{ANY}["']?[ \t]*:[ \t]*{VALUE}"#),
                 1,
                 value_is_inert,
             ),
             // A configuration line whose keyword says it holds a secret
             // (`requirepass v`, `masterauth`-style names need a strong word).
-            rule(&format!(r"(?m)^[ \t]*{STRONG}[ \t]+{VALUE}"), 1, value_is_inert),
+            shaped(&format!(r"(?m)^[ \t]*{STRONG}[ \t]+{VALUE}"), 1, value_is_inert),
         ]
     })
 }
 
 /// A word every rule above needs somewhere in the text: most text holds none, and
 /// one cheap literal search says so before any rule runs. Keep it in step with
-/// the rules. ASCII case folding keeps it cheap to build; the two non-ASCII
-/// letters Unicode folds onto ASCII ones (the Kelvin sign, the long s) are checked
-/// apart.
+/// the rules. Names are matched as the programs that read them spell them, in
+/// ASCII (ASCII folding also keeps the automata small: Unicode folding made every
+/// scan build thousands of lazy-DFA states).
 const TRIGGERS: &str = r"(?i-u)private key|://|pass|pwd|secret|token|credential|key|auth|bearer|mysql|mariadb|sshpass|-u|--user|akia|asia|gh[pousr]_|github_pat_|glpat-|xox[abprs]-|sk_|rk_|aiza|npm_|do[opr]_v1_|sg\.|pypi-|eyj|hooks\.slack";
 
 fn triggers() -> &'static Regex {
@@ -275,10 +290,21 @@ fn triggers() -> &'static Regex {
     TRIGGER.get_or_init(|| Regex::new(TRIGGERS).unwrap_or_else(|e| unreachable!("{e}")))
 }
 
-/// Redact secrets in text: see the module documentation for what is a secret.
+/// Redact secrets in collected text: see the module documentation for what is a
+/// secret.
 pub fn redact(text: &str) -> Redacted {
-    let folds_to_ascii = |c: char| c == '\u{212a}' || c == '\u{17f}';
-    if !triggers().is_match(text) && !text.contains(folds_to_ascii) {
+    redact_with(text, false)
+}
+
+/// Redact secrets in text vouch derived (a summary, a finding, a decoded or joined
+/// value): every rule but those that need a configuration file's shape, which
+/// prose shares.
+pub fn redact_derived(text: &str) -> String {
+    redact_with(text, true).text
+}
+
+fn redact_with(text: &str, prose: bool) -> Redacted {
+    if !triggers().is_match(text) {
         return Redacted {
             text: text.to_string(),
             count: 0,
@@ -286,7 +312,7 @@ pub fn redact(text: &str) -> Redacted {
     }
     let mut count = 0u32;
     let mut out: Cow<str> = Cow::Borrowed(text);
-    for rule in rules() {
+    for rule in rules().iter().filter(|r| r.on_prose || !prose) {
         let replaced = rule
             .regex
             .replace_all(&out, |c: &Captures| replace(rule, c, &mut count));

@@ -52,15 +52,11 @@ fn configuration_without_secrets_is_untouched() {
 }
 
 #[test]
-fn letters_that_fold_onto_ascii_still_trigger_redaction() {
-    // The Kelvin sign folds to `k` and the long s to `s`, as the patterns fold them.
-    for text in [
-        "api_\u{212a}ey = \"hunter2hunter2\"",
-        "db_\u{17f}ecret = \"hunter2hunter2\"",
-    ] {
+fn names_next_to_other_letters_are_still_names() {
+    for text in ["clé_api_key = \"hunter2hunter2\"", "données.password=hunter2hunter2"] {
         let r = redact(text);
         assert_eq!(r.count, 1, "{text}: {}", r.text);
-        assert!(!r.text.contains("hunter2"));
+        assert!(!r.text.contains("hunter2"), "{}", r.text);
     }
 }
 
