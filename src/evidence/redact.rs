@@ -58,25 +58,66 @@ pub fn marker(secret: &str) -> String {
     format!("[REDACTED:hmac={}]", &tag[..8])
 }
 
-/// Which part of a match is the secret, and whether this match holds one.
+/// One rule: a cheap literal trigger, the pattern (built on first need: most text
+/// never needs most rules, and building them all cost milliseconds per run), which
+/// part of a match is the secret, and whether this match holds one.
 struct Rule {
-    regex: Regex,
+    /// Literals one of which every match contains.
+    trigger: &'static str,
+    pattern: String,
     /// The capture group holding the secret value, when it is not named `value`.
     group: usize,
-    /// Decides from the captures whether the value could be a secret.
-    keep: fn(&Captures) -> bool,
-    /// Also run on text vouch writes itself (summaries, findings): the rules that
-    /// need a `key: value` or `keyword value` shape are left out there, since prose
-    /// has that shape ("PermitEmptyPasswords no: effective...").
+    /// Decides from the captures whether the value could be a secret; the flag
+    /// says the text is vouch's own prose.
+    keep: fn(&Captures, bool) -> bool,
+    /// Also run on text vouch writes itself (summaries, findings): not the rules
+    /// that need a keyword-value shape, which prose has too.
     on_prose: bool,
+    built_trigger: OnceLock<Regex>,
+    built: OnceLock<Regex>,
 }
 
-fn never(_: &Captures) -> bool {
+impl Rule {
+    fn new(trigger: &'static str, pattern: impl Into<String>, group: usize, keep: fn(&Captures, bool) -> bool) -> Self {
+        Rule {
+            trigger,
+            pattern: pattern.into(),
+            group,
+            keep,
+            on_prose: true,
+            built_trigger: OnceLock::new(),
+            built: OnceLock::new(),
+        }
+    }
+
+    fn shaped(mut self) -> Self {
+        self.on_prose = false;
+        self
+    }
+
+    fn trigger(&self) -> &Regex {
+        self.built_trigger.get_or_init(|| build(self.trigger))
+    }
+
+    fn regex(&self) -> &Regex {
+        self.built.get_or_init(|| build(&self.pattern))
+    }
+}
+
+fn build(pattern: &str) -> Regex {
+    Regex::new(pattern).unwrap_or_else(|e| unreachable!("{pattern}: {e}"))
+}
+
+fn never(_: &Captures, _: bool) -> bool {
     false
 }
 
-fn value_is_inert(c: &Captures) -> bool {
-    c.name("value").is_some_and(|v| is_inert(v.as_str())) || c.name("name").is_some_and(|n| is_tag(n.as_str()))
+fn value_is_inert(c: &Captures, prose: bool) -> bool {
+    // In prose, `name: word` is a sentence ("PermitEmptyPasswords no: effective").
+    let prose_colon = prose && c.name("sep").is_some_and(|s| s.as_str() == ":");
+    prose_colon
+        || c.name("value").is_some_and(|v| is_inert(v.as_str()))
+        || c.name("name").is_some_and(|n| is_tag(n.as_str()))
 }
 
 /// sudo's `NOPASSWD:` and `PASSWD:` tags name a policy, not a password.
@@ -209,85 +250,96 @@ const VALUE: &str = r#"(?P<value>"[^"\n]*"|'[^'\n]*'|[^ \t\r\n\x0B\x0C"'=:][^ \t
 fn rules() -> &'static [Rule] {
     static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
     RULES.get_or_init(|| {
-        let rule = |pattern: &str, group: usize, keep: fn(&Captures) -> bool| Rule {
-            regex: Regex::new(pattern).unwrap_or_else(|e| unreachable!("{pattern}: {e}")),
-            group,
-            keep,
-            on_prose: true,
-        };
-        let shaped = |pattern: &str, group: usize, keep: fn(&Captures) -> bool| Rule {
-            on_prose: false,
-            ..rule(pattern, group, keep)
-        };
+        let names = r"(?i-u)pass|pwd|secret|token|credential|key|auth";
         vec![
             // Private key blocks: everything between the armour lines.
-            rule(
+            Rule::new(
+                "PRIVATE KEY-----",
                 r"(?s)-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----(.*?)-----END [A-Z0-9 ]*PRIVATE KEY-----",
                 1,
                 never,
             ),
-            // Token formats, wherever they stand.
-            rule(
+            // Token formats, by their prefixes, wherever they stand.
+            Rule::new(
+                r"AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[abprs]-|[sr]k_live_|[sr]k_test_|AIza|npm_|do[opr]_v1_|SG\.|pypi-AgE|eyJ",
                 r"(?-u:\b)((?:AKIA|ASIA)[0-9A-Z]{16}|(?:gh[pousr]_|github_pat_|glpat-|xox[abprs]-|(?:sk|rk)_(?:live|test)_|AIza|npm_|do[opr]_v1_|pypi-AgE)[A-Za-z0-9_-]{10}[A-Za-z0-9_-]*|SG\.[A-Za-z0-9_-]{10}[A-Za-z0-9_-]*\.[A-Za-z0-9_-]{10}[A-Za-z0-9_-]*|eyJ[A-Za-z0-9_-]{8}[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]{8}[A-Za-z0-9_-]*\.[A-Za-z0-9_-]{8}[A-Za-z0-9_-]*)",
                 1,
                 never,
             ),
-            rule(r"(https://hooks\.slack\.com/services/)([A-Za-z0-9/_-]+)", 2, never),
+            Rule::new(
+                r"hooks\.slack\.com",
+                r"(https://hooks\.slack\.com/services/)([A-Za-z0-9/_-]+)",
+                2,
+                never,
+            ),
             // Credentials in URLs: any scheme, the user may be empty.
-            rule(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@ \t\r\n\x0B\x0C]*:([^@ \t\r\n\x0B\x0C]+)@", 1, never),
+            Rule::new(
+                "://",
+                r"[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@ \t\r\n\x0B\x0C]*:([^@ \t\r\n\x0B\x0C]+)@",
+                1,
+                never,
+            ),
             // `user:password@host.domain` with no scheme (rsync, scp, git remotes).
-            rule(
+            Rule::new(
+                "@",
                 r"(?-u:\b)[A-Za-z0-9._-]+:([^@ \t\r\n\x0B\x0C:/]+)@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
                 1,
                 never,
             ),
             // `curl -u user:password`, `--user user:password`.
-            rule(r"(?:(?-u:\s)-u(?-u:\s)*|--user[= \t\r\n\x0B\x0C]+)[^: \t\r\n\x0B\x0C]+:([^ \t\r\n\x0B\x0C]+)", 1, never),
+            Rule::new(
+                "-u|--user",
+                r"(?:(?-u:\s)-u(?-u:\s)*|--user[= \t\r\n\x0B\x0C]+)[^: \t\r\n\x0B\x0C]+:([^ \t\r\n\x0B\x0C]+)",
+                1,
+                never,
+            ),
             // The MySQL clients' attached password: `-pS3cret`, `-p"quoted"`.
-            rule(
+            Rule::new(
+                "mysql|mariadb",
                 r#"(?-u:\b)(?:mysql|mysqldump|mariadb|mariadb-dump|mysqladmin|mysqlimport)(?-u:\b)[^\n]*?(?-u:\s)-p("[^"\n]*"|'[^'\n]*'|[^ \t\r\n\x0B\x0C"']+)"#,
                 1,
                 never,
             ),
-            rule(r"(?-u:\b)sshpass(?-u:\s)+-p(?-u:\s)*([^ \t\r\n\x0B\x0C]+)", 1, never),
+            Rule::new(
+                "sshpass",
+                r"(?-u:\b)sshpass(?-u:\s)+-p(?-u:\s)*([^ \t\r\n\x0B\x0C]+)",
+                1,
+                never,
+            ),
             // Authorization headers: the credential after the scheme.
-            rule(
+            Rule::new(
+                "(?i-u)authorization",
                 r"(?i-u:(?:proxy-)?authorization)(?-u:\s)*[:=](?-u:\s)*(?i-u:basic|bearer|token|digest|negotiate)?(?-u:\s)*([A-Za-z0-9._~+/=:-]{6,})",
                 1,
                 never,
             ),
-            rule(r"(?-u:\b)(?i-u:bearer)(?-u:\s)+([A-Za-z0-9._~+/=-]{16,})", 1, never),
-            // Flags: `--password X`, `--s3-secret-access-key=X`, `--api-key X`.
-            rule(&format!(r"(?:^|(?-u:\s))--{ANY}(?:=|(?-u:\s)+){VALUE}"), 1, value_is_inert),
-            // Assignments: `KEY=v`, `KEY = "v"`.
-            rule(
-                &format!(r#"(?:^|[^A-Za-z0-9_.-])["']?{ANY}["']?[ \t]*=[ \t]*{VALUE}"#),
+            Rule::new(
+                "(?i-u)bearer",
+                r"(?-u:\b)(?i-u:bearer)(?-u:\s)+([A-Za-z0-9._~+/=-]{16,})",
                 1,
-                value_is_inert,
+                never,
             ),
-            // `key: v`, `"key": "v"` (YAML, JSON, headers).
-            shaped(
-                &format!(r#"(?:^|[^A-Za-z0-9_.-])["']?{ANY}["']?[ \t]*:[ \t]*{VALUE}"#),
+            // Flags: `--password X`, `--s3-secret-access-key=X`, `--api-key X`.
+            Rule::new(names, format!(r"(?:^|(?-u:\s))--{ANY}(?:=|(?-u:\s)+){VALUE}"), 1, value_is_inert),
+            // Assignments: `KEY=v`, `KEY = "v"`, `key: v`, `"key": "v"` (shell, env
+            // files, YAML, JSON, headers).
+            Rule::new(
+                names,
+                format!(r#"(?:^|[^A-Za-z0-9_.-])["']?{ANY}["']?[ \t]*(?P<sep>[:=])[ \t]*{VALUE}"#),
                 1,
                 value_is_inert,
             ),
             // A configuration line whose keyword says it holds a secret
-            // (`requirepass v`, `masterauth`-style names need a strong word).
-            shaped(&format!(r"(?m)^[ \t]*{STRONG}[ \t]+{VALUE}"), 1, value_is_inert),
+            // (`requirepass v`: a strong word is needed here).
+            Rule::new(
+                r"(?i-u)pass|pwd|secret|token|credential",
+                format!(r"(?m)^[ \t]*{STRONG}[ \t]+{VALUE}"),
+                1,
+                value_is_inert,
+            )
+            .shaped(),
         ]
     })
-}
-
-/// A word every rule above needs somewhere in the text: most text holds none, and
-/// one cheap literal search says so before any rule runs. Keep it in step with
-/// the rules. Names are matched as the programs that read them spell them, in
-/// ASCII (ASCII folding also keeps the automata small: Unicode folding made every
-/// scan build thousands of lazy-DFA states).
-const TRIGGERS: &str = r"(?i-u)private key|://|pass|pwd|secret|token|credential|key|auth|bearer|mysql|mariadb|sshpass|-u|--user|akia|asia|gh[pousr]_|github_pat_|glpat-|xox[abprs]-|sk_|rk_|aiza|npm_|do[opr]_v1_|sg\.|pypi-|eyj|hooks\.slack";
-
-fn triggers() -> &'static Regex {
-    static TRIGGER: OnceLock<Regex> = OnceLock::new();
-    TRIGGER.get_or_init(|| Regex::new(TRIGGERS).unwrap_or_else(|e| unreachable!("{e}")))
 }
 
 /// Redact secrets in collected text: see the module documentation for what is a
@@ -304,18 +356,15 @@ pub fn redact_derived(text: &str) -> String {
 }
 
 fn redact_with(text: &str, prose: bool) -> Redacted {
-    if !triggers().is_match(text) {
-        return Redacted {
-            text: text.to_string(),
-            count: 0,
-        };
-    }
     let mut count = 0u32;
     let mut out: Cow<str> = Cow::Borrowed(text);
     for rule in rules().iter().filter(|r| r.on_prose || !prose) {
+        if !rule.trigger().is_match(&out) {
+            continue;
+        }
         let replaced = rule
-            .regex
-            .replace_all(&out, |c: &Captures| replace(rule, c, &mut count));
+            .regex()
+            .replace_all(&out, |c: &Captures| replace(rule, c, &mut count, prose));
         if let Cow::Owned(changed) = replaced {
             out = Cow::Owned(changed);
         }
@@ -328,12 +377,12 @@ fn redact_with(text: &str, prose: bool) -> Redacted {
 
 /// The match with its secret group replaced by a marker (quotes kept), or as it
 /// was when the value could not be a secret.
-fn replace(rule: &Rule, c: &Captures, count: &mut u32) -> String {
+fn replace(rule: &Rule, c: &Captures, count: &mut u32, prose: bool) -> String {
     let (Some(all), Some(secret)) = (c.get(0), c.name("value").or_else(|| c.get(rule.group))) else {
         return c.get(0).map_or(String::new(), |m| m.as_str().to_string());
     };
     // A match that reaches into a marker an earlier rule wrote is not a new secret.
-    if (rule.keep)(c) || all.as_str().contains("REDACTED:hmac=") {
+    if (rule.keep)(c, prose) || all.as_str().contains("REDACTED:hmac=") {
         return all.as_str().to_string();
     }
     let raw = secret.as_str();
