@@ -161,11 +161,13 @@ pub fn expand(pattern: &str, list: &dyn Fn(&str) -> DirState, exists: &dyn Fn(&s
             }
         }
         if next.len() > MAX_GLOB_PATHS {
-            next.truncate(MAX_GLOB_PATHS);
             out.unread.push((
                 pattern.to_string(),
                 format!("the pattern matches more than {MAX_GLOB_PATHS} paths; the rest were not followed"),
             ));
+            // Only the last component's paths are matches; a directory half-way
+            // down the pattern is not one.
+            next.truncate(if last { MAX_GLOB_PATHS } else { 0 });
             current = next;
             break;
         }
@@ -242,11 +244,18 @@ mod tests {
         let dirs = move |_: &str| DirState::Listed(wide.clone());
         let exists = |_: &str| true;
         let out = expand("/l/*/*/x", &dirs, &exists);
-        assert!(out.paths.len() <= MAX_GLOB_PATHS);
+        assert!(out.paths.is_empty(), "no directory half-way down is taken for a match");
         assert!(
             out.problem().is_some_and(|p| p.contains("more than")),
             "{:?}",
             out.problem()
+        );
+        let last = expand("/l/*/*", &dirs, &exists);
+        assert_eq!(last.paths.len(), MAX_GLOB_PATHS, "matches up to the bound are kept");
+        assert!(
+            last.paths.iter().all(|p| p.matches('/').count() == 3),
+            "{:?}",
+            &last.paths[..3]
         );
     }
 }

@@ -4,7 +4,7 @@
 
 use super::glob;
 use super::source::{CommandState, DirState, FileMeta, FileState, Globbed, Source};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Default)]
@@ -99,13 +99,11 @@ impl Snapshot {
         self.files.keys().map(String::as_str)
     }
 
-    fn known_paths(&self) -> BTreeSet<&str> {
-        self.files
-            .iter()
-            .filter(|(_, s)| s.exists())
-            .map(|(p, _)| p.as_str())
-            .chain(self.metas.iter().filter(|(_, m)| m.is_some()).map(|(p, _)| p.as_str()))
-            .collect()
+    /// Whether a path is known to exist: read, examined or listed.
+    fn exists(&self, path: &str) -> bool {
+        self.files.get(path).is_some_and(FileState::exists)
+            || self.metas.get(path).is_some_and(Option::is_some)
+            || matches!(self.dirs.get(path), Some(DirState::Listed(_)))
     }
 }
 
@@ -115,9 +113,8 @@ impl Source for Snapshot {
     }
 
     fn glob(&self, pattern: &str) -> Globbed {
-        let known = self.known_paths();
         let lister = |dir: &str| self.list(dir);
-        let exists = |p: &str| known.contains(p) || matches!(self.dirs.get(p), Some(DirState::Listed(_)));
+        let exists = |path: &str| self.exists(path);
         glob::expand(pattern, &lister, &exists)
     }
 

@@ -6,7 +6,7 @@ use super::tests::{files, run, MAIN};
 use crate::evidence::{FileState, Snapshot};
 use crate::model::{Location, Status};
 use crate::parse::passwd::User;
-use crate::parse::sshd::keyfiles::{expand, parse_keys};
+use crate::parse::sshd::keyfiles::{expand, parse_keys, Accounts};
 use crate::parse::sshd::keys::{parse_line, Strength};
 use proptest::prelude::*;
 
@@ -318,7 +318,8 @@ fn authorized_keys_file_expansion() {
         ("/etc/%x", None),
     ];
     for (pattern, expected) in cases {
-        assert_eq!(expand(pattern, &deploy, &users).as_deref(), expected, "{pattern}");
+        let accounts = Accounts::new(&users);
+        assert_eq!(expand(pattern, &deploy, &accounts).as_deref(), expected, "{pattern}");
     }
 }
 

@@ -41,13 +41,16 @@ impl Chain {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ruleset {
     pub chains: Vec<Chain>,
+    /// Each chain's index by family, table and name: a script of thousands of
+    /// chains is looked up in constant time, not by a scan per jump.
+    index: HashMap<(String, String, String), usize>,
 }
 
 impl Ruleset {
     pub fn find(&self, family: &str, table: &str, name: &str) -> Option<usize> {
-        self.chains
-            .iter()
-            .position(|c| c.family == family && c.table == table && c.name == name)
+        self.index
+            .get(&(family.to_string(), table.to_string(), name.to_string()))
+            .copied()
     }
 }
 
@@ -191,6 +194,7 @@ impl Parser<'_> {
         if let Some(index) = self.set.find(family, table, name) {
             return index;
         }
+        let index = self.set.chains.len();
         self.set.chains.push(Chain {
             family: family.to_string(),
             table: table.to_string(),
@@ -200,7 +204,9 @@ impl Parser<'_> {
             policy: None,
             rules: Vec::new(),
         });
-        self.set.chains.len() - 1
+        let key = (family.to_string(), table.to_string(), name.to_string());
+        self.set.index.insert(key, index);
+        index
     }
 
     fn apply(&mut self, ctx: &Ctx, stmt: &[Token]) {

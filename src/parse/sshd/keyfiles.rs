@@ -11,6 +11,7 @@ use crate::parse::passwd::{self, User, PASSWD};
 use crate::parse::sshd::config::{ConfigError, DEFAULT_CONFIG};
 use crate::parse::sshd::keys::{self, KeyInfo};
 use crate::parse::sshd::settings::{Origin, View};
+use std::collections::{HashMap, HashSet};
 
 /// sshd's compiled default AuthorizedKeysFile.
 pub const DEFAULT_KEY_FILES: [&str; 2] = [".ssh/authorized_keys", ".ssh/authorized_keys2"];
@@ -123,31 +124,51 @@ pub fn patterns(view: &View) -> Patterns {
     }
 }
 
+/// The accounts of /etc/passwd looked up by home and by name; the first line
+/// with a name or home wins, as getpwnam(3) returns the first.
+pub struct Accounts<'u> {
+    by_home: HashMap<&'u str, &'u User>,
+    by_name: HashMap<&'u str, &'u User>,
+}
+
+impl<'u> Accounts<'u> {
+    pub fn new(users: &'u [User]) -> Self {
+        let mut by_home = HashMap::with_capacity(users.len());
+        let mut by_name = HashMap::with_capacity(users.len());
+        for user in users {
+            by_home.entry(user.home.trim_end_matches('/')).or_insert(user);
+            by_name.entry(user.name.as_str()).or_insert(user);
+        }
+        Accounts { by_home, by_name }
+    }
+}
+
 /// Candidate files with the account each belongs to, without duplicates.
 fn candidates(homes: &[String], users: &[User], patterns: &Patterns) -> Vec<(String, String)> {
+    let accounts = Accounts::new(users);
     let mut out: Vec<(String, String)> = vec![(ROOT_KEYS.to_string(), "root".to_string())];
     for path in homes.iter().cloned() {
         let home = path.trim_end_matches("/.ssh/authorized_keys");
-        let owner = users.iter().find(|u| u.home.trim_end_matches('/') == home);
+        let owner = accounts.by_home.get(home);
         let name = owner.map_or_else(|| home.trim_start_matches("/home/").to_string(), |u| u.name.clone());
         out.push((path, name));
     }
     for user in users {
         for pattern in patterns.global.iter().chain(&patterns.in_match) {
-            if let Some(path) = expand(pattern, user, users) {
+            if let Some(path) = expand(pattern, user, &accounts) {
                 out.push((path, user.name.clone()));
             }
         }
     }
-    let mut seen = std::collections::BTreeSet::new();
+    let mut seen = HashSet::with_capacity(out.len());
     out.retain(|(path, _)| seen.insert(path.clone()));
     out
 }
 
 /// sshd's expansion of one AuthorizedKeysFile pattern for one account; None when
 /// the pattern holds a token sshd rejects.
-pub fn expand(pattern: &str, user: &User, users: &[User]) -> Option<String> {
-    let pattern = expand_tilde(pattern, users)?;
+pub fn expand(pattern: &str, user: &User, accounts: &Accounts) -> Option<String> {
+    let pattern = expand_tilde(pattern, accounts)?;
     let mut out = String::new();
     let mut chars = pattern.chars();
     while let Some(c) = chars.next() {
@@ -170,13 +191,13 @@ pub fn expand(pattern: &str, user: &User, users: &[User]) -> Option<String> {
 }
 
 /// `~/x` is root's home (sshd expands it as the user it runs as); `~name/x` is name's.
-fn expand_tilde(pattern: &str, users: &[User]) -> Option<String> {
+fn expand_tilde(pattern: &str, accounts: &Accounts) -> Option<String> {
     let Some(rest) = pattern.strip_prefix('~') else {
         return Some(pattern.to_string());
     };
     let (name, tail) = rest.split_once('/').unwrap_or((rest, ""));
     let name = if name.is_empty() { "root" } else { name };
-    let home = match users.iter().find(|u| u.name == name) {
+    let home = match accounts.by_name.get(name) {
         Some(u) => u.home.clone(),
         None if name == "root" => "/root".to_string(),
         None => return None,
