@@ -6,25 +6,9 @@
 
 mod common;
 
-use common::{fixture, vouch, AS_OF};
+use common::{fixture_copy, vouch, AS_OF};
 use proptest::prelude::*;
 use std::path::Path;
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).expect("fixture") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        let kind = entry.file_type().expect("type");
-        if kind.is_dir() {
-            std::fs::create_dir_all(&target).expect("mkdir");
-            copy_tree(&entry.path(), &target);
-        } else if kind.is_symlink() {
-            std::os::unix::fs::symlink(std::fs::read_link(entry.path()).expect("link"), &target).expect("symlink");
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
 
 /// Every secret of this test, each unlike anything else in the fixture.
 const SECRETS: &[&str] = &[
@@ -53,8 +37,7 @@ fn hex(text: &str) -> String {
 }
 
 fn planted_host() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    copy_tree(Path::new(&fixture("weak")), dir.path());
+    let dir = fixture_copy("weak");
     let root = dir.path();
     let cron = "SHELL=/bin/sh\n\
         BORG_PASSPHRASE=B0rgPhr4seXyq\n\
@@ -155,8 +138,7 @@ proptest! {
         secret in "[A-Za-z][A-Za-z0-9]{13,23}",
         place in 0..PLACES.len(),
     ) {
-        let dir = tempfile::tempdir().expect("temp dir");
-        copy_tree(Path::new(&fixture("weak")), dir.path());
+        let dir = fixture_copy("weak");
         let (path, template) = PLACES[place];
         let file = dir.path().join(path);
         std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
