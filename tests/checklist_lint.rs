@@ -141,3 +141,16 @@ fn a_missing_field_points_at_its_table() {
             "missing-field.toml:10:1: error: missing field `severity`",
         ));
 }
+
+#[test]
+fn a_regex_too_costly_to_run_is_refused_where_it_is_written() {
+    let file = format!("{DIR}/costly.toml");
+    vouch()
+        .args(["checklists", "lint", &file])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "{file}:24:49: error: evaluator `file.matches`: `pattern` is not a valid regex: too costly: \
+             compiled, it exceeds the 2 MiB vouch allows"
+        )));
+}

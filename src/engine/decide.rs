@@ -9,9 +9,7 @@ use crate::results::{ControlResult, FindingOut};
 use chrono::{DateTime, Utc};
 use std::panic::AssertUnwindSafe;
 
-/// A hostile file can yield a finding per line; reports keep the first ones and
-/// say how many more there were, so a 16 MB file cannot make a 400 MB report.
-pub const MAX_FINDINGS: usize = 200;
+pub use crate::model::MAX_FINDINGS;
 
 pub fn control(control: &Control, snapshot: &Snapshot, as_of: DateTime<Utc>, target: &Target) -> ControlResult {
     from_outcome(control, outcome(control, snapshot, as_of, target))
@@ -35,10 +33,10 @@ pub fn from_outcome(control: &Control, outcome: Outcome) -> ControlResult {
             }
         })
         .collect();
-    if outcome.findings.len() > MAX_FINDINGS {
-        let more = outcome.findings.len() - MAX_FINDINGS;
+    let all = outcome.findings.len() + outcome.unlisted;
+    if all > MAX_FINDINGS {
         findings.push(FindingOut {
-            message: format!("{more} more findings not shown ({} in all)", outcome.findings.len()),
+            message: format!("{} more findings not shown ({all} in all)", all - MAX_FINDINGS),
             location: None,
         });
     }

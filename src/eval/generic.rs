@@ -6,7 +6,7 @@
 use super::{EvalContext, EvaluatorDef};
 use crate::evidence::{CommandState, FileState};
 use crate::model::ProbeType;
-use crate::model::{Finding, Location, Outcome, Status};
+use crate::model::{compile_regex, Finding, Location, Outcome, Status, MAX_FINDINGS};
 use crate::model::{ParamDef, ParamKind};
 
 const FILE_MATCHES: &[ParamDef] = &[
@@ -108,8 +108,9 @@ fn text_of<'a>(state: &'a FileState, path: &str) -> Result<&'a str, Outcome> {
 
 fn file_matches(ctx: &EvalContext) -> Outcome {
     let path = ctx.params.str_or("path", "");
-    let Ok(pattern) = regex::Regex::new(ctx.params.str_or("pattern", "")) else {
-        return Outcome::error("the checklist's `pattern` is not a valid regex");
+    let pattern = match compile_regex(ctx.params.str_or("pattern", "")) {
+        Ok(pattern) => pattern,
+        Err(why) => return Outcome::error(format!("the checklist's `pattern` is not a valid regex: {why}")),
     };
     let want_match = ctx.params.str("expect") != Some("no-match");
     let state = ctx.source.read(path);
@@ -120,13 +121,16 @@ fn file_matches(ctx: &EvalContext) -> Outcome {
         Ok(text) => text,
         Err(outcome) => return outcome,
     };
-    let hits: Vec<Finding> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, line)| pattern.is_match(line))
-        .map(|(n, line)| Finding::at(line.trim().to_string(), Location::line(path, n as u32 + 1)))
-        .collect();
-    match (want_match, hits.first()) {
+    // Only the findings a report shows are built; the other matching lines are counted.
+    let (mut hits, mut unlisted) = (Vec::new(), 0);
+    for (n, line) in text.lines().enumerate().filter(|(_, line)| pattern.is_match(line)) {
+        if hits.len() < MAX_FINDINGS {
+            hits.push(Finding::at(line.trim().to_string(), Location::line(path, n as u32 + 1)));
+        } else {
+            unlisted += 1;
+        }
+    }
+    let outcome = match (want_match, hits.first()) {
         (true, Some(first)) => {
             let at = first.location.as_ref().map(ToString::to_string).unwrap_or_default();
             Outcome::pass(format!("/{pattern}/ matches at {at}")).with_all(hits)
@@ -137,7 +141,8 @@ fn file_matches(ctx: &EvalContext) -> Outcome {
             Outcome::new(otherwise(ctx), format!("/{pattern}/ must not match, but does at {at}")).with_all(hits)
         }
         (false, None) => Outcome::pass(format!("no line of {path} matches /{pattern}/")),
-    }
+    };
+    Outcome { unlisted, ..outcome }
 }
 
 fn command_exits_zero(ctx: &EvalContext) -> Outcome {

@@ -6,7 +6,7 @@
 pub mod params;
 mod probe_type;
 
-pub use params::{ParamDef, ParamKind, Params};
+pub use params::{compile_regex, ParamDef, ParamKind, Params};
 pub use probe_type::ProbeType;
 
 use serde::{Deserialize, Serialize};
@@ -163,6 +163,10 @@ impl Finding {
     }
 }
 
+/// A hostile file can yield a finding per line; reports keep the first ones and
+/// say how many more there were, so a 16 MB file cannot make a 400 MB report.
+pub const MAX_FINDINGS: usize = 200;
+
 /// What an evaluator decided for one control.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
@@ -170,6 +174,9 @@ pub struct Outcome {
     /// One line a person can act on.
     pub summary: String,
     pub findings: Vec<Finding>,
+    /// Findings past `MAX_FINDINGS` that an evaluator counted without building
+    /// them (one per line of a 16 MB file would cost gigabytes).
+    pub unlisted: usize,
 }
 
 impl Outcome {
@@ -178,6 +185,7 @@ impl Outcome {
             status,
             summary: summary.into(),
             findings: Vec::new(),
+            unlisted: 0,
         }
     }
 

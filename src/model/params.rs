@@ -122,9 +122,9 @@ impl Params {
             }
             ParamKind::Regex => match value.as_str() {
                 Some(pattern) => {
-                    return regex::Regex::new(pattern)
+                    return compile_regex(pattern)
                         .map(|_| ())
-                        .map_err(|e| format!("`{}` is not a valid regex: {}", def.name, first_line(&e.to_string())))
+                        .map_err(|e| format!("`{}` is not a valid regex: {e}", def.name))
                 }
                 None => false,
             },
@@ -135,6 +135,32 @@ impl Params {
             Err(format!("`{}` must be {}", def.name, def.kind.describe()))
         }
     }
+}
+
+/// How large a checklist's regex may compile (the regex crate's program size).
+/// The crate matches in linear time, but with a constant that grows with the
+/// program: past this, a big Unicode class repeated (`(\w+\s?){100}`) overflows
+/// the lazy DFA's cache and falls back to a matcher that took seconds per 16 MB
+/// of text. Within it, every pattern tried scans 16 MB in well under a second.
+pub const REGEX_SIZE_LIMIT: usize = 2 * 1024 * 1024;
+/// The lazy DFA's cache per regex (the regex crate's default, made explicit).
+pub const REGEX_DFA_LIMIT: usize = 2 * 1024 * 1024;
+
+/// Compile a checklist's regex within vouch's limits, as lint checks it and as
+/// evaluators run it; Err says why in one line.
+pub fn compile_regex(pattern: &str) -> Result<regex::Regex, String> {
+    regex::RegexBuilder::new(pattern)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_DFA_LIMIT)
+        .build()
+        .map_err(|e| match e {
+            regex::Error::CompiledTooBig(limit) => format!(
+                "too costly: compiled, it exceeds the {} MiB vouch allows; use fewer or smaller repetitions, \
+                 or `(?-u)` for ASCII-only classes such as \\w",
+                limit / (1024 * 1024)
+            ),
+            other => first_line(&other.to_string()),
+        })
 }
 
 /// The regex crate's multi-line message, reduced to its last line ("unclosed group").

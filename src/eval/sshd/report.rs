@@ -207,7 +207,7 @@ pub fn with_config_problems(outcome: Outcome, view: &View) -> Outcome {
     Outcome {
         status: crate::model::Status::NeedsReview,
         summary,
-        findings: outcome.findings,
+        ..outcome
     }
     .with_all(findings)
 }
