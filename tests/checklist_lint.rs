@@ -154,3 +154,19 @@ fn a_regex_too_costly_to_run_is_refused_where_it_is_written() {
              compiled, it exceeds the 2 MiB vouch allows"
         )));
 }
+
+#[test]
+fn timeouts_outside_one_to_300_seconds_and_relative_probe_paths_are_refused() {
+    let file = format!("{DIR}/costly.toml");
+    let out = vouch().args(["checklists", "lint", &file]).assert().code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    for want in [
+        format!("{file}:29:16: error: probe `forever`: `timeout_secs` is 86400: it must be between 1 and 300 seconds"),
+        format!("{file}:35:16: error: probe `backwards`: `timeout_secs` is -5: it must be between 1 and 300 seconds"),
+        format!("{file}:40:9: error: probe `here`: `paths`: `etc/issue` is not an absolute path"),
+        format!("{file}:45:8: error: probe `config`: `path`: `sshd_config` is not an absolute path"),
+    ] {
+        assert!(stderr.contains(&want), "got:\n{stderr}\nwanted:\n{want}");
+    }
+    assert!(stderr.contains("5 error(s)"), "{stderr}");
+}

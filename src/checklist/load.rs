@@ -158,6 +158,15 @@ impl Builder {
             .and_then(|v| v.get_ref().as_str())
             .unwrap_or_default();
         let params = self.check_params(map, table, defs, &["kind", "description"], &format!("probe `{name}`"))?;
+        let problems = spec::check_values(&params);
+        for (param, problem) in &problems {
+            let at = values.get(*param).map_or(span(table), span);
+            self.diagnostics
+                .push(map.error(at, format!("probe `{name}`: {problem}")));
+        }
+        if !problems.is_empty() {
+            return None;
+        }
         let probe_kind = ProbeKind::from_params(kind, &params)?;
         if let ProbeKind::Command { argv, .. } = &probe_kind {
             if let Err(reason) = crate::transport::readonly::check(argv) {

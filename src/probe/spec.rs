@@ -8,6 +8,9 @@ use crate::model::{ParamDef, ParamKind, Params, ProbeType};
 use std::time::Duration;
 
 pub const DEFAULT_COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest `timeout_secs` a checklist may give a command: past it, one slow
+/// command holds a probe worker for minutes of a scan.
+pub const MAX_COMMAND_TIMEOUT_SECS: i64 = 300;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProbeKind {
@@ -70,6 +73,36 @@ pub fn kind_names() -> Vec<&'static str> {
 /// What a domain probe type reads, in one line; None for the generic ones.
 pub fn kind_description(kind: ProbeType) -> Option<&'static str> {
     domain::def(kind).map(|d| d.description)
+}
+
+/// What lint refuses in a probe's parameters once their types are right: a
+/// command timeout outside 1..=300 seconds, and a `path` or `paths` that is not
+/// absolute (a target's paths are resolved from its root, never from where vouch
+/// runs). Each problem with the parameter it is in.
+pub fn check_values(params: &Params) -> Vec<(&'static str, String)> {
+    let mut problems = Vec::new();
+    if let Some(secs) = params.int("timeout_secs") {
+        if !(1..=MAX_COMMAND_TIMEOUT_SECS).contains(&secs) {
+            problems.push((
+                "timeout_secs",
+                format!("`timeout_secs` is {secs}: it must be between 1 and {MAX_COMMAND_TIMEOUT_SECS} seconds"),
+            ));
+        }
+    }
+    for name in ["path", "paths"] {
+        let relative: Vec<String> = params
+            .str_list(name)
+            .into_iter()
+            .filter(|path| !path.starts_with('/'))
+            .collect();
+        if let Some(path) = relative.first() {
+            problems.push((
+                name,
+                format!("`{name}`: `{path}` is not an absolute path (write it from the target's root: `/etc/...`)"),
+            ));
+        }
+    }
+    problems
 }
 
 impl ProbeKind {
