@@ -122,18 +122,56 @@ fn thousands_of_accounts_with_keys_spend_the_path_budget_and_the_scan_says_so() 
     assert_eq!(keys.status.to_string(), "error", "{}", keys.summary);
 }
 
-#[test]
-fn hard_links_to_one_big_file_spend_the_byte_budget_before_being_read() {
-    let host = tempfile::tempdir().expect("temp dir");
+fn big_crontab() -> String {
     let line = "0 3 * * * root /usr/bin/restic backup /srv #padding\n";
-    let big = line.repeat(1024 * 1024 / line.len() + 1);
-    write(host.path(), "/etc/cron.d/a00", &big);
+    line.repeat(1024 * 1024 / line.len() + 1)
+}
+
+#[test]
+fn hard_links_to_one_big_file_are_read_once() {
+    let host = tempfile::tempdir().expect("temp dir");
+    write(host.path(), "/etc/cron.d/a00", &big_crontab());
     for n in 1..64 {
         std::fs::hard_link(
             host.path().join("etc/cron.d/a00"),
             host.path().join(format!("etc/cron.d/a{n:02}")),
         )
         .expect("link");
+    }
+
+    // A budget far below 64 copies: read once, the file fits.
+    let result = scan_within(
+        host.path(),
+        Budget {
+            bytes: 8 * 1024 * 1024,
+            ..Budget::default()
+        },
+    );
+
+    assert_eq!(result.error, None, "the budget was not spent");
+    let links: Vec<_> = result
+        .evidence
+        .iter()
+        .filter(|e| e.source().starts_with("/etc/cron.d/a"))
+        .collect();
+    assert_eq!(links.len(), 64, "every name is evidence");
+    assert!(
+        links
+            .iter()
+            .all(|e| e.sha256().is_some() && e.sha256() == links[0].sha256()),
+        "all cite the one file's content"
+    );
+}
+
+#[test]
+fn distinct_big_files_spend_the_byte_budget_before_being_read() {
+    let host = tempfile::tempdir().expect("temp dir");
+    for n in 0..64 {
+        write(
+            host.path(),
+            &format!("/etc/cron.d/a{n:02}"),
+            &format!("# {n}\n{}", big_crontab()),
+        );
     }
 
     let result = scan_within(

@@ -251,6 +251,25 @@ impl PartialEq for EvidenceRecord {
 }
 
 impl EvidenceRecord {
+    /// A record of another path leading to the same file as `same` (a hard link):
+    /// its content, hash and redactions are shared, not read or stored again.
+    pub(super) fn sharing(parts: Parts, same: &EvidenceRecord) -> Self {
+        EvidenceRecord {
+            sha256: same.sha256.clone(),
+            bytes: same.bytes,
+            content: same.content.clone(),
+            redactions: parts.redactions + same.redactions,
+            state: same.state,
+            note: parts.note,
+            id: parts.id,
+            payload: parts.payload,
+            source: parts.source,
+            collected_at: parts.collected_at,
+            duration_ms: parts.duration_ms,
+            provenance: parts.provenance,
+        }
+    }
+
     pub(super) fn assemble(parts: Parts) -> Self {
         let kept = parts.state.keeps_content();
         EvidenceRecord {

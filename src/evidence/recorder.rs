@@ -65,6 +65,31 @@ impl Gate {
     }
 }
 
+/// Record another path to a file already recorded as `same` (a hard link, a
+/// symlink to it): the path and note pass the gate as for `record`; the content,
+/// its hash and its redactions are `same`'s, neither read nor stored twice.
+pub fn record_same(draft: Draft, same: &EvidenceRecord) -> EvidenceRecord {
+    let mut gate = Gate { count: 0 };
+    let kind = draft.payload.kind();
+    let source = gate.pass(&draft.source);
+    let note = draft.note.map(|n| gate.pass(&n));
+    EvidenceRecord::sharing(
+        Parts {
+            id: EvidenceId::derive(kind, &source),
+            payload: draft.payload,
+            source,
+            content: String::new(),
+            collected_at: draft.collected_at,
+            duration_ms: draft.duration_ms,
+            provenance: draft.provenance,
+            redactions: gate.count,
+            state: draft.state,
+            note,
+        },
+        same,
+    )
+}
+
 /// Redact, hash and identify one item: the only way to make an `EvidenceRecord`.
 pub fn record(draft: Draft) -> EvidenceRecord {
     let mut gate = Gate { count: 0 };

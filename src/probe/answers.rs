@@ -44,6 +44,14 @@ pub fn file(path: &str, read: FileRead, cap: u64, at: DateTime<Utc>) -> (Answer,
             Answer::File(FileState::Unreadable(reason.clone())),
             draft.state(EvidenceState::Unreadable, reason),
         ),
+        // The collector answers a known file from its first record, never here.
+        FileRead::Known(_) => {
+            let reason = "read under another name".to_string();
+            (
+                Answer::File(FileState::Unreadable(reason.clone())),
+                draft.state(EvidenceState::Unreadable, reason),
+            )
+        }
     }
 }
 

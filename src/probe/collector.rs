@@ -11,7 +11,7 @@ use crate::clock;
 use crate::evidence::record::{EvidenceRecord, EvidenceState, Payload};
 use crate::evidence::recorder::{self, Draft};
 use crate::evidence::{CommandState, DirState, FileState, Snapshot};
-use crate::transport::{CommandRun, FileIdentity, FileRead, Limits, Transport, TransportError};
+use crate::transport::{Admission, CommandRun, FileIdentity, FileRead, Limits, Transport, TransportError};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -84,6 +84,9 @@ pub struct Collector<'t> {
     lost: OnceLock<TransportError>,
     spending: Spending,
     spent: OnceLock<String>,
+    /// Files read so far, by what they are (not by path): another path to one of
+    /// them (a hard link) shares its record instead of reading it again.
+    files: Mutex<HashMap<FileIdentity, EvidenceRecord>>,
 }
 
 impl<'t> Collector<'t> {
@@ -94,6 +97,7 @@ impl<'t> Collector<'t> {
             cache: Mutex::new(HashMap::new()),
             cancel: Arc::new(AtomicBool::new(false)),
             lost: OnceLock::new(),
+            files: Mutex::new(HashMap::new()),
             spending: Spending::new(Budget::default()),
             spent: OnceLock::new(),
         }
@@ -149,9 +153,11 @@ impl<'t> Collector<'t> {
         }
         let started = Instant::now();
         let at = clock::now();
+        let mut identity = None;
         let asked = match &request {
-            Request::File(path) => match self.read_file(path) {
+            Request::File(path) => match self.read_file(path, &mut identity) {
                 Ok(FileRead::Declined(reason)) => return halted(request, &reason),
+                Ok(FileRead::Known(file)) => return self.same_file(request, &file, at),
                 read => read.map(|read| answers::file(path, read, self.limits.file_cap, at)),
             },
             Request::Dir(path) => self
@@ -183,6 +189,9 @@ impl<'t> Collector<'t> {
             draft.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         }
         let record = recorder::record(draft);
+        if let (Some(file), EvidenceState::Ok) = (identity, record.state()) {
+            self.files_read().insert(file, record.clone());
+        }
         Entry {
             answer: answer.redacted_from(&record),
             request,
@@ -191,18 +200,47 @@ impl<'t> Collector<'t> {
         }
     }
 
+    fn files_read(&self) -> std::sync::MutexGuard<'_, HashMap<FileIdentity, EvidenceRecord>> {
+        self.files.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Another path to a file already read: its record shares the content.
+    fn same_file(&self, request: Request, file: &FileIdentity, at: chrono::DateTime<chrono::Utc>) -> Entry {
+        let Request::File(path) = &request else {
+            return halted(request, "not a file");
+        };
+        let Some(same) = self.files_read().get(file).cloned() else {
+            return halted(request, "the file read under another name is gone");
+        };
+        let record = recorder::record_same(Draft::new(Payload::File, path.as_str(), at), &same);
+        Entry {
+            answer: Answer::File(FileState::Text(record.content().clone())),
+            request,
+            record,
+            halted: false,
+        }
+    }
+
     /// Read a file, its size spent from the budget before a byte is read: a file
     /// the budget cannot afford is declined, and collection stops there.
-    fn read_file(&self, path: &str) -> Result<FileRead, TransportError> {
+    fn read_file(&self, path: &str, identity: &mut Option<FileIdentity>) -> Result<FileRead, TransportError> {
         let reserved = AtomicU64::new(0);
-        let admit = |file: &FileIdentity| match self.spending.bytes(file.size) {
-            Ok(()) => {
-                reserved.store(file.size, Ordering::SeqCst);
-                Ok(())
+        let seen = Mutex::new(None);
+        let admit = |file: &FileIdentity| {
+            if self.files_read().contains_key(file) {
+                return Admission::Known;
             }
-            Err(reason) => Err(self.overspent(reason).reason()),
+            *seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(*file);
+            match self.spending.bytes(file.size) {
+                Ok(()) => {
+                    reserved.store(file.size, Ordering::SeqCst);
+                    Admission::Read
+                }
+                Err(reason) => Admission::Decline(self.overspent(reason).reason()),
+            }
         };
         let read = self.transport.read_file(path, self.limits.file_cap, &admit);
+        *identity = seen.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
         // The file may have changed size since it was looked at: spend what was read.
         let reserved = reserved.load(Ordering::SeqCst);
         match &read {

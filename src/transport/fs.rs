@@ -105,8 +105,10 @@ impl FsTransport {
             size,
             mtime: (seen.st_mtime, i64::try_from(seen.st_mtime_nsec).unwrap_or(0)),
         };
-        if let Err(reason) = admit(&identity) {
-            return FileRead::Declined(reason);
+        match admit(&identity) {
+            super::Admission::Read => {}
+            super::Admission::Known => return FileRead::Known(identity),
+            super::Admission::Decline(reason) => return FileRead::Declined(reason),
         }
         // O_NONBLOCK: should a FIFO have been swapped in, opening it cannot hang.
         let fd = match self.open(path, OFlags::RDONLY | OFlags::NONBLOCK) {

@@ -92,6 +92,8 @@ pub enum FileRead {
     /// Not read: the caller declined once it knew which file it was and its size
     /// (the scan's budget could not afford it): the caller's reason.
     Declined(String),
+    /// Not read: the caller said it already holds this file's bytes.
+    Known(FileIdentity),
 }
 
 /// Which file a path leads to, as the transport sees it before reading a byte:
@@ -106,9 +108,19 @@ pub struct FileIdentity {
     pub mtime: (i64, i64),
 }
 
-/// Asked by `Transport::read_file` once the file is known and before it is read:
-/// `Err` with a reason declines the read.
-pub type Admit<'a> = &'a (dyn Fn(&FileIdentity) -> Result<(), String> + Sync);
+/// What the caller of `Transport::read_file` says once the file is known and
+/// before it is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Admission {
+    Read,
+    /// The caller already holds this very file's bytes (another path to it).
+    Known,
+    /// Do not read it, for this reason (the scan's budget).
+    Decline(String),
+}
+
+/// Asked by `Transport::read_file` once the file is known and before it is read.
+pub type Admit<'a> = &'a (dyn Fn(&FileIdentity) -> Admission + Sync);
 
 /// The result of running one command.
 #[derive(Debug, Clone, PartialEq, Eq)]
