@@ -29,6 +29,11 @@ use sha2::Sha256;
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
+mod inert;
+
+pub use inert::is_inert;
+use inert::is_tag;
+
 /// Redacted text and how many secrets were removed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Redacted {
@@ -118,123 +123,6 @@ fn value_is_inert(c: &Captures, prose: bool) -> bool {
     prose_colon
         || c.name("value").is_some_and(|v| is_inert(v.as_str()))
         || c.name("name").is_some_and(|n| is_tag(n.as_str()))
-}
-
-/// sudo's `NOPASSWD:` and `PASSWD:` tags name a policy, not a password.
-fn is_tag(name: &str) -> bool {
-    matches!(name, "NOPASSWD" | "PASSWD")
-}
-
-/// Words that are configuration, never secrets: booleans, policies, methods,
-/// nsswitch sources, HTTP schemes.
-const KEYWORDS: &[&str] = &[
-    "yes",
-    "no",
-    "true",
-    "false",
-    "on",
-    "off",
-    "none",
-    "null",
-    "nil",
-    "required",
-    "optional",
-    "enabled",
-    "disabled",
-    "enable",
-    "disable",
-    "auto",
-    "default",
-    "any",
-    "all",
-    "always",
-    "never",
-    "ask",
-    "prohibit-password",
-    "without-password",
-    "forced-commands-only",
-    "publickey",
-    "password",
-    "keyboard-interactive",
-    "hostbased",
-    "gssapi-with-mic",
-    "files",
-    "systemd",
-    "compat",
-    "db",
-    "nis",
-    "ldap",
-    "sss",
-    "dns",
-    "myhostname",
-    "mymachines",
-    "resolve",
-    "basic",
-    "digest",
-    "bearer",
-    "negotiate",
-    "sufficient",
-    "requisite",
-    "include",
-    "substack",
-    "strict",
-    "lax",
-    "local",
-    "remote",
-    "md5",
-    "sha1",
-    "sha256",
-    "sha512",
-    "scram-sha-256",
-    "trust",
-    "peer",
-    "ident",
-    "reject",
-    "allow",
-    "deny",
-    "internal",
-    "external",
-    "empty",
-    "unset",
-    "redacted",
-];
-
-/// Whether a value could not be a secret: a keyword (or a list of keywords), a
-/// number, a path, an environment or template lookup, a structure, or a marker.
-pub fn is_inert(value: &str) -> bool {
-    let v = value
-        .trim()
-        .trim_end_matches([';', ','])
-        .trim_matches(|c| c == '"' || c == '\'');
-    if v.is_empty() || v.contains("[REDACTED:") {
-        return true;
-    }
-    // A tag or label, as sudo's `NOPASSWD: SETENV: ALL`.
-    if v.ends_with(':') && v.len() > 1 && v[..v.len() - 1].bytes().all(|b| b.is_ascii_uppercase() || b == b'_') {
-        return true;
-    }
-    let lower = v.to_ascii_lowercase();
-    let keyword =
-        |w: &str| KEYWORDS.contains(&w) || (!w.is_empty() && w.bytes().all(|b| b.is_ascii_digit() || b == b'.'));
-    if lower.split([',', ' ', '\t']).filter(|w| !w.is_empty()).all(keyword) {
-        return true;
-    }
-    let number_with_unit = lower
-        .trim_end_matches(|c: char| c.is_ascii_alphabetic())
-        .bytes()
-        .all(|b| b.is_ascii_digit())
-        && lower.len() <= 8
-        && lower.as_bytes().first().is_some_and(u8::is_ascii_digit);
-    number_with_unit
-        || v.starts_with(['/', '~', '%', '$', '[', '{', '(', '<', '@'])
-        || v.starts_with("./")
-        || v.starts_with("../")
-        || v.starts_with(".ssh/")
-        || lower.contains("os.environ")
-        || lower.contains("getenv(")
-        || lower.contains("env(")
-        || lower.contains("env[")
-        || lower.starts_with("file:")
 }
 
 /// A secret-looking name: the strong words anywhere, as one token of letters,
