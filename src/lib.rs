@@ -16,6 +16,7 @@ pub mod eval;
 pub mod evidence;
 pub mod model;
 pub mod parse;
+pub mod pathname;
 pub mod paths;
 pub mod probe;
 pub mod report;

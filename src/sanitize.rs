@@ -21,6 +21,7 @@ pub fn terminal(text: &str) -> String {
         match c {
             '\t' => out.push(c),
             '\n' => out.push_str("\\n"),
+            c if crate::pathname::is_byte(c) => out.push_str(&crate::pathname::display(c.encode_utf8(&mut [0; 4]))),
             c if c.is_control() || is_format_or_separator(c) => {
                 out.push_str(&format!("\\x{{{:x}}}", u32::from(c)));
             }

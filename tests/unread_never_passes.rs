@@ -1,7 +1,8 @@
-//! What vouch could not read can never yield a pass. A hardened host passes
-//! ssh.password-auth and auth.sudo; add an include file whose name is not UTF-8
-//! (so it cannot be named back), or make an include directory unlistable, with the
-//! setting that would fail the control inside — and the control must not pass.
+//! What vouch could not read can never yield a pass, and a name that is not UTF-8
+//! is no excuse not to read. A hardened host passes ssh.password-auth and
+//! auth.sudo; add an include file whose name is not UTF-8, with the setting that
+//! fails the control inside, and vouch reads it as sshd and sudo do; make an
+//! include directory unlistable, and the control cannot pass.
 
 mod common;
 
@@ -24,7 +25,7 @@ fn the_hardened_host_passes_before_anything_is_hidden() {
 }
 
 #[test]
-fn an_include_file_whose_name_is_not_utf8_is_never_taken_as_absent() {
+fn an_include_file_whose_name_is_not_utf8_is_read_like_any_other() {
     let host = hardened_copy();
     let name = OsStr::from_bytes(b"00-\xffweak.conf");
     std::fs::write(
@@ -39,19 +40,15 @@ fn an_include_file_whose_name_is_not_utf8_is_never_taken_as_absent() {
     )
     .expect("write");
     let scan = scan_root(host.path(), &["--only", "ssh.password-auth", "--only", "auth.sudo"]);
-    for id in ["ssh.password-auth", "auth.sudo"] {
-        let status = scan.status(id);
-        assert!(
-            status == "error" || status == "needs_review",
-            "{id}: {status}: {}",
-            scan.summary(id)
-        );
-        assert!(scan.summary(id).contains("not UTF-8"), "{id}: {}", scan.summary(id));
-    }
+    // sshd reads it first (00- sorts before 10-hardening), and sudo reads it too.
+    assert_eq!(scan.status("ssh.password-auth"), "fail", "{}", scan.summary("ssh.password-auth"));
     assert!(
-        scan.summary("ssh.password-auth").contains(r"00-\xffweak.conf"),
-        "named, escaped"
+        scan.summary("ssh.password-auth").contains(r"/etc/ssh/sshd_config.d/00-\xffweak.conf:1"),
+        "named, escaped: {}",
+        scan.summary("ssh.password-auth")
     );
+    assert_eq!(scan.status("auth.sudo"), "warn", "{}", scan.summary("auth.sudo"));
+    assert!(scan.summary("auth.sudo").contains(r"/etc/sudoers.d/00-\xfe:1"), "{}", scan.summary("auth.sudo"));
 }
 
 /// As root every directory is listable, so the scan runs as `nobody` (setpriv,

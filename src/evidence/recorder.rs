@@ -72,12 +72,12 @@ pub fn record_same(draft: Draft, same: &EvidenceRecord) -> EvidenceRecord {
     let mut gate = Gate { count: 0 };
     let kind = draft.payload.kind();
     let source = gate.pass(&draft.source);
-    let note = draft.note.map(|n| gate.pass(&n));
+    let note = draft.note.map(|n| shown(&gate.pass(&n)));
     EvidenceRecord::sharing(
         Parts {
             id: EvidenceId::derive(kind, &source),
             payload: draft.payload,
-            source,
+            source: shown(&source),
             content: String::new(),
             collected_at: draft.collected_at,
             duration_ms: draft.duration_ms,
@@ -127,10 +127,10 @@ pub fn record(draft: Draft) -> EvidenceRecord {
         }
         other => {
             let source = gate.pass(&draft.source);
-            (other, source.clone(), source)
+            (other, shown(&source), source)
         }
     };
-    let note = draft.note.map(|n| gate.pass(&n));
+    let note = draft.note.map(|n| shown(&gate.pass(&n)));
     EvidenceRecord::assemble(Parts {
         id: EvidenceId::derive(kind, &identity),
         payload,
@@ -143,6 +143,12 @@ pub fn record(draft: Draft) -> EvidenceRecord {
         state: draft.state,
         note,
     })
+}
+
+/// A path as people read it: bytes of a name that is not UTF-8 as `\xNN` (the
+/// id is derived from the lossless form, so two names never share one).
+fn shown(text: &str) -> String {
+    crate::pathname::display(text).into_owned()
 }
 
 /// A command line as a POSIX shell would read it back into the same argv.

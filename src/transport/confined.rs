@@ -7,6 +7,7 @@
 //! resolves `..` and symlinks itself, so no checked path is ever reopened.
 
 use rustix::fs::{openat, openat2, readlinkat, statat, AtFlags, FileType, Mode, OFlags, ResolveFlags, Stat};
+use crate::pathname::{from_bytes, to_bytes};
 use rustix::io::Errno;
 use std::os::fd::{AsFd, OwnedFd};
 use std::path::{Path, PathBuf};
@@ -68,7 +69,7 @@ impl Root {
         let resolve = ResolveFlags::IN_ROOT | ResolveFlags::NO_MAGICLINKS;
         let mut last = Errno::AGAIN;
         for _ in 0..RETRIES {
-            match openat2(&self.fd, relative.as_str(), flags, Mode::empty(), resolve) {
+            match openat2(&self.fd, &*to_bytes(&relative), flags, Mode::empty(), resolve) {
                 Err(Errno::AGAIN) => last = Errno::AGAIN,
                 other => return other,
             }
@@ -94,15 +95,16 @@ impl Root {
                 _ => {}
             }
             let dir = stack.last().map_or(self.fd.as_fd(), |fd| fd.as_fd());
-            let found = statat(dir, name.as_str(), AtFlags::SYMLINK_NOFOLLOW)?;
+            let raw = to_bytes(&name);
+            let found = statat(dir, &*raw, AtFlags::SYMLINK_NOFOLLOW)?;
             hook(&name);
             if FileType::from_raw_mode(found.st_mode) == FileType::Symlink {
                 links += 1;
                 if links > MAX_LINKS {
                     return Err(Errno::LOOP);
                 }
-                let target = readlinkat(dir, name.as_str(), Vec::new())?;
-                let target = String::from_utf8_lossy(target.as_bytes()).into_owned();
+                let target = readlinkat(dir, &*raw, Vec::new())?;
+                let target = from_bytes(target.as_bytes()).into_owned();
                 if target.starts_with('/') {
                     stack.clear();
                 }
@@ -110,11 +112,11 @@ impl Root {
                 continue;
             }
             if pending.is_empty() {
-                return openat(dir, name.as_str(), flags | OFlags::NOFOLLOW, Mode::empty());
+                return openat(dir, &*raw, flags | OFlags::NOFOLLOW, Mode::empty());
             }
             let next = openat(
                 dir,
-                name.as_str(),
+                &*raw,
                 OFlags::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
                 Mode::empty(),
             )?;
@@ -136,9 +138,10 @@ impl Root {
             }
             Some(name) => {
                 let dir = self.open_in(parent, OFlags::PATH | OFlags::DIRECTORY)?;
-                let found = statat(&dir, name, AtFlags::SYMLINK_NOFOLLOW)?;
+                let name = to_bytes(name);
+                let found = statat(&dir, &*name, AtFlags::SYMLINK_NOFOLLOW)?;
                 let link = if FileType::from_raw_mode(found.st_mode) == FileType::Symlink {
-                    Some(readlinkat(&dir, name, Vec::new())?.into_bytes())
+                    Some(readlinkat(&dir, &*name, Vec::new())?.into_bytes())
                 } else {
                     None
                 };

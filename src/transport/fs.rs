@@ -9,6 +9,7 @@ use super::confined::Root;
 use super::{command, Admit, CommandRun, DirList, FileIdentity, FileRead, Stat, Transport, TransportError};
 use crate::evidence::{FileKind, FileMeta};
 use rustix::fs::{FileType, Mode, OFlags};
+use crate::pathname::{from_bytes, to_bytes};
 use rustix::io::Errno;
 use std::io::Read;
 use std::os::fd::OwnedFd;
@@ -57,7 +58,7 @@ impl FsTransport {
             return Err(Failure::Other(format!("`{path}` is not an absolute path")));
         }
         let opened = match &self.root {
-            None => rustix::fs::open(path, flags | OFlags::CLOEXEC | OFlags::NOCTTY, Mode::empty()),
+            None => rustix::fs::open(&*to_bytes(path), flags | OFlags::CLOEXEC | OFlags::NOCTTY, Mode::empty()),
             Some(Rooted { handle: Ok(root), .. }) => root.open_in(path, flags),
             Some(Rooted {
                 handle: Err(reason), ..
@@ -146,35 +147,25 @@ impl FsTransport {
             Err(e) => return DirList::Failed(Failure::from(e).reason()),
         };
         let mut names = Vec::new();
-        let mut unnamed = Vec::new();
         for entry in dir {
             match entry {
-                Ok(entry) => match std::str::from_utf8(entry.file_name().to_bytes()) {
-                    Ok("." | "..") => {}
-                    Ok(name) => names.push(name.to_string()),
-                    Err(_) => unnamed.push(entry.file_name().to_bytes().escape_ascii().to_string()),
+                Ok(entry) => match entry.file_name().to_bytes() {
+                    b"." | b".." => {}
+                    // A name that is not UTF-8 is carried losslessly (see `pathname`).
+                    raw => names.push(from_bytes(raw).into_owned()),
                 },
                 Err(e) => return DirList::Failed(Failure::from(e).reason()),
             }
         }
-        if !unnamed.is_empty() {
-            // A name vouch cannot spell cannot be read back, so neither can the
-            // directory be known in full: say so rather than list the rest as all.
-            unnamed.sort();
-            return DirList::Failed(format!(
-                "{path} holds {} name(s) that are not UTF-8 (`{}`); what they hold is unknown",
-                unnamed.len(),
-                unnamed.join("`, `")
-            ));
-        }
-        names.sort();
+        // In byte order, as glob(3) and the programs that include them sort.
+        names.sort_by(|a, b| to_bytes(a).cmp(&to_bytes(b)));
         DirList::Names(names)
     }
 
     fn examine(&self, path: &str) -> Stat {
         match self.lstat(path) {
             Ok((found, link)) => Stat::Meta(FileMeta {
-                link: link.map(|l| String::from_utf8_lossy(&l).into_owned()),
+                link: link.map(|l| from_bytes(&l).into_owned()),
                 ..to_meta(&found)
             }),
             Err(Failure::Missing | Failure::NotDirectory) => Stat::Missing,
@@ -219,9 +210,10 @@ impl Failure {
 }
 
 fn local_lstat(path: &str) -> Result<(rustix::fs::Stat, Option<Vec<u8>>), Errno> {
-    let found = rustix::fs::lstat(path)?;
+    let path = to_bytes(path);
+    let found = rustix::fs::lstat(&*path)?;
     let link = if FileType::from_raw_mode(found.st_mode) == FileType::Symlink {
-        Some(rustix::fs::readlink(path, Vec::new())?.into_bytes())
+        Some(rustix::fs::readlink(&*path, Vec::new())?.into_bytes())
     } else {
         None
     };
