@@ -50,7 +50,20 @@ fn planted() -> tempfile::TempDir {
     );
     write(
         "etc/sudoers",
-        "root ALL=(ALL:ALL) ALL\ndeploy ALL=(ALL) NOPASSWD: SETENV: ALL\nDefaults passprompt=\"Pw: \"\n",
+        "root ALL=(ALL:ALL) ALL\ndeploy ALL=(ALL) NOPASSWD: SETENV: ALL\npassenger ALL=(ALL) NOPASSWD: ALL\nDefaults passprompt=\"Pw: \"\n",
+    );
+    write(
+        "etc/passwd",
+        "root:x:0:0:root:/root:/bin/bash\ndeploy:x:1000:1000::/home/deploy:/bin/bash\npassenger:x:1001:1001::/home/passenger:/bin/sh\n",
+    );
+    let weak_keys =
+        std::fs::read_to_string(Path::new(&fixture("weak")).join("root/.ssh/authorized_keys")).expect("key");
+    let weak_key = weak_keys.lines().next().expect("a key line");
+    write(
+        "root/.ssh/authorized_keys",
+        &format!(
+            "command=\"/usr/local/bin/backup-recv --token Kt1tokZZ11\",no-pty {weak_key}\nenvironment=\"API_KEY=Kt2envYY22\",restrict {weak_key}\n"
+        ),
     );
     write(
         "etc/apt/apt.conf.d/20auto-upgrades",

@@ -13,6 +13,7 @@ use std::path::Path;
 /// Every secret of this test, each unlike anything else in the fixture.
 const SECRETS: &[&str] = &[
     "Zq8Wm2Lx9PvQ",
+    "Uf2ufwBB22",
     "p4ss/w0rd+Xk",
     "Emp7yUserPw9",
     "R5yncSecr3tPw",
@@ -63,7 +64,7 @@ fn planted_host() -> tempfile::TempDir {
         "### tuple ### allow tcp 8000 0.0.0.0/0 any 0.0.0.0/0 in",
         &format!(
             "### tuple ### allow tcp 8000 0.0.0.0/0 any 0.0.0.0/0 in comment={}",
-            hex("app, db-pass=Zq8Wm2Lx9PvQ")
+            hex("app, db-pass=Zq8Wm2Lx9PvQ, wifi password: Uf2ufwBB22")
         ),
     );
     std::fs::write(&rules, text).expect("user.rules");

@@ -41,14 +41,24 @@ fn an_include_file_whose_name_is_not_utf8_is_read_like_any_other() {
     .expect("write");
     let scan = scan_root(host.path(), &["--only", "ssh.password-auth", "--only", "auth.sudo"]);
     // sshd reads it first (00- sorts before 10-hardening), and sudo reads it too.
-    assert_eq!(scan.status("ssh.password-auth"), "fail", "{}", scan.summary("ssh.password-auth"));
+    assert_eq!(
+        scan.status("ssh.password-auth"),
+        "fail",
+        "{}",
+        scan.summary("ssh.password-auth")
+    );
     assert!(
-        scan.summary("ssh.password-auth").contains(r"/etc/ssh/sshd_config.d/00-\xffweak.conf:1"),
+        scan.summary("ssh.password-auth")
+            .contains(r"/etc/ssh/sshd_config.d/00-\xffweak.conf:1"),
         "named, escaped: {}",
         scan.summary("ssh.password-auth")
     );
     assert_eq!(scan.status("auth.sudo"), "warn", "{}", scan.summary("auth.sudo"));
-    assert!(scan.summary("auth.sudo").contains(r"/etc/sudoers.d/00-\xfe:1"), "{}", scan.summary("auth.sudo"));
+    assert!(
+        scan.summary("auth.sudo").contains(r"/etc/sudoers.d/00-\xfe:1"),
+        "{}",
+        scan.summary("auth.sudo")
+    );
 }
 
 /// As root every directory is listable, so the scan runs as `nobody` (setpriv,

@@ -133,7 +133,7 @@ const STRONG: &str = r"(?P<name>[A-Za-z0-9_.-]*(?i-u:pass|pwd|secret|token|crede
 const ANY: &str = r"(?P<name>[A-Za-z0-9_.-]*(?i-u:pass|pwd|secret|token|credential|key|auth)[A-Za-z0-9_.-]*)";
 /// A value: a double- or single-quoted string (whole), or a bare word (to the
 /// next blank), so no piece of it is left behind.
-const VALUE: &str = r#"(?P<value>"[^"\n]*"|'[^'\n]*'|[^ \t\r\n\x0B\x0C"'=:][^ \t\r\n\x0B\x0C]*)"#;
+const VALUE: &str = r#"(?P<value>"[^"\n]*"|'[^'\n]*'|[^ \t\r\n\x0B\x0C"'=:][^ \t\r\n\x0B\x0C"']*)"#;
 
 fn rules() -> &'static [Rule] {
     static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
@@ -163,7 +163,7 @@ fn rules() -> &'static [Rule] {
             // Credentials in URLs: any scheme, the user may be empty.
             Rule::new(
                 "://",
-                r"[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@ \t\r\n\x0B\x0C]*:([^@ \t\r\n\x0B\x0C]+)@",
+                r#"[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@ \t\r\n\x0B\x0C]*:([^ \t\r\n\x0B\x0C"']+)@[A-Za-z0-9.-]+(?:[:/?#"' \t\r\n]|$)"#,
                 1,
                 never,
             ),
@@ -194,6 +194,33 @@ fn rules() -> &'static [Rule] {
                 1,
                 never,
             ),
+            // Tools that take a password as a short flag or a position:
+            // `ldappasswd -w X`, `htpasswd -b FILE USER X`, `openssl enc -k X`,
+            // and `.netrc`'s `login U password X`.
+            Rule::new(
+                "ldap",
+                r"(?-u:\b)ldap[a-z]*(?-u:\b)[^\n]*?(?-u:\s)-w(?-u:\s)*([^ \t\r\n\x0B\x0C]+)",
+                1,
+                never,
+            ),
+            Rule::new(
+                "htpasswd",
+                r"(?-u:\b)htpasswd(?-u:\s)[^\n]*?-[a-zA-Z]*b[a-zA-Z]*(?-u:\s)+[^ \t\r\n\x0B\x0C]+(?-u:\s)+[^ \t\r\n\x0B\x0C]+(?-u:\s)+([^ \t\r\n\x0B\x0C]+)",
+                1,
+                never,
+            ),
+            Rule::new(
+                "openssl",
+                r"(?-u:\b)openssl(?-u:\b)[^\n]*?(?-u:\s)-k(?-u:\s)+([^ \t\r\n\x0B\x0C]+)",
+                1,
+                never,
+            ),
+            Rule::new(
+                "login",
+                r"(?-u:\b)login(?-u:\s)+[^ \t\r\n\x0B\x0C]+(?-u:\s)+password(?-u:\s)+([^ \t\r\n\x0B\x0C]+)",
+                1,
+                never,
+            ),
             // Authorization headers: the credential after the scheme.
             Rule::new(
                 "(?i-u)authorization",
@@ -221,7 +248,7 @@ fn rules() -> &'static [Rule] {
             // (`requirepass v`: a strong word is needed here).
             Rule::new(
                 r"(?i-u)pass|pwd|secret|token|credential",
-                format!(r"(?m)^[ \t]*{STRONG}[ \t]+{VALUE}"),
+                format!(r"(?m)^[ \t]*{STRONG}[ \t]+{VALUE}[ \t\r]*$"),
                 1,
                 value_is_inert,
             )

@@ -6,8 +6,8 @@
 //! holds a directory handle per component, opens each with `O_NOFOLLOW` and
 //! resolves `..` and symlinks itself, so no checked path is ever reopened.
 
-use rustix::fs::{openat, openat2, readlinkat, statat, AtFlags, FileType, Mode, OFlags, ResolveFlags, Stat};
 use crate::pathname::{from_bytes, to_bytes};
+use rustix::fs::{openat, openat2, readlinkat, statat, AtFlags, FileType, Mode, OFlags, ResolveFlags, Stat};
 use rustix::io::Errno;
 use std::os::fd::{AsFd, OwnedFd};
 use std::path::{Path, PathBuf};

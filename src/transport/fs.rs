@@ -8,8 +8,8 @@
 use super::confined::Root;
 use super::{command, Admit, CommandRun, DirList, FileIdentity, FileRead, Stat, Transport, TransportError};
 use crate::evidence::{FileKind, FileMeta};
-use rustix::fs::{FileType, Mode, OFlags};
 use crate::pathname::{from_bytes, to_bytes};
+use rustix::fs::{FileType, Mode, OFlags};
 use rustix::io::Errno;
 use std::io::Read;
 use std::os::fd::OwnedFd;
@@ -58,7 +58,11 @@ impl FsTransport {
             return Err(Failure::Other(format!("`{path}` is not an absolute path")));
         }
         let opened = match &self.root {
-            None => rustix::fs::open(&*to_bytes(path), flags | OFlags::CLOEXEC | OFlags::NOCTTY, Mode::empty()),
+            None => rustix::fs::open(
+                &*to_bytes(path),
+                flags | OFlags::CLOEXEC | OFlags::NOCTTY,
+                Mode::empty(),
+            ),
             Some(Rooted { handle: Ok(root), .. }) => root.open_in(path, flags),
             Some(Rooted {
                 handle: Err(reason), ..

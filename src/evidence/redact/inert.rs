@@ -102,20 +102,62 @@ pub fn is_inert(value: &str) -> bool {
     if lower.split([',', ' ', '\t']).filter(|w| !w.is_empty()).all(keyword) {
         return true;
     }
-    let number_with_unit = lower
-        .trim_end_matches(|c: char| c.is_ascii_alphabetic())
-        .bytes()
-        .all(|b| b.is_ascii_digit())
-        && lower.len() <= 8
-        && lower.as_bytes().first().is_some_and(u8::is_ascii_digit);
-    number_with_unit
-        || v.starts_with(['/', '~', '%', '$', '[', '{', '(', '<', '@'])
-        || v.starts_with("./")
-        || v.starts_with("../")
-        || v.starts_with(".ssh/")
+    number_with_unit(&lower)
+        || is_path(v)
+        || is_lookup(v)
+        || is_structure(v)
+        || is_placeholder(v)
         || lower.contains("os.environ")
         || lower.contains("getenv(")
         || lower.contains("env(")
         || lower.contains("env[")
-        || lower.starts_with("file:")
+}
+
+/// A number, alone or with a unit of time or size (`3600`, `10s`, `5m`, `512M`).
+fn number_with_unit(lower: &str) -> bool {
+    let digits = lower.trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '%');
+    let unit = &lower[digits.len()..];
+    !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && matches!(
+            unit,
+            "" | "s" | "m" | "h" | "d" | "w" | "ms" | "us" | "min" | "sec" | "k" | "kb" | "mb" | "g" | "gb" | "%"
+        )
+}
+
+/// A path with no blank in it: absolute, home-relative, relative to here or an
+/// sshd `%h`-style token, or a `file:` URL of one.
+fn is_path(v: &str) -> bool {
+    let v = v.strip_prefix("file:").unwrap_or(v);
+    let shaped = v.starts_with('/')
+        || v.starts_with("~/")
+        || v.starts_with("./")
+        || v.starts_with("../")
+        || v.starts_with(".ssh/")
+        || (v.starts_with('%') && v.contains('/'));
+    shaped && !v.contains([' ', '\t'])
+}
+
+/// Exactly an environment lookup, `$NAME` or `${NAME}`, with no default value.
+fn is_lookup(v: &str) -> bool {
+    let name = v
+        .strip_prefix("${")
+        .and_then(|rest| rest.strip_suffix('}'))
+        .or_else(|| v.strip_prefix('$'));
+    name.is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+}
+
+/// The start of a list or a map, or one whole (`[`, `{`, `["a", "b"]`).
+fn is_structure(v: &str) -> bool {
+    matches!(v, "[" | "{" | "[]" | "{}")
+        || (v.starts_with('[') && v.ends_with(']') && v.contains(['"', '\'', ',']))
+        || (v.starts_with('[') && v[1..].starts_with(['"', '\'']))
+        || (v.starts_with('{') && v[1..].starts_with(['"', '\'']))
+}
+
+/// A placeholder people write in examples: `<password>`, `<your-token>`.
+fn is_placeholder(v: &str) -> bool {
+    v.strip_prefix('<')
+        .and_then(|rest| rest.strip_suffix('>'))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_'))
 }

@@ -202,3 +202,46 @@ fn markers_are_keyed_so_a_guess_cannot_be_confirmed() {
     assert!(marked.starts_with("[REDACTED:hmac="), "{marked}");
     assert!(!marked.contains(&unkeyed), "not a plain hash of the secret");
 }
+
+#[test]
+fn what_an_attack_found_is_redacted_and_what_decides_verdicts_is_kept() {
+    // A secret inside a quoted option ends at the quote: the option stays parseable.
+    let keys = "command=\"/usr/local/bin/backup-recv --token Kt1tokZZ11\",no-pty ssh-rsa AAAA backup\n\
+                environment=\"API_KEY=Kt2envYY22\",restrict ssh-rsa AAAA deploy\n";
+    let out = assert_gone(keys, &["Kt1tokZZ11", "Kt2envYY22"]);
+    assert!(
+        out.contains("\",no-pty ssh-rsa") && out.contains("\",restrict ssh-rsa"),
+        "{out}"
+    );
+    // A user named like a secret keeps its sudo grant readable.
+    let sudo = "passenger ALL=(ALL) NOPASSWD: ALL\n";
+    assert_eq!(redact(sudo).text, sudo);
+    // `requirepass X` alone on its line is still a secret.
+    assert_gone("requirepass Rq7redisPw\n", &["Rq7redisPw"]);
+    // An unencoded `@` in a URL password.
+    assert_gone(
+        "restic -r rest:https://bk:Zq1@LeakTail11@backup.example.com/r\n",
+        &["LeakTail11", "Zq1@Le"],
+    );
+    // Values that only look like lookups, paths or structures.
+    assert_gone(
+        "PASSWORD=@Mn8mnMN88abc\nPASSWORD=%Ij6ijIJ66abc\nPASSWORD=(Ef4efEF44abc)\n\
+         PASSWORD=${X:-Ab2abAB22abc}\nPASSWORD=2024abcd\n",
+        &[
+            "Mn8mnMN88abc",
+            "Ij6ijIJ66abc",
+            "Ef4efEF44abc",
+            "Ab2abAB22abc",
+            "2024abcd",
+        ],
+    );
+    // Tools that take a password by short flag or position, and .netrc.
+    assert_gone(
+        "ldappasswd -x -D cn=admin -w Ld4pPass77 uid=bob\nhtpasswd -b /etc/nginx/.htpasswd bob Ht9pPass55\n\
+         openssl enc -aes256 -k Op3nSsl44 -in a\nmachine example.com login bob password Nr8cPass33\n",
+        &["Ld4pPass77", "Ht9pPass55", "Op3nSsl44", "Nr8cPass33"],
+    );
+    // Kept: lookups and paths that really are.
+    let kept = "PASSWORD=${DB_PASSWORD}\nTOKEN=$API_TOKEN\nKEY_FILE=/etc/ssl/private/key.pem\n";
+    assert_eq!(redact(kept).text, kept);
+}

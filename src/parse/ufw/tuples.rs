@@ -113,8 +113,13 @@ fn app_name(field: &str) -> Option<String> {
     (field != "-").then(|| field.replace("%20", " "))
 }
 
-/// ufw stores comments hex-encoded (util.hex_encode); show them decoded.
+/// ufw stores comments hex-encoded (util.hex_encode); show them decoded, and
+/// redacted as collected text is: the hex hid them from the recorder's gate.
 fn decode_comment(hex: &str) -> String {
+    crate::evidence::redact::redact(&decode_hex(hex)).text
+}
+
+fn decode_hex(hex: &str) -> String {
     let bytes: Option<Vec<u8>> = (0..hex.len())
         .step_by(2)
         .map(|i| hex.get(i..i + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok()))
