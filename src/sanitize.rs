@@ -1,5 +1,5 @@
-//! Making text safe to show, one sanitiser per output kind (imports nothing of the
-//! crate: reports, commands and checklist diagnostics all use it). A target's files and
+//! Making text safe to show, one sanitiser per output kind (imports only
+//! `pathname`: reports, commands and checklist diagnostics all use it). A target's files and
 //! command output, and a checklist's titles and messages, may hold escape sequences,
 //! invisible reordering marks or Markup; every such string passes through the
 //! sanitiser of the output it goes to before it is written:
