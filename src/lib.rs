@@ -22,6 +22,7 @@ pub mod probe;
 pub mod report;
 pub mod results;
 pub mod sanitize;
+pub mod session;
 pub mod settings;
 #[cfg(test)]
 pub mod testing;
