@@ -133,6 +133,14 @@ pub struct ScanArgs {
     /// Signing key for --bundle (OpenSSH private key; default: ssh-agent, then vouch's own key).
     #[arg(long, value_name = "KEY")]
     pub sign_key: Option<PathBuf>,
+    /// Also keep this scan as a session in the data folder (one per target), its
+    /// journal written as evidence comes in; the id is printed on stderr. See
+    /// `vouch sessions`.
+    #[arg(long)]
+    pub save: bool,
+    /// The auditor's name, recorded in a saved session (default: the login name).
+    #[arg(long, value_name = "NAME")]
+    pub auditor: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -161,14 +169,32 @@ pub struct VerifyArgs {
     pub identity: Option<String>,
 }
 
+/// How `sessions show` prints a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SessionFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum SessionsAction {
     /// List saved sessions (the default).
     List,
-    /// Show one session.
-    Show { id: String },
-    /// Delete one session.
-    Rm { id: String },
+    /// Show one session: its results, rebuilt from its journal.
+    Show {
+        id: String,
+        /// Output format: text (default), json (the results document), markdown.
+        #[arg(long, value_enum, default_value = "text")]
+        format: SessionFormat,
+    },
+    /// Delete one session and everything in it.
+    Rm {
+        id: String,
+        /// Do not ask.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,7 +1,8 @@
 //! vouch's folders: the config folder (`VOUCH_CONFIG_DIR`, else the XDG config
-//! folder from the `directories` crate, e.g. `~/.config/vouch`) and what lives
-//! there — today the user's redaction key, made on first use (folder 0700, file
-//! 0600) and never written into a report or a bundle.
+//! folder from the `directories` crate, e.g. `~/.config/vouch`) with the user's
+//! redaction key, made on first use (folder 0700, file 0600) and never written
+//! into a report or a bundle; and the data folder (`VOUCH_DATA_DIR`) where
+//! sessions are kept.
 
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
@@ -15,6 +16,26 @@ pub fn config_dir() -> Result<PathBuf, String> {
     directories::ProjectDirs::from("", "", "vouch")
         .map(|dirs| dirs.config_dir().to_path_buf())
         .ok_or_else(|| "no home directory to keep vouch's configuration in (set VOUCH_CONFIG_DIR)".to_string())
+}
+
+/// The data folder, where sessions are kept (`VOUCH_DATA_DIR`, else the XDG data
+/// folder, e.g. `~/.local/share/vouch`).
+pub fn data_dir() -> Result<PathBuf, String> {
+    if let Some(dir) = std::env::var_os("VOUCH_DATA_DIR").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("", "", "vouch")
+        .map(|dirs| dirs.data_dir().to_path_buf())
+        .ok_or_else(|| "no home directory to keep vouch's sessions in (set VOUCH_DATA_DIR)".to_string())
+}
+
+/// Make a folder (and its parents) that only its owner may enter.
+pub fn private_dir(dir: &std::path::Path) -> Result<(), String> {
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))
 }
 
 /// The file holding the user's redaction key.

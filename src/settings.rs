@@ -46,6 +46,8 @@ pub struct ScanSettings {
     pub output: Option<PathBuf>,
     pub fail_on: FailOn,
     pub jobs: usize,
+    /// Keep each target's scan as a session, by this auditor.
+    pub save: Option<String>,
 }
 
 impl ScanSettings {
@@ -75,6 +77,7 @@ impl ScanSettings {
             output: args.output.clone(),
             fail_on: args.fail_on,
             jobs: args.jobs,
+            save: args.save.then(|| auditor(args.auditor.as_deref())),
         })
     }
 }
@@ -125,6 +128,15 @@ fn targets(names: &[String], options: &TargetOptions) -> Result<Vec<TargetSpec>,
         return Err(UsageError::Invalid("`local` can be given only once".into()));
     }
     Ok(specs)
+}
+
+/// The auditor's name: given, else the login name.
+fn auditor(given: Option<&str>) -> String {
+    given
+        .map(str::to_string)
+        .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
+        .or_else(|| std::env::var("LOGNAME").ok().filter(|u| !u.is_empty()))
+        .unwrap_or_else(|| "unknown".to_string())
 }
 
 /// Parse `--as-of` (RFC 3339), or now.

@@ -55,7 +55,6 @@ fn commands_of_later_releases_say_so_and_exit_2() {
     for args in [
         vec!["export", "-o", "x.zip"],
         vec!["verify", "x.zip"],
-        vec!["sessions"],
         vec!["collector"],
         vec!["audit"],
     ] {

@@ -4,6 +4,7 @@
 
 pub mod checklists;
 pub mod scan;
+pub mod sessions;
 
 use crate::settings::UsageError;
 
@@ -74,7 +75,7 @@ pub fn dispatch(cli: crate::cli::Cli) -> Ended {
         Some(Command::Checklists { action }) => checklists::run(action.as_ref()),
         Some(Command::Export(_)) => not_yet("`vouch export` (the signed evidence bundle)"),
         Some(Command::Verify(_)) => not_yet("`vouch verify`"),
-        Some(Command::Sessions { .. }) => not_yet("`vouch sessions`"),
+        Some(Command::Sessions { action }) => sessions::run(action.as_ref()),
         Some(Command::Collector(_)) => not_yet("`vouch collector` (offline collection)"),
         Some(Command::Import(_)) => not_yet("`vouch import`"),
     }

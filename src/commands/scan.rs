@@ -2,10 +2,14 @@
 
 use super::Ended;
 use crate::cli::{FailOn, Format, ScanArgs};
-use crate::engine::{self, Options};
+use crate::engine::{self, Event, EventSink, Options};
 use crate::model::{Status, Target};
 use crate::report;
 use crate::results::{ControlResult, HostResult, ScanResults, Summary};
+use crate::sanitize::terminal;
+use crate::session::events::Event as SessionEvent;
+use crate::session::journal::Actor;
+use crate::session::{Recording, Start, Store};
 use crate::settings::ScanSettings;
 use crate::transport::{self, TargetSpec};
 use anyhow::Context;
@@ -78,7 +82,56 @@ fn scan_target(settings: &ScanSettings, spec: &TargetSpec) -> HostResult {
         ..Options::default()
     };
     let cancel = Arc::new(AtomicBool::new(false));
-    engine::scan_host(&settings.catalog, &target, transport.as_ref(), &options, &cancel)
+    match &settings.save {
+        None => engine::scan_host(&settings.catalog, &target, transport.as_ref(), &options, &cancel),
+        Some(auditor) => saved_scan(settings, spec, &target, transport.as_ref(), &options, auditor),
+    }
+}
+
+/// A scan recorded into a new session as it runs (`--save`).
+fn saved_scan(
+    settings: &ScanSettings,
+    spec: &TargetSpec,
+    target: &Target,
+    transport: &dyn transport::Transport,
+    options: &Options,
+    auditor: &str,
+) -> HostResult {
+    let start = Start {
+        target: target.name.clone(),
+        root: target.root.clone(),
+        transport: transport.describe(),
+        auditor: auditor.to_string(),
+        as_of: options.as_of,
+        sections: ScanResults::new(&settings.catalog, options.as_of, Vec::new()).sections,
+    };
+    let store = match Store::open_default() {
+        Ok(store) => store,
+        Err(reason) => return unaudited(settings, spec, target, &format!("cannot save the session: {reason}")),
+    };
+    let mut recording = match Recording::start(&store, start) {
+        Ok(recording) => recording,
+        Err(reason) => return unaudited(settings, spec, target, &format!("cannot save the session: {reason}")),
+    };
+    let mut done = None;
+    let mut sink = |event: Event| {
+        if let Event::HostDone(host) = &event {
+            done = Some((**host).clone());
+        }
+        recording.accept(event)
+    };
+    let cancel = Arc::new(AtomicBool::new(false));
+    engine::run_host(&settings.catalog, target, transport, options, &cancel, &mut sink);
+    recording.write(Actor::Collector, &SessionEvent::Finished);
+    match &recording.failure {
+        None => eprintln!(
+            "vouch: saved as session {} (`vouch sessions show {}`)",
+            recording.id(),
+            recording.id()
+        ),
+        Some(reason) => eprintln!("vouch: session {} is incomplete: {}", recording.id(), terminal(reason)),
+    }
+    done.unwrap_or_else(|| unaudited(settings, spec, target, "the scan stopped before the end"))
 }
 
 /// The results of a host that could not be audited: every control an error, with why.
@@ -153,6 +206,7 @@ mod tests {
             output: None,
             fail_on: FailOn::Fail,
             jobs: 4,
+            save: None,
         }
     }
 

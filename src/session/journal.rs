@@ -35,29 +35,13 @@ pub struct Line {
     /// The journal format it was written in.
     pub v: u32,
     pub seq: u64,
-    #[serde(with = "rfc3339")]
+    #[serde(with = "crate::session::events::time")]
     pub at: DateTime<Utc>,
     pub actor: Actor,
     /// The event, tagged by its `type`; its meaning belongs to the session.
     pub event: serde_json::Value,
     /// SHA-256 of the previous line's bytes (without its newline).
     pub prev: String,
-}
-
-mod rfc3339 {
-    use chrono::{DateTime, Utc};
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(time: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&crate::clock::rfc3339(time))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
-        let text = String::deserialize(d)?;
-        DateTime::parse_from_rfc3339(&text)
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(serde::de::Error::custom)
-    }
 }
 
 /// Why a journal cannot be used as it is.

@@ -17,7 +17,8 @@ pub fn vouch() -> Command {
     let mut cmd = Command::cargo_bin("vouch").expect("the vouch binary is built");
     cmd.env_remove("NO_COLOR")
         .env_remove("SOURCE_DATE_EPOCH")
-        .env("VOUCH_CONFIG_DIR", config_dir());
+        .env("VOUCH_CONFIG_DIR", config_dir())
+        .env("VOUCH_DATA_DIR", config_dir().join("data"));
     cmd
 }
 

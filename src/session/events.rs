@@ -1,0 +1,53 @@
+//! What a session's journal records, one event a line: the session's start (what
+//! is audited, by whom, as of when, with which sections), each piece of evidence as
+//! it is collected (its bytes in the blob store), each status as it is decided, a
+//! halt, and the finish. Interview answers, notes, attachments and overrides join
+//! them with the walkthrough.
+
+use crate::evidence::record::EvidenceRecord;
+use crate::results::{ControlResult, SectionInfo};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    SessionStarted {
+        target: String,
+        root: Option<String>,
+        transport: String,
+        auditor: String,
+        #[serde(with = "crate::session::events::time")]
+        as_of: DateTime<Utc>,
+        tool: String,
+        sections: Vec<SectionInfo>,
+    },
+    /// A piece of evidence, its content in `blobs/<sha256>`.
+    EvidenceCollected {
+        record: EvidenceRecord,
+    },
+    StatusDecided {
+        result: ControlResult,
+    },
+    /// Collection stopped early (cancelled, the target lost, the budget spent).
+    Halted {
+        reason: String,
+    },
+    Finished,
+}
+
+pub(crate) mod time {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(time: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&crate::clock::rfc3339(time))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let text = String::deserialize(d)?;
+        DateTime::parse_from_rfc3339(&text)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(serde::de::Error::custom)
+    }
+}
