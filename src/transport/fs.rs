@@ -115,8 +115,12 @@ impl FsTransport {
             super::Admission::Known => return FileRead::Known(identity),
             super::Admission::Decline(reason) => return FileRead::Declined(reason),
         }
-        // O_NONBLOCK: should a FIFO have been swapped in, opening it cannot hang.
-        let fd = match self.open(path, OFlags::RDONLY | OFlags::NONBLOCK) {
+        // Read through the very file that was examined: reopening the O_PATH handle
+        // (its /proc/self/fd link names that inode, not a path) cannot reach a FIFO
+        // or a device swapped in meanwhile. Without /proc, the path is resolved
+        // again (O_NONBLOCK, so a FIFO cannot hang it) and the inode compared.
+        let reopened = reopen(&probe).or_else(|_| self.open(path, OFlags::RDONLY | OFlags::NONBLOCK));
+        let fd = match reopened {
             Ok(fd) => fd,
             Err(Failure::Missing | Failure::NotDirectory) => return FileRead::Missing,
             Err(other) => return FileRead::Failed(other.reason()),
@@ -211,6 +215,14 @@ impl Failure {
             Failure::Other(reason) => reason.clone(),
         }
     }
+}
+
+/// A readable handle on the file an `O_PATH` handle names.
+fn reopen(probe: &OwnedFd) -> Result<OwnedFd, Failure> {
+    use std::os::fd::AsRawFd;
+    let link = format!("/proc/self/fd/{}", probe.as_raw_fd());
+    let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOCTTY;
+    rustix::fs::open(link.as_str(), flags, Mode::empty()).map_err(Failure::from)
 }
 
 fn local_lstat(path: &str) -> Result<(rustix::fs::Stat, Option<Vec<u8>>), Errno> {
@@ -318,5 +330,28 @@ mod tests {
             panic!("stat")
         };
         assert_eq!((file.kind, file.link), (FileKind::File, None));
+    }
+
+    #[test]
+    fn the_file_examined_is_the_file_read_even_if_a_fifo_is_swapped_in() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("sshd_config");
+        std::fs::write(&path, "Port 22\n").expect("write");
+        let probe = rustix::fs::open(&path, OFlags::PATH | OFlags::CLOEXEC, Mode::empty()).expect("O_PATH");
+        // The attacker's move, between the check and the read: a FIFO in its place.
+        let fifo = dir.path().join("fifo");
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &fifo,
+            FileType::Fifo,
+            Mode::from_raw_mode(0o600),
+            0,
+        )
+        .expect("mkfifo");
+        std::fs::rename(&fifo, &path).expect("swap");
+        let fd = reopen(&probe).expect("reopened without blocking");
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::fs::File::from(fd), &mut text).expect("read");
+        assert_eq!(text, "Port 22\n", "the original file, never the FIFO");
     }
 }
