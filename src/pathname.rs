@@ -59,15 +59,32 @@ pub fn to_bytes(name: &str) -> Cow<'_, [u8]> {
     Cow::Owned(out)
 }
 
-/// The name as people read it: raw bytes shown as `\xNN`.
+/// A path as people read it: raw bytes shown as `\xNN`, and a backslash as `\\`,
+/// so a file literally named `a\xffb` and one holding the byte 0xff never read
+/// alike.
 pub fn display(name: &str) -> Cow<'_, str> {
-    if !name.chars().any(is_byte) {
+    if !name.chars().any(|c| is_byte(c) || c == '\\') {
         return Cow::Borrowed(name);
     }
-    let mut out = String::with_capacity(name.len() + 8);
-    for c in name.chars() {
+    escaped(name)
+}
+
+/// Text that may quote paths (a summary, a finding): shown as [`display`] shows
+/// paths when it holds a raw byte, left as written otherwise.
+pub fn display_in_text(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_byte) {
+        return Cow::Borrowed(text);
+    }
+    escaped(text)
+}
+
+fn escaped(text: &str) -> Cow<'_, str> {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
         if is_byte(c) {
             out.push_str(&format!("\\x{:02x}", u32::from(c) - BASE));
+        } else if c == '\\' {
+            out.push_str("\\\\");
         } else {
             out.push(c);
         }
@@ -86,6 +103,18 @@ mod tests {
         let name = from_bytes(raw);
         assert_eq!(&*to_bytes(&name), raw);
         assert_eq!(display(&name), r"00-\xffweak.conf");
+        assert_eq!(
+            display(r"00-\xffweak.conf"),
+            r"00-\\xffweak.conf",
+            "a literal backslash is not a byte"
+        );
+        let both = format!("{name} and 00-\\xffweak.conf");
+        assert_eq!(display_in_text(&both), r"00-\xffweak.conf and 00-\\xffweak.conf");
+        assert_eq!(
+            display_in_text(r"regex ^a\s+b$"),
+            r"regex ^a\s+b$",
+            "prose without raw bytes is left alone"
+        );
         assert_eq!(from_bytes(b"plain.conf"), "plain.conf");
     }
 

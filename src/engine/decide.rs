@@ -20,7 +20,7 @@ pub fn control(control: &Control, snapshot: &Snapshot, as_of: DateTime<Utc>, tar
 /// quoted text, file names) leaves the engine as redacted as what was collected —
 /// and evidence ids left to the caller.
 pub fn from_outcome(control: &Control, outcome: Outcome) -> ControlResult {
-    let gate = |text: &str| crate::pathname::display(&redact::redact_derived(text)).into_owned();
+    let gate = |text: &str| crate::pathname::display_in_text(&redact::redact_derived(text)).into_owned();
     let mut findings: Vec<FindingOut> = outcome
         .findings
         .iter()

@@ -72,7 +72,7 @@ pub fn record_same(draft: Draft, same: &EvidenceRecord) -> EvidenceRecord {
     let mut gate = Gate { count: 0 };
     let kind = draft.payload.kind();
     let source = gate.pass(&draft.source);
-    let note = draft.note.map(|n| shown(&gate.pass(&n)));
+    let note = draft.note.map(|n| shown_text(&gate.pass(&n)));
     EvidenceRecord::sharing(
         Parts {
             id: EvidenceId::derive(kind, &source),
@@ -130,7 +130,7 @@ pub fn record(draft: Draft) -> EvidenceRecord {
             (other, shown(&source), source)
         }
     };
-    let note = draft.note.map(|n| shown(&gate.pass(&n)));
+    let note = draft.note.map(|n| shown_text(&gate.pass(&n)));
     EvidenceRecord::assemble(Parts {
         id: EvidenceId::derive(kind, &identity),
         payload,
@@ -149,6 +149,11 @@ pub fn record(draft: Draft) -> EvidenceRecord {
 /// id is derived from the lossless form, so two names never share one).
 fn shown(text: &str) -> String {
     crate::pathname::display(text).into_owned()
+}
+
+/// A note as people read it: raw bytes of a quoted name shown as `\xNN`.
+fn shown_text(text: &str) -> String {
+    crate::pathname::display_in_text(text).into_owned()
 }
 
 /// A command line as a POSIX shell would read it back into the same argv.

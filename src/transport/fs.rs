@@ -340,14 +340,7 @@ mod tests {
         let probe = rustix::fs::open(&path, OFlags::PATH | OFlags::CLOEXEC, Mode::empty()).expect("O_PATH");
         // The attacker's move, between the check and the read: a FIFO in its place.
         let fifo = dir.path().join("fifo");
-        rustix::fs::mknodat(
-            rustix::fs::CWD,
-            &fifo,
-            FileType::Fifo,
-            Mode::from_raw_mode(0o600),
-            0,
-        )
-        .expect("mkfifo");
+        rustix::fs::mknodat(rustix::fs::CWD, &fifo, FileType::Fifo, Mode::from_raw_mode(0o600), 0).expect("mkfifo");
         std::fs::rename(&fifo, &path).expect("swap");
         let fd = reopen(&probe).expect("reopened without blocking");
         let mut text = String::new();
