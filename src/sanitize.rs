@@ -60,6 +60,23 @@ fn is_format_or_separator(c: char) -> bool {
             | '\u{1d173}'..='\u{1d17a}'
             | '\u{e0001}'
             | '\u{e0020}'..='\u{e007f}'
+    ) || is_invisible(c)
+}
+
+/// Default-ignorable characters that are not format characters but show as
+/// nothing, so they can hide or fake text: the combining grapheme joiner, Hangul
+/// fillers, Khmer inherent vowels, Mongolian and other variation selectors.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{34f}'
+            | '\u{115f}'..='\u{1160}'
+            | '\u{17b4}'..='\u{17b5}'
+            | '\u{180b}'..='\u{180f}'
+            | '\u{3164}'
+            | '\u{fe00}'..='\u{fe0f}'
+            | '\u{ffa0}'
+            | '\u{e0100}'..='\u{e01ef}'
     )
 }
 
@@ -128,6 +145,14 @@ pub fn markdown_code(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn characters_that_show_as_nothing_are_shown() {
+        for c in ['\u{34f}', '\u{115f}', '\u{3164}', '\u{ffa0}', '\u{fe0f}', '\u{e0100}'] {
+            let shown = terminal(&format!("root{c}"));
+            assert!(shown.starts_with("root\\x{") && !shown.contains(c), "{c:?}: {shown}");
+        }
+    }
     use proptest::prelude::*;
     use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
