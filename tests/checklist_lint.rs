@@ -170,3 +170,22 @@ fn timeouts_outside_one_to_300_seconds_and_relative_probe_paths_are_refused() {
     }
     assert!(stderr.contains("5 error(s)"), "{stderr}");
 }
+
+#[test]
+fn answer_rules_are_checked_where_they_are_written() {
+    let out = vouch()
+        .args(["checklists", "lint", &format!("{DIR}/answer-rules.toml")])
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let file = "tests/fixtures/checklists/answer-rules.toml";
+    for want in [
+        format!("{file}:23:11: error: `decides` names the answer `maybe`; this question's answers are `yes` or `no`"),
+        format!("{file}:29:21: error: `failed` is not a status"),
+        format!("{file}:30:22: error: `stale_after_months` must be between 1 and 120"),
+        format!("{file}:36:22: error: `stale_after_months` only applies to answer = \"date\""),
+        format!("{file}:37:12: error: `excludes` names the answer `text`"),
+    ] {
+        assert!(stderr.contains(&want), "got:\n{stderr}\nwanted:\n{want}");
+    }
+}

@@ -49,6 +49,8 @@ pub struct Question {
     pub choices: Vec<String>,
     pub attachment: AttachmentRule,
     pub help: String,
+    /// How its answers decide the control's status.
+    pub rule: crate::model::answers::AnswerRule,
 }
 
 /// One checklist file's identity, as reports and bundles cite it.

@@ -1,11 +1,13 @@
-//! Lint of interview questions: ids, answer kinds and choices.
+//! Lint of interview questions: ids, answer kinds, choices, and the rules by
+//! which their answers decide a status.
 
 use super::diag::SpanMap;
 use super::load::{span, Builder};
 use super::names::is_slug;
 use super::raw::{RawControl, RawQuestion};
-use super::{AnswerKind, Question};
-use crate::model::Mode;
+use super::{AnswerKind, AttachmentRule, Question};
+use crate::model::answers::AnswerRule;
+use crate::model::{Mode, Status};
 use std::collections::HashSet;
 
 impl Builder {
@@ -48,6 +50,7 @@ impl Builder {
             self.diagnostics
                 .push(map.error(span(&q.answer), "`choices` only apply to answer = \"choice\""));
         }
+        let rule = self.check_rule(map, q, answer);
         Some(Question {
             id: qid.clone(),
             text: q.text.clone(),
@@ -55,6 +58,80 @@ impl Builder {
             choices: q.choices.clone(),
             attachment: q.attachment,
             help: q.help.clone(),
+            rule,
         })
     }
+
+    /// The answer rules of one question: each key an answer the question can get,
+    /// each value a status, months only for dates, exclusions of control ids.
+    fn check_rule(&mut self, map: &SpanMap, q: &RawQuestion, answer: AnswerKind) -> AnswerRule {
+        let valid_key = |key: &str| match answer {
+            AnswerKind::YesNo => key == "yes" || key == "no",
+            AnswerKind::Choice => q.choices.iter().any(|c| c == key),
+            AnswerKind::Date => key == "never",
+            AnswerKind::Text => false,
+        };
+        let expected = match answer {
+            AnswerKind::YesNo => "`yes` or `no`".to_string(),
+            AnswerKind::Choice => "one of its `choices`".to_string(),
+            AnswerKind::Date => "`never` (a date decides through `stale_after_months`)".to_string(),
+            AnswerKind::Text => "nothing: a text answer decides no status".to_string(),
+        };
+        let mut rule = AnswerRule {
+            attachment_required: q.attachment == AttachmentRule::Required,
+            ..AnswerRule::default()
+        };
+        if let Some(decides) = &q.decides {
+            for (key, status) in decides.get_ref() {
+                if !valid_key(key) {
+                    let msg = format!("`decides` names the answer `{key}`; this question's answers are {expected}");
+                    self.diagnostics.push(map.error(span(decides), msg));
+                    continue;
+                }
+                match status_named(status.get_ref()) {
+                    Some(parsed) => {
+                        rule.decides.insert(key.clone(), parsed);
+                    }
+                    None => {
+                        let msg = format!(
+                            "`{}` is not a status (pass, fail, warn, needs_review, not_applicable)",
+                            status.get_ref()
+                        );
+                        self.diagnostics.push(map.error(span(status), msg));
+                    }
+                }
+            }
+        }
+        if let Some(months) = &q.stale_after_months {
+            match u32::try_from(*months.get_ref()) {
+                Ok(n) if answer == AnswerKind::Date && (1..=120).contains(&n) => rule.stale_after_months = Some(n),
+                _ if answer != AnswerKind::Date => self
+                    .diagnostics
+                    .push(map.error(span(months), "`stale_after_months` only applies to answer = \"date\"")),
+                _ => self
+                    .diagnostics
+                    .push(map.error(span(months), "`stale_after_months` must be between 1 and 120")),
+            }
+        }
+        if let Some(excludes) = &q.excludes {
+            for (key, ids) in excludes.get_ref() {
+                if !valid_key(key) {
+                    let msg = format!("`excludes` names the answer `{key}`; this question's answers are {expected}");
+                    self.diagnostics.push(map.error(span(excludes), msg));
+                } else if let Some(bad) = ids.iter().find(|id| !id.contains('.')) {
+                    let msg = format!("`{bad}` is not a control id (`<section>.<name>`)");
+                    self.diagnostics.push(map.error(span(excludes), msg));
+                } else {
+                    rule.excludes.insert(key.clone(), ids.clone());
+                }
+            }
+        }
+        rule
+    }
+}
+
+fn status_named(name: &str) -> Option<Status> {
+    Status::ALL
+        .into_iter()
+        .find(|s| s.as_str() == name && *s != Status::Error)
 }

@@ -69,4 +69,10 @@ pub struct RawQuestion {
     pub attachment: super::AttachmentRule,
     #[serde(default)]
     pub help: String,
+    /// Which answers decide which status (`{ yes = "pass", no = "fail" }`).
+    pub decides: Option<Spanned<std::collections::BTreeMap<String, Spanned<String>>>>,
+    /// A date answer older than this many months before as_of warns.
+    pub stale_after_months: Option<Spanned<i64>>,
+    /// Answers that make other controls not applicable (`{ no = ["compliance.hipaa"] }`).
+    pub excludes: Option<Spanned<std::collections::BTreeMap<String, Vec<String>>>>,
 }

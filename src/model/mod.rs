@@ -3,6 +3,7 @@
 //! the probe types and the parameters a checklist gives probes and evaluators.
 //! Imports nothing of the crate: every other module may use it.
 
+pub mod answers;
 pub mod params;
 mod probe_type;
 
