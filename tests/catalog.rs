@@ -136,3 +136,28 @@ fn bundled_controls_come_in_the_catalog_order() {
         "reports list controls in the order of spec/controls.toml"
     );
 }
+
+#[test]
+fn every_manual_control_is_decided_by_answer_rules() {
+    let (catalog, _) = load_catalog(&bundled::texts()).unwrap_or_else(|e| panic!("{e}"));
+    for control in catalog.controls.iter().filter(|c| c.mode == vouch::model::Mode::Manual) {
+        let ruled = control
+            .questions
+            .iter()
+            .any(|q| !q.rule.decides.is_empty() || q.rule.stale_after_months.is_some());
+        assert!(ruled, "{} has no question whose answers decide its status", control.id);
+    }
+    let scope = catalog.control("compliance.scope").expect("compliance.scope");
+    let excluded: Vec<&String> = scope
+        .questions
+        .iter()
+        .flat_map(|q| q.rule.excludes.values().flatten())
+        .collect();
+    for law in ["compliance.gdpr", "compliance.hipaa", "compliance.ccpa"] {
+        assert!(
+            excluded.iter().any(|id| id.as_str() == law),
+            "compliance.scope can rule out {law}"
+        );
+        assert!(catalog.control(law).is_some(), "{law} exists");
+    }
+}
