@@ -207,6 +207,35 @@ pub struct ControlResult {
     pub evidence: Vec<EvidenceId>,
     #[serde(rename = "override", default, skip_serializing_if = "Option::is_none")]
     pub override_: Option<Override>,
+    /// Interview answers given in a session, each with its attestation's evidence id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answers: Vec<AnswerOut>,
+    /// The auditor's notes on this control in a session.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<NoteOut>,
+}
+
+/// One interview answer as results show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerOut {
+    pub question: String,
+    pub answer: crate::model::answers::AnswerValue,
+    pub by: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub role: String,
+    #[serde(serialize_with = "crate::evidence::record::ser_time")]
+    pub at: DateTime<Utc>,
+    /// The attestation record, and any attachments, in `evidence`.
+    pub evidence: Vec<EvidenceId>,
+}
+
+/// One note as results show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteOut {
+    pub text: String,
+    pub by: String,
+    #[serde(serialize_with = "crate::evidence::record::ser_time")]
+    pub at: DateTime<Utc>,
 }
 
 impl ControlResult {
@@ -225,6 +254,8 @@ impl ControlResult {
             findings,
             evidence: Vec::new(),
             override_: None,
+            answers: Vec::new(),
+            notes: Vec::new(),
         }
     }
 

@@ -183,3 +183,120 @@ fn scan_save_keeps_the_scan_as_a_session_that_shows_the_same_results() {
         "finished: {list}"
     );
 }
+
+#[test]
+fn interview_answers_attachments_notes_and_overrides_decide_and_are_kept() {
+    use chrono::NaiveDate;
+    use vouch::model::answers::AnswerValue;
+    use vouch::model::Status;
+    use vouch::results::Override;
+
+    let data = tempfile::tempdir().expect("temp dir");
+    let (id, _) = recorded_scan(data.path());
+    let store = Store::at(data.path().join("sessions"));
+    let plan = data.path().join("incident-plan.pdf");
+    std::fs::write(&plan, b"%PDF-1.7 the plan").expect("plan");
+    {
+        let mut session = Recording::resume(&store, &id).expect("resumed");
+        let by = "Sam CTO";
+        let date = |d: &str| AnswerValue::Date(d.parse::<NaiveDate>().expect("date"));
+        for (question, answer) in [
+            ("exists", AnswerValue::Yes),
+            ("phases", AnswerValue::Yes),
+            ("roles", AnswerValue::Yes),
+            ("reviewed", AnswerValue::Yes),
+            ("last-reviewed", date("2026-05-01")),
+        ] {
+            assert!(session.answer("incident.plan", question, answer, by, "CTO"), "saved");
+        }
+        session.attach("incident.plan", "exists", &plan).expect("attached");
+        let out_of_scope = AnswerValue::Choice("does not apply".into());
+        assert!(session.answer("compliance.scope", "hipaa", out_of_scope, by, "CTO"));
+        assert!(session.note(
+            "incident.plan",
+            "plan v3; DB_PASSWORD=Nt9noteSecret on page 4",
+            "A. Auditor"
+        ));
+        let exception = Override {
+            status: Status::Pass,
+            evaluated: Status::Fail,
+            reason: "key-only break-glass account, reviewed monthly".into(),
+            by: "A. Auditor".into(),
+            approved_by: Some("Sam CTO".into()),
+            expires: NaiveDate::from_ymd_opt(2027, 1, 31),
+            expired: false,
+        };
+        session.set_override("ssh.root-login", exception).expect("overridden");
+        // No finish: the process could die here; everything above is on disk.
+    }
+    let show = sessions(data.path(), &["show", &id, "--format", "json"]);
+    let results: ScanResults = serde_json::from_slice(&show.stdout).expect("results");
+    let host = &results.hosts[0];
+    let control = |id: &str| host.controls.iter().find(|c| c.id == id).expect("control").clone();
+
+    let plan = control("incident.plan");
+    assert_eq!(plan.status, Status::Pass, "{}", plan.summary);
+    assert_eq!(plan.answers.len(), 5);
+    assert_eq!(plan.answers[0].by, "Sam CTO");
+    let attachment = host
+        .evidence
+        .iter()
+        .find(|e| e.kind() == vouch::evidence::record::EvidenceKind::Attachment)
+        .expect("the attachment is evidence");
+    let stored = data
+        .path()
+        .join("sessions")
+        .join(&id)
+        .join("blobs")
+        .join(attachment.sha256().expect("hash"));
+    assert_eq!(
+        std::fs::read(stored).expect("blob"),
+        b"%PDF-1.7 the plan",
+        "kept byte for byte"
+    );
+    assert!(plan.evidence.contains(attachment.id()), "the control cites it");
+    assert_eq!(plan.notes.len(), 1);
+    assert!(
+        !plan.notes[0].text.contains("Nt9noteSecret"),
+        "notes are redacted: {}",
+        plan.notes[0].text
+    );
+
+    assert_eq!(control("compliance.hipaa").status, Status::NotApplicable);
+    let root = control("ssh.root-login");
+    assert_eq!(
+        (root.status, root.evaluated),
+        (Status::Pass, Status::Fail),
+        "both statuses kept"
+    );
+
+    // Without the plan attached, the same answers cannot pass.
+    let data2 = tempfile::tempdir().expect("temp dir");
+    let (id2, _) = recorded_scan(data2.path());
+    let store2 = Store::at(data2.path().join("sessions"));
+    {
+        let mut session = Recording::resume(&store2, &id2).expect("resumed");
+        for question in ["exists", "phases", "roles", "reviewed"] {
+            session.answer("incident.plan", question, AnswerValue::Yes, "Sam", "CTO");
+        }
+        session.answer("incident.plan", "last-reviewed", AnswerValue::Never, "Sam", "CTO");
+    }
+    let show = sessions(data2.path(), &["show", &id2, "--format", "json"]);
+    let results: ScanResults = serde_json::from_slice(&show.stdout).expect("results");
+    let plan = results.hosts[0]
+        .controls
+        .iter()
+        .find(|c| c.id == "incident.plan")
+        .expect("plan");
+    assert_eq!(plan.status, Status::Fail, "never reviewed fails: {}", plan.summary);
+}
+
+#[test]
+fn a_session_is_written_by_one_vouch_at_a_time() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let (id, _) = recorded_scan(data.path());
+    let store = Store::at(data.path().join("sessions"));
+    let _first = Recording::resume(&store, &id).expect("first");
+    let second = Recording::resume(&store, &id);
+    assert!(second.is_err_and(|e| e.contains("another vouch")));
+}

@@ -70,7 +70,11 @@ fn show(store: &Store, id: &str, format: SessionFormat) -> anyhow::Result<Ended>
     if let Some(truncated) = &session.truncated {
         eprintln!("vouch: {}", terminal(truncated));
     }
-    let results: ScanResults = session.results();
+    // The answer rules are the bundled checklists'; sessions of other checklists
+    // will record theirs when the walkthrough starts them.
+    let (catalog, _) = crate::checklist::load_catalog(&crate::checklist::bundled::texts())
+        .map_err(|e| anyhow::anyhow!("the bundled checklists: {e}"))?;
+    let results: ScanResults = session.results(&catalog);
     let text = match format {
         SessionFormat::Json => report::json::render(&results).context("cannot serialize the results")?,
         SessionFormat::Markdown => report::markdown::render(&results),

@@ -270,6 +270,16 @@ impl EvidenceRecord {
         }
     }
 
+    /// A record of bytes kept elsewhere (an attachment in the blob store), known
+    /// by their hash and size.
+    pub(super) fn attached(parts: Parts, sha256: &str, bytes: u64) -> Self {
+        EvidenceRecord {
+            sha256: Some(sha256.to_string()),
+            bytes: Some(bytes),
+            ..EvidenceRecord::assemble(parts)
+        }
+    }
+
     pub(super) fn assemble(parts: Parts) -> Self {
         let kept = parts.state.keeps_content();
         EvidenceRecord {

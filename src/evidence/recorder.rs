@@ -90,6 +90,35 @@ pub fn record_same(draft: Draft, same: &EvidenceRecord) -> EvidenceRecord {
     )
 }
 
+/// Record a document attached in an interview: kept byte for byte in the blob
+/// store (so not redacted: it is the auditor's chosen document), known here by
+/// its hash and size; its name passes the gate.
+pub fn record_attachment(control: &str, name: &str, sha256: &str, bytes: u64, at: DateTime<Utc>) -> EvidenceRecord {
+    let mut gate = Gate { count: 0 };
+    let name = gate.pass(name);
+    let source = format!("attachment:{sha256}");
+    let payload = Payload::Attachment(super::record::AttachmentRecord {
+        control: control.to_string(),
+        name: shown(&name),
+    });
+    EvidenceRecord::attached(
+        Parts {
+            id: EvidenceId::derive(payload.kind(), &format!("{control}\0{sha256}")),
+            payload,
+            source,
+            content: String::new(),
+            collected_at: at,
+            duration_ms: 0,
+            provenance: Provenance::Attested,
+            redactions: gate.count,
+            state: EvidenceState::Ok,
+            note: None,
+        },
+        sha256,
+        bytes,
+    )
+}
+
 /// Redact, hash and identify one item: the only way to make an `EvidenceRecord`.
 pub fn record(draft: Draft) -> EvidenceRecord {
     let mut gate = Gate { count: 0 };

@@ -5,7 +5,8 @@
 //! them with the walkthrough.
 
 use crate::evidence::record::EvidenceRecord;
-use crate::results::{ControlResult, SectionInfo};
+use crate::model::answers::AnswerValue;
+use crate::results::{ControlResult, Override, SectionInfo};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -32,6 +33,33 @@ pub enum Event {
     /// Collection stopped early (cancelled, the target lost, the budget spent).
     Halted {
         reason: String,
+    },
+    /// An interview answer, who gave it and in what role; its attestation record
+    /// (the answer as evidence, redacted and hashed) comes with it.
+    AnswerGiven {
+        control: String,
+        question: String,
+        answer: AnswerValue,
+        by: String,
+        #[serde(default)]
+        role: String,
+        record: EvidenceRecord,
+    },
+    /// A document attached to an answer, its bytes in `blobs/<sha256>`.
+    AttachmentAdded {
+        control: String,
+        question: String,
+        record: EvidenceRecord,
+    },
+    NoteAdded {
+        control: String,
+        text: String,
+        by: String,
+    },
+    /// An auditor's override of a control's status; it never erases the evaluated one.
+    OverrideSet {
+        control: String,
+        decision: Override,
     },
     Finished,
 }

@@ -7,6 +7,10 @@ use super::events::Event;
 use super::journal::{Actor, Writer};
 use super::store::Store;
 use crate::engine::{self, EventSink};
+use crate::evidence::record::{AttestationRecord, Payload, Provenance};
+use crate::evidence::recorder::{self, Draft};
+use crate::model::answers::AnswerValue;
+use crate::results::Override;
 use crate::results::SectionInfo;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
@@ -58,8 +62,117 @@ impl Recording {
         })
     }
 
+    /// Go on writing a saved session (the walkthrough reopening it); refused while
+    /// another vouch holds it.
+    pub fn resume(store: &Store, id: &str) -> Result<Recording, String> {
+        let dir = store.session_dir(id)?;
+        let path = dir.join("journal.jsonl");
+        if !path.is_file() {
+            return Err(format!("no session {id}"));
+        }
+        let (writer, _) = Writer::open(&path).map_err(|e| e.to_string())?;
+        Ok(Recording {
+            store: store.clone(),
+            id: id.to_string(),
+            writer,
+            failure: None,
+        })
+    }
+
     pub fn id(&self) -> &str {
         &self.id
+    }
+
+    /// Record an interview answer, as an attestation (redacted, hashed) and an
+    /// event; on disk when this returns true.
+    pub fn answer(&mut self, control: &str, question: &str, answer: AnswerValue, by: &str, role: &str) -> bool {
+        let text = match &answer {
+            AnswerValue::Yes => "yes".to_string(),
+            AnswerValue::No => "no".to_string(),
+            AnswerValue::Never => "never".to_string(),
+            AnswerValue::Date(day) => day.to_string(),
+            AnswerValue::Choice(c) | AnswerValue::Text(c) => c.clone(),
+        };
+        let payload = Payload::Attestation(AttestationRecord {
+            control: control.to_string(),
+            question: question.to_string(),
+            by: by.to_string(),
+        });
+        let mut draft =
+            Draft::new(payload, format!("{control}/{question}"), crate::clock::now()).body(text.into_bytes());
+        draft.provenance = Provenance::Attested;
+        let record = recorder::record(draft);
+        if let Some(sha) = record.sha256() {
+            if let Err(reason) = self.store.put_blob(&self.id, sha, record.content().as_bytes()) {
+                self.failure = Some(reason);
+                return false;
+            }
+        }
+        // A free-text answer is kept as the recorder redacted it.
+        let answer = match answer {
+            AnswerValue::Text(_) => AnswerValue::Text(record.content().to_string()),
+            other => other,
+        };
+        let event = Event::AnswerGiven {
+            control: control.to_string(),
+            question: question.to_string(),
+            answer,
+            by: by.to_string(),
+            role: role.to_string(),
+            record,
+        };
+        self.write(Actor::Auditor, &event)
+    }
+
+    /// Attach a document to an answer: streamed into the blob store while hashed
+    /// (never held whole in memory), kept byte for byte, recorded as evidence.
+    pub fn attach(&mut self, control: &str, question: &str, file: &std::path::Path) -> Result<(), String> {
+        let (sha256, bytes) = self.store.put_file(&self.id, file)?;
+        let name = file
+            .file_name()
+            .map(|n| crate::pathname::from_bytes(std::os::unix::ffi::OsStrExt::as_bytes(n)).into_owned())
+            .unwrap_or_default();
+        let record = recorder::record_attachment(control, &name, &sha256, bytes, crate::clock::now());
+        let event = Event::AttachmentAdded {
+            control: control.to_string(),
+            question: question.to_string(),
+            record,
+        };
+        if self.write(Actor::Auditor, &event) {
+            Ok(())
+        } else {
+            Err(self.failure.clone().unwrap_or_default())
+        }
+    }
+
+    /// A note on a control (redacted like any text).
+    pub fn note(&mut self, control: &str, text: &str, by: &str) -> bool {
+        let text = crate::evidence::redact::redact(text).text;
+        self.write(
+            Actor::Auditor,
+            &Event::NoteAdded {
+                control: control.to_string(),
+                text,
+                by: by.to_string(),
+            },
+        )
+    }
+
+    /// Override a control's status, with a reason (required) and its approver and
+    /// expiry; the evaluated status is kept beside it.
+    pub fn set_override(&mut self, control: &str, decision: Override) -> Result<(), String> {
+        if decision.reason.trim().is_empty() {
+            return Err("an override needs a reason".to_string());
+        }
+        let event = Event::OverrideSet {
+            control: control.to_string(),
+            decision,
+        };
+        if self.write(Actor::Auditor, &event) {
+            Ok(())
+        } else {
+            Err(self.failure.clone().unwrap_or_default())
+        }
     }
 
     /// Write one event; the first failure is kept and ends the recording.

@@ -4,8 +4,13 @@
 
 use super::events::Event;
 use super::journal::{self, JournalError, Replay};
+use crate::checklist::Catalog;
 use crate::evidence::record::{EvidenceId, EvidenceRecord};
-use crate::results::{ControlResult, HostResult, ScanResults, SectionInfo, Summary, Tool, SCHEMA};
+use crate::model::answers::{self, Asked, Given};
+use crate::model::{Mode, Status};
+use crate::results::{
+    AnswerOut, ControlResult, HostResult, NoteOut, Override, ScanResults, SectionInfo, Summary, Tool, SCHEMA,
+};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -26,6 +31,12 @@ pub struct Session {
     /// The latest result of each control, in the order they were first decided.
     pub controls: Vec<ControlResult>,
     pub error: Option<String>,
+    /// Answers by control, then question: the latest wins.
+    pub answers: BTreeMap<String, BTreeMap<String, AnswerOut>>,
+    /// Questions with a document attached, by control.
+    pub attached: BTreeMap<String, Vec<(String, EvidenceId)>>,
+    pub notes: BTreeMap<String, Vec<NoteOut>>,
+    pub overrides: BTreeMap<String, Override>,
     pub finished: bool,
     /// A cut-short last line, when the journal had one (reported, not replayed).
     pub truncated: Option<String>,
@@ -70,6 +81,10 @@ impl Session {
             evidence: BTreeMap::new(),
             controls: Vec::new(),
             error: None,
+            answers: BTreeMap::new(),
+            attached: BTreeMap::new(),
+            notes: BTreeMap::new(),
+            overrides: BTreeMap::new(),
             finished: false,
             truncated: replay.truncated.clone(),
         };
@@ -79,13 +94,49 @@ impl Session {
             let Ok(event) = serde_json::from_value::<Event>(line.event.clone()) else {
                 continue;
             };
-            session.apply(event);
+            session.apply(event, line.at);
         }
         Ok(session)
     }
 
-    fn apply(&mut self, event: Event) {
+    fn apply(&mut self, event: Event, at: DateTime<Utc>) {
         match event {
+            Event::AnswerGiven {
+                control,
+                question,
+                answer,
+                by,
+                role,
+                record,
+            } => {
+                let answer = AnswerOut {
+                    question: question.clone(),
+                    answer,
+                    by,
+                    role,
+                    at,
+                    evidence: vec![record.id().clone()],
+                };
+                self.evidence.insert(record.id().clone(), record);
+                self.answers.entry(control).or_default().insert(question, answer);
+            }
+            Event::AttachmentAdded {
+                control,
+                question,
+                record,
+            } => {
+                self.attached
+                    .entry(control)
+                    .or_default()
+                    .push((question, record.id().clone()));
+                self.evidence.insert(record.id().clone(), record);
+            }
+            Event::NoteAdded { control, text, by } => {
+                self.notes.entry(control).or_default().push(NoteOut { text, by, at });
+            }
+            Event::OverrideSet { control, decision } => {
+                self.overrides.insert(control, decision);
+            }
             Event::SessionStarted { .. } => {}
             Event::EvidenceCollected { record } => {
                 self.evidence.insert(record.id().clone(), record);
@@ -99,8 +150,17 @@ impl Session {
         }
     }
 
-    /// The results document of this session (cli.md's `vouch.results/1`).
-    pub fn results(&self) -> ScanResults {
+    /// The results document of this session (cli.md's `vouch.results/1`): each
+    /// control as collected and decided, then decided again by its answers (by the
+    /// rules of `catalog`'s questions), ruled out by another's answers, and
+    /// overridden — with its answers, their evidence and its notes.
+    pub fn results(&self, catalog: &Catalog) -> ScanResults {
+        let excluded = self.excluded(catalog);
+        let controls: Vec<ControlResult> = self
+            .controls
+            .iter()
+            .map(|result| self.decided(result.clone(), catalog, &excluded))
+            .collect();
         let host = HostResult {
             target: self.target.clone(),
             root: self.root.clone(),
@@ -108,8 +168,8 @@ impl Session {
             app_dir_source: None,
             transport: self.transport.clone(),
             error: self.error.clone(),
-            summary: Summary::of(self.controls.iter().map(|c| &c.status)),
-            controls: self.controls.clone(),
+            summary: Summary::of(controls.iter().map(|c| &c.status)),
+            controls,
             evidence: self.evidence.values().cloned().collect(),
         };
         ScanResults {
@@ -119,5 +179,101 @@ impl Session {
             sections: self.sections.clone(),
             hosts: vec![host],
         }
+    }
+}
+
+impl Session {
+    /// The answers a control's rules read: each question's value, and whether a
+    /// document was attached to it.
+    fn given(&self, control: &str) -> BTreeMap<String, Given> {
+        let attached = self.attached.get(control);
+        self.answers
+            .get(control)
+            .map(|answers| {
+                answers
+                    .iter()
+                    .map(|(question, a)| {
+                        let has_doc = attached.is_some_and(|docs| docs.iter().any(|(q, _)| q == question));
+                        (
+                            question.clone(),
+                            Given {
+                                value: a.answer.clone(),
+                                attached: has_doc,
+                            },
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Controls another control's answers rule out, with the one that did.
+    fn excluded(&self, catalog: &Catalog) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        for control in &catalog.controls {
+            let asked: Vec<Asked> = control
+                .questions
+                .iter()
+                .map(|q| Asked {
+                    id: &q.id,
+                    rule: &q.rule,
+                })
+                .collect();
+            for id in answers::excluded(&asked, &self.given(&control.id)) {
+                out.insert(id.to_string(), control.id.clone());
+            }
+        }
+        out
+    }
+
+    fn decided(
+        &self,
+        mut result: ControlResult,
+        catalog: &Catalog,
+        excluded: &BTreeMap<String, String>,
+    ) -> ControlResult {
+        let id = result.id.clone();
+        if let Some(control) = catalog.control(&id) {
+            let asked: Vec<Asked> = control
+                .questions
+                .iter()
+                .map(|q| Asked {
+                    id: &q.id,
+                    rule: &q.rule,
+                })
+                .collect();
+            let given = self.given(&id);
+            if let Some(by) = excluded.get(&id) {
+                result = result.answered(
+                    Status::NotApplicable,
+                    format!("not applicable: ruled out by the answers to {by}"),
+                );
+            } else if !given.is_empty() {
+                if let Some((status, why)) = answers::decide(&asked, &given, self.as_of) {
+                    // A hybrid control keeps what its evidence decided unless the
+                    // answers say worse; a manual one is decided by its answers.
+                    let worse = matches!(status, Status::Fail | Status::Warn);
+                    if control.mode == Mode::Manual || worse {
+                        result = result.answered(status, format!("decided by the interview: {why}"));
+                    }
+                }
+            }
+        }
+        if let Some(answers) = self.answers.get(&id) {
+            result.answers = answers.values().cloned().collect();
+            for answer in &result.answers {
+                result.evidence.extend(answer.evidence.iter().cloned());
+            }
+        }
+        if let Some(docs) = self.attached.get(&id) {
+            result.evidence.extend(docs.iter().map(|(_, e)| e.clone()));
+        }
+        if let Some(notes) = self.notes.get(&id) {
+            result.notes = notes.clone();
+        }
+        if let Some(decision) = self.overrides.get(&id) {
+            result = result.overridden(decision.clone(), self.as_of);
+        }
+        result
     }
 }

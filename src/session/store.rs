@@ -70,6 +70,46 @@ impl Store {
         std::fs::remove_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))
     }
 
+    /// Copy a file into a session's blob store, hashing it as it streams (never
+    /// whole in memory); its SHA-256 and size.
+    pub fn put_file(&self, id: &str, file: &Path) -> Result<(String, u64), String> {
+        use sha2::{Digest, Sha256};
+        use std::io::Read;
+        let blobs = self.session_dir(id)?.join("blobs");
+        let shown = |e: std::io::Error| format!("{}: {e}", file.display());
+        let meta = std::fs::metadata(file).map_err(shown)?;
+        if !meta.is_file() {
+            return Err(format!("{} is not a regular file", file.display()));
+        }
+        let mut input = std::fs::File::open(file).map_err(shown)?;
+        let partial = blobs.join(format!(".incoming-{}", std::process::id()));
+        let mut output = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&partial)
+            .map_err(|e| format!("{}: {e}", partial.display()))?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 1 << 16];
+        let mut bytes = 0u64;
+        loop {
+            let n = input.read(&mut buf).map_err(shown)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+            output
+                .write_all(&buf[..n])
+                .map_err(|e| format!("{}: {e}", partial.display()))?;
+            bytes += n as u64;
+        }
+        output.sync_data().map_err(|e| format!("{}: {e}", partial.display()))?;
+        let sha = hex::encode(hasher.finalize());
+        std::fs::rename(&partial, blobs.join(&sha)).map_err(|e| format!("{}: {e}", partial.display()))?;
+        Ok((sha, bytes))
+    }
+
     /// Keep `bytes` in a session's blob store under their SHA-256 (once).
     pub fn put_blob(&self, id: &str, sha256: &str, bytes: &[u8]) -> Result<(), String> {
         let path = self.session_dir(id)?.join("blobs").join(sha256);
