@@ -7,8 +7,6 @@ use crate::model::{Status, Target};
 use crate::report;
 use crate::results::{ControlResult, HostResult, ScanResults, Summary};
 use crate::sanitize::terminal;
-use crate::session::events::Event as SessionEvent;
-use crate::session::journal::Actor;
 use crate::session::{Recording, Start, Store};
 use crate::settings::ScanSettings;
 use crate::transport::{self, TargetSpec};
@@ -122,7 +120,8 @@ fn saved_scan(
     };
     let cancel = Arc::new(AtomicBool::new(false));
     engine::run_host(&settings.catalog, target, transport, options, &cancel, &mut sink);
-    recording.write(Actor::Collector, &SessionEvent::Finished);
+    // Collection is done, the session is not: its interview is still to come
+    // (the walkthrough resumes it), so no `Finished` is written here.
     match &recording.failure {
         None => eprintln!(
             "vouch: saved as session {} (`vouch sessions show {}`)",

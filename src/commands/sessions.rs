@@ -84,8 +84,9 @@ fn show(store: &Store, id: &str, format: SessionFormat) -> anyhow::Result<Ended>
 }
 
 fn remove(store: &Store, id: &str, yes: bool) -> anyhow::Result<Ended> {
-    let session = load(store, id)?;
+    // With --yes nothing is replayed: a journal too damaged to read can still go.
     if !yes {
+        let session = load(store, id)?;
         let stdin = std::io::stdin();
         if !stdin.is_terminal() {
             return Ok(Ended::Usage(UsageError::Invalid(format!(

@@ -67,6 +67,18 @@ pub struct Asked<'a> {
 
 /// The status the answers decide, with a one-line reason; None when no question
 /// of the control has a rule (the answers then only inform).
+/// How far a status is from a clean pass: the worst answer decides.
+pub fn rank(status: Status) -> u8 {
+    match status {
+        Status::NotApplicable => 5,
+        Status::Fail => 4,
+        Status::Warn => 3,
+        Status::NeedsReview => 2,
+        Status::Error => 1,
+        Status::Pass => 0,
+    }
+}
+
 pub fn decide(
     questions: &[Asked],
     answers: &BTreeMap<String, Given>,
@@ -79,22 +91,17 @@ pub fn decide(
     if ruled.is_empty() {
         return None;
     }
+    // A control whose questions are not all answered stays needs_review, whatever
+    // the answers so far say.
+    if let Some(open) = questions.iter().find(|q| !answers.contains_key(q.id)) {
+        return Some((Status::NeedsReview, format!("`{}` is not answered yet", open.id)));
+    }
     let mut verdicts: Vec<(Status, String)> = Vec::new();
     for question in questions {
-        let Some(given) = answers.get(question.id) else {
-            verdicts.push((Status::NeedsReview, format!("`{}` is not answered yet", question.id)));
-            continue;
-        };
-        verdicts.extend(judge(question, given, as_of));
+        if let Some(given) = answers.get(question.id) {
+            verdicts.extend(judge(question, given, as_of));
+        }
     }
-    let rank = |s: Status| match s {
-        Status::NotApplicable => 5,
-        Status::Fail => 4,
-        Status::Warn => 3,
-        Status::NeedsReview => 2,
-        Status::Error => 1,
-        Status::Pass => 0,
-    };
     verdicts
         .into_iter()
         .max_by_key(|(status, _)| rank(*status))

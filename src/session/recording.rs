@@ -15,6 +15,16 @@ use crate::results::SectionInfo;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
+/// The largest document an answer may carry (a policy PDF, a restore-test
+/// recording): larger ones are refused before they fill the disk.
+pub const ATTACHMENT_CAP: u64 = 4 * 1024 * 1024 * 1024;
+
+/// Every free text a person types (a name, a role, a reason) is redacted like
+/// evidence before it is stored.
+fn redacted(text: &str) -> String {
+    crate::evidence::redact::redact(text).text
+}
+
 /// What a new session is about.
 #[derive(Debug, Clone)]
 pub struct Start {
@@ -33,6 +43,9 @@ pub struct Recording {
     writer: Writer,
     /// The first write that failed, if one did.
     pub failure: Option<String>,
+    /// On resuming: the cut-short last line that was dropped (a crash mid-write),
+    /// to be told to the auditor.
+    pub recovered: Option<String>,
 }
 
 impl Recording {
@@ -49,7 +62,16 @@ impl Recording {
             sections: start.sections,
         };
         let value = serde_json::to_value(&event).map_err(|e| e.to_string())?;
-        let seed = format!("{value}{}", crate::clock::rfc3339(&crate::clock::now()));
+        // Two sessions started in the same instant on the same target still get
+        // different ids: the seed carries random bytes (and create() refuses an
+        // id already taken rather than writing into it).
+        let mut nonce = [0u8; 16];
+        let _ = rustix::rand::getrandom(&mut nonce, rustix::rand::GetRandomFlags::empty());
+        let seed = format!(
+            "{value}{}{}",
+            crate::clock::rfc3339(&crate::clock::now()),
+            hex::encode(nonce)
+        );
         let id = hex::encode(Sha256::digest(seed.as_bytes()))[..12].to_string();
         let dir = store.create(&id)?;
         let (mut writer, _) = Writer::open(&dir.join("journal.jsonl")).map_err(|e| e.to_string())?;
@@ -59,6 +81,7 @@ impl Recording {
             id,
             writer,
             failure: None,
+            recovered: None,
         })
     }
 
@@ -70,12 +93,17 @@ impl Recording {
         if !path.is_file() {
             return Err(format!("no session {id}"));
         }
-        let (writer, _) = Writer::open(&path).map_err(|e| e.to_string())?;
+        let (writer, replay) = Writer::open(&path).map_err(|e| e.to_string())?;
+        let session = super::state::Session::replay(id, &replay)?;
+        if session.finished {
+            return Err(format!("session {id} is finished; start a new one"));
+        }
         Ok(Recording {
             store: store.clone(),
             id: id.to_string(),
             writer,
             failure: None,
+            recovered: replay.truncated,
         })
     }
 
@@ -96,7 +124,7 @@ impl Recording {
         let payload = Payload::Attestation(AttestationRecord {
             control: control.to_string(),
             question: question.to_string(),
-            by: by.to_string(),
+            by: redacted(by),
         });
         let mut draft =
             Draft::new(payload, format!("{control}/{question}"), crate::clock::now()).body(text.into_bytes());
@@ -117,8 +145,8 @@ impl Recording {
             control: control.to_string(),
             question: question.to_string(),
             answer,
-            by: by.to_string(),
-            role: role.to_string(),
+            by: redacted(by),
+            role: redacted(role),
             record,
         };
         self.write(Actor::Auditor, &event)
@@ -127,7 +155,7 @@ impl Recording {
     /// Attach a document to an answer: streamed into the blob store while hashed
     /// (never held whole in memory), kept byte for byte, recorded as evidence.
     pub fn attach(&mut self, control: &str, question: &str, file: &std::path::Path) -> Result<(), String> {
-        let (sha256, bytes) = self.store.put_file(&self.id, file)?;
+        let (sha256, bytes) = self.store.put_file(&self.id, file, ATTACHMENT_CAP)?;
         let name = file
             .file_name()
             .map(|n| crate::pathname::from_bytes(std::os::unix::ffi::OsStrExt::as_bytes(n)).into_owned())
@@ -153,7 +181,7 @@ impl Recording {
             &Event::NoteAdded {
                 control: control.to_string(),
                 text,
-                by: by.to_string(),
+                by: redacted(by),
             },
         )
     }
@@ -164,6 +192,12 @@ impl Recording {
         if decision.reason.trim().is_empty() {
             return Err("an override needs a reason".to_string());
         }
+        let decision = Override {
+            reason: redacted(&decision.reason),
+            by: redacted(&decision.by),
+            approved_by: decision.approved_by.as_deref().map(redacted),
+            ..decision
+        };
         let event = Event::OverrideSet {
             control: control.to_string(),
             decision,
@@ -173,6 +207,12 @@ impl Recording {
         } else {
             Err(self.failure.clone().unwrap_or_default())
         }
+    }
+
+    /// The auditor ends the session: it can be shown and exported, no longer
+    /// written (a resume is refused). On disk when this returns true.
+    pub fn finish(&mut self) -> bool {
+        self.write(Actor::Auditor, &Event::Finished)
     }
 
     /// Write one event; the first failure is kept and ends the recording.

@@ -159,7 +159,9 @@ impl Session {
         let controls: Vec<ControlResult> = self
             .controls
             .iter()
-            .map(|result| self.decided(result.clone(), catalog, &excluded))
+            .cloned()
+            .chain(self.undecided(catalog))
+            .map(|result| self.decided(result, catalog, &excluded))
             .collect();
         let host = HostResult {
             target: self.target.clone(),
@@ -183,6 +185,30 @@ impl Session {
 }
 
 impl Session {
+    /// The controls of this session's sections that no status was recorded for
+    /// (a scan halted, or not run yet): an error saying why when collection
+    /// stopped, else awaiting review — never silently absent from the results.
+    fn undecided(&self, catalog: &Catalog) -> Vec<ControlResult> {
+        let in_session = |section: &str| self.sections.iter().any(|s| s.id == section);
+        catalog
+            .controls
+            .iter()
+            .filter(|control| in_session(&control.section))
+            .filter(|control| !self.controls.iter().any(|c| c.id == control.id))
+            .map(|control| match &self.error {
+                Some(reason) => {
+                    ControlResult::evaluated(control, Status::Error, format!("not decided: {reason}"), Vec::new())
+                }
+                None => ControlResult::evaluated(
+                    control,
+                    Status::NeedsReview,
+                    "not decided yet: no evidence or answer recorded".to_string(),
+                    Vec::new(),
+                ),
+            })
+            .collect()
+    }
+
     /// The answers a control's rules read: each question's value, and whether a
     /// document was attached to it.
     fn given(&self, control: &str) -> BTreeMap<String, Given> {
@@ -250,10 +276,12 @@ impl Session {
                 );
             } else if !given.is_empty() {
                 if let Some((status, why)) = answers::decide(&asked, &given, self.as_of) {
-                    // A hybrid control keeps what its evidence decided unless the
-                    // answers say worse; a manual one is decided by its answers.
-                    let worse = matches!(status, Status::Fail | Status::Warn);
-                    if control.mode == Mode::Manual || worse {
+                    // A manual control is decided by its answers; a hybrid one keeps
+                    // what its evidence decided unless it awaited the auditor's
+                    // confirmation, or the answers say worse.
+                    let confirms = result.status == Status::NeedsReview;
+                    let worse = answers::rank(status) > answers::rank(result.status) && result.status != Status::Error;
+                    if control.mode == Mode::Manual || confirms || worse {
                         result = result.answered(status, format!("decided by the interview: {why}"));
                     }
                 }

@@ -4,7 +4,7 @@
 //! path outside the store.
 
 use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 /// The folder of every session.
@@ -39,10 +39,17 @@ impl Store {
         Ok(self.root.join(id))
     }
 
-    /// Make a new session's folder.
+    /// Make a new session's folder; an id already taken is refused, never shared.
     pub fn create(&self, id: &str) -> Result<PathBuf, String> {
         let dir = self.session_dir(id)?;
+        crate::paths::private_dir(&self.root)?;
+        std::fs::DirBuilder::new()
+            .mode(0o700)
+            .create(&dir)
+            .map_err(|e| format!("{}: {e}", dir.display()))?;
         crate::paths::private_dir(&dir.join("blobs"))?;
+        sync_dir(&self.root)?;
+        sync_dir(&dir)?;
         Ok(dir)
     }
 
@@ -64,15 +71,21 @@ impl Store {
     /// Delete a session and everything in it.
     pub fn remove(&self, id: &str) -> Result<(), String> {
         let dir = self.session_dir(id)?;
-        if !dir.join("journal.jsonl").is_file() {
+        let journal = dir.join("journal.jsonl");
+        if !journal.is_file() {
             return Err(format!("no session {id}"));
         }
+        // Held while the folder goes: a session open in another vouch (the
+        // walkthrough writing it) is not pulled from under it.
+        let held = std::fs::File::open(&journal).map_err(|e| format!("{}: {e}", journal.display()))?;
+        rustix::fs::flock(&held, rustix::fs::FlockOperation::NonBlockingLockExclusive)
+            .map_err(|_| format!("session {id} is open in another vouch; close it first"))?;
         std::fs::remove_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))
     }
 
     /// Copy a file into a session's blob store, hashing it as it streams (never
-    /// whole in memory); its SHA-256 and size.
-    pub fn put_file(&self, id: &str, file: &Path) -> Result<(String, u64), String> {
+    /// whole in memory); its SHA-256 and size. Over `cap` bytes it is refused.
+    pub fn put_file(&self, id: &str, file: &Path, cap: u64) -> Result<(String, u64), String> {
         use sha2::{Digest, Sha256};
         use std::io::Read;
         let blobs = self.session_dir(id)?.join("blobs");
@@ -81,49 +94,84 @@ impl Store {
         if !meta.is_file() {
             return Err(format!("{} is not a regular file", file.display()));
         }
-        let mut input = std::fs::File::open(file).map_err(shown)?;
-        let partial = blobs.join(format!(".incoming-{}", std::process::id()));
-        let mut output = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&partial)
-            .map_err(|e| format!("{}: {e}", partial.display()))?;
-        let mut hasher = Sha256::new();
-        let mut buf = vec![0u8; 1 << 16];
-        let mut bytes = 0u64;
-        loop {
-            let n = input.read(&mut buf).map_err(shown)?;
-            if n == 0 {
-                break;
-            }
-            hasher.update(&buf[..n]);
-            output
-                .write_all(&buf[..n])
-                .map_err(|e| format!("{}: {e}", partial.display()))?;
-            bytes += n as u64;
+        if meta.len() > cap {
+            return Err(format!(
+                "{} is {}, over the attachment cap of {}",
+                file.display(),
+                crate::evidence::source::human_bytes(meta.len()),
+                crate::evidence::source::human_bytes(cap)
+            ));
         }
-        output.sync_data().map_err(|e| format!("{}: {e}", partial.display()))?;
-        let sha = hex::encode(hasher.finalize());
-        std::fs::rename(&partial, blobs.join(&sha)).map_err(|e| format!("{}: {e}", partial.display()))?;
+        let mut input = std::fs::File::open(file).map_err(shown)?;
+        let mut bytes = 0u64;
+        let sha = store_atomically(&blobs, |output| {
+            let mut hasher = Sha256::new();
+            let mut buf = vec![0u8; 1 << 16];
+            loop {
+                let n = input.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buf[..n]);
+                output.write_all(&buf[..n])?;
+                bytes += n as u64;
+            }
+            Ok(hex::encode(hasher.finalize()))
+        })?;
         Ok((sha, bytes))
     }
 
     /// Keep `bytes` in a session's blob store under their SHA-256 (once).
     pub fn put_blob(&self, id: &str, sha256: &str, bytes: &[u8]) -> Result<(), String> {
-        let path = self.session_dir(id)?.join("blobs").join(sha256);
-        if path.exists() {
+        let blobs = self.session_dir(id)?.join("blobs");
+        if blobs.join(sha256).exists() {
             return Ok(());
         }
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&path)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        file.write_all(bytes)
-            .and_then(|()| file.sync_data())
-            .map_err(|e| format!("{}: {e}", path.display()))
+        store_atomically(&blobs, |output| {
+            output.write_all(bytes)?;
+            Ok(sha256.to_string())
+        })
+        .map(|_| ())
     }
+}
+
+/// Write a blob to a private temporary file of its own, flush it, and only then
+/// give it its name (its hash): a crash never leaves a partial blob under a real
+/// name, and a failed write leaves nothing behind.
+fn store_atomically(
+    blobs: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<String>,
+) -> Result<String, String> {
+    let mut nonce = [0u8; 8];
+    let _ = rustix::rand::getrandom(&mut nonce, rustix::rand::GetRandomFlags::empty());
+    let partial = blobs.join(format!(".incoming-{}-{}", std::process::id(), hex::encode(nonce)));
+    let shown = |e: std::io::Error| format!("{}: {e}", partial.display());
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&partial)
+        .map_err(shown)?;
+    let written = write(&mut file).and_then(|name| file.sync_data().map(|()| name));
+    let name = match written {
+        Ok(name) => name,
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(shown(e));
+        }
+    };
+    if let Err(e) = std::fs::rename(&partial, blobs.join(&name)) {
+        let _ = std::fs::remove_file(&partial);
+        return Err(shown(e));
+    }
+    sync_dir(blobs)?;
+    Ok(name)
+}
+
+/// Flush a folder's entries, so a file just made or renamed in it survives a
+/// power cut.
+pub fn sync_dir(dir: &Path) -> Result<(), String> {
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| format!("{}: {e}", dir.display()))
 }

@@ -84,6 +84,11 @@ fn the_incident_plan_is_decided_by_its_answers() {
         ]),
         Some(Status::Fail)
     );
+    assert_eq!(
+        case(vec![("exists", given(AnswerValue::No, false))]),
+        Some(Status::NeedsReview),
+        "a failing answer, but not every question answered: still needs_review"
+    );
     let (status, why) = decide(
         &questions,
         &answers(vec![
