@@ -185,6 +185,8 @@ fn answer_rules_are_checked_where_they_are_written() {
         format!("{file}:30:22: error: `stale_after_months` must be between 1 and 120"),
         format!("{file}:36:22: error: `stale_after_months` only applies to answer = \"date\""),
         format!("{file}:37:12: error: `excludes` names the answer `text`"),
+        format!("{file}:43:12: error: `acme.plan` cannot rule itself out"),
+        format!("{file}:49:12: error: `excludes` names `acme.ghost`, which no checklist defines"),
     ] {
         assert!(stderr.contains(&want), "got:\n{stderr}\nwanted:\n{want}");
     }

@@ -60,6 +60,14 @@ fn recorded_scan(data: &Path) -> (String, Vec<(String, String)>) {
     (recording.id().to_string(), decided)
 }
 
+/// A question of the bundled checklists, as the walkthrough asks it.
+fn question_of(control: &str, question: &str) -> vouch::checklist::Question {
+    let (catalog, _) = load_catalog(&bundled::texts()).expect("catalog");
+    let control = catalog.control(control).expect("control");
+    let asked = control.questions.iter().find(|q| q.id == question);
+    asked.expect("question").clone()
+}
+
 fn sessions(data: &Path, args: &[&str]) -> std::process::Output {
     vouch()
         .env("VOUCH_DATA_DIR", data)
@@ -208,11 +216,22 @@ fn interview_answers_attachments_notes_and_overrides_decide_and_are_kept() {
             ("reviewed", AnswerValue::Yes),
             ("last-reviewed", date("2026-05-01")),
         ] {
-            assert!(session.answer("incident.plan", question, answer, by, "CTO"), "saved");
+            let asked = question_of("incident.plan", question);
+            session
+                .answer("incident.plan", &asked, answer, by, "CTO")
+                .expect("saved");
         }
         session.attach("incident.plan", "exists", &plan).expect("attached");
         let out_of_scope = AnswerValue::Choice("does not apply".into());
-        assert!(session.answer("compliance.scope", "hipaa", out_of_scope, by, "CTO"));
+        let hipaa = question_of("compliance.scope", "hipaa");
+        let refused = session.answer("compliance.scope", &hipaa, AnswerValue::Yes, by, "CTO");
+        assert!(
+            refused.is_err_and(|why| why.contains("one of")),
+            "a choice question takes one of its choices"
+        );
+        session
+            .answer("compliance.scope", &hipaa, out_of_scope, by, "CTO")
+            .expect("saved");
         assert!(session.note(
             "incident.plan",
             "plan v3; DB_PASSWORD=Nt9noteSecret on page 4",
@@ -280,9 +299,15 @@ fn interview_answers_attachments_notes_and_overrides_decide_and_are_kept() {
     {
         let mut session = Recording::resume(&store2, &id2).expect("resumed");
         for question in ["exists", "phases", "roles", "reviewed"] {
-            session.answer("incident.plan", question, AnswerValue::Yes, "Sam", "CTO");
+            let asked = question_of("incident.plan", question);
+            session
+                .answer("incident.plan", &asked, AnswerValue::Yes, "Sam", "CTO")
+                .expect("saved");
         }
-        session.answer("incident.plan", "last-reviewed", AnswerValue::Never, "Sam", "CTO");
+        let asked = question_of("incident.plan", "last-reviewed");
+        session
+            .answer("incident.plan", &asked, AnswerValue::Never, "Sam", "CTO")
+            .expect("saved");
     }
     let show = sessions(data2.path(), &["show", &id2, "--format", "json"]);
     let results: ScanResults = serde_json::from_slice(&show.stdout).expect("results");

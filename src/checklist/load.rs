@@ -37,8 +37,17 @@ pub fn load_with(
         builder.add_file(file);
     }
     let Builder {
-        catalog, diagnostics, ..
+        catalog,
+        mut diagnostics,
+        excluded_refs,
+        ..
     } = builder;
+    diagnostics.extend(
+        excluded_refs
+            .into_iter()
+            .filter(|(id, _)| catalog.control(id).is_none())
+            .map(|(_, unknown)| unknown),
+    );
     if diagnostics.iter().any(|d| d.level == Level::Error) {
         Err(CatalogError { diagnostics })
     } else {
@@ -58,6 +67,9 @@ pub(super) struct Builder {
     probe_index: HashMap<String, usize>,
     control_origin: HashMap<String, String>,
     checklist_ids: HashSet<String>,
+    /// Controls named by `excludes`, each with the error to give if no file
+    /// defines it.
+    pub(super) excluded_refs: Vec<(String, Diagnostic)>,
 }
 
 pub(super) fn span<T>(s: &serde_spanned::Spanned<T>) -> Option<std::ops::Range<usize>> {
@@ -73,6 +85,7 @@ impl Builder {
             probe_index: HashMap::new(),
             control_origin: HashMap::new(),
             checklist_ids: HashSet::new(),
+            excluded_refs: Vec::new(),
         }
     }
 

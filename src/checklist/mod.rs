@@ -53,6 +53,31 @@ pub struct Question {
     pub rule: crate::model::answers::AnswerRule,
 }
 
+impl Question {
+    /// Whether `answer` is one this question takes: yes or no for a yes/no
+    /// question, one of its choices, a date (or "never") for a date, some text
+    /// for a text question. The reason, when it is not.
+    pub fn accepts(&self, answer: &crate::model::answers::AnswerValue) -> Result<(), String> {
+        use crate::model::answers::AnswerValue as A;
+        let fits = match (self.answer, answer) {
+            (AnswerKind::YesNo, A::Yes | A::No) | (AnswerKind::Date, A::Date(_) | A::Never) => true,
+            (AnswerKind::Choice, A::Choice(choice)) => self.choices.contains(choice),
+            (AnswerKind::Text, A::Text(text)) => !text.trim().is_empty(),
+            _ => false,
+        };
+        if fits {
+            return Ok(());
+        }
+        let expected = match self.answer {
+            AnswerKind::YesNo => "yes or no".to_string(),
+            AnswerKind::Choice => format!("one of: {}", self.choices.join(", ")),
+            AnswerKind::Date => "a date (YYYY-MM-DD) or never".to_string(),
+            AnswerKind::Text => "some text".to_string(),
+        };
+        Err(format!("question `{}` takes {expected}", self.id))
+    }
+}
+
 /// One checklist file's identity, as reports and bundles cite it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChecklistInfo {

@@ -50,7 +50,7 @@ impl Builder {
             self.diagnostics
                 .push(map.error(span(&q.answer), "`choices` only apply to answer = \"choice\""));
         }
-        let rule = self.check_rule(map, q, answer);
+        let rule = self.check_rule(map, control, q, answer);
         Some(Question {
             id: qid.clone(),
             text: q.text.clone(),
@@ -64,7 +64,7 @@ impl Builder {
 
     /// The answer rules of one question: each key an answer the question can get,
     /// each value a status, months only for dates, exclusions of control ids.
-    fn check_rule(&mut self, map: &SpanMap, q: &RawQuestion, answer: AnswerKind) -> AnswerRule {
+    fn check_rule(&mut self, map: &SpanMap, control: &str, q: &RawQuestion, answer: AnswerKind) -> AnswerRule {
         let valid_key = |key: &str| match answer {
             AnswerKind::YesNo => key == "yes" || key == "no",
             AnswerKind::Choice => q.choices.iter().any(|c| c == key),
@@ -121,7 +121,15 @@ impl Builder {
                 } else if let Some(bad) = ids.iter().find(|id| !id.contains('.')) {
                     let msg = format!("`{bad}` is not a control id (`<section>.<name>`)");
                     self.diagnostics.push(map.error(span(excludes), msg));
+                } else if ids.iter().any(|id| id == control) {
+                    let msg = format!("`{control}` cannot rule itself out; its answers decide it");
+                    self.diagnostics.push(map.error(span(excludes), msg));
                 } else {
+                    // Whether each control exists is known once every file is read.
+                    for id in ids {
+                        let msg = format!("`excludes` names `{id}`, which no checklist defines");
+                        self.excluded_refs.push((id.clone(), map.error(span(excludes), msg)));
+                    }
                     rule.excludes.insert(key.clone(), ids.clone());
                 }
             }

@@ -149,6 +149,19 @@ pub struct Writer {
     head: String,
 }
 
+/// Take the journal's lock, waiting a moment: a lock is briefly held after its
+/// holder let go while a process forked at that instant has not yet exec'd (or
+/// a vouch is just exiting). Held by a live writer, it is refused, not awaited.
+pub fn lock_exclusive(file: &File) -> bool {
+    for _ in 0..25 {
+        if rustix::fs::flock(file, rustix::fs::FlockOperation::NonBlockingLockExclusive).is_ok() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    false
+}
+
 impl Writer {
     /// Open (or create, 0600) a journal for appending, after checking what it
     /// holds; refused when another vouch holds it. A cut-short last line is cut
@@ -166,8 +179,9 @@ impl Writer {
             .mode(0o600)
             .open(path)
             .map_err(io)?;
-        rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive)
-            .map_err(|_| JournalError::Locked { path: shown.clone() })?;
+        if !lock_exclusive(&file) {
+            return Err(JournalError::Locked { path: shown.clone() });
+        }
         let replay = read(path)?;
         if replay.truncated.is_some() {
             let whole: usize = std::fs::read(path)

@@ -111,9 +111,19 @@ impl Recording {
         &self.id
     }
 
-    /// Record an interview answer, as an attestation (redacted, hashed) and an
-    /// event; on disk when this returns true.
-    pub fn answer(&mut self, control: &str, question: &str, answer: AnswerValue, by: &str, role: &str) -> bool {
+    /// Record an interview answer to `question` of `control`, as an attestation
+    /// (redacted, hashed) and an event; on disk when this returns Ok. An answer
+    /// the question does not take is refused with why.
+    pub fn answer(
+        &mut self,
+        control: &str,
+        question: &crate::checklist::Question,
+        answer: AnswerValue,
+        by: &str,
+        role: &str,
+    ) -> Result<(), String> {
+        question.accepts(&answer)?;
+        let question = question.id.as_str();
         let text = match &answer {
             AnswerValue::Yes => "yes".to_string(),
             AnswerValue::No => "no".to_string(),
@@ -132,8 +142,8 @@ impl Recording {
         let record = recorder::record(draft);
         if let Some(sha) = record.sha256() {
             if let Err(reason) = self.store.put_blob(&self.id, sha, record.content().as_bytes()) {
-                self.failure = Some(reason);
-                return false;
+                self.failure = Some(reason.clone());
+                return Err(reason);
             }
         }
         // A free-text answer is kept as the recorder redacted it.
@@ -149,7 +159,11 @@ impl Recording {
             role: redacted(role),
             record,
         };
-        self.write(Actor::Auditor, &event)
+        if self.write(Actor::Auditor, &event) {
+            Ok(())
+        } else {
+            Err(self.failure.clone().unwrap_or_default())
+        }
     }
 
     /// Attach a document to an answer: streamed into the blob store while hashed

@@ -78,8 +78,9 @@ impl Store {
         // Held while the folder goes: a session open in another vouch (the
         // walkthrough writing it) is not pulled from under it.
         let held = std::fs::File::open(&journal).map_err(|e| format!("{}: {e}", journal.display()))?;
-        rustix::fs::flock(&held, rustix::fs::FlockOperation::NonBlockingLockExclusive)
-            .map_err(|_| format!("session {id} is open in another vouch; close it first"))?;
+        if !super::journal::lock_exclusive(&held) {
+            return Err(format!("session {id} is open in another vouch; close it first"));
+        }
         std::fs::remove_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))
     }
 
