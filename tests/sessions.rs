@@ -34,6 +34,8 @@ fn recorded_scan(data: &Path) -> (String, Vec<(String, String)>) {
         auditor: "A. Auditor".into(),
         as_of: options.as_of,
         sections: ScanResults::new(&catalog, options.as_of, Vec::new()).sections,
+        checklists: catalog.checklists.clone(),
+        only: Vec::new(),
     };
     let mut recording = Recording::start(&store, start).expect("session starts");
     let target = Target {
@@ -232,6 +234,10 @@ fn interview_answers_attachments_notes_and_overrides_decide_and_are_kept() {
         session
             .answer("compliance.scope", &hipaa, out_of_scope, by, "CTO")
             .expect("saved");
+        // "Never" only where the question's rule says what never decides.
+        let drill = question_of("incident.drills", "last-drill");
+        let never = session.answer("incident.drills", &drill, AnswerValue::Never, by, "CTO");
+        assert!(never.is_err_and(|why| why.contains("takes a date (YYYY-MM-DD)")));
         assert!(session.note(
             "incident.plan",
             "plan v3; DB_PASSWORD=Nt9noteSecret on page 4",
@@ -372,4 +378,71 @@ fn a_damaged_session_can_still_be_deleted_and_ids_never_collide() {
         data.path().join("sessions").join(&second).is_dir(),
         "the other one is kept"
     );
+}
+
+#[test]
+fn a_session_is_decided_by_the_checklists_it_started_with() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let own = data.path().join("acme.toml");
+    std::fs::copy("tests/fixtures/checklists/good.toml", &own).expect("the organisation's checklist");
+    let scan = vouch()
+        .env("VOUCH_DATA_DIR", data.path())
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+            "--save",
+            "--auditor",
+            "Ada",
+        ])
+        .arg("--checklists")
+        .arg(&own)
+        .arg("--root")
+        .arg(fixture("weak"))
+        .output()
+        .expect("vouch runs");
+    let stderr = String::from_utf8_lossy(&scan.stderr);
+    let id = stderr
+        .split("saved as session ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("a session id")
+        .to_string();
+    let scanned: ScanResults = serde_json::from_slice(&scan.stdout).expect("results");
+    let ids = |r: &ScanResults| -> Vec<(String, String)> {
+        let mut all: Vec<_> = r.hosts[0]
+            .controls
+            .iter()
+            .map(|c| (c.id.clone(), c.status.to_string()))
+            .collect();
+        all.sort();
+        all
+    };
+
+    // The organisation rewrites its checklist; the session keeps the version it began with.
+    std::fs::write(&own, "this is no longer a checklist").expect("rewritten");
+    let show = sessions(data.path(), &["show", &id, "--format", "json"]);
+    assert_eq!(show.status.code(), Some(0), "{}", String::from_utf8_lossy(&show.stderr));
+    let shown: ScanResults = serde_json::from_slice(&show.stdout).expect("results");
+    assert_eq!(ids(&shown), ids(&scanned));
+    assert!(
+        ids(&shown).iter().all(|(c, _)| c.starts_with("acme.")),
+        "not the bundled ones"
+    );
+
+    // A kept checklist altered on disk is refused, not used.
+    let journal =
+        std::fs::read_to_string(data.path().join("sessions").join(&id).join("journal.jsonl")).expect("journal");
+    let first: serde_json::Value = serde_json::from_str(journal.lines().next().expect("first line")).expect("json");
+    let sha = first["event"]["checklists"][0]["sha256"]
+        .as_str()
+        .expect("the checklist's hash is in the journal");
+    let blob = data.path().join("sessions").join(&id).join("blobs").join(sha);
+    let text = std::fs::read_to_string(&blob).expect("kept");
+    std::fs::write(&blob, text.replace("acme.banner", "acme.banned")).expect("tampered");
+    let show = sessions(data.path(), &["show", &id]);
+    assert_eq!(show.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&show.stderr).contains("does not match its SHA-256"));
 }

@@ -117,6 +117,7 @@ impl Builder {
             description: raw.checklist.description.clone(),
             origin: file.origin.clone(),
             sha256: hex::encode(Sha256::digest(file.text.as_bytes())),
+            text: file.text.as_str().into(),
         });
         let probes = self.add_probes(&map, &raw);
         let mut used = HashSet::new();

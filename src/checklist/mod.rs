@@ -60,7 +60,8 @@ impl Question {
     pub fn accepts(&self, answer: &crate::model::answers::AnswerValue) -> Result<(), String> {
         use crate::model::answers::AnswerValue as A;
         let fits = match (self.answer, answer) {
-            (AnswerKind::YesNo, A::Yes | A::No) | (AnswerKind::Date, A::Date(_) | A::Never) => true,
+            (AnswerKind::YesNo, A::Yes | A::No) | (AnswerKind::Date, A::Date(_)) => true,
+            (AnswerKind::Date, A::Never) => self.allows_never(),
             (AnswerKind::Choice, A::Choice(choice)) => self.choices.contains(choice),
             (AnswerKind::Text, A::Text(text)) => !text.trim().is_empty(),
             _ => false,
@@ -71,10 +72,16 @@ impl Question {
         let expected = match self.answer {
             AnswerKind::YesNo => "yes or no".to_string(),
             AnswerKind::Choice => format!("one of: {}", self.choices.join(", ")),
-            AnswerKind::Date => "a date (YYYY-MM-DD) or never".to_string(),
+            AnswerKind::Date if self.allows_never() => "a date (YYYY-MM-DD) or never".to_string(),
+            AnswerKind::Date => "a date (YYYY-MM-DD)".to_string(),
             AnswerKind::Text => "some text".to_string(),
         };
         Err(format!("question `{}` takes {expected}", self.id))
+    }
+
+    /// A date question takes "never" only where its rule says what never decides.
+    pub fn allows_never(&self) -> bool {
+        self.answer == AnswerKind::Date && self.rule.decides.contains_key("never")
     }
 }
 
@@ -88,6 +95,8 @@ pub struct ChecklistInfo {
     /// Where it came from: a path, or `bundled:NAME.toml`.
     pub origin: String,
     pub sha256: String,
+    /// The file as read, so a session can keep the version it started with.
+    pub text: std::sync::Arc<str>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -135,6 +144,8 @@ pub struct Catalog {
     pub sections: Vec<Section>,
     pub controls: Vec<Control>,
     pub probes: Vec<ProbeSpec>,
+    /// The `--only` names it was restricted to (empty: everything).
+    pub only: Vec<String>,
 }
 
 impl Catalog {
@@ -153,6 +164,7 @@ impl Catalog {
         if only.is_empty() {
             return Vec::new();
         }
+        self.only = only.to_vec();
         let unknown = only
             .iter()
             .filter(|name| !self.controls.iter().any(|c| &c.id == *name || &c.section == *name))

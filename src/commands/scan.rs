@@ -102,6 +102,8 @@ fn saved_scan(
         auditor: auditor.to_string(),
         as_of: options.as_of,
         sections: ScanResults::new(&settings.catalog, options.as_of, Vec::new()).sections,
+        checklists: settings.catalog.checklists.clone(),
+        only: settings.catalog.only.clone(),
     };
     let store = match Store::open_default() {
         Ok(store) => store,

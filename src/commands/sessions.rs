@@ -70,10 +70,8 @@ fn show(store: &Store, id: &str, format: SessionFormat) -> anyhow::Result<Ended>
     if let Some(truncated) = &session.truncated {
         eprintln!("vouch: {}", terminal(truncated));
     }
-    // The answer rules are the bundled checklists'; sessions of other checklists
-    // will record theirs when the walkthrough starts them.
-    let (catalog, _) = crate::checklist::load_catalog(&crate::checklist::bundled::texts())
-        .map_err(|e| anyhow::anyhow!("the bundled checklists: {e}"))?;
+    // Decided by the checklists the session started with, kept beside it.
+    let catalog = session.catalog(store).map_err(anyhow::Error::msg)?;
     let results: ScanResults = session.results(&catalog);
     let text = match format {
         SessionFormat::Json => report::json::render(&results).context("cannot serialize the results")?,

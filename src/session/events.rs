@@ -10,6 +10,16 @@ use crate::results::{ControlResult, Override, SectionInfo};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+/// One checklist file a session uses, as reports and bundles cite it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChecklistUsed {
+    pub id: String,
+    pub version: String,
+    /// Where it came from: a path, or `bundled:NAME.toml`.
+    pub origin: String,
+    pub sha256: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
@@ -22,6 +32,13 @@ pub enum Event {
         as_of: DateTime<Utc>,
         tool: String,
         sections: Vec<SectionInfo>,
+        /// The checklists it started with, each file kept in `blobs/<sha256>`:
+        /// the session is decided by these versions, whatever is installed later.
+        #[serde(default)]
+        checklists: Vec<ChecklistUsed>,
+        /// The `--only` restriction of those checklists.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        only: Vec<String>,
     },
     /// A piece of evidence, its content in `blobs/<sha256>`.
     EvidenceCollected {

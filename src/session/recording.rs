@@ -34,6 +34,9 @@ pub struct Start {
     pub auditor: String,
     pub as_of: DateTime<Utc>,
     pub sections: Vec<SectionInfo>,
+    /// The checklists in use (their text is kept in the session).
+    pub checklists: Vec<crate::checklist::ChecklistInfo>,
+    pub only: Vec<String>,
 }
 
 /// An open session being written.
@@ -52,6 +55,16 @@ impl Recording {
     /// Start a session: its id is derived from what it is about and when it
     /// started, its folder made, its first line written.
     pub fn start(store: &Store, start: Start) -> Result<Recording, String> {
+        let used = start
+            .checklists
+            .iter()
+            .map(|c| super::events::ChecklistUsed {
+                id: c.id.clone(),
+                version: c.version.clone(),
+                origin: c.origin.clone(),
+                sha256: c.sha256.clone(),
+            })
+            .collect();
         let event = Event::SessionStarted {
             target: start.target,
             root: start.root,
@@ -60,6 +73,8 @@ impl Recording {
             as_of: start.as_of,
             tool: format!("vouch {}", env!("CARGO_PKG_VERSION")),
             sections: start.sections,
+            checklists: used,
+            only: start.only,
         };
         let value = serde_json::to_value(&event).map_err(|e| e.to_string())?;
         // Two sessions started in the same instant on the same target still get
@@ -74,6 +89,9 @@ impl Recording {
         );
         let id = hex::encode(Sha256::digest(seed.as_bytes()))[..12].to_string();
         let dir = store.create(&id)?;
+        for checklist in &start.checklists {
+            store.put_blob(&id, &checklist.sha256, checklist.text.as_bytes())?;
+        }
         let (mut writer, _) = Writer::open(&dir.join("journal.jsonl")).map_err(|e| e.to_string())?;
         writer.append(Actor::Auditor, value).map_err(|e| e.to_string())?;
         Ok(Recording {

@@ -2,8 +2,9 @@
 //! evidence and the latest status of every control, and whether it finished —
 //! and the results document of it, as `scan` would print.
 
-use super::events::Event;
+use super::events::{ChecklistUsed, Event};
 use super::journal::{self, JournalError, Replay};
+use super::store::Store;
 use crate::checklist::Catalog;
 use crate::evidence::record::{EvidenceId, EvidenceRecord};
 use crate::model::answers::{self, Asked, Given};
@@ -14,6 +15,9 @@ use crate::results::{
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::path::Path;
+
+/// The largest checklist file a session reads back.
+const CHECKLIST_CAP: u64 = 16 * 1024 * 1024;
 
 /// One session, as its journal says.
 #[derive(Debug, Clone)]
@@ -27,6 +31,9 @@ pub struct Session {
     pub started: DateTime<Utc>,
     pub last_change: DateTime<Utc>,
     pub sections: Vec<SectionInfo>,
+    /// The checklists it started with (kept in its blob store), and `--only`.
+    pub checklists: Vec<ChecklistUsed>,
+    pub only: Vec<String>,
     pub evidence: BTreeMap<EvidenceId, EvidenceRecord>,
     /// The latest result of each control, in the order they were first decided.
     pub controls: Vec<ControlResult>,
@@ -61,6 +68,8 @@ impl Session {
             auditor,
             as_of,
             sections,
+            checklists,
+            only,
             ..
         }) = serde_json::from_value(first.event.clone())
         else {
@@ -78,6 +87,8 @@ impl Session {
             started: first.at,
             last_change: first.at,
             sections,
+            checklists,
+            only,
             evidence: BTreeMap::new(),
             controls: Vec::new(),
             error: None,
@@ -148,6 +159,34 @@ impl Session {
             Event::Halted { reason } => self.error = Some(reason),
             Event::Finished => self.finished = true,
         }
+    }
+
+    /// The checklists this session started with, read back from its blob store
+    /// (each checked against its SHA-256) and restricted as they were: a session
+    /// is decided by the versions it began with, whatever is installed since. A
+    /// session saved before sessions kept them is read with the bundled ones.
+    pub fn catalog(&self, store: &Store) -> Result<Catalog, String> {
+        let texts = if self.checklists.is_empty() {
+            crate::checklist::bundled::texts()
+        } else {
+            let mut texts = Vec::new();
+            for used in &self.checklists {
+                let bytes = store.get_blob(&self.id, &used.sha256, CHECKLIST_CAP)?;
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| format!("checklist {} of session {}: not UTF-8", used.origin, self.id))?;
+                texts.push(crate::checklist::ChecklistText {
+                    origin: used.origin.clone(),
+                    text,
+                });
+            }
+            texts
+        };
+        let (mut catalog, _) = crate::checklist::load_catalog(&texts).map_err(|e| {
+            let first = e.diagnostics.first().map(ToString::to_string).unwrap_or_default();
+            format!("the checklists of session {} no longer load: {first}", self.id)
+        })?;
+        catalog.restrict(&self.only);
+        Ok(catalog)
     }
 
     /// The results document of this session (cli.md's `vouch.results/1`): each

@@ -123,6 +123,28 @@ impl Store {
     }
 
     /// Keep `bytes` in a session's blob store under their SHA-256 (once).
+    /// A blob's bytes, checked against the SHA-256 it is stored under; refused
+    /// over `cap` bytes or when it does not match (the store was tampered with).
+    pub fn get_blob(&self, id: &str, sha256: &str, cap: u64) -> Result<Vec<u8>, String> {
+        use sha2::{Digest, Sha256};
+        use std::io::Read;
+        if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(format!("`{sha256}` is not a SHA-256"));
+        }
+        let path = self.session_dir(id)?.join("blobs").join(sha256);
+        let shown = |e: std::io::Error| format!("{}: {e}", path.display());
+        let file = std::fs::File::open(&path).map_err(shown)?;
+        let mut bytes = Vec::new();
+        file.take(cap + 1).read_to_end(&mut bytes).map_err(shown)?;
+        if bytes.len() as u64 > cap {
+            return Err(format!("{}: over {cap} bytes", path.display()));
+        }
+        if hex::encode(Sha256::digest(&bytes)) != sha256 {
+            return Err(format!("{}: its content does not match its SHA-256", path.display()));
+        }
+        Ok(bytes)
+    }
+
     pub fn put_blob(&self, id: &str, sha256: &str, bytes: &[u8]) -> Result<(), String> {
         let blobs = self.session_dir(id)?.join("blobs");
         if blobs.join(sha256).exists() {
