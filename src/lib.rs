@@ -27,3 +27,4 @@ pub mod settings;
 #[cfg(test)]
 pub mod testing;
 pub mod transport;
+pub mod tui;

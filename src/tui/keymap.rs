@@ -1,0 +1,534 @@
+//! The walkthrough's keys: every action a key can do, the default keys (a
+//! contract that documentation and tests rely on), the auditor's remapping from
+//! `keys.toml`, and the help lines of each screen — generated from the keymap, so
+//! help never says a key that does not work.
+
+use crate::checklist::diag::{Diagnostic, SpanMap};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_spanned::Spanned;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Where the walkthrough is: which keys mean something there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Start,
+    Overview,
+    Section,
+    Control,
+    Interview,
+    Override,
+    Export,
+    Help,
+}
+
+/// Everything a key can do. Its name in `keys.toml` is [`Action::name`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Action {
+    MoveUp,
+    MoveDown,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+    Open,
+    Back,
+    NextPane,
+    NextNeeded,
+    Search,
+    Filter,
+    Answer,
+    Yes,
+    No,
+    Pick(u8),
+    Override,
+    Attach,
+    Note,
+    Recollect,
+    Export,
+    Save,
+    Help,
+    Quit,
+}
+
+use Screen as S;
+
+/// Lists (browsing) and the control's page share most movement keys.
+const BROWSING: &[Screen] = &[S::Start, S::Overview, S::Section, S::Control, S::Export, S::Help];
+const ON_A_CONTROL: &[Screen] = &[S::Section, S::Control];
+const EVERYWHERE: &[Screen] = &[
+    S::Start,
+    S::Overview,
+    S::Section,
+    S::Control,
+    S::Interview,
+    S::Override,
+    S::Export,
+    S::Help,
+];
+
+impl Action {
+    /// Every action, in the order help lists them.
+    pub fn all() -> Vec<Action> {
+        let mut all = vec![
+            Action::MoveUp,
+            Action::MoveDown,
+            Action::PageUp,
+            Action::PageDown,
+            Action::First,
+            Action::Last,
+            Action::Open,
+            Action::Back,
+            Action::NextPane,
+            Action::NextNeeded,
+            Action::Search,
+            Action::Filter,
+            Action::Answer,
+            Action::Yes,
+            Action::No,
+        ];
+        all.extend((1..=9).map(Action::Pick));
+        all.extend([
+            Action::Override,
+            Action::Attach,
+            Action::Note,
+            Action::Recollect,
+            Action::Export,
+            Action::Save,
+            Action::Help,
+            Action::Quit,
+        ]);
+        all
+    }
+
+    /// Its name in `keys.toml` (snake_case).
+    pub fn name(self) -> String {
+        let name = match self {
+            Action::MoveUp => "move_up",
+            Action::MoveDown => "move_down",
+            Action::PageUp => "page_up",
+            Action::PageDown => "page_down",
+            Action::First => "first",
+            Action::Last => "last",
+            Action::Open => "open",
+            Action::Back => "back",
+            Action::NextPane => "next_pane",
+            Action::NextNeeded => "next_needed",
+            Action::Search => "search",
+            Action::Filter => "filter",
+            Action::Answer => "answer",
+            Action::Yes => "yes",
+            Action::No => "no",
+            Action::Pick(n) => return format!("pick_{n}"),
+            Action::Override => "override",
+            Action::Attach => "attach",
+            Action::Note => "note",
+            Action::Recollect => "recollect",
+            Action::Export => "export",
+            Action::Save => "save",
+            Action::Help => "help",
+            Action::Quit => "quit",
+        };
+        name.to_string()
+    }
+
+    fn named(name: &str) -> Option<Action> {
+        Action::all().into_iter().find(|a| a.name() == name)
+    }
+
+    /// What it does, as help says it.
+    pub fn describe(self) -> String {
+        let text = match self {
+            Action::MoveUp => "move up",
+            Action::MoveDown => "move down",
+            Action::PageUp => "page up",
+            Action::PageDown => "page down",
+            Action::First => "first",
+            Action::Last => "last",
+            Action::Open => "open",
+            Action::Back => "back; close an overlay; cancel an edit",
+            Action::NextPane => "next pane",
+            Action::NextNeeded => "next control that still needs you",
+            Action::Search => "search controls by id or title",
+            Action::Filter => "filter by status",
+            Action::Answer => "answer: interview this control",
+            Action::Yes => "answer yes (saved at once)",
+            Action::No => "answer no (saved at once)",
+            Action::Pick(n) => return format!("pick option {n}"),
+            Action::Override => "override this control's status",
+            Action::Attach => "attach a file",
+            Action::Note => "add a note",
+            Action::Recollect => "collect again",
+            Action::Export => "export the evidence bundle",
+            Action::Save => "save the text",
+            Action::Help => "help",
+            Action::Quit => "quit (everything is already saved)",
+        };
+        text.to_string()
+    }
+
+    /// The screens where it means something.
+    pub fn screens(self) -> &'static [Screen] {
+        match self {
+            Action::MoveUp | Action::MoveDown | Action::PageUp | Action::PageDown | Action::First | Action::Last => {
+                BROWSING
+            }
+            Action::Open => &[S::Start, S::Overview, S::Section, S::Control, S::Export],
+            Action::Back => EVERYWHERE,
+            Action::NextPane => &[S::Overview, S::Control],
+            Action::NextNeeded | Action::Search | Action::Filter => &[S::Overview, S::Section, S::Control],
+            Action::Answer | Action::Override | Action::Attach | Action::Note => ON_A_CONTROL,
+            Action::Yes | Action::No | Action::Pick(_) | Action::Save => &[S::Interview],
+            Action::Recollect => &[S::Overview, S::Section, S::Control],
+            Action::Export => &[S::Overview, S::Section, S::Control],
+            Action::Help => &[S::Start, S::Overview, S::Section, S::Control, S::Export],
+            Action::Quit => &[S::Start, S::Overview, S::Section, S::Control, S::Export, S::Help],
+        }
+    }
+}
+
+/// One key, as pressed: its code and modifiers (Shift folded into the character).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key {
+    code: KeyName,
+    ctrl: bool,
+    alt: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum KeyName {
+    Char(char),
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    Enter,
+    Esc,
+    Tab,
+    BackTab,
+    Backspace,
+    Delete,
+    F(u8),
+}
+
+const NAMED: &[(&str, KeyName)] = &[
+    ("up", KeyName::Up),
+    ("down", KeyName::Down),
+    ("left", KeyName::Left),
+    ("right", KeyName::Right),
+    ("pgup", KeyName::PageUp),
+    ("pageup", KeyName::PageUp),
+    ("pgdn", KeyName::PageDown),
+    ("pagedown", KeyName::PageDown),
+    ("home", KeyName::Home),
+    ("end", KeyName::End),
+    ("enter", KeyName::Enter),
+    ("esc", KeyName::Esc),
+    ("tab", KeyName::Tab),
+    ("backtab", KeyName::BackTab),
+    ("backspace", KeyName::Backspace),
+    ("delete", KeyName::Delete),
+    ("space", KeyName::Char(' ')),
+];
+
+impl Key {
+    /// The key a terminal event is, if it is one vouch can bind.
+    pub fn from_event(event: &KeyEvent) -> Option<Key> {
+        let code = match event.code {
+            KeyCode::Char(c) => KeyName::Char(c),
+            KeyCode::Up => KeyName::Up,
+            KeyCode::Down => KeyName::Down,
+            KeyCode::Left => KeyName::Left,
+            KeyCode::Right => KeyName::Right,
+            KeyCode::PageUp => KeyName::PageUp,
+            KeyCode::PageDown => KeyName::PageDown,
+            KeyCode::Home => KeyName::Home,
+            KeyCode::End => KeyName::End,
+            KeyCode::Enter => KeyName::Enter,
+            KeyCode::Esc => KeyName::Esc,
+            KeyCode::Tab => KeyName::Tab,
+            KeyCode::BackTab => KeyName::BackTab,
+            KeyCode::Backspace => KeyName::Backspace,
+            KeyCode::Delete => KeyName::Delete,
+            KeyCode::F(n) => KeyName::F(n),
+            _ => return None,
+        };
+        Some(Key {
+            code,
+            ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
+            alt: event.modifiers.contains(KeyModifiers::ALT),
+        })
+    }
+
+    /// A key as `keys.toml` writes it: a character (`k`, `G`, `?`), a name
+    /// (`up`, `pgdn`, `enter`, `esc`, `tab`, `space`, `f1`…), with `ctrl-` or
+    /// `alt-` before it.
+    pub fn parse(text: &str) -> Result<Key, String> {
+        let mut rest = text;
+        let (mut ctrl, mut alt) = (false, false);
+        loop {
+            if let Some(after) = rest.strip_prefix("ctrl-").filter(|a| !a.is_empty()) {
+                ctrl = true;
+                rest = after;
+            } else if let Some(after) = rest.strip_prefix("alt-").filter(|a| !a.is_empty()) {
+                alt = true;
+                rest = after;
+            } else {
+                break;
+            }
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) if !c.is_control() => KeyName::Char(c),
+            _ => {
+                let lower = rest.to_ascii_lowercase();
+                if let Some((_, name)) = NAMED.iter().find(|(n, _)| *n == lower) {
+                    *name
+                } else if let Some(n) = lower.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()) {
+                    KeyName::F(n).checked().ok_or_else(|| unknown(text))?
+                } else {
+                    return Err(unknown(text));
+                }
+            }
+        };
+        Ok(Key { code, ctrl, alt })
+    }
+
+    fn plain(code: KeyName) -> Key {
+        Key {
+            code,
+            ctrl: false,
+            alt: false,
+        }
+    }
+
+    fn ch(c: char) -> Key {
+        Key::plain(KeyName::Char(c))
+    }
+
+    fn ctrl(c: char) -> Key {
+        Key {
+            ctrl: true,
+            ..Key::ch(c)
+        }
+    }
+}
+
+impl KeyName {
+    fn checked(self) -> Option<KeyName> {
+        match self {
+            KeyName::F(n) if (1..=12).contains(&n) => Some(self),
+            KeyName::F(_) => None,
+            other => Some(other),
+        }
+    }
+}
+
+fn unknown(text: &str) -> String {
+    format!(
+        "`{}` is not a key (a character, or up, down, left, right, pgup, pgdn, home, end, enter, esc, tab, space, f1–f12, with ctrl- or alt- before it)",
+        crate::sanitize::terminal(text)
+    )
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ctrl {
+            f.write_str("Ctrl-")?;
+        }
+        if self.alt {
+            f.write_str("Alt-")?;
+        }
+        match self.code {
+            KeyName::Char(' ') => f.write_str("Space"),
+            KeyName::Char(c) if self.ctrl || self.alt => write!(f, "{}", c.to_ascii_uppercase()),
+            KeyName::Char(c) => write!(f, "{c}"),
+            KeyName::Up => f.write_str("↑"),
+            KeyName::Down => f.write_str("↓"),
+            KeyName::Left => f.write_str("←"),
+            KeyName::Right => f.write_str("→"),
+            KeyName::PageUp => f.write_str("PgUp"),
+            KeyName::PageDown => f.write_str("PgDn"),
+            KeyName::Home => f.write_str("Home"),
+            KeyName::End => f.write_str("End"),
+            KeyName::Enter => f.write_str("Enter"),
+            KeyName::Esc => f.write_str("Esc"),
+            KeyName::Tab => f.write_str("Tab"),
+            KeyName::BackTab => f.write_str("Shift-Tab"),
+            KeyName::Backspace => f.write_str("Backspace"),
+            KeyName::Delete => f.write_str("Delete"),
+            KeyName::F(n) => write!(f, "F{n}"),
+        }
+    }
+}
+
+/// Which keys do which actions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keymap {
+    keys: BTreeMap<Action, Vec<Key>>,
+}
+
+impl Default for Keymap {
+    /// The default keys of the walkthrough.
+    fn default() -> Self {
+        use KeyName as K;
+        let mut keys = BTreeMap::new();
+        let mut bind = |action, list: Vec<Key>| {
+            keys.insert(action, list);
+        };
+        bind(Action::MoveUp, vec![Key::plain(K::Up), Key::ch('k')]);
+        bind(Action::MoveDown, vec![Key::plain(K::Down), Key::ch('j')]);
+        bind(Action::PageUp, vec![Key::plain(K::PageUp)]);
+        bind(Action::PageDown, vec![Key::plain(K::PageDown)]);
+        bind(Action::First, vec![Key::ch('g')]);
+        bind(Action::Last, vec![Key::ch('G')]);
+        bind(
+            Action::Open,
+            vec![Key::plain(K::Enter), Key::plain(K::Right), Key::ch('l')],
+        );
+        bind(
+            Action::Back,
+            vec![Key::plain(K::Esc), Key::plain(K::Left), Key::ch('h')],
+        );
+        bind(Action::NextPane, vec![Key::plain(K::Tab)]);
+        bind(Action::NextNeeded, vec![Key::ch(' ')]);
+        bind(Action::Search, vec![Key::ch('/')]);
+        bind(Action::Filter, vec![Key::ch('f')]);
+        bind(Action::Answer, vec![Key::ch('a')]);
+        bind(Action::Yes, vec![Key::ch('y')]);
+        bind(Action::No, vec![Key::ch('n')]);
+        for n in 1..=9u8 {
+            bind(Action::Pick(n), vec![Key::ch(char::from(b'0' + n))]);
+        }
+        bind(Action::Override, vec![Key::ch('o')]);
+        bind(Action::Attach, vec![Key::ch('t')]);
+        bind(Action::Note, vec![Key::ch('c')]);
+        bind(Action::Recollect, vec![Key::ch('r')]);
+        bind(Action::Export, vec![Key::ch('e')]);
+        bind(Action::Save, vec![Key::ctrl('s')]);
+        bind(Action::Help, vec![Key::ch('?')]);
+        bind(Action::Quit, vec![Key::ch('q')]);
+        Keymap { keys }
+    }
+}
+
+/// `keys.toml`: `[keys]`, each action's name given a key or a list of keys.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKeys {
+    #[serde(default)]
+    keys: BTreeMap<Spanned<String>, Spanned<OneOrMany>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Keymap {
+    /// The action a key does on `screen`, if any.
+    pub fn action(&self, screen: Screen, key: Key) -> Option<Action> {
+        self.keys
+            .iter()
+            .find(|(action, keys)| keys.contains(&key) && action.screens().contains(&screen))
+            .map(|(action, _)| *action)
+    }
+
+    /// The keys bound to an action.
+    pub fn keys(&self, action: Action) -> &[Key] {
+        self.keys.get(&action).map_or(&[], Vec::as_slice)
+    }
+
+    /// Help for a screen: each action that means something there, with its keys.
+    pub fn help(&self, screen: Screen) -> Vec<(String, String)> {
+        Action::all()
+            .into_iter()
+            .filter(|a| a.screens().contains(&screen))
+            .filter(|a| !self.keys(*a).is_empty())
+            .map(|a| {
+                let keys: Vec<String> = self.keys(a).iter().map(ToString::to_string).collect();
+                (keys.join(" "), a.describe())
+            })
+            .collect()
+    }
+
+    /// The defaults with `keys.toml` applied: an action named there gets the keys
+    /// given (replacing its defaults; an empty list unbinds it). Errors at
+    /// file:line:column: an unknown action or key, or one key given two actions
+    /// that share a screen.
+    pub fn with_overrides(origin: &str, text: &str) -> Result<Keymap, Vec<Diagnostic>> {
+        let map = SpanMap::new(origin, text);
+        let raw: RawKeys = toml::from_str(text).map_err(|e| vec![map.error(e.span(), e.message().trim())])?;
+        let mut keymap = Keymap::default();
+        let mut errors = Vec::new();
+        let mut given: Vec<(Action, std::ops::Range<usize>)> = Vec::new();
+        for (name, value) in &raw.keys {
+            let Some(action) = Action::named(name.get_ref()) else {
+                let msg = format!(
+                    "`{}` is not an action; actions are {}",
+                    crate::sanitize::terminal(name.get_ref()),
+                    Action::all().iter().map(|a| a.name()).collect::<Vec<_>>().join(", ")
+                );
+                errors.push(map.error(Some(name.span()), msg));
+                continue;
+            };
+            let texts = match value.get_ref() {
+                OneOrMany::One(key) => vec![key.clone()],
+                OneOrMany::Many(keys) => keys.clone(),
+            };
+            let mut keys = Vec::new();
+            for text in texts {
+                match Key::parse(&text) {
+                    Ok(key) => keys.push(key),
+                    Err(why) => errors.push(map.error(Some(value.span()), why)),
+                }
+            }
+            keymap.keys.insert(action, keys);
+            given.push((action, value.span()));
+        }
+        for (action, span) in &given {
+            for key in keymap.keys(*action) {
+                let clash = keymap.keys.iter().find(|(other, keys)| {
+                    *other != action
+                        && keys.contains(key)
+                        && other.screens().iter().any(|s| action.screens().contains(s))
+                });
+                if let Some((other, _)) = clash {
+                    let msg = format!("{key} is already the key of `{}`", other.name());
+                    errors.push(map.error(Some(span.clone()), msg));
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(keymap)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The auditor's keymap: `keys.toml` in the config folder applied to the
+    /// defaults, or the defaults when there is none.
+    pub fn load() -> Result<Keymap, Vec<Diagnostic>> {
+        let Ok(dir) = crate::paths::config_dir() else {
+            return Ok(Keymap::default());
+        };
+        let path = dir.join("keys.toml");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Keymap::with_overrides(&path.display().to_string(), &text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Keymap::default()),
+            Err(e) => {
+                let shown = path.display().to_string();
+                Err(vec![SpanMap::new(&shown, "").error(None, e.to_string())])
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,5 @@
+//! The walkthrough (`vouch audit`): a terminal interface over a session. It owns
+//! its keys and screens; it reads the engine's events and writes through the
+//! session's recording, never the other way round.
+
+pub mod keymap;
