@@ -2,4 +2,6 @@
 //! its keys and screens; it reads the engine's events and writes through the
 //! session's recording, never the other way round.
 
+pub mod app;
 pub mod keymap;
+pub mod screens;

@@ -1,0 +1,223 @@
+//! The walkthrough's state, pure: what it shows (a session's results, controls
+//! still collecting), where the auditor is (a stack of places), and how an action
+//! moves them. Keys become actions through the keymap; drawing reads this state;
+//! nothing here touches the terminal, the disk or the target.
+
+use super::keymap::{Action, Key, Keymap, Screen};
+use crate::model::Status;
+use crate::results::{ControlResult, ScanResults, SectionInfo};
+use std::collections::BTreeSet;
+
+/// One place in the walkthrough; the last of the stack is on screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    Overview { selected: usize },
+    Section { section: usize, selected: usize },
+    Control { id: String, scroll: u16 },
+    Help { of: Screen },
+}
+
+impl Place {
+    pub fn screen(&self) -> Screen {
+        match self {
+            Place::Overview { .. } => Screen::Overview,
+            Place::Section { .. } => Screen::Section,
+            Place::Control { .. } => Screen::Control,
+            Place::Help { .. } => Screen::Help,
+        }
+    }
+}
+
+/// What the walkthrough shows, about whom.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub keymap: Keymap,
+    pub target: String,
+    pub auditor: String,
+    pub sections: Vec<SectionInfo>,
+    /// Every control, in catalog order.
+    pub controls: Vec<ControlResult>,
+    /// Controls whose evidence is still being collected.
+    pub collecting: BTreeSet<String>,
+    pub stack: Vec<Place>,
+    pub quit: bool,
+    /// Rows a page moves (the list's height, as last drawn).
+    pub page: usize,
+}
+
+impl App {
+    /// The walkthrough of one host's results, on its overview.
+    pub fn new(keymap: Keymap, results: &ScanResults, auditor: &str) -> App {
+        let host = results.hosts.first();
+        App {
+            keymap,
+            target: host.map(|h| h.target.clone()).unwrap_or_default(),
+            auditor: auditor.to_string(),
+            sections: results.sections.clone(),
+            controls: host.map(|h| h.controls.clone()).unwrap_or_default(),
+            collecting: BTreeSet::new(),
+            stack: vec![Place::Overview { selected: 0 }],
+            quit: false,
+            page: 10,
+        }
+    }
+
+    pub fn place(&self) -> &Place {
+        self.stack.last().unwrap_or(&Place::Overview { selected: 0 })
+    }
+
+    pub fn screen(&self) -> Screen {
+        self.place().screen()
+    }
+
+    /// The controls of section `index`, in order.
+    pub fn controls_of(&self, index: usize) -> Vec<&ControlResult> {
+        let Some(section) = self.sections.get(index) else {
+            return Vec::new();
+        };
+        self.controls.iter().filter(|c| c.section == section.id).collect()
+    }
+
+    /// A control is final once collected (not `…`) and not awaiting the auditor.
+    pub fn is_final(&self, control: &ControlResult) -> bool {
+        !self.collecting.contains(&control.id) && control.status != Status::NeedsReview
+    }
+
+    /// A key pressed: the action it does here, applied.
+    pub fn press(&mut self, key: Key) {
+        if let Some(action) = self.keymap.action(self.screen(), key) {
+            self.act(action);
+        }
+    }
+
+    pub fn act(&mut self, action: Action) {
+        let rows = self.rows();
+        let page = self.page.max(1);
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Help => {
+                let of = self.screen();
+                self.stack.push(Place::Help { of });
+            }
+            Action::Back if self.stack.len() > 1 => {
+                self.stack.pop();
+            }
+            Action::MoveUp => self.move_to(|at| at.saturating_sub(1), rows),
+            Action::MoveDown => self.move_to(|at| at + 1, rows),
+            Action::PageUp => self.move_to(|at| at.saturating_sub(page), rows),
+            Action::PageDown => self.move_to(|at| at + page, rows),
+            Action::First => self.move_to(|_| 0, rows),
+            Action::Last => self.move_to(|_| usize::MAX, rows),
+            Action::Open => self.open(),
+            Action::NextNeeded => self.next_needed(),
+            _ => {}
+        }
+    }
+
+    /// How many rows the current list has.
+    fn rows(&self) -> usize {
+        match self.place() {
+            Place::Overview { .. } => self.sections.len(),
+            Place::Section { section, .. } => self.controls_of(*section).len(),
+            Place::Control { .. } | Place::Help { .. } => usize::from(u16::MAX),
+        }
+    }
+
+    fn move_to(&mut self, to: impl Fn(usize) -> usize, rows: usize) {
+        let last = rows.saturating_sub(1);
+        match self.stack.last_mut() {
+            Some(Place::Overview { selected } | Place::Section { selected, .. }) => {
+                *selected = to(*selected).min(last);
+            }
+            Some(Place::Control { scroll, .. }) => {
+                *scroll = u16::try_from(to(usize::from(*scroll)).min(last)).unwrap_or(u16::MAX);
+            }
+            _ => {}
+        }
+    }
+
+    fn open(&mut self) {
+        let next = match self.place() {
+            Place::Overview { selected } if *selected < self.sections.len() => Place::Section {
+                section: *selected,
+                selected: 0,
+            },
+            Place::Section { section, selected } => match self.controls_of(*section).get(*selected) {
+                Some(control) => Place::Control {
+                    id: control.id.clone(),
+                    scroll: 0,
+                },
+                None => return,
+            },
+            _ => return,
+        };
+        self.stack.push(next);
+    }
+
+    /// Whether a control still needs the auditor: awaiting review, unanswered
+    /// (manual, no answers), or failing without an override.
+    pub fn needs_auditor(&self, control: &ControlResult) -> bool {
+        matches!(control.status, Status::NeedsReview)
+            || (control.mode == crate::model::Mode::Manual && control.answers.is_empty())
+            || (control.status == Status::Fail && control.override_.is_none())
+    }
+
+    /// `Space`: the next control that still needs the auditor after the one in
+    /// view, across sections in catalog order (wrapping round).
+    fn next_needed(&mut self) {
+        let current = match self.place() {
+            Place::Control { id, .. } => self.controls.iter().position(|c| &c.id == id),
+            Place::Section { section, selected } => self
+                .controls_of(*section)
+                .get(*selected)
+                .and_then(|c| self.controls.iter().position(|all| all.id == c.id)),
+            _ => None,
+        };
+        let start = current.map_or(0, |at| at + 1);
+        let count = self.controls.len();
+        let found = (0..count)
+            .map(|step| (start + step) % count.max(1))
+            .find(|at| self.controls.get(*at).is_some_and(|c| self.needs_auditor(c)));
+        let Some(at) = found else {
+            return;
+        };
+        let control = &self.controls[at];
+        let section = self.sections.iter().position(|s| s.id == control.section).unwrap_or(0);
+        let selected = self
+            .controls_of(section)
+            .iter()
+            .position(|c| c.id == control.id)
+            .unwrap_or(0);
+        let id = control.id.clone();
+        self.stack.truncate(1);
+        if let Some(Place::Overview { selected }) = self.stack.first_mut() {
+            *selected = section;
+        }
+        self.stack.push(Place::Section { section, selected });
+        self.stack.push(Place::Control { id, scroll: 0 });
+    }
+
+    /// A control decided (or decided again) while the walkthrough is open.
+    pub fn decided(&mut self, result: ControlResult) {
+        self.collecting.remove(&result.id);
+        match self.controls.iter_mut().find(|c| c.id == result.id) {
+            Some(slot) => *slot = result,
+            None => self.controls.push(result),
+        }
+    }
+}
+
+/// The symbol of a status, so it reads without colour (`NO_COLOR`).
+pub fn symbol(status: Status) -> &'static str {
+    match status {
+        Status::Pass => "✓",
+        Status::Fail => "✗",
+        Status::Warn => "!",
+        Status::NeedsReview => "?",
+        Status::NotApplicable => "–",
+        Status::Error => "E",
+    }
+}
+
+/// The symbol of a control still collecting.
+pub const COLLECTING: &str = "…";

@@ -1,0 +1,266 @@
+//! Drawing the walkthrough: each screen from the app's state, at 80x24 or more
+//! (a smaller terminal is told so). Every string from a target or a checklist is
+//! sanitised for the terminal; statuses carry a symbol, colour only adds to it.
+
+use super::app::{symbol, App, Place, COLLECTING};
+use super::keymap::{Action, Screen};
+use crate::model::Status;
+use crate::results::ControlResult;
+use crate::sanitize::terminal;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::Frame;
+
+/// The smallest terminal the walkthrough draws in.
+pub const MIN_SIZE: (u16, u16) = (80, 24);
+
+/// Draw the current screen. `color` is off under `NO_COLOR`.
+pub fn draw(frame: &mut Frame, app: &mut App, color: bool) {
+    let area = frame.area();
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        let text = format!(
+            "The terminal is {}x{}; vouch needs at least {}x{}.",
+            area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
+        );
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let [header, body, footer] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    frame.render_widget(Paragraph::new(header_line(app)), header);
+    // A page is the list's height less its border and heading.
+    app.page = usize::from(body.height.saturating_sub(3)).max(1);
+    match app.place().clone() {
+        Place::Overview { selected } => overview(frame, app, body, selected, color),
+        Place::Section { section, selected } => section_screen(frame, app, body, section, selected, color),
+        Place::Control { id, scroll } => control_screen(frame, app, body, &id, scroll, color),
+        Place::Help { of } => help(frame, app, body, of),
+    }
+    frame.render_widget(Paragraph::new(footer_line(app)), footer);
+}
+
+fn header_line(app: &App) -> Line<'static> {
+    let done = app.controls.iter().filter(|c| app.is_final(c)).count();
+    Line::from(format!(
+        " vouch · {} · auditor {} · {done}/{} final",
+        terminal(&app.target),
+        terminal(&app.auditor),
+        app.controls.len()
+    ))
+}
+
+/// The keys worth knowing here, from the keymap (so a remap shows).
+fn footer_line(app: &App) -> Line<'static> {
+    let screen = app.screen();
+    let wanted = [
+        Action::Open,
+        Action::Back,
+        Action::NextNeeded,
+        Action::Answer,
+        Action::Help,
+        Action::Quit,
+    ];
+    let hints: Vec<String> = wanted
+        .into_iter()
+        .filter(|a| a.screens().contains(&screen))
+        .filter_map(|a| {
+            let key = app.keymap.keys(a).first()?;
+            let what = match a {
+                Action::NextNeeded => "next to do".to_string(),
+                Action::Back => "back".to_string(),
+                other => other.name().replace('_', " "),
+            };
+            Some(format!("{key} {what}"))
+        })
+        .collect();
+    Line::from(format!(" {}", hints.join("  ")))
+}
+
+fn status_style(status: Status, color: bool) -> Style {
+    if !color {
+        return Style::default();
+    }
+    let fg = match status {
+        Status::Pass => Color::Green,
+        Status::Fail | Status::Error => Color::Red,
+        Status::Warn => Color::Yellow,
+        Status::NeedsReview => Color::Cyan,
+        Status::NotApplicable => Color::DarkGray,
+    };
+    Style::default().fg(fg)
+}
+
+/// The symbol a control shows: `…` while collecting, else its status's.
+fn control_symbol(app: &App, control: &ControlResult) -> &'static str {
+    if app.collecting.contains(&control.id) {
+        COLLECTING
+    } else {
+        symbol(control.status)
+    }
+}
+
+fn selected_style() -> Style {
+    Style::default().add_modifier(Modifier::REVERSED)
+}
+
+fn overview(frame: &mut Frame, app: &App, area: Rect, selected: usize, color: bool) {
+    let rows = app.sections.iter().enumerate().map(|(index, section)| {
+        let controls = app.controls_of(index);
+        let done = controls.iter().filter(|c| app.is_final(c)).count();
+        let gauge = gauge(done, controls.len(), 10);
+        let mut counts = Vec::new();
+        for status in Status::ALL {
+            let n = controls
+                .iter()
+                .filter(|c| !app.collecting.contains(&c.id) && c.status == status)
+                .count();
+            if n > 0 {
+                counts.push(Span::styled(
+                    format!("{}{n} ", symbol(status)),
+                    status_style(status, color),
+                ));
+            }
+        }
+        let collecting = controls.iter().filter(|c| app.collecting.contains(&c.id)).count();
+        if collecting > 0 {
+            counts.push(Span::raw(format!("{COLLECTING}{collecting}")));
+        }
+        Row::new(vec![
+            Line::from(terminal(&section.title)),
+            Line::from(format!("{gauge} {done}/{}", controls.len())),
+            Line::from(counts),
+        ])
+    });
+    let table = Table::new(
+        rows,
+        [Constraint::Min(30), Constraint::Length(18), Constraint::Length(26)],
+    )
+    .header(Row::new(["section", "progress", "statuses"]).style(Style::default().add_modifier(Modifier::BOLD)))
+    .block(Block::bordered().title(" Overview "))
+    .row_highlight_style(selected_style());
+    let mut state = TableState::default().with_selected(Some(selected));
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// A text gauge `[####------]` of `done` out of `all`.
+fn gauge(done: usize, all: usize, width: usize) -> String {
+    let filled = (done * width).checked_div(all).unwrap_or(0);
+    format!("[{}{}]", "#".repeat(filled), "-".repeat(width - filled.min(width)))
+}
+
+fn section_screen(frame: &mut Frame, app: &App, area: Rect, section: usize, selected: usize, color: bool) {
+    let title = app
+        .sections
+        .get(section)
+        .map(|s| terminal(&s.title))
+        .unwrap_or_default();
+    let rows = app.controls_of(section).into_iter().map(|control| {
+        let answered = if control.answers.is_empty() { "" } else { "answered" };
+        Row::new(vec![
+            Line::from(Span::styled(
+                control_symbol(app, control),
+                status_style(control.status, color),
+            )),
+            Line::from(terminal(&control.id)),
+            Line::from(terminal(&control.title)),
+            Line::from(control.severity.as_str()),
+            Line::from(control.mode.as_str()),
+            Line::from(answered),
+        ])
+    });
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(1),
+            Constraint::Length(24),
+            Constraint::Min(20),
+            Constraint::Length(8),
+            Constraint::Length(6),
+            Constraint::Length(8),
+        ],
+    )
+    .header(
+        Row::new(["", "control", "title", "severity", "mode", ""]).style(Style::default().add_modifier(Modifier::BOLD)),
+    )
+    .block(Block::bordered().title(format!(" {title} ")))
+    .row_highlight_style(selected_style());
+    let mut state = TableState::default().with_selected(Some(selected));
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+fn control_screen(frame: &mut Frame, app: &App, area: Rect, id: &str, scroll: u16, color: bool) {
+    let Some(control) = app.controls.iter().find(|c| c.id == id) else {
+        return;
+    };
+    let status = if app.collecting.contains(&control.id) {
+        format!("{COLLECTING} collecting")
+    } else {
+        format!("{} {}", symbol(control.status), control.status.as_str())
+    };
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(status, status_style(control.status, color)),
+            Span::raw(format!("  {}", terminal(&control.summary))),
+        ]),
+        Line::from(""),
+    ];
+    if !control.findings.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "Findings",
+            Style::default().add_modifier(Modifier::BOLD),
+        )));
+        for finding in &control.findings {
+            lines.push(Line::from(format!(
+                "  {}",
+                crate::report::finding_line(finding, terminal, terminal)
+            )));
+        }
+        lines.push(Line::from(""));
+    }
+    if !control.answers.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "Answers",
+            Style::default().add_modifier(Modifier::BOLD),
+        )));
+        for answer in &control.answers {
+            lines.push(Line::from(format!(
+                "  {}: {} ({}, {})",
+                terminal(&answer.question),
+                terminal(&answer.answer.key()),
+                terminal(&answer.by),
+                terminal(&answer.role)
+            )));
+        }
+        lines.push(Line::from(""));
+    }
+    for note in &control.notes {
+        lines.push(Line::from(format!("  note: {}", terminal(&note.text))));
+    }
+    if let Some(decision) = &control.override_ {
+        lines.push(Line::from(format!(
+            "  overridden to {} by {}: {}",
+            decision.status.as_str(),
+            terminal(&decision.by),
+            terminal(&decision.reason)
+        )));
+    }
+    let title = format!(" {} — {} ", terminal(&control.id), terminal(&control.title));
+    let body = Paragraph::new(lines)
+        .block(Block::bordered().title(title))
+        .wrap(Wrap { trim: false })
+        .scroll((scroll, 0));
+    frame.render_widget(body, area);
+}
+
+fn help(frame: &mut Frame, app: &App, area: Rect, of: Screen) {
+    let lines: Vec<Line> = app
+        .keymap
+        .help(of)
+        .into_iter()
+        .map(|(keys, what)| Line::from(format!("  {keys:<18} {what}")))
+        .collect();
+    let body = Paragraph::new(lines).block(Block::bordered().title(" Keys "));
+    frame.render_widget(body, area);
+}

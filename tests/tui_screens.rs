@@ -1,0 +1,165 @@
+//! The walkthrough's screens as an auditor sees them, drawn by ratatui's
+//! TestBackend at 80x24 from a real scan of the weak fixture, driven by the
+//! default keys.
+
+mod common;
+
+use common::{fixture, vouch, AS_OF};
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use ratatui::Terminal;
+use vouch::results::ScanResults;
+use vouch::tui::app::App;
+use vouch::tui::keymap::{Key, Keymap};
+use vouch::tui::screens::draw;
+
+fn weak_scan() -> ScanResults {
+    let out = vouch()
+        .args(["scan", "--format", "json", "--as-of", AS_OF, "--root"])
+        .arg(fixture("weak"))
+        .output()
+        .expect("vouch runs");
+    serde_json::from_slice(&out.stdout).expect("results")
+}
+
+struct Screen {
+    terminal: Terminal<TestBackend>,
+    app: App,
+    color: bool,
+}
+
+impl Screen {
+    fn new(width: u16, height: u16) -> Screen {
+        let app = App::new(Keymap::default(), &weak_scan(), "Ada Auditor");
+        let terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+        Screen {
+            terminal,
+            app,
+            color: true,
+        }
+    }
+
+    fn keys(&mut self, keys: &[&str]) -> String {
+        for key in keys {
+            self.app.press(Key::parse(key).expect("a key"));
+        }
+        self.text()
+    }
+
+    fn text(&mut self) -> String {
+        let (app, color) = (&mut self.app, self.color);
+        self.terminal.draw(|frame| draw(frame, app, color)).expect("drawn");
+        let buffer = self.terminal.backend().buffer();
+        let width = usize::from(buffer.area.width);
+        buffer
+            .content()
+            .chunks(width)
+            .map(|row| {
+                row.iter()
+                    .map(|cell| cell.symbol())
+                    .collect::<String>()
+                    .trim_end()
+                    .to_string()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The colour of the first cell showing `symbol` on screen.
+    fn colour_of(&mut self, symbol: &str) -> Option<Color> {
+        self.text();
+        let buffer = self.terminal.backend().buffer();
+        buffer.content().iter().find(|c| c.symbol() == symbol).map(|c| c.fg)
+    }
+}
+
+#[test]
+fn the_overview_shows_every_section_with_its_progress_and_the_keys() {
+    let mut screen = Screen::new(80, 24);
+    let text = screen.text();
+    assert!(text.contains("Overview"), "{text}");
+    assert!(text.contains("auditor Ada Auditor"), "{text}");
+    let first = &screen.app.sections[0].title.clone();
+    assert!(text.contains(first.as_str()), "{text}");
+    assert!(text.contains("✗"), "a failing section shows ✗ and its count:\n{text}");
+    for hint in ["Enter open", "Space next to do", "? help", "q quit"] {
+        assert!(text.contains(hint), "footer hint {hint}:\n{text}");
+    }
+}
+
+#[test]
+fn enter_opens_a_section_then_a_control_and_esc_comes_back() {
+    let mut screen = Screen::new(80, 24);
+    let ssh = screen
+        .app
+        .sections
+        .iter()
+        .position(|s| s.id == "ssh")
+        .expect("ssh section");
+    let down: Vec<&str> = std::iter::repeat_n("j", ssh).collect();
+    screen.keys(&down);
+    let section = screen.keys(&["enter"]);
+    assert!(section.contains("ssh.password-auth"), "{section}");
+    let first_control = screen.app.controls_of(ssh)[0].id.clone();
+    let control = screen.keys(&["enter"]);
+    assert!(control.contains(&first_control), "{control}");
+    let back = screen.keys(&["esc"]);
+    assert!(back.contains("ssh.password-auth"), "back on the section:\n{back}");
+    let overview = screen.keys(&["h"]);
+    assert!(overview.contains("Overview"), "{overview}");
+    assert!(screen.keys(&["esc"]).contains("Overview"), "Esc on the overview stays");
+}
+
+#[test]
+fn space_walks_to_the_next_control_that_needs_the_auditor() {
+    let mut screen = Screen::new(80, 24);
+    let text = screen.keys(&["space"]);
+    let first = screen
+        .app
+        .controls
+        .iter()
+        .find(|c| screen.app.needs_auditor(c))
+        .expect("the weak host has work")
+        .clone();
+    assert!(text.contains(&first.id), "{text}");
+    let then = screen.keys(&["space"]);
+    assert!(!then.contains(&format!(" {} ", first.id)), "moved on:\n{then}");
+}
+
+#[test]
+fn help_lists_the_keys_of_the_screen_it_was_opened_on() {
+    let mut screen = Screen::new(80, 24);
+    let help = screen.keys(&["enter", "enter", "?"]);
+    for line in ["Esc ← h", "a ", "answer: interview this control", "o ", "t ", "c "] {
+        assert!(help.contains(line), "{line}:\n{help}");
+    }
+    assert!(!help.contains("answer yes"), "y/n only in a question:\n{help}");
+    assert!(!screen.keys(&["esc"]).contains("Keys"));
+}
+
+#[test]
+fn a_small_terminal_is_told_and_statuses_read_without_colour() {
+    let mut small = Screen::new(60, 20);
+    let text = small.text();
+    assert!(text.contains("60x20") && text.contains("80x24"), "{text}");
+
+    let mut coloured = Screen::new(80, 24);
+    assert_eq!(coloured.colour_of("✗"), Some(Color::Red));
+    let mut plain = Screen::new(80, 24);
+    plain.color = false;
+    assert_eq!(plain.colour_of("✗"), Some(Color::Reset), "NO_COLOR: the symbol alone");
+}
+
+#[test]
+fn text_from_the_target_cannot_drive_the_terminal() {
+    let mut results = weak_scan();
+    results.hosts[0].controls[0].summary = "bad \u{1b}[31mred\u{1b}]0;title\u{7} end".into();
+    let app = App::new(Keymap::default(), &results, "Ada \u{1b}[2J");
+    let mut screen = Screen {
+        terminal: Terminal::new(TestBackend::new(80, 24)).expect("terminal"),
+        app,
+        color: false,
+    };
+    let text = screen.keys(&["enter", "enter"]);
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text:?}");
+}
