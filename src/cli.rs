@@ -75,13 +75,23 @@ pub struct TargetOptions {
     pub sudo: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default)]
 pub struct AuditArgs {
     /// `local` (default), `[ssh://][user@]host[:port]`, or a Host alias from ~/.ssh/config.
     #[arg(value_name = "TARGET")]
     pub target: Option<String>,
     #[command(flatten)]
     pub options: TargetOptions,
+    /// The auditor's name, instead of the login name.
+    #[arg(long, value_name = "NAME")]
+    pub auditor: Option<String>,
+    /// Always start a new session (default: resume the newest unfinished one for
+    /// this target).
+    #[arg(long, conflicts_with = "session")]
+    pub new: bool,
+    /// Open this session (see `vouch sessions list`).
+    #[arg(long, value_name = "ID")]
+    pub session: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

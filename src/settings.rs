@@ -50,6 +50,37 @@ pub struct ScanSettings {
     pub save: Option<String>,
 }
 
+/// What `vouch audit` (and bare `vouch`) was asked to do.
+pub struct AuditSettings {
+    pub catalog: Catalog,
+    pub warnings: Vec<Diagnostic>,
+    pub target: TargetSpec,
+    pub as_of: DateTime<Utc>,
+    pub auditor: String,
+    pub new: bool,
+    pub session: Option<String>,
+}
+
+impl AuditSettings {
+    pub fn from_args(args: &crate::cli::AuditArgs) -> Result<Self, UsageError> {
+        let names: Vec<String> = args.target.iter().cloned().collect();
+        let target = targets(&names, &args.options)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| UsageError::Invalid("no target".into()))?;
+        let (catalog, warnings) = catalog(&args.options.checklists, &args.options.only)?;
+        Ok(AuditSettings {
+            catalog,
+            warnings,
+            target,
+            as_of: as_of(args.options.as_of.as_deref())?,
+            auditor: auditor(args.auditor.as_deref()),
+            new: args.new,
+            session: args.session.clone(),
+        })
+    }
+}
+
 impl ScanSettings {
     pub fn from_args(args: &ScanArgs) -> Result<Self, UsageError> {
         let not_yet = UsageError::not_yet;

@@ -56,7 +56,6 @@ fn commands_of_later_releases_say_so_and_exit_2() {
         vec!["export", "-o", "x.zip"],
         vec!["verify", "x.zip"],
         vec!["collector"],
-        vec!["audit"],
     ] {
         vouch()
             .args(&args)

@@ -2,6 +2,7 @@
 //! which exit code the run deserves. The top of the flow: commands may import any
 //! module; none imports commands.
 
+pub mod audit;
 pub mod checklists;
 pub mod scan;
 pub mod sessions;
@@ -67,10 +68,8 @@ pub fn dispatch(cli: crate::cli::Cli) -> Ended {
     use crate::cli::Command;
     let not_yet = |feature: &str| Ended::Usage(UsageError::not_yet(feature));
     match &cli.command {
-        None | Some(Command::Audit(_)) => Ended::Usage(UsageError::NotYetAvailable {
-            feature: "the interactive walkthrough (`vouch audit`)".into(),
-            hint: "; `vouch scan` audits this machine non-interactively".into(),
-        }),
+        None => audit::run(&crate::cli::AuditArgs::default()),
+        Some(Command::Audit(args)) => audit::run(args),
         Some(Command::Scan(args)) => scan::run(args),
         Some(Command::Checklists { action }) => checklists::run(action.as_ref()),
         Some(Command::Export(_)) => not_yet("`vouch export` (the signed evidence bundle)"),

@@ -4,4 +4,5 @@
 
 pub mod app;
 pub mod keymap;
+pub mod run;
 pub mod screens;

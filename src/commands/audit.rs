@@ -1,0 +1,144 @@
+//! `vouch audit [TARGET]` (and bare `vouch`): open the walkthrough on a session —
+//! the one asked for, else the newest unfinished one of this target, else a new
+//! one whose collection starts at once in the background.
+
+use super::{Ended, UsageError};
+use crate::checklist::Catalog;
+use crate::cli::AuditArgs;
+use crate::engine::{self, Options};
+use crate::model::{Mode, Status, Target};
+use crate::results::{ControlResult, HostResult, ScanResults, Summary};
+use crate::sanitize::terminal;
+use crate::session::{Recording, Session, Start, Store};
+use crate::settings::AuditSettings;
+use crate::transport;
+use crate::tui::app::App;
+use crate::tui::keymap::Keymap;
+use std::io::IsTerminal;
+use std::sync::Arc;
+
+pub fn run(args: &AuditArgs) -> Ended {
+    let settings = match AuditSettings::from_args(args) {
+        Ok(settings) => settings,
+        Err(e) => return Ended::Usage(e),
+    };
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return Ended::Usage(UsageError::Invalid(
+            "the walkthrough needs a terminal; `vouch scan` audits without one".into(),
+        ));
+    }
+    let keymap = match Keymap::load() {
+        Ok(keymap) => keymap,
+        Err(errors) => {
+            let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            return Ended::Usage(UsageError::Invalid(shown.join("\n")));
+        }
+    };
+    match open(&settings, keymap) {
+        Ok(()) => Ended::Clean,
+        Err(reason) => Ended::Failed(anyhow::anyhow!(reason)),
+    }
+}
+
+fn open(settings: &AuditSettings, keymap: Keymap) -> Result<(), String> {
+    let store = Store::open_default()?;
+    let target = Target {
+        name: settings.target.name(),
+        root: settings.target.root(),
+        ..Target::default()
+    };
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let resumed = match &settings.session {
+        Some(id) => Some(id.clone()),
+        None if settings.new => None,
+        None => newest_unfinished(&store, &target),
+    };
+    if let Some(id) = resumed {
+        let session = Session::load(&id, &store.session_dir(&id)?)?;
+        let mut recording = Recording::resume(&store, &id)?;
+        let catalog = session.catalog(&store)?;
+        let app = App::new(keymap, &session.results(&catalog), &session.auditor);
+        crate::tui::run::run(app, &mut recording, None, color)?;
+        eprintln!("vouch: session {id} saved (`vouch sessions show {id}`)");
+        return Ok(());
+    }
+    let transport = transport::open(&settings.target).map_err(|e| e.to_string())?;
+    let start = Start {
+        target: target.name.clone(),
+        root: target.root.clone(),
+        transport: transport.describe(),
+        auditor: settings.auditor.clone(),
+        as_of: settings.as_of,
+        sections: ScanResults::new(&settings.catalog, settings.as_of, Vec::new()).sections,
+        checklists: settings.catalog.checklists.clone(),
+        only: settings.catalog.only.clone(),
+    };
+    let mut recording = Recording::start(&store, start)?;
+    let id = recording.id().to_string();
+    let mut app = App::new(
+        keymap,
+        &awaiting(&settings.catalog, &target, settings.as_of),
+        &settings.auditor,
+    );
+    app.collecting = settings
+        .catalog
+        .controls
+        .iter()
+        .filter(|c| c.mode != Mode::Manual)
+        .map(|c| c.id.clone())
+        .collect();
+    let options = Options {
+        as_of: settings.as_of,
+        ..Options::default()
+    };
+    let live = engine::spawn_host(
+        Arc::new(settings.catalog.clone()),
+        target,
+        Arc::from(transport),
+        options,
+    );
+    let ran = crate::tui::run::run(app, &mut recording, Some(live), color);
+    eprintln!("vouch: session {id} saved (`vouch sessions show {id}`)");
+    ran
+}
+
+/// The newest session of this target (and root) not yet finished.
+fn newest_unfinished(store: &Store, target: &Target) -> Option<String> {
+    store
+        .ids()
+        .into_iter()
+        .filter_map(|id| {
+            let dir = store.session_dir(&id).ok()?;
+            Session::load(&id, &dir).ok()
+        })
+        .filter(|s| !s.finished && s.target == target.name && s.root == target.root)
+        .max_by_key(|s| s.last_change)
+        .map(|s| s.id)
+}
+
+/// The results before anything is collected: every control awaiting review.
+fn awaiting(catalog: &Catalog, target: &Target, as_of: chrono::DateTime<chrono::Utc>) -> ScanResults {
+    let controls: Vec<ControlResult> = catalog
+        .controls
+        .iter()
+        .map(|control| {
+            let why = match control.mode {
+                Mode::Manual => "not answered yet",
+                _ => "collecting",
+            };
+            ControlResult::evaluated(control, Status::NeedsReview, why.to_string(), Vec::new())
+        })
+        .collect();
+    let host = HostResult {
+        target: terminal(&target.name),
+        root: target.root.clone(),
+        app_dir: None,
+        app_dir_source: None,
+        transport: String::new(),
+        error: None,
+        summary: Summary::of(controls.iter().map(|c| &c.status)),
+        controls,
+        evidence: Vec::new(),
+    };
+    ScanResults::new(catalog, as_of, vec![host])
+}

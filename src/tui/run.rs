@@ -1,0 +1,79 @@
+//! The walkthrough's driver: the terminal (raw mode, alternate screen, restored
+//! on every way out, a panic included), the loop that draws, reads keys and takes
+//! the engine's events from its channel — collection runs on the engine's own
+//! threads, never this one — and hands each event to the session's recording
+//! before the screen shows it.
+
+use super::app::App;
+use super::keymap::Key;
+use super::screens::draw;
+use crate::engine::{self, EventSink, LiveHost};
+use crate::session::Recording;
+use crossterm::event::{self, Event as TermEvent, KeyEventKind};
+use std::sync::mpsc::TryRecvError;
+use std::time::Duration;
+
+/// How long the loop waits for a key before looking at the engine again.
+const TICK: Duration = Duration::from_millis(50);
+
+/// Run the walkthrough until the auditor quits. Every engine event is written to
+/// `recording` before it is shown; a write that fails is returned as the reason
+/// the session is incomplete (the screen ends first, so it can be read).
+pub fn run(mut app: App, recording: &mut Recording, mut live: Option<LiveHost>, color: bool) -> Result<(), String> {
+    let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
+    let outcome = (|| -> Result<(), String> {
+        loop {
+            if let Some(host) = &live {
+                if drain(host, &mut app, recording) {
+                    live = None;
+                }
+            }
+            terminal
+                .draw(|frame| draw(frame, &mut app, color))
+                .map_err(|e| format!("cannot draw: {e}"))?;
+            if app.quit {
+                return Ok(());
+            }
+            if event::poll(TICK).map_err(|e| format!("cannot read the terminal: {e}"))? {
+                match event::read().map_err(|e| format!("cannot read the terminal: {e}"))? {
+                    TermEvent::Key(key) if key.kind != KeyEventKind::Release => {
+                        if let Some(key) = Key::from_event(&key) {
+                            app.press(key);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    })();
+    ratatui::restore();
+    // Leaving stops collection (the engine's handle cancels when dropped); what
+    // was decided is in the journal.
+    drop(live);
+    outcome?;
+    match &recording.failure {
+        Some(reason) => Err(format!("the session could not be saved: {reason}")),
+        None => Ok(()),
+    }
+}
+
+/// Take every event the engine has ready: recorded, then shown. True once the
+/// host is done (or its thread is gone).
+fn drain(host: &LiveHost, app: &mut App, recording: &mut Recording) -> bool {
+    loop {
+        match host.events.try_recv() {
+            Ok(event) => {
+                let done = matches!(event, engine::Event::HostDone(_));
+                if let engine::Event::ControlDecided(result) = &event {
+                    app.decided((**result).clone());
+                }
+                recording.accept(event);
+                if done {
+                    return true;
+                }
+            }
+            Err(TryRecvError::Empty) => return false,
+            Err(TryRecvError::Disconnected) => return true,
+        }
+    }
+}

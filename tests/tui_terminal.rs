@@ -1,0 +1,148 @@
+//! The walkthrough as a person uses it: the real binary in a real terminal
+//! (tmux), driven by keys, read from the screen.
+
+mod common;
+
+use common::{fixture, AS_OF};
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// A tmux server of its own (its own socket), one 80x24 window.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(name: &str, command: &str) -> Tmux {
+        let tmux = Tmux {
+            socket: format!("vouch-{name}-{}", std::process::id()),
+        };
+        let status = tmux
+            .cmd(&["new-session", "-d", "-x", "80", "-y", "24", command])
+            .status()
+            .expect("tmux runs");
+        assert!(status.success(), "tmux starts");
+        tmux
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new("tmux");
+        cmd.args(["-L", &self.socket, "-f", "/dev/null"]).args(args);
+        cmd
+    }
+
+    fn screen(&self) -> String {
+        let out = self.cmd(&["capture-pane", "-p"]).output().expect("capture");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Wait until the screen shows `text` (the program is collecting and drawing
+    /// on its own time); fails with the screen as it is.
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(Instant::now() < deadline, "never showed {text:?}:\n{screen}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys"];
+        args.extend_from_slice(keys);
+        assert!(self.cmd(&args).status().expect("send-keys").success());
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]).status();
+    }
+}
+
+fn audit(data: &Path, extra: &str) -> String {
+    format!(
+        "VOUCH_DATA_DIR={} VOUCH_CONFIG_DIR={}/config {} audit --root {} --as-of {AS_OF} --auditor Ada {extra}; echo EXIT=$?; sleep 60",
+        data.display(),
+        data.display(),
+        env!("CARGO_BIN_EXE_vouch"),
+        fixture("weak"),
+    )
+}
+
+fn sessions(data: &Path) -> Vec<String> {
+    std::fs::read_dir(data.join("sessions"))
+        .map(|dir| {
+            dir.filter_map(|e| Some(e.ok()?.file_name().to_string_lossy().into_owned()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn an_auditor_opens_the_walkthrough_browses_quits_and_comes_back_to_the_same_session() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let tmux = Tmux::start("walk", &audit(data.path(), ""));
+    let overview = tmux.wait_for("65 final");
+    assert!(
+        overview.contains("Overview") && overview.contains("SSH access control"),
+        "{overview}"
+    );
+    assert!(overview.contains("auditor Ada"), "{overview}");
+    tmux.keys(&["j", "Enter"]);
+    let section = tmux.wait_for("firewall.enabled");
+    assert!(section.contains("✗ firewall.enabled"), "{section}");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Findings");
+    tmux.keys(&["?"]);
+    tmux.wait_for("Keys");
+    // One key at a time, as a person types: Esc then q at once is Alt-q.
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("Findings");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("firewall.default-deny");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("Overview");
+    tmux.keys(&["q"]);
+    let left = tmux.wait_for("EXIT=");
+    assert!(left.contains("EXIT=0") && left.contains("saved"), "{left}");
+    drop(tmux);
+    let first = sessions(data.path());
+    assert_eq!(first.len(), 1, "one session saved");
+
+    // Coming back resumes it: no second session, the decisions are still there.
+    let tmux = Tmux::start("back", &audit(data.path(), ""));
+    let again = tmux.wait_for("Overview");
+    assert!(
+        again.contains("✗3"),
+        "the statuses came back from the journal:\n{again}"
+    );
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+    assert_eq!(sessions(data.path()), first, "resumed, not started again");
+
+    // --new starts another.
+    let tmux = Tmux::start("new", &audit(data.path(), "--new"));
+    tmux.wait_for("65 final");
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+    assert_eq!(sessions(data.path()).len(), 2);
+}
+
+#[test]
+fn without_a_terminal_the_walkthrough_says_so() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let out = common::vouch()
+        .env("VOUCH_DATA_DIR", data.path())
+        .args(["audit", "--root"])
+        .arg(fixture("weak"))
+        .output()
+        .expect("vouch runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs a terminal"));
+    assert!(sessions(data.path()).is_empty(), "nothing started");
+}
