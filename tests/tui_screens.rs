@@ -8,8 +8,11 @@ use common::{fixture, vouch, AS_OF};
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 use ratatui::Terminal;
+use vouch::checklist::{bundled, load_catalog};
+use vouch::model::answers::AnswerValue;
 use vouch::results::ScanResults;
 use vouch::tui::app::App;
+use vouch::tui::app::Request;
 use vouch::tui::keymap::{Key, Keymap};
 use vouch::tui::screens::draw;
 
@@ -30,7 +33,8 @@ struct Screen {
 
 impl Screen {
     fn new(width: u16, height: u16) -> Screen {
-        let app = App::new(Keymap::default(), &weak_scan(), "Ada Auditor");
+        let (catalog, _) = load_catalog(&bundled::texts()).expect("catalog");
+        let app = App::new(Keymap::default(), &weak_scan(), "Ada Auditor").with_questions(&catalog);
         let terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
         Screen {
             terminal,
@@ -63,6 +67,28 @@ impl Screen {
             })
             .collect::<Vec<_>>()
             .join("\n")
+    }
+
+    /// Open control `id` with the keys: down to its section, open, down to it, open.
+    fn open_control(&mut self, id: &str) -> String {
+        let control = self.app.controls.iter().find(|c| c.id == id).expect("control").clone();
+        let section = self
+            .app
+            .sections
+            .iter()
+            .position(|s| s.id == control.section)
+            .expect("section");
+        let row = self
+            .app
+            .controls_of(section)
+            .iter()
+            .position(|c| c.id == id)
+            .expect("row");
+        let mut keys: Vec<&str> = std::iter::repeat_n("j", section).collect();
+        keys.push("enter");
+        keys.extend(std::iter::repeat_n("j", row));
+        keys.push("enter");
+        self.keys(&keys)
     }
 
     /// The colour of the first cell showing `symbol` on screen.
@@ -162,4 +188,75 @@ fn text_from_the_target_cannot_drive_the_terminal() {
     };
     let text = screen.keys(&["enter", "enter"]);
     assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text:?}");
+}
+
+#[test]
+fn a_yes_no_question_is_answered_with_one_key_and_the_interview_moves_on() {
+    let mut screen = Screen::new(80, 24);
+    screen.open_control("incident.plan");
+    let asked = screen.keys(&["a"]);
+    assert!(asked.contains("Question 1 of"), "{asked}");
+    assert!(asked.contains("y yes") && asked.contains("n no"), "{asked}");
+    screen.keys(&["y"]);
+    assert_eq!(
+        screen.app.requests,
+        vec![Request::Answer {
+            control: "incident.plan".into(),
+            question: "exists".into(),
+            value: AnswerValue::Yes,
+        }],
+        "the walkthrough asks the session to write it"
+    );
+    // The driver wrote it and replayed the session:
+    screen.app.requests.clear();
+    let controls = screen.app.controls.clone();
+    screen.app.saved(controls);
+    let next = screen.text();
+    assert!(next.contains("Question 2 of") && next.contains("saved"), "{next}");
+    let refused = screen.keys(&["1"]);
+    assert!(screen.app.requests.is_empty(), "1 is no answer to a yes/no question");
+    assert!(!refused.contains("saved"), "{refused}");
+}
+
+#[test]
+fn a_choice_is_picked_by_its_number() {
+    let mut screen = Screen::new(80, 24);
+    screen.open_control("compliance.scope");
+    let asked = screen.keys(&["a"]);
+    assert!(
+        asked.contains("1 applies") && asked.contains("2 does not apply"),
+        "{asked}"
+    );
+    screen.keys(&["2"]);
+    assert_eq!(
+        screen.app.requests,
+        vec![Request::Answer {
+            control: "compliance.scope".into(),
+            question: "gdpr".into(),
+            value: AnswerValue::Choice("does not apply".into()),
+        }]
+    );
+    screen.app.requests.clear();
+    let told = screen.keys(&["9"]);
+    assert!(told.contains("there is no option 9"), "{told}");
+    assert!(screen.app.requests.is_empty());
+    assert!(
+        screen.keys(&["esc"]).contains("compliance.scope"),
+        "Esc leaves the interview"
+    );
+}
+
+#[test]
+fn while_collecting_controls_show_an_ellipsis_until_each_is_decided() {
+    let mut screen = Screen::new(80, 24);
+    let all: Vec<_> = screen.app.controls.clone();
+    screen.app.collecting = all.iter().map(|c| c.id.clone()).collect();
+    let text = screen.text();
+    assert!(text.contains("0/65 final · collecting 65"), "{text}");
+    assert!(text.contains("…"), "{text}");
+    for control in all {
+        screen.app.decided(control);
+    }
+    let done = screen.text();
+    assert!(!done.contains("collecting") && !done.contains("…"), "{done}");
 }

@@ -51,6 +51,20 @@ impl Tmux {
         }
     }
 
+    /// Wait until collection is over: the header counts what is still collecting.
+    fn wait_collected(&self) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.screen();
+            let header = screen.lines().next().unwrap_or_default().to_string();
+            if header.contains(" final") && !header.contains("collecting") {
+                return screen;
+            }
+            assert!(Instant::now() < deadline, "collection never ended:\n{screen}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys"];
         args.extend_from_slice(keys);
@@ -87,7 +101,9 @@ fn sessions(data: &Path) -> Vec<String> {
 fn an_auditor_opens_the_walkthrough_browses_quits_and_comes_back_to_the_same_session() {
     let data = tempfile::tempdir().expect("temp dir");
     let tmux = Tmux::start("walk", &audit(data.path(), ""));
-    let overview = tmux.wait_for("65 final");
+    let collecting = tmux.wait_for("final");
+    assert!(collecting.contains("Overview"), "{collecting}");
+    let overview = tmux.wait_collected();
     assert!(
         overview.contains("Overview") && overview.contains("SSH access control"),
         "{overview}"
@@ -127,7 +143,7 @@ fn an_auditor_opens_the_walkthrough_browses_quits_and_comes_back_to_the_same_ses
 
     // --new starts another.
     let tmux = Tmux::start("new", &audit(data.path(), "--new"));
-    tmux.wait_for("65 final");
+    tmux.wait_collected();
     tmux.keys(&["q"]);
     tmux.wait_for("EXIT=0");
     assert_eq!(sessions(data.path()).len(), 2);
@@ -145,4 +161,49 @@ fn without_a_terminal_the_walkthrough_says_so() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("needs a terminal"));
     assert!(sessions(data.path()).is_empty(), "nothing started");
+}
+
+#[test]
+fn an_answer_given_in_the_walkthrough_is_in_the_session_at_once() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let tmux = Tmux::start("answer", &audit(data.path(), ""));
+    tmux.wait_collected();
+    // Space walks to the first control that needs the auditor; find incident.plan
+    // through its section instead, as a person scanning the overview would.
+    let incident = tmux
+        .screen()
+        .lines()
+        .position(|l| l.contains("Incident response"))
+        .expect("row");
+    let header_rows = 3; // the title line, the border, the table heading
+    for _ in 0..(incident - header_rows) {
+        tmux.keys(&["j"]);
+    }
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("incident.plan");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("incident.plan —");
+    tmux.keys(&["a"]);
+    tmux.wait_for("Question 1 of");
+    tmux.keys(&["y"]);
+    let saved = tmux.wait_for("Question 2 of");
+    assert!(saved.contains("saved"), "{saved}");
+    // The process is still running: the answer is already on disk.
+    let id = sessions(data.path()).pop().expect("a session");
+    let show = common::vouch()
+        .env("VOUCH_DATA_DIR", data.path())
+        .args(["sessions", "show", &id, "--format", "json"])
+        .output()
+        .expect("vouch runs");
+    let results: vouch::results::ScanResults = serde_json::from_slice(&show.stdout).expect("results");
+    let plan = results.hosts[0]
+        .controls
+        .iter()
+        .find(|c| c.id == "incident.plan")
+        .expect("plan");
+    assert_eq!(plan.answers.len(), 1, "{:?}", plan.answers);
+    assert_eq!(plan.answers[0].question, "exists");
+    assert_eq!(plan.answers[0].by, "Ada");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("incident.plan —");
 }

@@ -57,8 +57,10 @@ fn open(settings: &AuditSettings, keymap: Keymap) -> Result<(), String> {
         let session = Session::load(&id, &store.session_dir(&id)?)?;
         let mut recording = Recording::resume(&store, &id)?;
         let catalog = session.catalog(&store)?;
-        let app = App::new(keymap, &session.results(&catalog), &session.auditor);
-        crate::tui::run::run(app, &mut recording, None, color)?;
+        let app = App::new(keymap, &session.results(&catalog), &session.auditor).with_questions(&catalog);
+        let reload = reloader(&store, &id, &catalog);
+        let speaker = speaker(&session.auditor);
+        crate::tui::run::run(app, &mut recording, None, color, &reload, &speaker)?;
         eprintln!("vouch: session {id} saved (`vouch sessions show {id}`)");
         return Ok(());
     }
@@ -75,11 +77,8 @@ fn open(settings: &AuditSettings, keymap: Keymap) -> Result<(), String> {
     };
     let mut recording = Recording::start(&store, start)?;
     let id = recording.id().to_string();
-    let mut app = App::new(
-        keymap,
-        &awaiting(&settings.catalog, &target, settings.as_of),
-        &settings.auditor,
-    );
+    let awaited = awaiting(&settings.catalog, &target, settings.as_of);
+    let mut app = App::new(keymap, &awaited, &settings.auditor).with_questions(&settings.catalog);
     app.collecting = settings
         .catalog
         .controls
@@ -97,9 +96,32 @@ fn open(settings: &AuditSettings, keymap: Keymap) -> Result<(), String> {
         Arc::from(transport),
         options,
     );
-    let ran = crate::tui::run::run(app, &mut recording, Some(live), color);
+    let reload = reloader(&store, &id, &settings.catalog);
+    let speaker = speaker(&settings.auditor);
+    let ran = crate::tui::run::run(app, &mut recording, Some(live), color, &reload, &speaker);
     eprintln!("vouch: session {id} saved (`vouch sessions show {id}`)");
     ran
+}
+
+/// Replays the session from disk, its results decided by `catalog`'s rules.
+fn reloader<'a>(
+    store: &'a Store,
+    id: &'a str,
+    catalog: &'a Catalog,
+) -> impl Fn() -> Result<Vec<ControlResult>, String> + 'a {
+    move || {
+        let session = Session::load(id, &store.session_dir(id)?)?;
+        let results = session.results(catalog);
+        Ok(results.hosts.into_iter().next().map(|h| h.controls).unwrap_or_default())
+    }
+}
+
+/// Until interviewees are part of a session, the auditor gives the answers.
+fn speaker(auditor: &str) -> crate::tui::run::Speaker {
+    crate::tui::run::Speaker {
+        name: auditor.to_string(),
+        role: "auditor".to_string(),
+    }
 }
 
 /// The newest session of this target (and root) not yet finished.

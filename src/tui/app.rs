@@ -4,17 +4,34 @@
 //! nothing here touches the terminal, the disk or the target.
 
 use super::keymap::{Action, Key, Keymap, Screen};
+use crate::checklist::{AnswerKind, Catalog, Question};
+use crate::model::answers::AnswerValue;
 use crate::model::Status;
 use crate::results::{ControlResult, ScanResults, SectionInfo};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One place in the walkthrough; the last of the stack is on screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Place {
-    Overview { selected: usize },
-    Section { section: usize, selected: usize },
-    Control { id: String, scroll: u16 },
-    Help { of: Screen },
+    Overview {
+        selected: usize,
+    },
+    Section {
+        section: usize,
+        selected: usize,
+    },
+    Control {
+        id: String,
+        scroll: u16,
+    },
+    /// The interview of a control, at its `question`-th question.
+    Interview {
+        id: String,
+        question: usize,
+    },
+    Help {
+        of: Screen,
+    },
 }
 
 impl Place {
@@ -23,9 +40,21 @@ impl Place {
             Place::Overview { .. } => Screen::Overview,
             Place::Section { .. } => Screen::Section,
             Place::Control { .. } => Screen::Control,
+            Place::Interview { .. } => Screen::Interview,
             Place::Help { .. } => Screen::Help,
         }
     }
+}
+
+/// A write the walkthrough asks of the session (the driver does it, then
+/// calls [`App::saved`] or [`App::refused`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    Answer {
+        control: String,
+        question: String,
+        value: AnswerValue,
+    },
 }
 
 /// What the walkthrough shows, about whom.
@@ -43,6 +72,12 @@ pub struct App {
     pub quit: bool,
     /// Rows a page moves (the list's height, as last drawn).
     pub page: usize,
+    /// Each control's interview questions (from the session's checklists).
+    pub questions: BTreeMap<String, Vec<Question>>,
+    /// Writes asked of the session, not yet done.
+    pub requests: Vec<Request>,
+    /// One line for the auditor: `saved`, or why not.
+    pub message: Option<String>,
 }
 
 impl App {
@@ -59,7 +94,21 @@ impl App {
             stack: vec![Place::Overview { selected: 0 }],
             quit: false,
             page: 10,
+            questions: BTreeMap::new(),
+            requests: Vec::new(),
+            message: None,
         }
+    }
+
+    /// The interview questions of the session's checklists.
+    pub fn with_questions(mut self, catalog: &Catalog) -> App {
+        self.questions = catalog
+            .controls
+            .iter()
+            .filter(|c| !c.questions.is_empty())
+            .map(|c| (c.id.clone(), c.questions.clone()))
+            .collect();
+        self
     }
 
     pub fn place(&self) -> &Place {
@@ -86,6 +135,7 @@ impl App {
     /// A key pressed: the action it does here, applied.
     pub fn press(&mut self, key: Key) {
         if let Some(action) = self.keymap.action(self.screen(), key) {
+            self.message = None;
             self.act(action);
         }
     }
@@ -110,6 +160,10 @@ impl App {
             Action::Last => self.move_to(|_| usize::MAX, rows),
             Action::Open => self.open(),
             Action::NextNeeded => self.next_needed(),
+            Action::Answer => self.interview(),
+            Action::Yes => self.give(AnswerValue::Yes),
+            Action::No => self.give(AnswerValue::No),
+            Action::Pick(n) => self.pick(usize::from(n)),
             _ => {}
         }
     }
@@ -119,7 +173,7 @@ impl App {
         match self.place() {
             Place::Overview { .. } => self.sections.len(),
             Place::Section { section, .. } => self.controls_of(*section).len(),
-            Place::Control { .. } | Place::Help { .. } => usize::from(u16::MAX),
+            Place::Control { .. } | Place::Interview { .. } | Place::Help { .. } => usize::from(u16::MAX),
         }
     }
 
@@ -152,6 +206,92 @@ impl App {
             _ => return,
         };
         self.stack.push(next);
+    }
+
+    /// The control in view (on its page, or selected in a section).
+    pub fn control_in_view(&self) -> Option<&ControlResult> {
+        match self.place() {
+            Place::Control { id, .. } | Place::Interview { id, .. } => self.controls.iter().find(|c| &c.id == id),
+            Place::Section { section, selected } => self.controls_of(*section).get(*selected).copied(),
+            _ => None,
+        }
+    }
+
+    /// `a`: the interview of the control in view, at its first unanswered question.
+    fn interview(&mut self) {
+        let Some(control) = self.control_in_view() else {
+            return;
+        };
+        let id = control.id.clone();
+        let Some(questions) = self.questions.get(&id) else {
+            self.message = Some(format!("{id} has no questions: its evidence decides it"));
+            return;
+        };
+        let question = questions
+            .iter()
+            .position(|q| !control.answers.iter().any(|a| a.question == q.id))
+            .unwrap_or(0);
+        self.stack.push(Place::Interview { id, question });
+    }
+
+    /// The question on screen, with its control's id.
+    pub fn question_in_view(&self) -> Option<(&str, &Question)> {
+        let Place::Interview { id, question } = self.place() else {
+            return None;
+        };
+        Some((id.as_str(), self.questions.get(id)?.get(*question)?))
+    }
+
+    fn give(&mut self, value: AnswerValue) {
+        let Some((control, question)) = self.question_in_view() else {
+            return;
+        };
+        if let Err(why) = question.accepts(&value) {
+            self.message = Some(why);
+            return;
+        }
+        self.requests.push(Request::Answer {
+            control: control.to_string(),
+            question: question.id.clone(),
+            value,
+        });
+    }
+
+    fn pick(&mut self, n: usize) {
+        let choice = match self.question_in_view() {
+            Some((_, q)) if q.answer == AnswerKind::Choice => q.choices.get(n.wrapping_sub(1)).cloned(),
+            _ => None,
+        };
+        match choice {
+            Some(choice) => self.give(AnswerValue::Choice(choice)),
+            None => self.message = Some(format!("there is no option {n} here")),
+        }
+    }
+
+    /// A write was saved: the session's results as they now stand (answers
+    /// applied by the checklist's rules); the interview moves to the next
+    /// question, back to the control after the last.
+    pub fn saved(&mut self, controls: Vec<ControlResult>) {
+        // A control still collecting keeps its `…` until the engine decides it.
+        for control in controls {
+            if !self.collecting.contains(&control.id) {
+                self.decided(control);
+            }
+        }
+        self.message = Some("saved".to_string());
+        if let Some(Place::Interview { id, question }) = self.stack.last_mut() {
+            let count = self.questions.get(id.as_str()).map_or(0, Vec::len);
+            if *question + 1 < count {
+                *question += 1;
+            } else {
+                self.stack.pop();
+            }
+        }
+    }
+
+    /// A write was refused (or failed): nothing changed, and why is shown.
+    pub fn refused(&mut self, why: String) {
+        self.message = Some(format!("not saved: {why}"));
     }
 
     /// Whether a control still needs the auditor: awaiting review, unanswered

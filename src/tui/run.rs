@@ -4,10 +4,11 @@
 //! threads, never this one — and hands each event to the session's recording
 //! before the screen shows it.
 
-use super::app::App;
+use super::app::{App, Request};
 use super::keymap::Key;
 use super::screens::draw;
 use crate::engine::{self, EventSink, LiveHost};
+use crate::results::ControlResult;
 use crate::session::Recording;
 use crossterm::event::{self, Event as TermEvent, KeyEventKind};
 use std::sync::mpsc::TryRecvError;
@@ -19,7 +20,24 @@ const TICK: Duration = Duration::from_millis(50);
 /// Run the walkthrough until the auditor quits. Every engine event is written to
 /// `recording` before it is shown; a write that fails is returned as the reason
 /// the session is incomplete (the screen ends first, so it can be read).
-pub fn run(mut app: App, recording: &mut Recording, mut live: Option<LiveHost>, color: bool) -> Result<(), String> {
+/// The session as it stands on disk, replayed after each write: what the screen
+/// then shows is what was saved.
+pub type Reload<'a> = &'a dyn Fn() -> Result<Vec<ControlResult>, String>;
+
+/// Who gives the answers typed in this walkthrough.
+pub struct Speaker {
+    pub name: String,
+    pub role: String,
+}
+
+pub fn run(
+    mut app: App,
+    recording: &mut Recording,
+    mut live: Option<LiveHost>,
+    color: bool,
+    reload: Reload,
+    speaker: &Speaker,
+) -> Result<(), String> {
     let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
     let outcome = (|| -> Result<(), String> {
         loop {
@@ -40,6 +58,7 @@ pub fn run(mut app: App, recording: &mut Recording, mut live: Option<LiveHost>, 
                         if let Some(key) = Key::from_event(&key) {
                             app.press(key);
                         }
+                        perform(&mut app, recording, reload, speaker);
                     }
                     _ => {}
                 }
@@ -54,6 +73,35 @@ pub fn run(mut app: App, recording: &mut Recording, mut live: Option<LiveHost>, 
     match &recording.failure {
         Some(reason) => Err(format!("the session could not be saved: {reason}")),
         None => Ok(()),
+    }
+}
+
+/// Do the writes the walkthrough asked for, each flushed to the journal before
+/// the screen says `saved`.
+fn perform(app: &mut App, recording: &mut Recording, reload: Reload, speaker: &Speaker) {
+    for request in std::mem::take(&mut app.requests) {
+        match request {
+            Request::Answer {
+                control,
+                question,
+                value,
+            } => {
+                let asked = app
+                    .questions
+                    .get(&control)
+                    .and_then(|qs| qs.iter().find(|q| q.id == question))
+                    .cloned();
+                let Some(asked) = asked else {
+                    app.refused(format!("{control} has no question {question}"));
+                    continue;
+                };
+                let written = recording.answer(&control, &asked, value, &speaker.name, &speaker.role);
+                match written.and_then(|()| reload()) {
+                    Ok(controls) => app.saved(controls),
+                    Err(why) => app.refused(why),
+                }
+            }
+        }
     }
 }
 

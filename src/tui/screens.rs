@@ -36,6 +36,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, color: bool) {
         Place::Overview { selected } => overview(frame, app, body, selected, color),
         Place::Section { section, selected } => section_screen(frame, app, body, section, selected, color),
         Place::Control { id, scroll } => control_screen(frame, app, body, &id, scroll, color),
+        Place::Interview { id, question } => interview(frame, app, body, &id, question),
         Place::Help { of } => help(frame, app, body, of),
     }
     frame.render_widget(Paragraph::new(footer_line(app)), footer);
@@ -43,8 +44,12 @@ pub fn draw(frame: &mut Frame, app: &mut App, color: bool) {
 
 fn header_line(app: &App) -> Line<'static> {
     let done = app.controls.iter().filter(|c| app.is_final(c)).count();
+    let collecting = match app.collecting.len() {
+        0 => String::new(),
+        n => format!(" · collecting {n}"),
+    };
     Line::from(format!(
-        " vouch · {} · auditor {} · {done}/{} final",
+        " vouch · {} · auditor {} · {done}/{} final{collecting}",
         terminal(&app.target),
         terminal(&app.auditor),
         app.controls.len()
@@ -59,6 +64,8 @@ fn footer_line(app: &App) -> Line<'static> {
         Action::Back,
         Action::NextNeeded,
         Action::Answer,
+        Action::Yes,
+        Action::No,
         Action::Help,
         Action::Quit,
     ];
@@ -75,7 +82,17 @@ fn footer_line(app: &App) -> Line<'static> {
             Some(format!("{key} {what}"))
         })
         .collect();
-    Line::from(format!(" {}", hints.join("  ")))
+    // A message (`saved`, or why not) comes first: it is what the auditor must read.
+    match &app.message {
+        Some(message) => Line::from(vec![
+            Span::styled(
+                format!(" {} ", terminal(message)),
+                Style::default().add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(format!(" {}", hints.join("  "))),
+        ]),
+        None => Line::from(format!(" {}", hints.join("  "))),
+    }
 }
 
 fn status_style(status: Status, color: bool) -> Style {
@@ -251,6 +268,72 @@ fn control_screen(frame: &mut Frame, app: &App, area: Rect, id: &str, scroll: u1
         .block(Block::bordered().title(title))
         .wrap(Wrap { trim: false })
         .scroll((scroll, 0));
+    frame.render_widget(body, area);
+}
+
+fn interview(frame: &mut Frame, app: &App, area: Rect, id: &str, index: usize) {
+    let Some((_, question)) = app.question_in_view() else {
+        return;
+    };
+    let count = app.questions.get(id).map_or(0, Vec::len);
+    let given = app
+        .controls
+        .iter()
+        .find(|c| c.id == id)
+        .and_then(|c| c.answers.iter().find(|a| a.question == question.id));
+    let bold = Style::default().add_modifier(Modifier::BOLD);
+    let mut lines = vec![
+        Line::from(format!("Question {} of {count}", index + 1)),
+        Line::from(""),
+        Line::from(Span::styled(terminal(&question.text), bold)),
+    ];
+    if !question.help.is_empty() {
+        lines.push(Line::from(terminal(&question.help)));
+    }
+    lines.push(Line::from(""));
+    let key = |action: Action| {
+        app.keymap
+            .keys(action)
+            .first()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    };
+    match question.answer {
+        crate::checklist::AnswerKind::YesNo => {
+            lines.push(Line::from(format!(
+                "  {} yes    {} no",
+                key(Action::Yes),
+                key(Action::No)
+            )));
+        }
+        crate::checklist::AnswerKind::Choice => {
+            for (n, choice) in question.choices.iter().enumerate().take(9) {
+                lines.push(Line::from(format!(
+                    "  {} {}",
+                    key(Action::Pick(n as u8 + 1)),
+                    terminal(choice)
+                )));
+            }
+        }
+        crate::checklist::AnswerKind::Date | crate::checklist::AnswerKind::Text => {
+            lines.push(Line::from(
+                "  This question is typed in; typing answers in the walkthrough comes next.",
+            ));
+        }
+    }
+    if let Some(answer) = given {
+        lines.push(Line::from(""));
+        lines.push(Line::from(format!(
+            "Answered: {} ({}, {})",
+            terminal(&answer.answer.key()),
+            terminal(&answer.by),
+            crate::clock::rfc3339(&answer.at)
+        )));
+    }
+    let title = format!(" Interview — {} ", terminal(id));
+    let body = Paragraph::new(lines)
+        .block(Block::bordered().title(title))
+        .wrap(Wrap { trim: false });
     frame.render_widget(body, area);
 }
 
