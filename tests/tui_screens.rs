@@ -259,4 +259,17 @@ fn while_collecting_controls_show_an_ellipsis_until_each_is_decided() {
     }
     let done = screen.text();
     assert!(!done.contains("collecting") && !done.contains("…"), "{done}");
+
+    // At the end, the session's own decision replaces the engine's (answers given
+    // while a control was collecting are applied then).
+    screen.app.collecting = screen.app.controls.iter().map(|c| c.id.clone()).collect();
+    let mut replayed = screen.app.controls.clone();
+    replayed[0] = replayed[0]
+        .clone()
+        .answered(vouch::model::Status::Pass, "decided by the interview".into());
+    let first = replayed[0].id.clone();
+    screen.app.refresh(replayed);
+    assert!(screen.app.collecting.is_empty());
+    let shown = screen.app.controls.iter().find(|c| c.id == first).expect("control");
+    assert_eq!(shown.status, vouch::model::Status::Pass);
 }

@@ -289,6 +289,15 @@ impl App {
         }
     }
 
+    /// The session as replayed once collection is over: every control as the
+    /// session decides it (answers given while it was collecting applied).
+    pub fn refresh(&mut self, controls: Vec<ControlResult>) {
+        self.collecting.clear();
+        for control in controls {
+            self.decided(control);
+        }
+    }
+
     /// A write was refused (or failed): nothing changed, and why is shown.
     pub fn refused(&mut self, why: String) {
         self.message = Some(format!("not saved: {why}"));

@@ -44,6 +44,12 @@ pub fn run(
             if let Some(host) = &live {
                 if drain(host, &mut app, recording) {
                     live = None;
+                    // Collection is over: show each control as the session decides
+                    // it, with any answers given meanwhile applied.
+                    match reload() {
+                        Ok(controls) => app.refresh(controls),
+                        Err(why) => app.refused(why),
+                    }
                 }
             }
             terminal
