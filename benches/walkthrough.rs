@@ -39,7 +39,7 @@ fn main() {
     let results = ScanResults::new(&catalog, vouch::clock::now(), vec![host]);
 
     let start = Instant::now();
-    let app = App::new(Keymap::default(), &results, "bench").with_questions(&catalog);
+    let app = App::new(Keymap::default(), &results, "bench").with_catalog(&catalog);
     println!(
         "app from results ({} controls): {:?}",
         app.controls.len(),

@@ -34,7 +34,7 @@ struct Screen {
 impl Screen {
     fn new(width: u16, height: u16) -> Screen {
         let (catalog, _) = load_catalog(&bundled::texts()).expect("catalog");
-        let app = App::new(Keymap::default(), &weak_scan(), "Ada Auditor").with_questions(&catalog);
+        let app = App::new(Keymap::default(), &weak_scan(), "Ada Auditor").with_catalog(&catalog);
         let terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
         Screen {
             terminal,
@@ -272,4 +272,20 @@ fn while_collecting_controls_show_an_ellipsis_until_each_is_decided() {
     assert!(screen.app.collecting.is_empty());
     let shown = screen.app.controls.iter().find(|c| c.id == first).expect("control");
     assert_eq!(shown.status, vouch::model::Status::Pass);
+}
+
+#[test]
+fn a_control_page_says_why_it_matters_and_how_to_fix_it_scrolling_with_the_keys() {
+    let mut screen = Screen::new(80, 24);
+    let first = screen.open_control("ssh.password-auth");
+    assert!(first.contains("Findings"), "{first}");
+    let mut seen = first.clone();
+    for _ in 0..30 {
+        seen.push_str(&screen.keys(&["j"]));
+    }
+    for heading in ["Why it matters", "How to fix it", "References"] {
+        assert!(seen.contains(heading), "{heading} reached by scrolling");
+    }
+    let top = screen.keys(&["g"]);
+    assert_eq!(top, first, "g is back at the top");
 }

@@ -57,7 +57,7 @@ fn open(settings: &AuditSettings, keymap: Keymap) -> Result<(), String> {
         let session = Session::load(&id, &store.session_dir(&id)?)?;
         let mut recording = Recording::resume(&store, &id)?;
         let catalog = session.catalog(&store)?;
-        let app = App::new(keymap, &session.results(&catalog), &session.auditor).with_questions(&catalog);
+        let app = App::new(keymap, &session.results(&catalog), &session.auditor).with_catalog(&catalog);
         let reload = reloader(&store, &id, &catalog);
         let speaker = speaker(&session.auditor);
         crate::tui::run::run(app, &mut recording, None, color, &reload, &speaker)?;
@@ -78,7 +78,7 @@ fn open(settings: &AuditSettings, keymap: Keymap) -> Result<(), String> {
     let mut recording = Recording::start(&store, start)?;
     let id = recording.id().to_string();
     let awaited = awaiting(&settings.catalog, &target, settings.as_of);
-    let mut app = App::new(keymap, &awaited, &settings.auditor).with_questions(&settings.catalog);
+    let mut app = App::new(keymap, &awaited, &settings.auditor).with_catalog(&settings.catalog);
     app.collecting = settings
         .catalog
         .controls

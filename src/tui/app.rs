@@ -57,6 +57,14 @@ pub enum Request {
     },
 }
 
+/// What a checklist says of a control beyond its rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Guidance {
+    pub rationale: String,
+    pub remediation: String,
+    pub references: Vec<String>,
+}
+
 /// What the walkthrough shows, about whom.
 #[derive(Debug, Clone)]
 pub struct App {
@@ -74,6 +82,8 @@ pub struct App {
     pub page: usize,
     /// Each control's interview questions (from the session's checklists).
     pub questions: BTreeMap<String, Vec<Question>>,
+    /// Each control's rationale, remediation and references.
+    pub guidance: BTreeMap<String, Guidance>,
     /// Writes asked of the session, not yet done.
     pub requests: Vec<Request>,
     /// One line for the auditor: `saved`, or why not.
@@ -95,13 +105,27 @@ impl App {
             quit: false,
             page: 10,
             questions: BTreeMap::new(),
+            guidance: BTreeMap::new(),
             requests: Vec::new(),
             message: None,
         }
     }
 
-    /// The interview questions of the session's checklists.
-    pub fn with_questions(mut self, catalog: &Catalog) -> App {
+    /// What the session's checklists say of each control: its questions, and why
+    /// it matters and how to fix it.
+    pub fn with_catalog(mut self, catalog: &Catalog) -> App {
+        self.guidance = catalog
+            .controls
+            .iter()
+            .map(|c| {
+                let guidance = Guidance {
+                    rationale: c.rationale.clone(),
+                    remediation: c.remediation.clone(),
+                    references: c.references.clone(),
+                };
+                (c.id.clone(), guidance)
+            })
+            .collect();
         self.questions = catalog
             .controls
             .iter()

@@ -263,6 +263,30 @@ fn control_screen(frame: &mut Frame, app: &App, area: Rect, id: &str, scroll: u1
             terminal(&decision.reason)
         )));
     }
+    if let Some(guidance) = app.guidance.get(&control.id) {
+        let bold = Style::default().add_modifier(Modifier::BOLD);
+        for (heading, text) in [
+            ("Why it matters", &guidance.rationale),
+            ("How to fix it", &guidance.remediation),
+        ] {
+            if text.trim().is_empty() {
+                continue;
+            }
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled(heading, bold)));
+            lines.extend(text.lines().map(|l| Line::from(format!("  {}", terminal(l)))));
+        }
+        if !guidance.references.is_empty() {
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled("References", bold)));
+            lines.extend(
+                guidance
+                    .references
+                    .iter()
+                    .map(|r| Line::from(format!("  {}", terminal(r)))),
+            );
+        }
+    }
     let title = format!(" {} — {} ", terminal(&control.id), terminal(&control.title));
     let body = Paragraph::new(lines)
         .block(Block::bordered().title(title))
