@@ -289,3 +289,35 @@ fn a_control_page_says_why_it_matters_and_how_to_fix_it_scrolling_with_the_keys(
     let top = screen.keys(&["g"]);
     assert_eq!(top, first, "g is back at the top");
 }
+
+#[test]
+fn slash_searches_controls_by_id_or_title_and_enter_opens_one() {
+    let mut screen = Screen::new(80, 24);
+    let typing = screen.keys(&["/", "b", "a", "c", "k", "u", "p"]);
+    assert!(typing.contains("/backup"), "{typing}");
+    assert!(typing.contains("backup.schedule"), "{typing}");
+    assert!(!typing.contains("ssh.password-auth"), "only what matches:\n{typing}");
+    // Letters are typed, not taken as keys: `q` in a query does not quit.
+    let q = screen.keys(&[
+        "backspace",
+        "backspace",
+        "backspace",
+        "backspace",
+        "backspace",
+        "backspace",
+        "q",
+    ]);
+    assert!(!screen.app.quit && q.contains("/q▏"), "{q}");
+    screen.keys(&["backspace", "backspace", "F", "i", "R", "e", "w", "a", "l", "l"]);
+    let opened = screen.keys(&["down", "enter"]);
+    let second = screen.app.found("firewall")[1].id.clone();
+    assert!(
+        opened.contains(&format!("{second} —")),
+        "the second match opened:\n{opened}"
+    );
+    let back = screen.keys(&["esc"]);
+    assert!(
+        back.contains("Host and network firewall"),
+        "back lands on its section:\n{back}"
+    );
+}

@@ -29,6 +29,11 @@ pub enum Place {
         id: String,
         question: usize,
     },
+    /// `/`: controls whose id or title holds `query`; `selected` among them.
+    Search {
+        query: String,
+        selected: usize,
+    },
     Help {
         of: Screen,
     },
@@ -41,6 +46,7 @@ impl Place {
             Place::Section { .. } => Screen::Section,
             Place::Control { .. } => Screen::Control,
             Place::Interview { .. } => Screen::Interview,
+            Place::Search { .. } => Screen::Search,
             Place::Help { .. } => Screen::Help,
         }
     }
@@ -158,6 +164,9 @@ impl App {
 
     /// A key pressed: the action it does here, applied.
     pub fn press(&mut self, key: Key) {
+        if self.screen() == Screen::Search && self.type_into_search(key) {
+            return;
+        }
         if let Some(action) = self.keymap.action(self.screen(), key) {
             self.message = None;
             self.act(action);
@@ -185,6 +194,10 @@ impl App {
             Action::Open => self.open(),
             Action::NextNeeded => self.next_needed(),
             Action::Answer => self.interview(),
+            Action::Search => self.stack.push(Place::Search {
+                query: String::new(),
+                selected: 0,
+            }),
             Action::Yes => self.give(AnswerValue::Yes),
             Action::No => self.give(AnswerValue::No),
             Action::Pick(n) => self.pick(usize::from(n)),
@@ -197,6 +210,7 @@ impl App {
         match self.place() {
             Place::Overview { .. } => self.sections.len(),
             Place::Section { section, .. } => self.controls_of(*section).len(),
+            Place::Search { query, .. } => self.found(query).len(),
             Place::Control { .. } | Place::Interview { .. } | Place::Help { .. } => usize::from(u16::MAX),
         }
     }
@@ -204,7 +218,7 @@ impl App {
     fn move_to(&mut self, to: impl Fn(usize) -> usize, rows: usize) {
         let last = rows.saturating_sub(1);
         match self.stack.last_mut() {
-            Some(Place::Overview { selected } | Place::Section { selected, .. }) => {
+            Some(Place::Overview { selected } | Place::Section { selected, .. } | Place::Search { selected, .. }) => {
                 *selected = to(*selected).min(last);
             }
             Some(Place::Control { scroll, .. }) => {
@@ -220,6 +234,12 @@ impl App {
                 section: *selected,
                 selected: 0,
             },
+            Place::Search { query, selected } => {
+                if let Some(id) = self.found(query).get(*selected).map(|c| c.id.clone()) {
+                    self.show(&id);
+                }
+                return;
+            }
             Place::Section { section, selected } => match self.controls_of(*section).get(*selected) {
                 Some(control) => Place::Control {
                     id: control.id.clone(),
@@ -354,7 +374,41 @@ impl App {
         let Some(at) = found else {
             return;
         };
-        let control = &self.controls[at];
+        let id = self.controls[at].id.clone();
+        self.show(&id);
+    }
+
+    /// Typing in the search: characters go into the query, Backspace takes one
+    /// out; true when the key was taken as typing.
+    fn type_into_search(&mut self, key: Key) -> bool {
+        let Some(Place::Search { query, selected }) = self.stack.last_mut() else {
+            return false;
+        };
+        if let Some(c) = key.typed() {
+            query.push(c);
+        } else if key.is_backspace() {
+            query.pop();
+        } else {
+            return false;
+        }
+        *selected = 0;
+        true
+    }
+
+    /// The controls whose id or title holds `query` (any case), in catalog order.
+    pub fn found(&self, query: &str) -> Vec<&ControlResult> {
+        let query = query.to_lowercase();
+        self.controls
+            .iter()
+            .filter(|c| c.id.to_lowercase().contains(&query) || c.title.to_lowercase().contains(&query))
+            .collect()
+    }
+
+    /// Open control `id` where it lives: overview, its section, its page.
+    fn show(&mut self, id: &str) {
+        let Some(control) = self.controls.iter().find(|c| c.id == id) else {
+            return;
+        };
         let section = self.sections.iter().position(|s| s.id == control.section).unwrap_or(0);
         let selected = self
             .controls_of(section)

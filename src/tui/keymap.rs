@@ -17,6 +17,7 @@ pub enum Screen {
     Section,
     Control,
     Interview,
+    Search,
     Override,
     Export,
     Help,
@@ -54,7 +55,7 @@ pub enum Action {
 use Screen as S;
 
 /// Lists (browsing) and the control's page share most movement keys.
-const BROWSING: &[Screen] = &[S::Start, S::Overview, S::Section, S::Control, S::Export, S::Help];
+const BROWSING: &[Screen] = &[S::Start, S::Overview, S::Section, S::Control, S::Search, S::Export, S::Help];
 const ON_A_CONTROL: &[Screen] = &[S::Section, S::Control];
 const EVERYWHERE: &[Screen] = &[
     S::Start,
@@ -62,6 +63,7 @@ const EVERYWHERE: &[Screen] = &[
     S::Section,
     S::Control,
     S::Interview,
+    S::Search,
     S::Override,
     S::Export,
     S::Help,
@@ -173,7 +175,7 @@ impl Action {
             Action::MoveUp | Action::MoveDown | Action::PageUp | Action::PageDown | Action::First | Action::Last => {
                 BROWSING
             }
-            Action::Open => &[S::Start, S::Overview, S::Section, S::Control, S::Export],
+            Action::Open => &[S::Start, S::Overview, S::Section, S::Control, S::Export, S::Search],
             Action::Back => EVERYWHERE,
             Action::NextPane => &[S::Overview, S::Control],
             Action::NextNeeded | Action::Search | Action::Filter => &[S::Overview, S::Section, S::Control],
@@ -296,6 +298,20 @@ impl Key {
             }
         };
         Ok(Key { code, ctrl, alt })
+    }
+
+    /// The character typed, when the key is one with no Ctrl or Alt (for text
+    /// being typed: a search, an answer).
+    pub fn typed(&self) -> Option<char> {
+        match self.code {
+            KeyName::Char(c) if !self.ctrl && !self.alt => Some(c),
+            _ => None,
+        }
+    }
+
+    /// Whether it is Backspace.
+    pub fn is_backspace(&self) -> bool {
+        self.code == KeyName::Backspace
     }
 
     fn plain(code: KeyName) -> Key {

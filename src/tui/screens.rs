@@ -37,6 +37,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, color: bool) {
         Place::Section { section, selected } => section_screen(frame, app, body, section, selected, color),
         Place::Control { id, scroll } => control_screen(frame, app, body, &id, scroll, color),
         Place::Interview { id, question } => interview(frame, app, body, &id, question),
+        Place::Search { query, selected } => search(frame, app, body, &query, selected, color),
         Place::Help { of } => help(frame, app, body, of),
     }
     frame.render_widget(Paragraph::new(footer_line(app)), footer);
@@ -359,6 +360,32 @@ fn interview(frame: &mut Frame, app: &App, area: Rect, id: &str, index: usize) {
         .block(Block::bordered().title(title))
         .wrap(Wrap { trim: false });
     frame.render_widget(body, area);
+}
+
+fn search(frame: &mut Frame, app: &App, area: Rect, query: &str, selected: usize, color: bool) {
+    let [input, list] = Layout::vertical([Constraint::Length(3), Constraint::Min(0)]).areas(area);
+    let typed = Paragraph::new(format!("/{}▏", terminal(query))).block(Block::bordered().title(" Search "));
+    frame.render_widget(typed, input);
+    let found = app.found(query);
+    let count = found.len();
+    let rows = found.into_iter().map(|control| {
+        Row::new(vec![
+            Line::from(Span::styled(
+                control_symbol(app, control),
+                status_style(control.status, color),
+            )),
+            Line::from(terminal(&control.id)),
+            Line::from(terminal(&control.title)),
+        ])
+    });
+    let table = Table::new(
+        rows,
+        [Constraint::Length(1), Constraint::Length(28), Constraint::Min(20)],
+    )
+    .block(Block::bordered().title(format!(" {count} found ")))
+    .row_highlight_style(selected_style());
+    let mut state = TableState::default().with_selected(Some(selected));
+    frame.render_stateful_widget(table, list, &mut state);
 }
 
 fn help(frame: &mut Frame, app: &App, area: Rect, of: Screen) {
