@@ -55,7 +55,15 @@ pub enum Action {
 use Screen as S;
 
 /// Lists (browsing) and the control's page share most movement keys.
-const BROWSING: &[Screen] = &[S::Start, S::Overview, S::Section, S::Control, S::Search, S::Export, S::Help];
+const BROWSING: &[Screen] = &[
+    S::Start,
+    S::Overview,
+    S::Section,
+    S::Control,
+    S::Search,
+    S::Export,
+    S::Help,
+];
 const ON_A_CONTROL: &[Screen] = &[S::Section, S::Control];
 const EVERYWHERE: &[Screen] = &[
     S::Start,

@@ -119,6 +119,18 @@ fn control_symbol(app: &App, control: &ControlResult) -> &'static str {
     }
 }
 
+/// A control's first cells in a list: its symbol, id and title.
+fn named(app: &App, control: &ControlResult, color: bool) -> Vec<Line<'static>> {
+    vec![
+        Line::from(Span::styled(
+            control_symbol(app, control),
+            status_style(control.status, color),
+        )),
+        Line::from(terminal(&control.id)),
+        Line::from(terminal(&control.title)),
+    ]
+}
+
 fn selected_style() -> Style {
     Style::default().add_modifier(Modifier::REVERSED)
 }
@@ -176,17 +188,13 @@ fn section_screen(frame: &mut Frame, app: &App, area: Rect, section: usize, sele
         .unwrap_or_default();
     let rows = app.controls_of(section).into_iter().map(|control| {
         let answered = if control.answers.is_empty() { "" } else { "answered" };
-        Row::new(vec![
-            Line::from(Span::styled(
-                control_symbol(app, control),
-                status_style(control.status, color),
-            )),
-            Line::from(terminal(&control.id)),
-            Line::from(terminal(&control.title)),
+        let mut cells = named(app, control, color);
+        cells.extend([
             Line::from(control.severity.as_str()),
             Line::from(control.mode.as_str()),
             Line::from(answered),
-        ])
+        ]);
+        Row::new(cells)
     });
     let table = Table::new(
         rows,
@@ -368,16 +376,7 @@ fn search(frame: &mut Frame, app: &App, area: Rect, query: &str, selected: usize
     frame.render_widget(typed, input);
     let found = app.found(query);
     let count = found.len();
-    let rows = found.into_iter().map(|control| {
-        Row::new(vec![
-            Line::from(Span::styled(
-                control_symbol(app, control),
-                status_style(control.status, color),
-            )),
-            Line::from(terminal(&control.id)),
-            Line::from(terminal(&control.title)),
-        ])
-    });
+    let rows = found.into_iter().map(|control| Row::new(named(app, control, color)));
     let table = Table::new(
         rows,
         [Constraint::Length(1), Constraint::Length(28), Constraint::Min(20)],
