@@ -321,3 +321,34 @@ fn slash_searches_controls_by_id_or_title_and_enter_opens_one() {
         "back lands on its section:\n{back}"
     );
 }
+
+#[test]
+fn f_lists_only_one_status_at_a_time_and_cycles_back_to_all() {
+    let mut screen = Screen::new(80, 24);
+    let ssh = screen.app.sections.iter().position(|s| s.id == "ssh").expect("ssh");
+    let down: Vec<&str> = std::iter::repeat_n("j", ssh).collect();
+    screen.keys(&down);
+    let all = screen.keys(&["enter"]);
+    assert!(all.contains("✓ ssh.kbd-interactive"), "{all}");
+    let failing = screen.keys(&["f"]);
+    assert!(failing.contains("only ✗ fail"), "{failing}");
+    assert!(failing.contains("✗ ssh.password-auth"), "{failing}");
+    assert!(
+        !failing.contains("ssh.kbd-interactive"),
+        "a passing control is hidden:\n{failing}"
+    );
+    let warned = screen.keys(&["f"]);
+    assert!(
+        warned.contains("only ! warn") && warned.contains("ssh.allow-users"),
+        "{warned}"
+    );
+    assert!(!warned.contains("ssh.password-auth"), "{warned}");
+    for _ in 0..4 {
+        screen.keys(&["f"]);
+    }
+    let back = screen.keys(&["f"]);
+    assert!(
+        !back.contains("only ") && back.contains("ssh.kbd-interactive"),
+        "{back}"
+    );
+}

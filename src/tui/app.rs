@@ -90,6 +90,8 @@ pub struct App {
     pub questions: BTreeMap<String, Vec<Question>>,
     /// Each control's rationale, remediation and references.
     pub guidance: BTreeMap<String, Guidance>,
+    /// Only controls of this status are listed in sections (`f`).
+    pub filter: Option<Status>,
     /// Writes asked of the session, not yet done.
     pub requests: Vec<Request>,
     /// One line for the auditor: `saved`, or why not.
@@ -112,6 +114,7 @@ impl App {
             page: 10,
             questions: BTreeMap::new(),
             guidance: BTreeMap::new(),
+            filter: None,
             requests: Vec::new(),
             message: None,
         }
@@ -149,12 +152,43 @@ impl App {
         self.place().screen()
     }
 
-    /// The controls of section `index`, in order.
-    pub fn controls_of(&self, index: usize) -> Vec<&ControlResult> {
+    /// Every control of section `index`, in order.
+    pub fn section_controls(&self, index: usize) -> Vec<&ControlResult> {
         let Some(section) = self.sections.get(index) else {
             return Vec::new();
         };
         self.controls.iter().filter(|c| c.section == section.id).collect()
+    }
+
+    /// The controls of section `index` as listed: those the status filter keeps.
+    pub fn controls_of(&self, index: usize) -> Vec<&ControlResult> {
+        self.section_controls(index)
+            .into_iter()
+            .filter(|c| {
+                self.filter
+                    .is_none_or(|status| c.status == status && !self.collecting.contains(&c.id))
+            })
+            .collect()
+    }
+
+    /// `f`: the next status filter (fail, warn, needs review, error, pass, not
+    /// applicable, then all again).
+    fn next_filter(&mut self) {
+        const ORDER: [Status; 6] = [
+            Status::Fail,
+            Status::Warn,
+            Status::NeedsReview,
+            Status::Error,
+            Status::Pass,
+            Status::NotApplicable,
+        ];
+        self.filter = match self.filter {
+            None => Some(ORDER[0]),
+            Some(now) => ORDER.iter().skip_while(|s| **s != now).nth(1).copied(),
+        };
+        if let Some(Place::Section { selected, .. }) = self.stack.last_mut() {
+            *selected = 0;
+        }
     }
 
     /// A control is final once collected (not `…`) and not awaiting the auditor.
@@ -194,6 +228,7 @@ impl App {
             Action::Open => self.open(),
             Action::NextNeeded => self.next_needed(),
             Action::Answer => self.interview(),
+            Action::Filter => self.next_filter(),
             Action::Search => self.stack.push(Place::Search {
                 query: String::new(),
                 selected: 0,
@@ -410,6 +445,10 @@ impl App {
             return;
         };
         let section = self.sections.iter().position(|s| s.id == control.section).unwrap_or(0);
+        if !self.controls_of(section).iter().any(|c| c.id == id) {
+            // The filter would hide where it is going: show everything again.
+            self.filter = None;
+        }
         let selected = self
             .controls_of(section)
             .iter()

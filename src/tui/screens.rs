@@ -45,10 +45,13 @@ pub fn draw(frame: &mut Frame, app: &mut App, color: bool) {
 
 fn header_line(app: &App) -> Line<'static> {
     let done = app.controls.iter().filter(|c| app.is_final(c)).count();
-    let collecting = match app.collecting.len() {
+    let mut collecting = match app.collecting.len() {
         0 => String::new(),
         n => format!(" · collecting {n}"),
     };
+    if let Some(status) = app.filter {
+        collecting.push_str(&format!(" · only {} {}", symbol(status), status.as_str()));
+    }
     Line::from(format!(
         " vouch · {} · auditor {} · {done}/{} final{collecting}",
         terminal(&app.target),
@@ -137,7 +140,7 @@ fn selected_style() -> Style {
 
 fn overview(frame: &mut Frame, app: &App, area: Rect, selected: usize, color: bool) {
     let rows = app.sections.iter().enumerate().map(|(index, section)| {
-        let controls = app.controls_of(index);
+        let controls = app.section_controls(index);
         let done = controls.iter().filter(|c| app.is_final(c)).count();
         let gauge = gauge(done, controls.len(), 10);
         let mut counts = Vec::new();
