@@ -286,6 +286,9 @@ fn a_control_page_says_why_it_matters_and_how_to_fix_it_scrolling_with_the_keys(
     for heading in ["Why it matters", "How to fix it", "References"] {
         assert!(seen.contains(heading), "{heading} reached by scrolling");
     }
+    let bottom = screen.keys(&["G"]);
+    assert!(bottom.contains("References"), "G shows the end of the page:\n{bottom}");
+    assert_ne!(screen.keys(&["k"]), bottom, "one up from the end moves at once");
     let top = screen.keys(&["g"]);
     assert_eq!(top, first, "g is back at the top");
 }

@@ -35,7 +35,13 @@ pub fn draw(frame: &mut Frame, app: &mut App, color: bool) {
     match app.place().clone() {
         Place::Overview { selected } => overview(frame, app, body, selected, color),
         Place::Section { section, selected } => section_screen(frame, app, body, section, selected, color),
-        Place::Control { id, scroll } => control_screen(frame, app, body, &id, scroll, color),
+        Place::Control { id, scroll } => {
+            let most = control_screen(frame, app, body, &id, scroll, color);
+            // Scrolling stops where the page ends.
+            if let Some(Place::Control { scroll, .. }) = app.stack.last_mut() {
+                *scroll = (*scroll).min(most);
+            }
+        }
         Place::Interview { id, question } => interview(frame, app, body, &id, question),
         Place::Search { query, selected } => search(frame, app, body, &query, selected, color),
         Place::Help { of } => help(frame, app, body, of),
@@ -219,9 +225,10 @@ fn section_screen(frame: &mut Frame, app: &App, area: Rect, section: usize, sele
     frame.render_stateful_widget(table, area, &mut state);
 }
 
-fn control_screen(frame: &mut Frame, app: &App, area: Rect, id: &str, scroll: u16, color: bool) {
+/// Draws a control's page; returns the furthest it can scroll.
+fn control_screen(frame: &mut Frame, app: &App, area: Rect, id: &str, scroll: u16, color: bool) -> u16 {
     let Some(control) = app.controls.iter().find(|c| c.id == id) else {
-        return;
+        return 0;
     };
     let status = if app.collecting.contains(&control.id) {
         format!("{COLLECTING} collecting")
@@ -300,11 +307,15 @@ fn control_screen(frame: &mut Frame, app: &App, area: Rect, id: &str, scroll: u1
         }
     }
     let title = format!(" {} — {} ", terminal(&control.id), terminal(&control.title));
+    let inner = usize::from(area.width.saturating_sub(2)).max(1);
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let most = u16::try_from(rows.saturating_sub(usize::from(area.height.saturating_sub(2)))).unwrap_or(u16::MAX);
     let body = Paragraph::new(lines)
         .block(Block::bordered().title(title))
         .wrap(Wrap { trim: false })
-        .scroll((scroll, 0));
+        .scroll((scroll.min(most), 0));
     frame.render_widget(body, area);
+    most
 }
 
 fn interview(frame: &mut Frame, app: &App, area: Rect, id: &str, index: usize) {
