@@ -207,3 +207,31 @@ fn an_answer_given_in_the_walkthrough_is_in_the_session_at_once() {
     tmux.keys(&["Escape"]);
     tmux.wait_for("incident.plan —");
 }
+
+#[test]
+fn a_finished_session_opens_read_only_and_is_never_written() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let tmux = Tmux::start("finish", &audit(data.path(), ""));
+    tmux.wait_collected();
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+    drop(tmux);
+    let id = sessions(data.path()).pop().expect("a session");
+    let store = vouch::session::Store::at(data.path().join("sessions"));
+    let mut recording = vouch::session::Recording::resume(&store, &id).expect("resumed");
+    assert!(recording.finish(), "the auditor marks it finished");
+    drop(recording);
+    let journal = data.path().join("sessions").join(&id).join("journal.jsonl");
+    let before = std::fs::read(&journal).expect("journal");
+
+    let tmux = Tmux::start("readonly", &audit(data.path(), &format!("--session {id}")));
+    let shown = tmux.wait_for("read-only");
+    assert!(shown.contains("Overview"), "{shown}");
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+    assert_eq!(
+        std::fs::read(&journal).expect("journal"),
+        before,
+        "not one byte written"
+    );
+}

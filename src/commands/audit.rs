@@ -55,12 +55,22 @@ fn open(settings: &AuditSettings, keymap: Keymap) -> Result<(), String> {
     };
     if let Some(id) = resumed {
         let session = Session::load(&id, &store.session_dir(&id)?)?;
-        let mut recording = Recording::resume(&store, &id)?;
         let catalog = session.catalog(&store)?;
         let app = App::new(keymap, &session.results(&catalog), &session.auditor).with_catalog(&catalog);
         let reload = reloader(&store, &id, &catalog);
         let speaker = speaker(&session.auditor);
-        crate::tui::run::run(app, &mut recording, None, color, &reload, &speaker)?;
+        if session.finished {
+            // A finished session is read-only: shown, never written.
+            let mut app = app;
+            app.message = Some("finished: read-only".to_string());
+            crate::tui::run::run(app, None, None, color, &reload, &speaker)?;
+            return Ok(());
+        }
+        let mut recording = Recording::resume(&store, &id)?;
+        if let Some(dropped) = &recording.recovered {
+            eprintln!("vouch: {}; the rest of the session is kept", terminal(dropped));
+        }
+        crate::tui::run::run(app, Some(&mut recording), None, color, &reload, &speaker)?;
         eprintln!("vouch: session {id} saved (`vouch sessions show {id}`)");
         return Ok(());
     }
@@ -98,7 +108,7 @@ fn open(settings: &AuditSettings, keymap: Keymap) -> Result<(), String> {
     );
     let reload = reloader(&store, &id, &settings.catalog);
     let speaker = speaker(&settings.auditor);
-    let ran = crate::tui::run::run(app, &mut recording, Some(live), color, &reload, &speaker);
+    let ran = crate::tui::run::run(app, Some(&mut recording), Some(live), color, &reload, &speaker);
     eprintln!("vouch: session {id} saved (`vouch sessions show {id}`)");
     ran
 }

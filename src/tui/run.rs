@@ -32,7 +32,7 @@ pub struct Speaker {
 
 pub fn run(
     mut app: App,
-    recording: &mut Recording,
+    mut recording: Option<&mut Recording>,
     mut live: Option<LiveHost>,
     color: bool,
     reload: Reload,
@@ -42,6 +42,9 @@ pub fn run(
     let outcome = (|| -> Result<(), String> {
         loop {
             if let Some(host) = &live {
+                let Some(recording) = recording.as_deref_mut() else {
+                    return Err("collection needs a session to record it".to_string());
+                };
                 if drain(host, &mut app, recording) {
                     live = None;
                     // Collection is over: show each control as the session decides
@@ -64,7 +67,14 @@ pub fn run(
                         if let Some(key) = Key::from_event(&key) {
                             app.press(key);
                         }
-                        perform(&mut app, recording, reload, speaker);
+                        match recording.as_deref_mut() {
+                            Some(recording) => perform(&mut app, recording, reload, speaker),
+                            None if !app.requests.is_empty() => {
+                                app.requests.clear();
+                                app.refused("this session is finished: it is read-only".to_string());
+                            }
+                            None => {}
+                        }
                     }
                     _ => {}
                 }
@@ -76,7 +86,7 @@ pub fn run(
     // was decided is in the journal.
     drop(live);
     outcome?;
-    match &recording.failure {
+    match recording.and_then(|r| r.failure.as_ref()) {
         Some(reason) => Err(format!("the session could not be saved: {reason}")),
         None => Ok(()),
     }
