@@ -235,3 +235,26 @@ fn a_finished_session_opens_read_only_and_is_never_written() {
         "not one byte written"
     );
 }
+
+#[test]
+fn the_auditor_is_asked_their_name_once_and_it_is_remembered() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let without_name = |extra: &str| audit(data.path(), extra).replace(" --auditor Ada", "");
+    let tmux = Tmux::start("name", &without_name(""));
+    tmux.wait_for("Your name, as the auditor of record");
+    tmux.keys(&["Grace Hopper", "Enter"]);
+    let shown = tmux.wait_for("auditor Grace Hopper");
+    assert!(shown.contains("Overview"), "{shown}");
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+    drop(tmux);
+
+    let tmux = Tmux::start("name-again", &without_name("--new"));
+    let again = tmux.wait_for("Overview");
+    assert!(
+        again.contains("auditor Grace Hopper"),
+        "remembered, not asked:\n{again}"
+    );
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+}

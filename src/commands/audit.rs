@@ -18,7 +18,7 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 
 pub fn run(args: &AuditArgs) -> Ended {
-    let settings = match AuditSettings::from_args(args) {
+    let mut settings = match AuditSettings::from_args(args) {
         Ok(settings) => settings,
         Err(e) => return Ended::Usage(e),
     };
@@ -26,6 +26,12 @@ pub fn run(args: &AuditArgs) -> Ended {
         return Ended::Usage(UsageError::Invalid(
             "the walkthrough needs a terminal; `vouch scan` audits without one".into(),
         ));
+    }
+    if args.auditor.is_none() {
+        match remembered_auditor(&settings.auditor) {
+            Ok(name) => settings.auditor = name,
+            Err(reason) => return Ended::Failed(anyhow::anyhow!(reason)),
+        }
     }
     let keymap = match Keymap::load() {
         Ok(keymap) => keymap,
@@ -111,6 +117,35 @@ fn open(settings: &AuditSettings, keymap: Keymap) -> Result<(), String> {
     let ran = crate::tui::run::run(app, Some(&mut recording), Some(live), color, &reload, &speaker);
     eprintln!("vouch: session {id} saved (`vouch sessions show {id}`)");
     ran
+}
+
+/// The auditor's name remembered in the config folder; on first use it is asked
+/// once (Enter keeps `login`) and remembered. `--auditor` skips all of this.
+fn remembered_auditor(login: &str) -> Result<String, String> {
+    use std::io::{BufRead, Write};
+    let path = crate::paths::config_dir()?.join("auditor");
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        let name = text.trim();
+        if !name.is_empty() {
+            return Ok(name.to_string());
+        }
+    }
+    eprint!("Your name, as the auditor of record [{}]: ", terminal(login));
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read your name: {e}"))?;
+    let name = match crate::sanitize::terminal(line.trim()) {
+        typed if typed.is_empty() => login.to_string(),
+        typed => typed,
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    std::fs::write(&path, format!("{name}\n")).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(name)
 }
 
 /// Replays the session from disk, its results decided by `catalog`'s rules.
