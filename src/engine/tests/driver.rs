@@ -143,13 +143,7 @@ fn a_cancelled_scan_starts_no_further_probe() {
         ended.iter().all(|(_, done)| !done),
         "neither probe is complete: {ended:?}"
     );
-    let halts: Vec<&String> = events
-        .iter()
-        .filter_map(|e| match e {
-            Event::Halted { reason } => Some(reason),
-            _ => None,
-        })
-        .collect();
+    let halts = halts(&events);
     assert_eq!(halts, ["the scan was cancelled"]);
     let host = host_done(&events);
     assert_eq!(host.error.as_deref(), Some("the scan was cancelled"));
@@ -187,13 +181,7 @@ fn a_lost_connection_is_reported_once_and_nothing_passes_on_what_was_not_read() 
     };
     let cancel = Arc::new(AtomicBool::new(false));
     let events: Vec<Event> = with_stream(&catalog, &dropping, 1, &cancel, |rx| rx.iter().collect());
-    let halts: Vec<&String> = events
-        .iter()
-        .filter_map(|e| match e {
-            Event::Halted { reason } => Some(reason),
-            _ => None,
-        })
-        .collect();
+    let halts = halts(&events);
     assert_eq!(halts, ["droplet: connection lost: connection reset by peer"]);
     assert_eq!(*asked_after.lock().unwrap(), 0, "the lost target is not asked again");
     let host = host_done(&events);

@@ -157,6 +157,17 @@ pub(super) fn with_stream<T>(
     })
 }
 
+/// The reasons of every Halted event, in order.
+pub(super) fn halts(events: &[Event]) -> Vec<&String> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Halted { reason } => Some(reason),
+            _ => None,
+        })
+        .collect()
+}
+
 pub(super) fn host_done(events: &[Event]) -> &HostResult {
     match events.last() {
         Some(Event::HostDone(host)) => host,
