@@ -3,6 +3,7 @@
 //! session's recording, never the other way round.
 
 pub mod app;
+pub mod key;
 pub mod keymap;
 pub mod run;
 pub mod screens;

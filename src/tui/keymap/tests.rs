@@ -1,4 +1,5 @@
 use super::*;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn press(c: char) -> Key {
     Key::parse(&c.to_string()).expect("a key")
