@@ -92,6 +92,31 @@ pub struct AuditArgs {
     /// Open this session (see `vouch sessions list`).
     #[arg(long, value_name = "ID")]
     pub session: Option<String>,
+    /// The largest document an answer may take (`500MiB`, `2GiB`, `1G`, bytes).
+    #[arg(long, value_name = "SIZE", default_value = "4GiB", value_parser = parse_size)]
+    pub attachment_cap: u64,
+}
+
+/// A size: a number of bytes, or one with a unit (`k`/`KiB`, `M`/`MiB`,
+/// `G`/`GiB`, `T`/`TiB`, powers of 1024; `B` for bytes).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size (e.g. 500MiB, 2GiB)"))?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        _ => return Err(format!("`{unit}` is not a unit of size (KiB, MiB, GiB, TiB)")),
+    };
+    number
+        .checked_mul(1u64 << shift)
+        .ok_or_else(|| format!("`{text}` is too large"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -59,6 +59,8 @@ pub struct AuditSettings {
     pub auditor: String,
     pub new: bool,
     pub session: Option<String>,
+    /// The largest document taken, in bytes.
+    pub attachment_cap: u64,
 }
 
 impl AuditSettings {
@@ -77,6 +79,7 @@ impl AuditSettings {
             auditor: auditor(args.auditor.as_deref()),
             new: args.new,
             session: args.session.clone(),
+            attachment_cap: args.attachment_cap,
         })
     }
 }

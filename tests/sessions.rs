@@ -247,11 +247,13 @@ fn interview_answers_attachments_notes_and_overrides_decide_and_are_kept() {
         let drill = question_of("incident.drills", "last-drill");
         let never = session.answer("incident.drills", &drill, AnswerValue::Never, by, "CTO");
         assert!(never.is_err_and(|why| why.contains("takes a date (YYYY-MM-DD)")));
-        assert!(session.note(
-            "incident.plan",
-            "plan v3; DB_PASSWORD=Nt9noteSecret on page 4",
-            "A. Auditor"
-        ));
+        session
+            .note(
+                "incident.plan",
+                "plan v3; DB_PASSWORD=Nt9noteSecret on page 4",
+                "A. Auditor",
+            )
+            .expect("noted");
         let exception = Override {
             status: Status::Pass,
             evaluated: Status::Fail,

@@ -12,7 +12,7 @@ use vouch::checklist::{bundled, load_catalog};
 use vouch::model::answers::AnswerValue;
 use vouch::results::ScanResults;
 use vouch::tui::app::App;
-use vouch::tui::app::Request;
+use vouch::tui::app::Effect;
 use vouch::tui::keymap::{Key, Keymap};
 use vouch::tui::screens::draw;
 
@@ -29,6 +29,8 @@ struct Screen {
     terminal: Terminal<TestBackend>,
     app: App,
     color: bool,
+    /// What the walkthrough asked the driver to do, in order.
+    effects: Vec<Effect>,
 }
 
 impl Screen {
@@ -40,12 +42,36 @@ impl Screen {
             terminal,
             app,
             color: true,
+            effects: Vec::new(),
         }
+    }
+
+    /// The writes asked for (answers, documents, notes, overrides), not the
+    /// reads and drafts.
+    fn writes(&self) -> Vec<Effect> {
+        self.effects
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e,
+                    Effect::Answer { .. } | Effect::Attach { .. } | Effect::Note { .. } | Effect::Override { .. }
+                )
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// The session, as the driver replays it after a write: these controls.
+    fn host(&self, controls: Vec<vouch::results::ControlResult>) -> vouch::results::HostResult {
+        let mut host = weak_scan().hosts.remove(0);
+        host.controls = controls;
+        host
     }
 
     fn keys(&mut self, keys: &[&str]) -> String {
         for key in keys {
-            self.app.press(Key::parse(key).expect("a key"));
+            let effects = self.app.press(Key::parse(key).expect("a key"));
+            self.effects.extend(effects);
         }
         self.text()
     }
@@ -185,6 +211,7 @@ fn text_from_the_target_cannot_drive_the_terminal() {
         terminal: Terminal::new(TestBackend::new(80, 24)).expect("terminal"),
         app,
         color: false,
+        effects: Vec::new(),
     };
     let text = screen.keys(&["enter", "enter"]);
     assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text:?}");
@@ -199,8 +226,8 @@ fn a_yes_no_question_is_answered_with_one_key_and_the_interview_moves_on() {
     assert!(asked.contains("y yes") && asked.contains("n no"), "{asked}");
     screen.keys(&["y"]);
     assert_eq!(
-        screen.app.requests,
-        vec![Request::Answer {
+        screen.writes(),
+        vec![Effect::Answer {
             control: "incident.plan".into(),
             question: "exists".into(),
             value: AnswerValue::Yes,
@@ -208,13 +235,18 @@ fn a_yes_no_question_is_answered_with_one_key_and_the_interview_moves_on() {
         "the walkthrough asks the session to write it"
     );
     // The driver wrote it and replayed the session:
-    screen.app.requests.clear();
-    let controls = screen.app.controls.clone();
-    screen.app.saved(controls);
-    let next = screen.text();
-    assert!(next.contains("Question 2 of") && next.contains("saved"), "{next}");
+    screen.effects.clear();
+    let host = screen.host(screen.app.controls.clone());
+    screen.app.saved(host);
+    let asked = screen.text();
+    assert!(
+        asked.contains("The document for") && asked.contains("saved"),
+        "a question that takes a document asks for it next:\n{asked}"
+    );
+    let next = screen.keys(&["esc"]);
+    assert!(next.contains("Question 2 of"), "Esc goes on without it:\n{next}");
     let refused = screen.keys(&["1"]);
-    assert!(screen.app.requests.is_empty(), "1 is no answer to a yes/no question");
+    assert!(screen.writes().is_empty(), "1 is no answer to a yes/no question");
     assert!(!refused.contains("saved"), "{refused}");
 }
 
@@ -229,17 +261,17 @@ fn a_choice_is_picked_by_its_number() {
     );
     screen.keys(&["2"]);
     assert_eq!(
-        screen.app.requests,
-        vec![Request::Answer {
+        screen.writes(),
+        vec![Effect::Answer {
             control: "compliance.scope".into(),
             question: "gdpr".into(),
             value: AnswerValue::Choice("does not apply".into()),
         }]
     );
-    screen.app.requests.clear();
+    screen.effects.clear();
     let told = screen.keys(&["9"]);
     assert!(told.contains("there is no option 9"), "{told}");
-    assert!(screen.app.requests.is_empty());
+    assert!(screen.writes().is_empty());
     assert!(
         screen.keys(&["esc"]).contains("compliance.scope"),
         "Esc leaves the interview"
@@ -268,7 +300,8 @@ fn while_collecting_controls_show_an_ellipsis_until_each_is_decided() {
         .clone()
         .answered(vouch::model::Status::Pass, "decided by the interview".into());
     let first = replayed[0].id.clone();
-    screen.app.refresh(replayed);
+    let host = screen.host(replayed);
+    screen.app.refresh(host);
     assert!(screen.app.collecting.is_empty());
     let shown = screen.app.controls.iter().find(|c| c.id == first).expect("control");
     assert_eq!(shown.status, vouch::model::Status::Pass);

@@ -163,49 +163,218 @@ fn without_a_terminal_the_walkthrough_says_so() {
     assert!(sessions(data.path()).is_empty(), "nothing started");
 }
 
-#[test]
-fn an_answer_given_in_the_walkthrough_is_in_the_session_at_once() {
-    let data = tempfile::tempdir().expect("temp dir");
-    let tmux = Tmux::start("answer", &audit(data.path(), ""));
-    tmux.wait_collected();
-    // Space walks to the first control that needs the auditor; find incident.plan
-    // through its section instead, as a person scanning the overview would.
-    let incident = tmux
-        .screen()
-        .lines()
-        .position(|l| l.contains("Incident response"))
-        .expect("row");
-    let header_rows = 3; // the title line, the border, the table heading
-    for _ in 0..(incident - header_rows) {
-        tmux.keys(&["j"]);
-    }
-    tmux.keys(&["Enter"]);
-    tmux.wait_for("incident.plan");
-    tmux.keys(&["Enter"]);
-    tmux.wait_for("incident.plan —");
-    tmux.keys(&["a"]);
-    tmux.wait_for("Question 1 of");
-    tmux.keys(&["y"]);
-    let saved = tmux.wait_for("Question 2 of");
-    assert!(saved.contains("saved"), "{saved}");
-    // The process is still running: the answer is already on disk.
-    let id = sessions(data.path()).pop().expect("a session");
-    let show = common::vouch()
-        .env("VOUCH_DATA_DIR", data.path())
-        .args(["sessions", "show", &id, "--format", "json"])
+/// `vouch sessions show ID --format json`, read back.
+fn show(data: &Path, id: &str) -> vouch::results::ScanResults {
+    let out = common::vouch()
+        .env("VOUCH_DATA_DIR", data)
+        .args(["sessions", "show", id, "--format", "json"])
         .output()
         .expect("vouch runs");
-    let results: vouch::results::ScanResults = serde_json::from_slice(&show.stdout).expect("results");
-    let plan = results.hosts[0]
-        .controls
+    serde_json::from_slice(&out.stdout).expect("results")
+}
+
+fn control<'a>(results: &'a vouch::results::ScanResults, id: &str) -> &'a vouch::results::ControlResult {
+    results.hosts[0].controls.iter().find(|c| c.id == id).expect("control")
+}
+
+impl Tmux {
+    /// `/`, the id, Enter: the control's page.
+    fn open(&self, id: &str) -> String {
+        self.keys(&["/"]);
+        self.wait_for("Search");
+        self.keys(&["-l", id]);
+        self.wait_for(&format!("/{id}"));
+        self.keys(&["Enter"]);
+        self.wait_for(&format!("{id} —"))
+    }
+
+    /// A control's whole page: read while scrolling down it with `j`.
+    fn read_page(&self) -> String {
+        let mut seen = self.screen();
+        for _ in 0..30 {
+            self.keys(&["j"]);
+            std::thread::sleep(Duration::from_millis(20));
+            seen.push_str(&self.screen());
+        }
+        self.keys(&["g"]);
+        seen
+    }
+
+    /// The vouch process in the window (the shell's child).
+    fn vouch_pid(&self) -> String {
+        let out = self.cmd(&["display", "-p", "#{pane_pid}"]).output().expect("tmux");
+        let shell = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let out = Command::new("pgrep")
+            .args(["-P", &shell, "vouch"])
+            .output()
+            .expect("pgrep");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+}
+
+#[test]
+fn an_auditor_answers_attaches_notes_and_overrides_and_finds_it_all_again() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let docs = tempfile::tempdir().expect("temp dir");
+    let plan = docs.path().join("incident-plan-v3.pdf");
+    std::fs::write(&plan, b"%PDF-1.4 the plan").expect("plan");
+    let tmux = Tmux::start("story", &audit(data.path(), ""));
+    tmux.wait_collected();
+
+    // The incident plan: five questions, the document asked for after the first.
+    tmux.open("incident.plan");
+    tmux.keys(&["a"]);
+    tmux.wait_for("Question 1 of 5");
+    tmux.keys(&["y"]);
+    tmux.wait_for("The document for");
+    // The path typed in part, completed with Tab, then saved with Enter.
+    tmux.keys(&["-l", &format!("{}/incident-pl", docs.path().display())]);
+    tmux.keys(&["Tab"]);
+    tmux.wait_for("incident-plan-v3.pdf");
+    tmux.keys(&["Enter"]);
+    let next = tmux.wait_for("Question 2 of 5");
+    assert!(next.contains("saved"), "{next}");
+    for n in 3..=5 {
+        tmux.keys(&["y"]);
+        tmux.wait_for(&format!("Question {n} of 5"));
+    }
+    // The last is a date, typed; a wrong one is refused with the reason.
+    tmux.wait_for("date (YYYY-MM-DD");
+    tmux.keys(&["-l", "2026-13-01"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("is not a date");
+    for _ in 0.."2026-13-01".len() {
+        tmux.keys(&["BSpace"]);
+    }
+    tmux.keys(&["-l", "2026-06-01"]);
+    tmux.keys(&["Enter"]);
+    let page = tmux.wait_for("✓ pass");
+    assert!(
+        page.contains("every answer passes"),
+        "answered in full, attached, reviewed this year:\n{page}"
+    );
+    let page = tmux.read_page();
+    for shown in ["→ 2026-06-01", "Documents", "incident-plan-v3.pdf"] {
+        assert!(page.contains(shown), "{shown}:\n{page}");
+    }
+
+    // A note, two lines, saved with Ctrl-S.
+    tmux.keys(&["c"]);
+    tmux.wait_for("A note on incident.plan");
+    tmux.keys(&["-l", "Walked through it with the CTO."]);
+    tmux.keys(&["Enter"]);
+    tmux.keys(&["-l", "Next review in June."]);
+    tmux.keys(&["C-s"]);
+    tmux.wait_for("saved");
+
+    // A failing control overridden: a reason is required.
+    tmux.open("firewall.enabled");
+    tmux.keys(&["o"]);
+    tmux.wait_for("Override firewall.enabled");
+    tmux.keys(&["C-s"]);
+    tmux.wait_for("reason is required");
+    tmux.keys(&["Tab"]);
+    tmux.keys(&["-l", "Cloud firewall at the provider covers it"]);
+    tmux.keys(&["Tab"]);
+    tmux.keys(&["-l", "Grace (CTO)"]);
+    tmux.keys(&["C-s"]);
+    let overridden = tmux.wait_for("evaluated ✗ fail");
+    assert!(overridden.contains("approved by Grace (CTO)"), "{overridden}");
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+    drop(tmux);
+
+    let id = sessions(data.path()).pop().expect("a session");
+    let results = show(data.path(), &id);
+    let plan_result = control(&results, "incident.plan");
+    assert_eq!(plan_result.answers.len(), 5, "{:?}", plan_result.answers);
+    assert_eq!(plan_result.status, vouch::model::Status::Pass);
+    assert_eq!(plan_result.notes.len(), 1);
+    assert_eq!(
+        plan_result.notes[0].text,
+        "Walked through it with the CTO.\nNext review in June."
+    );
+    let attached = results.hosts[0]
+        .evidence
         .iter()
-        .find(|c| c.id == "incident.plan")
-        .expect("plan");
-    assert_eq!(plan.answers.len(), 1, "{:?}", plan.answers);
-    assert_eq!(plan.answers[0].question, "exists");
-    assert_eq!(plan.answers[0].by, "Ada");
+        .find(|e| e.kind() == vouch::evidence::record::EvidenceKind::Attachment)
+        .expect("the plan is evidence");
+    let digest = Command::new("sha256sum").arg(&plan).output().expect("sha256sum");
+    let digest = String::from_utf8_lossy(&digest.stdout);
+    assert_eq!(Some(digest.split_whitespace().next().unwrap_or("")), attached.sha256());
+    let firewall = control(&results, "firewall.enabled");
+    let decision = firewall.override_.as_ref().expect("override");
+    assert_eq!(decision.reason, "Cloud firewall at the provider covers it");
+    assert_eq!(decision.approved_by.as_deref(), Some("Grace (CTO)"));
+    assert_eq!(decision.evaluated, vouch::model::Status::Fail);
+    assert_eq!(firewall.status, vouch::model::Status::Pass);
+
+    // Reopened: all of it is there on the page.
+    let tmux = Tmux::start("story-again", &audit(data.path(), ""));
+    tmux.wait_for("Overview");
+    tmux.open("incident.plan");
+    let page = tmux.read_page();
+    for shown in [
+        "✓ pass",
+        "Documents",
+        "incident-plan-v3.pdf",
+        "Walked through it with the CTO.",
+    ] {
+        assert!(page.contains(shown), "{shown}:\n{page}");
+    }
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+}
+
+#[test]
+fn killed_right_after_saved_the_answer_and_the_draft_being_typed_survive() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let tmux = Tmux::start("kill", &audit(data.path(), ""));
+    tmux.wait_collected();
+    tmux.open("firewall.cloud-firewall");
+    tmux.keys(&["a"]);
+    tmux.wait_for("Question 1 of 4");
+    tmux.keys(&["y"]);
+    let asked = tmux.wait_for("The document for");
+    assert!(asked.contains("saved"), "{asked}");
     tmux.keys(&["Escape"]);
-    tmux.wait_for("incident.plan —");
+    // The next question is typed: half an answer, then the process dies.
+    tmux.wait_for("Which inbound rules");
+    tmux.keys(&["-l", "22 from the office VPN only"]);
+    tmux.wait_for("22 from the office VPN only");
+    let pid = tmux.vouch_pid();
+    assert!(!pid.is_empty(), "vouch is running");
+    assert!(Command::new("kill")
+        .args(["-9", &pid])
+        .status()
+        .expect("kill")
+        .success());
+    tmux.wait_for("EXIT=137");
+    drop(tmux);
+
+    let id = sessions(data.path()).pop().expect("a session");
+    let results = show(data.path(), &id);
+    let answers = &control(&results, "firewall.cloud-firewall").answers;
+    assert_eq!(answers.len(), 1, "the answer saved before the kill: {answers:?}");
+    assert_eq!(answers[0].question, "attached");
+
+    // Reopened, the interview picks up at the typed question with the draft in it.
+    let tmux = Tmux::start("kill-again", &audit(data.path(), ""));
+    tmux.wait_for("Overview");
+    tmux.open("firewall.cloud-firewall");
+    tmux.keys(&["a"]);
+    let draft = tmux.wait_for("Which inbound rules");
+    assert!(draft.contains("22 from the office VPN only"), "{draft}");
+    tmux.keys(&["C-s"]);
+    tmux.wait_for("Question 3 of 4");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("firewall.cloud-firewall —");
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+    drop(tmux);
+    let results = show(data.path(), &id);
+    let answers = &control(&results, "firewall.cloud-firewall").answers;
+    assert_eq!(answers.len(), 2, "{answers:?}");
 }
 
 #[test]

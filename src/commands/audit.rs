@@ -11,7 +11,7 @@ use crate::results::{ControlResult, HostResult, ScanResults, Summary};
 use crate::sanitize::terminal;
 use crate::session::{Recording, Session, Start, Store};
 use crate::settings::AuditSettings;
-use crate::transport;
+use crate::transport::{self, TargetSpec};
 use crate::tui::app::App;
 use crate::tui::keymap::Keymap;
 use std::io::IsTerminal;
@@ -60,25 +60,7 @@ fn open(settings: &AuditSettings, keymap: Keymap) -> Result<(), String> {
         None => newest_unfinished(&store, &target),
     };
     if let Some(id) = resumed {
-        let session = Session::load(&id, &store.session_dir(&id)?)?;
-        let catalog = session.catalog(&store)?;
-        let app = App::new(keymap, &session.results(&catalog), &session.auditor).with_catalog(&catalog);
-        let reload = reloader(&store, &id, &catalog);
-        let speaker = speaker(&session.auditor);
-        if session.finished {
-            // A finished session is read-only: shown, never written.
-            let mut app = app;
-            app.message = Some("finished: read-only".to_string());
-            crate::tui::run::run(app, None, None, color, &reload, &speaker)?;
-            return Ok(());
-        }
-        let mut recording = Recording::resume(&store, &id)?;
-        if let Some(dropped) = &recording.recovered {
-            eprintln!("vouch: {}; the rest of the session is kept", terminal(dropped));
-        }
-        crate::tui::run::run(app, Some(&mut recording), None, color, &reload, &speaker)?;
-        eprintln!("vouch: session {id} saved (`vouch sessions show {id}`)");
-        return Ok(());
+        return resume(&store, &id, settings, keymap, color);
     }
     let transport = transport::open(&settings.target).map_err(|e| e.to_string())?;
     let start = Start {
@@ -102,21 +84,103 @@ fn open(settings: &AuditSettings, keymap: Keymap) -> Result<(), String> {
         .filter(|c| c.mode != Mode::Manual)
         .map(|c| c.id.clone())
         .collect();
-    let options = Options {
+    let collector = Collector {
+        catalog: &settings.catalog,
+        spec: settings.target.clone(),
         as_of: settings.as_of,
-        ..Options::default()
     };
-    let live = engine::spawn_host(
-        Arc::new(settings.catalog.clone()),
-        target,
-        Arc::from(transport),
-        options,
-    );
+    let live = collector.collect(None)?;
     let reload = reloader(&store, &id, &settings.catalog);
-    let speaker = speaker(&settings.auditor);
-    let ran = crate::tui::run::run(app, Some(&mut recording), Some(live), color, &reload, &speaker);
-    eprintln!("vouch: session {id} saved (`vouch sessions show {id}`)");
+    let collect = |only: Option<&str>| collector.collect(only);
+    let session = crate::tui::run::Session {
+        store: store.clone(),
+        id: id.clone(),
+        recording: Some(&mut recording),
+        reload: &reload,
+        collect: Some(&collect),
+        speaker: speaker(&settings.auditor),
+        attachment_cap: settings.attachment_cap,
+    };
+    let ran = crate::tui::run::run(app, session, Some(live), color);
+    say(&format!("session {id} saved (`vouch sessions show {id}`)"));
     ran
+}
+
+/// Reopen a saved session: written on where it stopped, or shown read-only
+/// when finished.
+fn resume(store: &Store, id: &str, settings: &AuditSettings, keymap: Keymap, color: bool) -> Result<(), String> {
+    let saved = Session::load(id, &store.session_dir(id)?)?;
+    let catalog = saved.catalog(store)?;
+    let mut app = App::new(keymap, &saved.results(&catalog), &saved.auditor).with_catalog(&catalog);
+    let reload = reloader(store, id, &catalog);
+    let collector = Collector {
+        catalog: &catalog,
+        spec: TargetSpec::Local {
+            root: saved.root.as_ref().map(std::path::PathBuf::from),
+        },
+        as_of: saved.as_of,
+    };
+    let collect = |only: Option<&str>| collector.collect(only);
+    let mut session = crate::tui::run::Session {
+        store: store.clone(),
+        id: id.to_string(),
+        recording: None,
+        reload: &reload,
+        collect: Some(&collect),
+        speaker: speaker(&saved.auditor),
+        attachment_cap: settings.attachment_cap,
+    };
+    if saved.finished {
+        // A finished session is read-only: shown, never written.
+        app.message = Some("finished: read-only".to_string());
+        return crate::tui::run::run(app, session, None, color);
+    }
+    let mut recording = Recording::resume(store, id)?;
+    if let Some(dropped) = &recording.recovered {
+        say(&format!("{}; the rest of the session is kept", terminal(dropped)));
+    }
+    session.recording = Some(&mut recording);
+    crate::tui::run::run(app, session, None, color)?;
+    say(&format!("session {id} saved (`vouch sessions show {id}`)"));
+    Ok(())
+}
+
+/// One line to the auditor on stderr; a terminal already gone (SIGHUP) is no error.
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "vouch: {line}");
+}
+
+/// Starts the engine on the target, for everything or for one control.
+struct Collector<'a> {
+    catalog: &'a Catalog,
+    spec: TargetSpec,
+    as_of: chrono::DateTime<chrono::Utc>,
+}
+
+impl Collector<'_> {
+    fn collect(&self, only: Option<&str>) -> Result<engine::LiveHost, String> {
+        let transport = transport::open(&self.spec).map_err(|e| e.to_string())?;
+        let mut catalog = self.catalog.clone();
+        if let Some(id) = only {
+            catalog.restrict(&[id.to_string()]);
+        }
+        let target = Target {
+            name: self.spec.name(),
+            root: self.spec.root(),
+            ..Target::default()
+        };
+        let options = Options {
+            as_of: self.as_of,
+            ..Options::default()
+        };
+        Ok(engine::spawn_host(
+            Arc::new(catalog),
+            target,
+            Arc::from(transport),
+            options,
+        ))
+    }
 }
 
 /// The auditor's name remembered in the config folder; on first use it is asked
@@ -149,15 +213,15 @@ fn remembered_auditor(login: &str) -> Result<String, String> {
 }
 
 /// Replays the session from disk, its results decided by `catalog`'s rules.
-fn reloader<'a>(
-    store: &'a Store,
-    id: &'a str,
-    catalog: &'a Catalog,
-) -> impl Fn() -> Result<Vec<ControlResult>, String> + 'a {
+fn reloader<'a>(store: &'a Store, id: &'a str, catalog: &'a Catalog) -> impl Fn() -> Result<HostResult, String> + 'a {
     move || {
         let session = Session::load(id, &store.session_dir(id)?)?;
         let results = session.results(catalog);
-        Ok(results.hosts.into_iter().next().map(|h| h.controls).unwrap_or_default())
+        results
+            .hosts
+            .into_iter()
+            .next()
+            .ok_or_else(|| format!("session {id} has no host"))
     }
 }
 

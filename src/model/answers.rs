@@ -51,6 +51,17 @@ impl AnswerValue {
     }
 }
 
+/// The answer as it was given: `yes`, a choice, `2026-06-01`, `never`, the text.
+impl std::fmt::Display for AnswerValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AnswerValue::Date(day) => write!(f, "{day}"),
+            AnswerValue::Choice(text) | AnswerValue::Text(text) => f.write_str(text),
+            other => f.write_str(&other.key()),
+        }
+    }
+}
+
 /// A question's answer and whether a document was attached to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Given {

@@ -19,6 +19,13 @@ use sha2::{Digest, Sha256};
 /// recording): larger ones are refused before they fill the disk.
 pub const ATTACHMENT_CAP: u64 = 4 * 1024 * 1024 * 1024;
 
+/// A file's name as a document is listed (lossless, see `pathname`).
+pub fn display_name(file: &std::path::Path) -> String {
+    file.file_name()
+        .map(|n| crate::pathname::from_bytes(std::os::unix::ffi::OsStrExt::as_bytes(n)).into_owned())
+        .unwrap_or_default()
+}
+
 /// Every free text a person types (a name, a role, a reason) is redacted like
 /// evidence before it is stored.
 fn redacted(text: &str) -> String {
@@ -142,13 +149,7 @@ impl Recording {
     ) -> Result<(), String> {
         question.accepts(&answer)?;
         let question = question.id.as_str();
-        let text = match &answer {
-            AnswerValue::Yes => "yes".to_string(),
-            AnswerValue::No => "no".to_string(),
-            AnswerValue::Never => "never".to_string(),
-            AnswerValue::Date(day) => day.to_string(),
-            AnswerValue::Choice(c) | AnswerValue::Text(c) => c.clone(),
-        };
+        let text = answer.to_string();
         let payload = Payload::Attestation(AttestationRecord {
             control: control.to_string(),
             question: question.to_string(),
@@ -187,12 +188,22 @@ impl Recording {
     /// Attach a document to an answer: streamed into the blob store while hashed
     /// (never held whole in memory), kept byte for byte, recorded as evidence.
     pub fn attach(&mut self, control: &str, question: &str, file: &std::path::Path) -> Result<(), String> {
-        let (sha256, bytes) = self.store.put_file(&self.id, file, ATTACHMENT_CAP)?;
-        let name = file
-            .file_name()
-            .map(|n| crate::pathname::from_bytes(std::os::unix::ffi::OsStrExt::as_bytes(n)).into_owned())
-            .unwrap_or_default();
-        let record = recorder::record_attachment(control, &name, &sha256, bytes, crate::clock::now());
+        let copied = std::sync::atomic::AtomicU64::new(0);
+        let (sha256, bytes) = self.store.put_file(&self.id, file, ATTACHMENT_CAP, &copied)?;
+        self.attached(control, question, &display_name(file), &sha256, bytes)
+    }
+
+    /// Record a document already copied into this session's store (by
+    /// [`Store::put_file`], on another thread while the screen shows progress).
+    pub fn attached(
+        &mut self,
+        control: &str,
+        question: &str,
+        name: &str,
+        sha256: &str,
+        bytes: u64,
+    ) -> Result<(), String> {
+        let record = recorder::record_attachment(control, name, sha256, bytes, crate::clock::now());
         let event = Event::AttachmentAdded {
             control: control.to_string(),
             question: question.to_string(),
@@ -205,17 +216,27 @@ impl Recording {
         }
     }
 
-    /// A note on a control (redacted like any text).
-    pub fn note(&mut self, control: &str, text: &str, by: &str) -> bool {
+    /// The store and id this session is written to (to copy files into it).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// A note on a control (redacted like any text); on disk when this returns Ok.
+    pub fn note(&mut self, control: &str, text: &str, by: &str) -> Result<(), String> {
+        if text.trim().is_empty() {
+            return Err("a note needs some text".to_string());
+        }
         let text = crate::evidence::redact::redact(text).text;
-        self.write(
-            Actor::Auditor,
-            &Event::NoteAdded {
-                control: control.to_string(),
-                text,
-                by: redacted(by),
-            },
-        )
+        let event = Event::NoteAdded {
+            control: control.to_string(),
+            text,
+            by: redacted(by),
+        };
+        if self.write(Actor::Auditor, &event) {
+            Ok(())
+        } else {
+            Err(self.failure.clone().unwrap_or_default())
+        }
     }
 
     /// Override a control's status, with a reason (required) and its approver and

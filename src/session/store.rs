@@ -7,6 +7,10 @@ use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
+/// Where a session's drafts are kept, and the most of them read back.
+const DRAFTS: &str = "drafts.json";
+const DRAFTS_CAP: u64 = 16 * 1024 * 1024;
+
 /// The folder of every session.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -85,25 +89,45 @@ impl Store {
     }
 
     /// Copy a file into a session's blob store, hashing it as it streams (never
-    /// whole in memory); its SHA-256 and size. Over `cap` bytes it is refused.
-    pub fn put_file(&self, id: &str, file: &Path, cap: u64) -> Result<(String, u64), String> {
+    /// whole in memory); its SHA-256 and size. Only a regular file is taken (the
+    /// one opened is the one checked: no FIFO or device swapped in between), and
+    /// one over `cap` bytes is refused, before copying or if it grows while
+    /// copied. `copied` counts the bytes as they go, for a progress bar.
+    pub fn put_file(
+        &self,
+        id: &str,
+        file: &Path,
+        cap: u64,
+        copied: &std::sync::atomic::AtomicU64,
+    ) -> Result<(String, u64), String> {
         use sha2::{Digest, Sha256};
         use std::io::Read;
+        use std::sync::atomic::Ordering;
         let blobs = self.session_dir(id)?.join("blobs");
         let shown = |e: std::io::Error| format!("{}: {e}", file.display());
-        let meta = std::fs::metadata(file).map_err(shown)?;
+        let mut input = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32 | rustix::fs::OFlags::NOCTTY.bits() as i32)
+            .open(file)
+            .map_err(shown)?;
+        let meta = input.metadata().map_err(shown)?;
+        if meta.is_dir() {
+            return Err(format!("{} is a folder, not a file", file.display()));
+        }
         if !meta.is_file() {
             return Err(format!("{} is not a regular file", file.display()));
         }
-        if meta.len() > cap {
-            return Err(format!(
+        let over = |size: u64| {
+            format!(
                 "{} is {}, over the attachment cap of {}",
                 file.display(),
-                crate::evidence::source::human_bytes(meta.len()),
+                crate::evidence::source::human_bytes(size),
                 crate::evidence::source::human_bytes(cap)
-            ));
+            )
+        };
+        if meta.len() > cap {
+            return Err(over(meta.len()));
         }
-        let mut input = std::fs::File::open(file).map_err(shown)?;
         let mut bytes = 0u64;
         let sha = store_atomically(&blobs, |output| {
             let mut hasher = Sha256::new();
@@ -113,13 +137,61 @@ impl Store {
                 if n == 0 {
                     break;
                 }
+                bytes += n as u64;
+                if bytes > cap {
+                    return Err(std::io::Error::other(over(bytes)));
+                }
                 hasher.update(&buf[..n]);
                 output.write_all(&buf[..n])?;
-                bytes += n as u64;
+                copied.store(bytes, Ordering::Relaxed);
             }
             Ok(hex::encode(hasher.finalize()))
         })?;
         Ok((sha, bytes))
+    }
+
+    /// What forms held when left unsaved (keyed by form), so a draft survives
+    /// `Esc`, a quit and a crash. Kept beside the journal (never in a bundle),
+    /// redacted like everything stored, replaced whole at each change.
+    pub fn save_drafts(
+        &self,
+        id: &str,
+        drafts: &std::collections::BTreeMap<String, Vec<String>>,
+    ) -> Result<(), String> {
+        let dir = self.session_dir(id)?;
+        let redacted: std::collections::BTreeMap<&String, Vec<String>> = drafts
+            .iter()
+            .map(|(k, fields)| {
+                let fields = fields.iter().map(|f| crate::evidence::redact::redact(f).text).collect();
+                (k, fields)
+            })
+            .collect();
+        let text = serde_json::to_vec(&redacted).map_err(|e| e.to_string())?;
+        let partial = dir.join(".drafts.json.incoming");
+        let shown = |e: std::io::Error| format!("{}: {e}", partial.display());
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&partial)
+            .map_err(shown)?;
+        file.write_all(&text).map_err(shown)?;
+        std::fs::rename(&partial, dir.join(DRAFTS)).map_err(shown)
+    }
+
+    /// The drafts kept for a session (none when there are none, or they cannot be read).
+    pub fn drafts(&self, id: &str) -> std::collections::BTreeMap<String, Vec<String>> {
+        use std::io::Read;
+        let Ok(dir) = self.session_dir(id) else {
+            return Default::default();
+        };
+        let mut text = Vec::new();
+        let read = std::fs::File::open(dir.join(DRAFTS)).and_then(|f| f.take(DRAFTS_CAP).read_to_end(&mut text));
+        match read {
+            Ok(_) => serde_json::from_slice(&text).unwrap_or_default(),
+            Err(_) => Default::default(),
+        }
     }
 
     /// Keep `bytes` in a session's blob store under their SHA-256 (once).

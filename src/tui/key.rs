@@ -129,6 +129,11 @@ impl Key {
         self.code == KeyName::Backspace
     }
 
+    /// Its name and whether Ctrl and Alt were held (for the text editor).
+    pub(super) fn parts(&self) -> (KeyName, bool, bool) {
+        (self.code, self.ctrl, self.alt)
+    }
+
     pub(super) fn plain(code: KeyName) -> Key {
         Key {
             code,

@@ -19,6 +19,8 @@ pub enum Screen {
     Interview,
     Search,
     Override,
+    /// Typing a note.
+    Note,
     Export,
     Help,
 }
@@ -73,6 +75,7 @@ const EVERYWHERE: &[Screen] = &[
     S::Interview,
     S::Search,
     S::Override,
+    S::Note,
     S::Export,
     S::Help,
 ];
@@ -157,7 +160,7 @@ impl Action {
             Action::Last => "last",
             Action::Open => "open",
             Action::Back => "back; close an overlay; cancel an edit",
-            Action::NextPane => "next pane",
+            Action::NextPane => "next pane; next field; complete a path",
             Action::NextNeeded => "next control that still needs you",
             Action::Search => "search controls by id or title",
             Action::Filter => "filter by status",
@@ -170,7 +173,7 @@ impl Action {
             Action::Note => "add a note",
             Action::Recollect => "collect again",
             Action::Export => "export the evidence bundle",
-            Action::Save => "save the text",
+            Action::Save => "save what is typed",
             Action::Help => "help",
             Action::Quit => "quit (everything is already saved)",
         };
@@ -185,10 +188,11 @@ impl Action {
             }
             Action::Open => &[S::Start, S::Overview, S::Section, S::Control, S::Export, S::Search],
             Action::Back => EVERYWHERE,
-            Action::NextPane => &[S::Overview, S::Control],
+            Action::NextPane => &[S::Control, S::Interview, S::Override, S::Note],
             Action::NextNeeded | Action::Search | Action::Filter => &[S::Overview, S::Section, S::Control],
             Action::Answer | Action::Override | Action::Attach | Action::Note => ON_A_CONTROL,
-            Action::Yes | Action::No | Action::Pick(_) | Action::Save => &[S::Interview],
+            Action::Yes | Action::No | Action::Pick(_) => &[S::Interview],
+            Action::Save => &[S::Interview, S::Override, S::Note],
             Action::Recollect => &[S::Overview, S::Section, S::Control],
             Action::Export => &[S::Overview, S::Section, S::Control],
             Action::Help => &[S::Start, S::Overview, S::Section, S::Control, S::Export],

@@ -3,6 +3,7 @@
 //! session's recording, never the other way round.
 
 pub mod app;
+pub mod complete;
 pub mod key;
 pub mod keymap;
 pub mod run;

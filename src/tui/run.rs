@@ -1,28 +1,35 @@
 //! The walkthrough's driver: the terminal (raw mode, alternate screen, restored
-//! on every way out, a panic included), the loop that draws, reads keys and takes
-//! the engine's events from its channel — collection runs on the engine's own
-//! threads, never this one — and hands each event to the session's recording
-//! before the screen shows it.
+//! on every way out — a panic, SIGTERM and SIGHUP included), the loop that draws,
+//! reads keys and takes the engine's events from its channel — collection runs
+//! on the engine's own threads, never this one — and carries out what the app
+//! asks: each write flushed to the session's journal before the screen says
+//! `saved`, documents copied on a thread of their own with progress shown.
 
-use super::app::{App, Request};
+use super::app::{App, Copying, Effect};
+use super::complete;
 use super::keymap::Key;
 use super::screens::draw;
 use crate::engine::{self, EventSink, LiveHost};
-use crate::results::ControlResult;
-use crate::session::Recording;
+use crate::results::{HostResult, Override};
+use crate::session::{Recording, Store};
 use crossterm::event::{self, Event as TermEvent, KeyEventKind};
-use std::sync::mpsc::TryRecvError;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How long the loop waits for a key before looking at the engine again.
 const TICK: Duration = Duration::from_millis(50);
 
-/// Run the walkthrough until the auditor quits. Every engine event is written to
-/// `recording` before it is shown; a write that fails is returned as the reason
-/// the session is incomplete (the screen ends first, so it can be read).
+/// The most of one piece of evidence read back to be shown.
+const SHOWN_CAP: u64 = 16 * 1024 * 1024;
+
 /// The session as it stands on disk, replayed after each write: what the screen
 /// then shows is what was saved.
-pub type Reload<'a> = &'a dyn Fn() -> Result<Vec<ControlResult>, String>;
+pub type Reload<'a> = &'a dyn Fn() -> Result<HostResult, String>;
+
+/// Starts collecting again: one control, or (with `None`) everything.
+pub type Collect<'a> = &'a dyn Fn(Option<&str>) -> Result<LiveHost, String>;
 
 /// Who gives the answers typed in this walkthrough.
 pub struct Speaker {
@@ -30,94 +37,303 @@ pub struct Speaker {
     pub role: String,
 }
 
-pub fn run(
-    mut app: App,
-    mut recording: Option<&mut Recording>,
-    mut live: Option<LiveHost>,
-    color: bool,
-    reload: Reload,
-    speaker: &Speaker,
-) -> Result<(), String> {
+/// What the walkthrough works on.
+pub struct Session<'a> {
+    pub store: Store,
+    pub id: String,
+    /// Where writes go; `None` for a finished session, shown read-only.
+    pub recording: Option<&'a mut Recording>,
+    pub reload: Reload<'a>,
+    pub collect: Option<Collect<'a>>,
+    pub speaker: Speaker,
+    /// The largest document taken (bytes).
+    pub attachment_cap: u64,
+}
+
+/// A document being copied into the store on its own thread.
+struct Copy {
+    control: String,
+    question: String,
+    name: String,
+    copied: Arc<AtomicU64>,
+    done: Receiver<Result<(String, u64), String>>,
+}
+
+/// Run the walkthrough until the auditor quits (or the terminal goes). A write
+/// that failed is returned as the reason the session is incomplete (the screen
+/// ends first, so it can be read).
+pub fn run(mut app: App, mut session: Session, mut live: Option<LiveHost>, color: bool) -> Result<(), String> {
+    // SIGTERM and SIGHUP end the loop like `q`: the terminal is restored and
+    // everything written is already on disk.
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        signal_hook::flag::register(signal, stop.clone()).map_err(|e| format!("cannot watch signals: {e}"))?;
+    }
+    app.drafts = session.store.drafts(&session.id);
     let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
+    let mut copy: Option<Copy> = None;
     let outcome = (|| -> Result<(), String> {
         loop {
             if let Some(host) = &live {
-                let Some(recording) = recording.as_deref_mut() else {
+                let Some(recording) = session.recording.as_deref_mut() else {
                     return Err("collection needs a session to record it".to_string());
                 };
                 if drain(host, &mut app, recording) {
                     live = None;
                     // Collection is over: show each control as the session decides
                     // it, with any answers given meanwhile applied.
-                    match reload() {
-                        Ok(controls) => app.refresh(controls),
+                    match (session.reload)() {
+                        Ok(host) => app.refresh(host),
                         Err(why) => app.refused(why),
+                    }
+                }
+            }
+            if let Some(job) = &copy {
+                if let Some(shown) = &mut app.copying {
+                    shown.done = job.copied.load(Ordering::Relaxed);
+                }
+                match job.done.try_recv() {
+                    Err(TryRecvError::Empty) => {}
+                    ended => {
+                        let job = copy.take().ok_or("no copy")?;
+                        app.copying = None;
+                        finish_copy(
+                            &mut app,
+                            &mut session,
+                            job,
+                            ended.unwrap_or(Err("the copy stopped".into())),
+                        );
                     }
                 }
             }
             terminal
                 .draw(|frame| draw(frame, &mut app, color))
                 .map_err(|e| format!("cannot draw: {e}"))?;
-            if app.quit {
+            if app.quit || stop.load(Ordering::Relaxed) {
                 return Ok(());
             }
-            if event::poll(TICK).map_err(|e| format!("cannot read the terminal: {e}"))? {
-                match event::read().map_err(|e| format!("cannot read the terminal: {e}"))? {
-                    TermEvent::Key(key) if key.kind != KeyEventKind::Release => {
-                        if let Some(key) = Key::from_event(&key) {
-                            app.press(key);
-                        }
-                        match recording.as_deref_mut() {
-                            Some(recording) => perform(&mut app, recording, reload, speaker),
-                            None if !app.requests.is_empty() => {
-                                app.requests.clear();
-                                app.refused("this session is finished: it is read-only".to_string());
-                            }
-                            None => {}
-                        }
-                    }
-                    _ => {}
+            if !event::poll(TICK).map_err(|e| format!("cannot read the terminal: {e}"))? {
+                continue;
+            }
+            let read = event::read().map_err(|e| format!("cannot read the terminal: {e}"))?;
+            let TermEvent::Key(key) = read else {
+                continue;
+            };
+            if key.kind == KeyEventKind::Release {
+                continue;
+            }
+            let Some(key) = Key::from_event(&key) else {
+                continue;
+            };
+            let mut effects = app.press(key);
+            while !effects.is_empty() {
+                for effect in effects {
+                    perform(&mut app, &mut session, &mut live, &mut copy, effect);
                 }
+                effects = app.take_effects();
             }
         }
     })();
     ratatui::restore();
     // Leaving stops collection (the engine's handle cancels when dropped); what
-    // was decided is in the journal.
+    // was decided is in the journal. A copy under way is left to finish its
+    // temporary file, which never takes a blob's name unless complete.
     drop(live);
     outcome?;
-    match recording.and_then(|r| r.failure.as_ref()) {
+    match session.recording.and_then(|r| r.failure.clone()) {
         Some(reason) => Err(format!("the session could not be saved: {reason}")),
         None => Ok(()),
     }
 }
 
-/// Do the writes the walkthrough asked for, each flushed to the journal before
-/// the screen says `saved`.
-fn perform(app: &mut App, recording: &mut Recording, reload: Reload, speaker: &Speaker) {
-    for request in std::mem::take(&mut app.requests) {
-        match request {
-            Request::Answer {
-                control,
-                question,
-                value,
-            } => {
-                let asked = app
-                    .questions
-                    .get(&control)
-                    .and_then(|qs| qs.iter().find(|q| q.id == question))
-                    .cloned();
-                let Some(asked) = asked else {
-                    app.refused(format!("{control} has no question {question}"));
-                    continue;
-                };
-                let written = recording.answer(&control, &asked, value, &speaker.name, &speaker.role);
-                match written.and_then(|()| reload()) {
-                    Ok(controls) => app.saved(controls),
-                    Err(why) => app.refused(why),
+const READ_ONLY: &str = "this session is finished: it is read-only";
+
+/// Carry out one effect the app asked for.
+fn perform(app: &mut App, session: &mut Session, live: &mut Option<LiveHost>, copy: &mut Option<Copy>, effect: Effect) {
+    match effect {
+        Effect::Load { ids } => load(app, session, &ids),
+        Effect::Complete { typed } => {
+            let done = complete::complete(&typed);
+            app.completed(&done.text, done.candidates);
+        }
+        Effect::Draft { .. } => {
+            if session.recording.is_some() {
+                if let Err(why) = session.store.save_drafts(&session.id, &app.drafts) {
+                    app.message = Some(format!("draft not kept: {why}"));
                 }
             }
         }
+        Effect::Export => {
+            app.message = Some(format!(
+                "export writes the evidence bundle, which comes next; meanwhile `vouch sessions show {} --format json` has everything",
+                session.id
+            ));
+        }
+        Effect::Recollect { control } => recollect(app, session, live, control.as_deref()),
+        Effect::Attach {
+            control,
+            question,
+            path,
+        } => {
+            if session.recording.is_none() {
+                return app.refused(READ_ONLY.to_string());
+            }
+            start_copy(app, session, copy, control, question, &path);
+        }
+        write => {
+            let Some(recording) = session.recording.as_deref_mut() else {
+                return app.refused(READ_ONLY.to_string());
+            };
+            let written = write_one(app, recording, &session.speaker, write);
+            match written.and_then(|()| (session.reload)()) {
+                Ok(host) => app.saved(host),
+                Err(why) => app.refused(why),
+            }
+        }
+    }
+}
+
+/// An answer, a note or an override, flushed to the journal.
+fn write_one(app: &App, recording: &mut Recording, speaker: &Speaker, effect: Effect) -> Result<(), String> {
+    match effect {
+        Effect::Answer {
+            control,
+            question,
+            value,
+        } => {
+            let asked = app
+                .question(&control, &question)
+                .cloned()
+                .ok_or_else(|| format!("{control} has no question {question}"))?;
+            recording.answer(&control, &asked, value, &speaker.name, &speaker.role)
+        }
+        Effect::Note { control, text } => recording.note(&control, &text, &speaker.name),
+        Effect::Override {
+            control,
+            status,
+            reason,
+            approved_by,
+            expires,
+        } => {
+            let decision = Override {
+                status,
+                // The status it had: set again when the session decides it.
+                evaluated: app
+                    .controls
+                    .iter()
+                    .find(|c| c.id == control)
+                    .map_or(status, |c| c.evaluated),
+                reason,
+                by: speaker.name.clone(),
+                approved_by,
+                expires,
+                expired: false,
+            };
+            recording.set_override(&control, decision)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Read evidence back from the store to show it.
+fn load(app: &mut App, session: &Session, ids: &[crate::evidence::record::EvidenceId]) {
+    for id in ids {
+        let Some(sha) = app.evidence.get(id).and_then(|r| r.sha256()).map(str::to_string) else {
+            continue;
+        };
+        let text: Arc<str> = match session.store.get_blob(&session.id, &sha, SHOWN_CAP) {
+            Ok(bytes) => Arc::from(String::from_utf8_lossy(&bytes).as_ref()),
+            Err(why) => Arc::from(format!("(cannot be read back: {why})")),
+        };
+        app.loaded(id.clone(), text);
+    }
+}
+
+/// Start copying a document into the store: refused at once (a missing path, a
+/// folder, too large) with the reason, else on its own thread.
+fn start_copy(
+    app: &mut App,
+    session: &Session,
+    copy: &mut Option<Copy>,
+    control: String,
+    question: String,
+    typed: &str,
+) {
+    if copy.is_some() {
+        return app.refused("a file is still being copied".to_string());
+    }
+    let path = complete::expand(typed);
+    let total = match std::fs::metadata(&path) {
+        Ok(meta) if meta.is_dir() => return app.refused(format!("{typed} is a folder, not a file")),
+        Ok(meta) if meta.len() > session.attachment_cap => {
+            return app.refused(format!(
+                "{typed} is {}, over the attachment cap of {}",
+                crate::evidence::source::human_bytes(meta.len()),
+                crate::evidence::source::human_bytes(session.attachment_cap)
+            ))
+        }
+        Ok(meta) => meta.len(),
+        Err(e) => return app.refused(format!("{typed}: {e}")),
+    };
+    let name = crate::session::recording::display_name(&path);
+    let copied = Arc::new(AtomicU64::new(0));
+    let (tx, done) = mpsc::channel();
+    let (store, id, cap, counter) = (
+        session.store.clone(),
+        session.id.clone(),
+        session.attachment_cap,
+        copied.clone(),
+    );
+    std::thread::spawn(move || {
+        let _ = tx.send(store.put_file(&id, &path, cap, &counter));
+    });
+    app.copying = Some(Copying {
+        name: name.clone(),
+        done: 0,
+        total,
+    });
+    *copy = Some(Copy {
+        control,
+        question,
+        name,
+        copied,
+        done,
+    });
+}
+
+/// A copy ended: record the document, or say why not.
+fn finish_copy(app: &mut App, session: &mut Session, job: Copy, ended: Result<(String, u64), String>) {
+    let Some(recording) = session.recording.as_deref_mut() else {
+        return app.refused(READ_ONLY.to_string());
+    };
+    let written =
+        ended.and_then(|(sha, bytes)| recording.attached(&job.control, &job.question, &job.name, &sha, bytes));
+    match written.and_then(|()| (session.reload)()) {
+        Ok(host) => app.saved(host),
+        Err(why) => app.refused(why),
+    }
+}
+
+/// `r`: collect again, unless collection is still running.
+fn recollect(app: &mut App, session: &Session, live: &mut Option<LiveHost>, control: Option<&str>) {
+    if session.recording.is_none() {
+        return app.refused(READ_ONLY.to_string());
+    }
+    if live.is_some() {
+        app.message = Some("collection is still running".to_string());
+        return;
+    }
+    let Some(collect) = session.collect else {
+        app.message = Some("this session cannot collect again".to_string());
+        return;
+    };
+    match collect(control) {
+        Ok(host) => {
+            *live = Some(host);
+            app.collecting_again(control);
+            app.message = Some(format!("collecting {} again", control.unwrap_or("everything")));
+        }
+        Err(why) => app.refused(why),
     }
 }
 
@@ -128,8 +344,14 @@ fn drain(host: &LiveHost, app: &mut App, recording: &mut Recording) -> bool {
         match host.events.try_recv() {
             Ok(event) => {
                 let done = matches!(event, engine::Event::HostDone(_));
-                if let engine::Event::ControlDecided(result) = &event {
-                    app.decided((**result).clone());
+                match &event {
+                    engine::Event::ControlDecided(result) => app.decided((**result).clone()),
+                    engine::Event::ProbeDone { evidence, .. } | engine::Event::ProbeFailed { evidence, .. } => {
+                        for record in evidence {
+                            app.collected(record.clone());
+                        }
+                    }
+                    _ => {}
                 }
                 recording.accept(event);
                 if done {

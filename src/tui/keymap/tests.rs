@@ -24,7 +24,6 @@ fn the_default_keys_are_the_contract() {
         ("esc", Action::Back),
         ("left", Action::Back),
         ("h", Action::Back),
-        ("tab", Action::NextPane),
         ("space", Action::NextNeeded),
         ("/", Action::Search),
         ("f", Action::Filter),
@@ -40,6 +39,7 @@ fn the_default_keys_are_the_contract() {
         ("o", Action::Override),
         ("t", Action::Attach),
         ("c", Action::Note),
+        ("tab", Action::NextPane),
     ] {
         assert_eq!(on(Screen::Control, key), Some(action), "{key}");
     }
