@@ -92,6 +92,12 @@ pub struct AuditArgs {
     /// Open this session (see `vouch sessions list`).
     #[arg(long, value_name = "ID")]
     pub session: Option<String>,
+    /// The organisation audited (shown in the walkthrough, kept in the session).
+    #[arg(long, value_name = "NAME")]
+    pub organisation: Option<String>,
+    /// The auditor's email, kept in the session beside their name.
+    #[arg(long, value_name = "EMAIL")]
+    pub auditor_email: Option<String>,
     /// The largest document an answer may take (`500MiB`, `2GiB`, `1G`, bytes).
     #[arg(long, value_name = "SIZE", default_value = "4GiB", value_parser = parse_size)]
     pub attachment_cap: u64,

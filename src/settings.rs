@@ -61,6 +61,8 @@ pub struct AuditSettings {
     pub session: Option<String>,
     /// The largest document taken, in bytes.
     pub attachment_cap: u64,
+    pub organisation: Option<String>,
+    pub auditor_email: Option<String>,
 }
 
 impl AuditSettings {
@@ -80,6 +82,8 @@ impl AuditSettings {
             new: args.new,
             session: args.session.clone(),
             attachment_cap: args.attachment_cap,
+            organisation: args.organisation.clone(),
+            auditor_email: args.auditor_email.clone(),
         })
     }
 }

@@ -218,8 +218,17 @@ fn an_auditor_answers_attaches_notes_and_overrides_and_finds_it_all_again() {
     let docs = tempfile::tempdir().expect("temp dir");
     let plan = docs.path().join("incident-plan-v3.pdf");
     std::fs::write(&plan, b"%PDF-1.4 the plan").expect("plan");
-    let tmux = Tmux::start("story", &audit(data.path(), ""));
+    let tmux = Tmux::start("story", &audit(data.path(), "--organisation Acme"));
     tmux.wait_collected();
+    // The CTO is on the call: their answers carry their name and role.
+    tmux.keys(&["i"]);
+    tmux.wait_for("Who is answering now?");
+    tmux.keys(&["-l", "Grace Hopper"]);
+    tmux.keys(&["Tab"]);
+    tmux.keys(&["-l", "CTO"]);
+    tmux.keys(&["C-s"]);
+    let header = tmux.wait_for("answering Grace Hopper (CTO)");
+    assert!(header.contains("local · Acme"), "{header}");
 
     // The incident plan: five questions, the document asked for after the first.
     tmux.open("incident.plan");
@@ -288,8 +297,17 @@ fn an_auditor_answers_attaches_notes_and_overrides_and_finds_it_all_again() {
     let results = show(data.path(), &id);
     let plan_result = control(&results, "incident.plan");
     assert_eq!(plan_result.answers.len(), 5, "{:?}", plan_result.answers);
+    assert!(
+        plan_result
+            .answers
+            .iter()
+            .all(|a| a.by == "Grace Hopper" && a.role == "CTO"),
+        "{:?}",
+        plan_result.answers
+    );
     assert_eq!(plan_result.status, vouch::model::Status::Pass);
     assert_eq!(plan_result.notes.len(), 1);
+    assert_eq!(plan_result.notes[0].by, "Grace Hopper");
     assert_eq!(
         plan_result.notes[0].text,
         "Walked through it with the CTO.\nNext review in June."

@@ -72,11 +72,14 @@ fn open(settings: &AuditSettings, keymap: Keymap) -> Result<(), String> {
         sections: ScanResults::new(&settings.catalog, settings.as_of, Vec::new()).sections,
         checklists: settings.catalog.checklists.clone(),
         only: settings.catalog.only.clone(),
+        organisation: settings.organisation.clone(),
+        auditor_email: settings.auditor_email.clone(),
     };
     let mut recording = Recording::start(&store, start)?;
     let id = recording.id().to_string();
     let awaited = awaiting(&settings.catalog, &target, settings.as_of);
     let mut app = App::new(keymap, &awaited, &settings.auditor).with_catalog(&settings.catalog);
+    app.organisation = settings.organisation.clone();
     app.collecting = settings
         .catalog
         .controls
@@ -112,6 +115,8 @@ fn resume(store: &Store, id: &str, settings: &AuditSettings, keymap: Keymap, col
     let saved = Session::load(id, &store.session_dir(id)?)?;
     let catalog = saved.catalog(store)?;
     let mut app = App::new(keymap, &saved.results(&catalog), &saved.auditor).with_catalog(&catalog);
+    app.organisation = saved.organisation.clone();
+    app.on_call = saved.on_call.clone();
     let reload = reloader(store, id, &catalog);
     let collector = Collector {
         catalog: &catalog,
@@ -127,7 +132,13 @@ fn resume(store: &Store, id: &str, settings: &AuditSettings, keymap: Keymap, col
         recording: None,
         reload: &reload,
         collect: Some(&collect),
-        speaker: speaker(&saved.auditor),
+        speaker: match &saved.on_call {
+            Some(person) => crate::tui::run::Speaker {
+                name: person.name.clone(),
+                role: person.role.clone(),
+            },
+            None => speaker(&saved.auditor),
+        },
         attachment_cap: settings.attachment_cap,
     };
     if saved.finished {

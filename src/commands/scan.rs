@@ -104,6 +104,8 @@ fn saved_scan(
         sections: ScanResults::new(&settings.catalog, options.as_of, Vec::new()).sections,
         checklists: settings.catalog.checklists.clone(),
         only: settings.catalog.only.clone(),
+        organisation: None,
+        auditor_email: None,
     };
     let store = match Store::open_default() {
         Ok(store) => store,

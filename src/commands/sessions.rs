@@ -76,9 +76,43 @@ fn show(store: &Store, id: &str, format: SessionFormat) -> anyhow::Result<Ended>
     let text = match format {
         SessionFormat::Json => report::json::render(&results).context("cannot serialize the results")?,
         SessionFormat::Markdown => report::markdown::render(&results),
-        SessionFormat::Text => report::text::render(&results, false),
+        SessionFormat::Text => format!("{}{}", about(&session), report::text::render(&results, false)),
     };
     print(&text)
+}
+
+/// Who and what a session is about, as `show` opens with it.
+fn about(session: &Session) -> String {
+    let mut out = format!("Session {} of {}", session.id, terminal(&session.target));
+    if let Some(organisation) = &session.organisation {
+        out.push_str(&format!(" ({})", terminal(organisation)));
+    }
+    out.push_str(&format!("\nAuditor: {}", terminal(&session.auditor)));
+    if let Some(email) = &session.auditor_email {
+        out.push_str(&format!(" <{}>", terminal(email)));
+    }
+    if !session.interviewees.is_empty() {
+        let people: Vec<String> = session
+            .interviewees
+            .iter()
+            .map(|p| {
+                let email = p
+                    .email
+                    .as_deref()
+                    .map(|e| format!(" <{}>", terminal(e)))
+                    .unwrap_or_default();
+                format!("{} ({}){email}", terminal(&p.name), terminal(&p.role))
+            })
+            .collect();
+        out.push_str(&format!("\nInterviewed: {}", people.join(", ")));
+    }
+    out.push_str(&format!(
+        "\nStarted {}, last change {}{}\n\n",
+        crate::clock::rfc3339(&session.started),
+        crate::clock::rfc3339(&session.last_change),
+        if session.finished { ", finished" } else { "" }
+    ));
+    out
 }
 
 fn remove(store: &Store, id: &str, yes: bool) -> anyhow::Result<Ended> {

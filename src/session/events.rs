@@ -20,6 +20,15 @@ pub struct ChecklistUsed {
     pub sha256: String,
 }
 
+/// Someone interviewed: who answers from the moment they are on the call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub name: String,
+    pub role: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
@@ -39,6 +48,15 @@ pub enum Event {
         /// The `--only` restriction of those checklists.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         only: Vec<String>,
+        /// The organisation audited.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        organisation: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        auditor_email: Option<String>,
+    },
+    /// From now on this person gives the answers (the interviewee on the call).
+    OnTheCall {
+        person: Person,
     },
     /// A piece of evidence, its content in `blobs/<sha256>`.
     EvidenceCollected {

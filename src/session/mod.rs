@@ -11,6 +11,7 @@ pub mod recording;
 pub mod state;
 pub mod store;
 
+pub use events::Person;
 pub use recording::{Recording, Start};
 pub use state::Session;
 pub use store::Store;

@@ -44,6 +44,8 @@ pub struct Start {
     /// The checklists in use (their text is kept in the session).
     pub checklists: Vec<crate::checklist::ChecklistInfo>,
     pub only: Vec<String>,
+    pub organisation: Option<String>,
+    pub auditor_email: Option<String>,
 }
 
 /// An open session being written.
@@ -82,6 +84,8 @@ impl Recording {
             sections: start.sections,
             checklists: used,
             only: start.only,
+            organisation: start.organisation.as_deref().map(redacted),
+            auditor_email: start.auditor_email.as_deref().map(redacted),
         };
         let value = serde_json::to_value(&event).map_err(|e| e.to_string())?;
         // Two sessions started in the same instant on the same target still get
@@ -256,6 +260,28 @@ impl Recording {
             decision,
         };
         if self.write(Actor::Auditor, &event) {
+            Ok(())
+        } else {
+            Err(self.failure.clone().unwrap_or_default())
+        }
+    }
+
+    /// From now on `person` answers (redacted like any text); on disk when this returns Ok.
+    pub fn on_the_call(&mut self, person: &super::events::Person) -> Result<(), String> {
+        if person.name.trim().is_empty() {
+            return Err("who is on the call needs a name".to_string());
+        }
+        let person = super::events::Person {
+            name: redacted(person.name.trim()),
+            role: redacted(person.role.trim()),
+            email: person
+                .email
+                .as_deref()
+                .map(str::trim)
+                .filter(|e| !e.is_empty())
+                .map(redacted),
+        };
+        if self.write(Actor::Auditor, &Event::OnTheCall { person }) {
             Ok(())
         } else {
             Err(self.failure.clone().unwrap_or_default())

@@ -2,7 +2,7 @@
 //! evidence and the latest status of every control, and whether it finished —
 //! and the results document of it, as `scan` would print.
 
-use super::events::{ChecklistUsed, Event};
+use super::events::{ChecklistUsed, Event, Person};
 use super::journal::{self, JournalError, Replay};
 use super::store::Store;
 use crate::checklist::Catalog;
@@ -34,6 +34,12 @@ pub struct Session {
     /// The checklists it started with (kept in its blob store), and `--only`.
     pub checklists: Vec<ChecklistUsed>,
     pub only: Vec<String>,
+    pub organisation: Option<String>,
+    pub auditor_email: Option<String>,
+    /// Everyone interviewed, in the order they first came on the call.
+    pub interviewees: Vec<Person>,
+    /// Who answers now (none: the auditor).
+    pub on_call: Option<Person>,
     pub evidence: BTreeMap<EvidenceId, EvidenceRecord>,
     /// The latest result of each control, in the order they were first decided.
     pub controls: Vec<ControlResult>,
@@ -70,6 +76,8 @@ impl Session {
             sections,
             checklists,
             only,
+            organisation,
+            auditor_email,
             ..
         }) = serde_json::from_value(first.event.clone())
         else {
@@ -89,6 +97,10 @@ impl Session {
             sections,
             checklists,
             only,
+            organisation,
+            auditor_email,
+            interviewees: Vec::new(),
+            on_call: None,
             evidence: BTreeMap::new(),
             controls: Vec::new(),
             error: None,
@@ -149,6 +161,12 @@ impl Session {
                 self.overrides.insert(control, decision);
             }
             Event::SessionStarted { .. } => {}
+            Event::OnTheCall { person } => {
+                if !self.interviewees.contains(&person) {
+                    self.interviewees.push(person.clone());
+                }
+                self.on_call = Some(person);
+            }
             Event::EvidenceCollected { record } => {
                 self.evidence.insert(record.id().clone(), record);
             }

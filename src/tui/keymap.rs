@@ -19,8 +19,8 @@ pub enum Screen {
     Interview,
     Search,
     Override,
-    /// Typing a note.
-    Note,
+    /// Typing a note, or who is on the call.
+    Typing,
     Export,
     Help,
 }
@@ -47,6 +47,7 @@ pub enum Action {
     Override,
     Attach,
     Note,
+    Interviewee,
     Recollect,
     Export,
     Save,
@@ -75,7 +76,7 @@ const EVERYWHERE: &[Screen] = &[
     S::Interview,
     S::Search,
     S::Override,
-    S::Note,
+    S::Typing,
     S::Export,
     S::Help,
 ];
@@ -105,6 +106,7 @@ impl Action {
             Action::Override,
             Action::Attach,
             Action::Note,
+            Action::Interviewee,
             Action::Recollect,
             Action::Export,
             Action::Save,
@@ -136,6 +138,7 @@ impl Action {
             Action::Override => "override",
             Action::Attach => "attach",
             Action::Note => "note",
+            Action::Interviewee => "interviewee",
             Action::Recollect => "recollect",
             Action::Export => "export",
             Action::Save => "save",
@@ -171,6 +174,7 @@ impl Action {
             Action::Override => "override this control's status",
             Action::Attach => "attach a file",
             Action::Note => "add a note",
+            Action::Interviewee => "who is answering now (the interviewee on the call)",
             Action::Recollect => "collect again",
             Action::Export => "export the evidence bundle",
             Action::Save => "save what is typed",
@@ -188,12 +192,12 @@ impl Action {
             }
             Action::Open => &[S::Start, S::Overview, S::Section, S::Control, S::Export, S::Search],
             Action::Back => EVERYWHERE,
-            Action::NextPane => &[S::Control, S::Interview, S::Override, S::Note],
+            Action::NextPane => &[S::Control, S::Interview, S::Override, S::Typing],
             Action::NextNeeded | Action::Search | Action::Filter => &[S::Overview, S::Section, S::Control],
             Action::Answer | Action::Override | Action::Attach | Action::Note => ON_A_CONTROL,
             Action::Yes | Action::No | Action::Pick(_) => &[S::Interview],
-            Action::Save => &[S::Interview, S::Override, S::Note],
-            Action::Recollect => &[S::Overview, S::Section, S::Control],
+            Action::Save => &[S::Interview, S::Override, S::Typing],
+            Action::Recollect | Action::Interviewee => &[S::Overview, S::Section, S::Control],
             Action::Export => &[S::Overview, S::Section, S::Control],
             Action::Help => &[S::Start, S::Overview, S::Section, S::Control, S::Export],
             Action::Quit => &[S::Start, S::Overview, S::Section, S::Control, S::Export, S::Help],
@@ -242,6 +246,7 @@ impl Default for Keymap {
         bind(Action::Override, vec![Key::ch('o')]);
         bind(Action::Attach, vec![Key::ch('t')]);
         bind(Action::Note, vec![Key::ch('c')]);
+        bind(Action::Interviewee, vec![Key::ch('i')]);
         bind(Action::Recollect, vec![Key::ch('r')]);
         bind(Action::Export, vec![Key::ch('e')]);
         bind(Action::Save, vec![Key::ctrl('s')]);

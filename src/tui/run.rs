@@ -184,7 +184,19 @@ fn perform(app: &mut App, session: &mut Session, live: &mut Option<LiveHost>, co
             let Some(recording) = session.recording.as_deref_mut() else {
                 return app.refused(READ_ONLY.to_string());
             };
+            let on_call = match &write {
+                Effect::OnTheCall { person } => Some(person.clone()),
+                _ => None,
+            };
             let written = write_one(app, recording, &session.speaker, write);
+            if let (Ok(()), Some(person)) = (&written, on_call) {
+                // Their answers carry their name and role from now on.
+                session.speaker = Speaker {
+                    name: person.name.clone(),
+                    role: person.role.clone(),
+                };
+                app.on_call = Some(person);
+            }
             match written.and_then(|()| (session.reload)()) {
                 Ok(host) => app.saved(host),
                 Err(why) => app.refused(why),
@@ -208,6 +220,7 @@ fn write_one(app: &App, recording: &mut Recording, speaker: &Speaker, effect: Ef
             recording.answer(&control, &asked, value, &speaker.name, &speaker.role)
         }
         Effect::Note { control, text } => recording.note(&control, &text, &speaker.name),
+        Effect::OnTheCall { person } => recording.on_the_call(&person),
         Effect::Override {
             control,
             status,

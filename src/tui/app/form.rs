@@ -42,6 +42,8 @@ pub enum Purpose {
     Override {
         control: String,
     },
+    /// Who answers from now on.
+    Interviewee,
 }
 
 impl Purpose {
@@ -51,6 +53,7 @@ impl Purpose {
             | Purpose::Attach { control, .. }
             | Purpose::Note { control }
             | Purpose::Override { control } => control,
+            Purpose::Interviewee => "",
         }
     }
 }
@@ -189,6 +192,25 @@ impl Form {
         form
     }
 
+    /// Who is answering: name, role, email (filled with whoever is on the call).
+    pub fn interviewee(now: Option<&crate::session::Person>) -> Form {
+        let fields = vec![
+            Field::new("name", FieldKind::Line, true),
+            Field::new("role", FieldKind::Line, true),
+            Field::new("email", FieldKind::Line, false),
+        ];
+        let title = "Who is answering now? (Their answers carry their name and role.)".to_string();
+        let mut form = Form::with(Purpose::Interviewee, title, fields);
+        if let Some(person) = now {
+            form.fill(&[
+                person.name.clone(),
+                person.role.clone(),
+                person.email.clone().unwrap_or_default(),
+            ]);
+        }
+        form
+    }
+
     /// Where its draft is kept.
     pub fn key(&self) -> String {
         match &self.purpose {
@@ -196,6 +218,7 @@ impl Form {
             Purpose::Attach { control, question } => format!("attach/{control}/{question}"),
             Purpose::Note { control } => format!("note/{control}"),
             Purpose::Override { control } => format!("override/{control}"),
+            Purpose::Interviewee => "interviewee".to_string(),
         }
     }
 
@@ -203,7 +226,7 @@ impl Form {
     pub fn screen(&self) -> Screen {
         match self.purpose {
             Purpose::Answer { .. } | Purpose::Attach { .. } => Screen::Interview,
-            Purpose::Note { .. } => Screen::Note,
+            Purpose::Note { .. } | Purpose::Interviewee => Screen::Typing,
             Purpose::Override { .. } => Screen::Override,
         }
     }
@@ -293,6 +316,16 @@ impl Form {
                     reason: text(1).trim().to_string(),
                     approved_by: (!approver.is_empty()).then_some(approver),
                     expires,
+                })
+            }
+            Purpose::Interviewee => {
+                let email = text(2).trim().to_string();
+                Ok(Effect::OnTheCall {
+                    person: crate::session::Person {
+                        name: text(0).trim().to_string(),
+                        role: text(1).trim().to_string(),
+                        email: (!email.is_empty()).then_some(email),
+                    },
                 })
             }
         }

@@ -158,7 +158,7 @@ impl App {
     }
 
     /// Show a form, filled from its draft when one was left.
-    fn open_form(&mut self, mut form: Form) {
+    pub(super) fn open_form(&mut self, mut form: Form) {
         if let Some(draft) = self.drafts.get(&form.key()) {
             form.fill(draft);
         }

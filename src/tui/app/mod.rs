@@ -120,6 +120,10 @@ pub enum Effect {
     Recollect {
         control: Option<String>,
     },
+    /// From now on this person answers.
+    OnTheCall {
+        person: crate::session::Person,
+    },
     /// The export screen was asked for.
     Export,
 }
@@ -146,6 +150,10 @@ pub struct App {
     pub keymap: Keymap,
     pub target: String,
     pub auditor: String,
+    /// The organisation audited, when known.
+    pub organisation: Option<String>,
+    /// Who answers now (none: the auditor).
+    pub on_call: Option<crate::session::Person>,
     pub sections: Vec<SectionInfo>,
     /// Every control, in catalog order.
     pub controls: Vec<ControlResult>,
@@ -185,6 +193,8 @@ impl App {
             keymap,
             target: host.map(|h| h.target.clone()).unwrap_or_default(),
             auditor: auditor.to_string(),
+            organisation: None,
+            on_call: None,
             sections: results.sections.clone(),
             controls: Vec::new(),
             evidence: BTreeMap::new(),
@@ -306,6 +316,10 @@ impl App {
             Action::Note => self.note(),
             Action::Override => self.override_form(),
             Action::Recollect => self.recollect(),
+            Action::Interviewee => {
+                let form = Form::interviewee(self.on_call.as_ref());
+                self.open_form(form);
+            }
             Action::Export => self.push(Effect::Export),
             _ => {}
         }

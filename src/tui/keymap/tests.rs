@@ -122,3 +122,19 @@ fn a_bad_keys_toml_is_refused_where_it_is_wrong() {
     let text = "[keys]\nyes = \"a\"\n";
     assert!(Keymap::with_overrides("keys.toml", text).is_ok());
 }
+
+#[test]
+fn every_binding_has_a_help_line_on_every_screen_where_it_works() {
+    let keys = Keymap::default();
+    for action in Action::all() {
+        assert!(!keys.keys(action).is_empty(), "{} has a key", action.name());
+        for screen in action.screens() {
+            let help = keys.help(*screen);
+            assert!(
+                help.iter().any(|(_, what)| *what == action.describe()),
+                "{} has no help line on {screen:?}",
+                action.name()
+            );
+        }
+    }
+}

@@ -75,8 +75,18 @@ fn header_line(app: &App) -> Line<'static> {
     if let Some(status) = app.filter {
         collecting.push_str(&format!(" · only {} {}", symbol(status), status.as_str()));
     }
+    let organisation = app
+        .organisation
+        .as_deref()
+        .map(|o| format!(" · {}", terminal(o)))
+        .unwrap_or_default();
+    let on_call = app
+        .on_call
+        .as_ref()
+        .map(|p| format!(" · answering {} ({})", terminal(&p.name), terminal(&p.role)))
+        .unwrap_or_default();
     Line::from(format!(
-        " vouch · {} · auditor {} · {done}/{} final{collecting}",
+        " vouch · {}{organisation} · auditor {}{on_call} · {done}/{} final{collecting}",
         terminal(&app.target),
         terminal(&app.auditor),
         app.controls.len()
