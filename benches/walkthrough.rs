@@ -90,6 +90,8 @@ fn replay(catalog: &vouch::checklist::Catalog, target: &Target, root: &str) {
         sections: ScanResults::new(catalog, vouch::clock::now(), Vec::new()).sections,
         checklists: catalog.checklists.clone(),
         only: Vec::new(),
+        organisation: None,
+        auditor_email: None,
     };
     let mut recording = match Recording::start(&store, start) {
         Ok(recording) => recording,

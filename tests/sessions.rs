@@ -36,6 +36,8 @@ fn recorded_scan(data: &Path) -> (String, Vec<(String, String)>) {
         sections: ScanResults::new(&catalog, options.as_of, Vec::new()).sections,
         checklists: catalog.checklists.clone(),
         only: Vec::new(),
+        organisation: None,
+        auditor_email: None,
     };
     let mut recording = Recording::start(&store, start).expect("session starts");
     let target = Target {
