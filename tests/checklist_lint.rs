@@ -187,6 +187,7 @@ fn answer_rules_are_checked_where_they_are_written() {
         format!("{file}:37:12: error: `excludes` names the answer `text`"),
         format!("{file}:43:12: error: `acme.plan` cannot rule itself out"),
         format!("{file}:49:12: error: `excludes` names `acme.ghost`, which no checklist defines"),
+        format!("{file}:54:10: error: a `choice` question takes at most nine `choices`"),
     ] {
         assert!(stderr.contains(&want), "got:\n{stderr}\nwanted:\n{want}");
     }

@@ -357,7 +357,7 @@ fn killed_right_after_saved_the_answer_and_the_draft_being_typed_survive() {
     assert!(asked.contains("saved"), "{asked}");
     tmux.keys(&["Escape"]);
     // The next question is typed: half an answer, then the process dies.
-    tmux.wait_for("Which inbound rules");
+    tmux.wait_for("Question 2 of 4: Which inbound rules");
     tmux.keys(&["-l", "22 from the office VPN only"]);
     tmux.wait_for("22 from the office VPN only");
     let pid = tmux.vouch_pid();
@@ -381,7 +381,7 @@ fn killed_right_after_saved_the_answer_and_the_draft_being_typed_survive() {
     tmux.wait_for("Overview");
     tmux.open("firewall.cloud-firewall");
     tmux.keys(&["a"]);
-    let draft = tmux.wait_for("Which inbound rules");
+    let draft = tmux.wait_for("Question 2 of 4: Which inbound rules");
     assert!(draft.contains("22 from the office VPN only"), "{draft}");
     tmux.keys(&["C-s"]);
     tmux.wait_for("Question 3 of 4");

@@ -46,6 +46,12 @@ impl Builder {
             self.diagnostics
                 .push(map.error(span(&q.answer), "a `choice` question needs at least two `choices`"));
         }
+        if answer == AnswerKind::Choice && q.choices.len() > 9 {
+            self.diagnostics.push(map.error(
+                span(&q.answer),
+                "a `choice` question takes at most nine `choices` (the walkthrough picks them with 1–9)",
+            ));
+        }
         if answer != AnswerKind::Choice && !q.choices.is_empty() {
             self.diagnostics
                 .push(map.error(span(&q.answer), "`choices` only apply to answer = \"choice\""));

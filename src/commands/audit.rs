@@ -148,10 +148,26 @@ fn resume(store: &Store, id: &str, settings: &AuditSettings, keymap: Keymap, col
     }
     let mut recording = Recording::resume(store, id)?;
     if let Some(dropped) = &recording.recovered {
-        say(&format!("{}; the rest of the session is kept", terminal(dropped)));
+        let told = format!("{}; the rest of the session is kept", terminal(dropped));
+        say(&told);
+        app.message = Some(told);
     }
+    // Controls never decided (the walkthrough was left mid-collection) are
+    // collected now.
+    let undecided: Vec<String> = catalog
+        .controls
+        .iter()
+        .filter(|c| c.mode != Mode::Manual && !saved.controls.iter().any(|d| d.id == c.id))
+        .map(|c| c.id.clone())
+        .collect();
+    let live = if undecided.is_empty() {
+        None
+    } else {
+        app.collecting = undecided.iter().cloned().collect();
+        Some(collector.collect_these(&undecided)?)
+    };
     session.recording = Some(&mut recording);
-    crate::tui::run::run(app, session, None, color)?;
+    crate::tui::run::run(app, session, live, color)?;
     say(&format!("session {id} saved (`vouch sessions show {id}`)"));
     Ok(())
 }
@@ -171,10 +187,16 @@ struct Collector<'a> {
 
 impl Collector<'_> {
     fn collect(&self, only: Option<&str>) -> Result<engine::LiveHost, String> {
+        let only: Vec<String> = only.iter().map(|id| id.to_string()).collect();
+        self.collect_these(&only)
+    }
+
+    /// Collect these controls (none named: all of them).
+    fn collect_these(&self, only: &[String]) -> Result<engine::LiveHost, String> {
         let transport = transport::open(&self.spec).map_err(|e| e.to_string())?;
         let mut catalog = self.catalog.clone();
-        if let Some(id) = only {
-            catalog.restrict(&[id.to_string()]);
+        if !only.is_empty() {
+            catalog.restrict(only);
         }
         let target = Target {
             name: self.spec.name(),

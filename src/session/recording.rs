@@ -78,7 +78,7 @@ impl Recording {
             target: start.target,
             root: start.root,
             transport: start.transport,
-            auditor: start.auditor,
+            auditor: redacted(&start.auditor),
             as_of: start.as_of,
             tool: format!("vouch {}", env!("CARGO_PKG_VERSION")),
             sections: start.sections,

@@ -40,6 +40,11 @@ pub fn complete(typed: &str) -> Completion {
             .filter_map(Result::ok)
             .filter_map(|entry| {
                 let name = entry.file_name().into_string().ok()?;
+                // A name the screen cannot show as it is (control, bidi or
+                // zero-width characters) is not offered: type it yourself.
+                if crate::sanitize::terminal(&name) != name {
+                    return None;
+                }
                 if !name.starts_with(prefix) || (name.starts_with('.') && !prefix.starts_with('.')) {
                     return None;
                 }

@@ -100,7 +100,10 @@ impl Key {
         }
         let mut chars = rest.chars();
         let code = match (chars.next(), chars.next()) {
-            (Some(c), None) if !c.is_control() => KeyName::Char(c),
+            // A key shows as itself in help: nothing the terminal would hide or reorder.
+            (Some(c), None) if crate::sanitize::terminal(&c.to_string()) == c.to_string() && c != '\t' => {
+                KeyName::Char(c)
+            }
             _ => {
                 let lower = rest.to_ascii_lowercase();
                 if let Some((_, name)) = NAMED.iter().find(|(n, _)| *n == lower) {

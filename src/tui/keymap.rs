@@ -57,12 +57,14 @@ pub enum Action {
 
 use Screen as S;
 
-/// Lists (browsing) and the control's page share most movement keys.
+/// Lists (browsing), the control's page and the interview (question to
+/// question) share most movement keys.
 const BROWSING: &[Screen] = &[
     S::Start,
     S::Overview,
     S::Section,
     S::Control,
+    S::Interview,
     S::Search,
     S::Export,
     S::Help,
@@ -155,13 +157,13 @@ impl Action {
     /// What it does, as help says it.
     pub fn describe(self) -> String {
         let text = match self {
-            Action::MoveUp => "move up",
-            Action::MoveDown => "move down",
+            Action::MoveUp => "move up; the previous question",
+            Action::MoveDown => "move down; the next question",
             Action::PageUp => "page up",
             Action::PageDown => "page down",
             Action::First => "first",
             Action::Last => "last",
-            Action::Open => "open",
+            Action::Open => "open; type the answer",
             Action::Back => "back; close an overlay; cancel an edit",
             Action::NextPane => "next pane; next field; complete a path",
             Action::NextNeeded => "next control that still needs you",
@@ -190,7 +192,15 @@ impl Action {
             Action::MoveUp | Action::MoveDown | Action::PageUp | Action::PageDown | Action::First | Action::Last => {
                 BROWSING
             }
-            Action::Open => &[S::Start, S::Overview, S::Section, S::Control, S::Export, S::Search],
+            Action::Open => &[
+                S::Start,
+                S::Overview,
+                S::Section,
+                S::Control,
+                S::Interview,
+                S::Export,
+                S::Search,
+            ],
             Action::Back => EVERYWHERE,
             Action::NextPane => &[S::Control, S::Interview, S::Override, S::Typing],
             Action::NextNeeded | Action::Search | Action::Filter => &[S::Overview, S::Section, S::Control],
@@ -199,8 +209,16 @@ impl Action {
             Action::Save => &[S::Interview, S::Override, S::Typing],
             Action::Recollect | Action::Interviewee => &[S::Overview, S::Section, S::Control],
             Action::Export => &[S::Overview, S::Section, S::Control],
-            Action::Help => &[S::Start, S::Overview, S::Section, S::Control, S::Export],
-            Action::Quit => &[S::Start, S::Overview, S::Section, S::Control, S::Export, S::Help],
+            Action::Help => &[S::Start, S::Overview, S::Section, S::Control, S::Interview, S::Export],
+            Action::Quit => &[
+                S::Start,
+                S::Overview,
+                S::Section,
+                S::Control,
+                S::Interview,
+                S::Export,
+                S::Help,
+            ],
         }
     }
 }
@@ -327,6 +345,20 @@ impl Keymap {
                 match Key::parse(&text) {
                     Ok(key) => keys.push(key),
                     Err(why) => errors.push(map.error(Some(value.span()), why)),
+                }
+            }
+            // In a form every printable key types: the keys that save, leave
+            // and move between fields must be ones that do not.
+            if matches!(action, Action::Save | Action::Back | Action::NextPane) {
+                if let Some(key) = keys.iter().find(|k| k.typed().is_some()) {
+                    let msg = format!(
+                        "`{}` works in forms, where {key} types itself: give it a ctrl- or alt- key or a named one (esc, tab, f2…)",
+                        action.name()
+                    );
+                    errors.push(map.error(Some(value.span()), msg));
+                }
+                if keys.is_empty() && action == Action::Back {
+                    errors.push(map.error(Some(value.span()), "`back` needs a key: it is the way out of a form"));
                 }
             }
             keymap.keys.insert(action, keys);

@@ -71,6 +71,8 @@ pub fn run(mut app: App, mut session: Session, mut live: Option<LiveHost>, color
     }
     app.drafts = session.store.drafts(&session.id);
     let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
+    // A paste arrives whole (one draft written, newlines kept as text).
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
     let mut copy: Option<Copy> = None;
     let outcome = (|| -> Result<(), String> {
         loop {
@@ -96,7 +98,6 @@ pub fn run(mut app: App, mut session: Session, mut live: Option<LiveHost>, color
                     Err(TryRecvError::Empty) => {}
                     ended => {
                         let job = copy.take().ok_or("no copy")?;
-                        app.copying = None;
                         finish_copy(
                             &mut app,
                             &mut session,
@@ -110,14 +111,26 @@ pub fn run(mut app: App, mut session: Session, mut live: Option<LiveHost>, color
                 .draw(|frame| draw(frame, &mut app, color))
                 .map_err(|e| format!("cannot draw: {e}"))?;
             if app.quit || stop.load(Ordering::Relaxed) {
-                return Ok(());
+                match &copy {
+                    // A document being copied is recorded before leaving.
+                    Some(job) => app.message = Some(format!("finishing the copy of {} before quitting…", job.name)),
+                    None => return Ok(()),
+                }
             }
             if !event::poll(TICK).map_err(|e| format!("cannot read the terminal: {e}"))? {
                 continue;
             }
             let read = event::read().map_err(|e| format!("cannot read the terminal: {e}"))?;
-            let TermEvent::Key(key) = read else {
-                continue;
+            let key = match read {
+                TermEvent::Key(key) => key,
+                TermEvent::Paste(text) => {
+                    let effects = app.paste(&text);
+                    for effect in effects {
+                        perform(&mut app, &mut session, &mut live, &mut copy, effect);
+                    }
+                    continue;
+                }
+                _ => continue,
             };
             if key.kind == KeyEventKind::Release {
                 continue;
@@ -134,6 +147,7 @@ pub fn run(mut app: App, mut session: Session, mut live: Option<LiveHost>, color
             }
         }
     })();
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
     ratatui::restore();
     // Leaving stops collection (the engine's handle cancels when dropped); what
     // was decided is in the journal. A copy under way is left to finish its
@@ -317,13 +331,13 @@ fn start_copy(
 /// A copy ended: record the document, or say why not.
 fn finish_copy(app: &mut App, session: &mut Session, job: Copy, ended: Result<(String, u64), String>) {
     let Some(recording) = session.recording.as_deref_mut() else {
-        return app.refused(READ_ONLY.to_string());
+        return app.copy_failed(&job.control, &job.question, READ_ONLY.to_string());
     };
     let written =
         ended.and_then(|(sha, bytes)| recording.attached(&job.control, &job.question, &job.name, &sha, bytes));
     match written.and_then(|()| (session.reload)()) {
-        Ok(host) => app.saved(host),
-        Err(why) => app.refused(why),
+        Ok(host) => app.attached(host, &job.control, &job.question),
+        Err(why) => app.copy_failed(&job.control, &job.question, why),
     }
 }
 
@@ -366,7 +380,11 @@ fn drain(host: &LiveHost, app: &mut App, recording: &mut Recording) -> bool {
                     }
                     _ => {}
                 }
-                recording.accept(event);
+                if !recording.accept(event) {
+                    let why = recording.failure.clone().unwrap_or_default();
+                    app.message = Some(format!("the session could not be saved: {why}"));
+                    return true;
+                }
                 if done {
                     return true;
                 }

@@ -462,6 +462,32 @@ impl App {
         }
     }
 
+    /// Text pasted (the terminal's bracketed paste): into the field typed in,
+    /// at once — one line where the field takes one line.
+    pub fn paste(&mut self, text: &str) -> Vec<Effect> {
+        match self.stack.last_mut() {
+            Some(Place::Search { query, selected }) => {
+                query.push_str(&text.replace(['\n', '\r'], " "));
+                *selected = 0;
+            }
+            Some(Place::Form) => {
+                let Some(field) = self.form.as_mut().and_then(|f| f.fields.get_mut(f.focus)) else {
+                    return Vec::new();
+                };
+                let text = match field.kind {
+                    FieldKind::Status => return Vec::new(),
+                    FieldKind::Lines => text.replace("\r\n", "\n").replace('\r', "\n"),
+                    _ => text.replace(['\n', '\r'], " "),
+                };
+                if field.editor.insert_str(text) {
+                    self.keep_draft();
+                }
+            }
+            _ => {}
+        }
+        self.take_effects()
+    }
+
     /// `Tab`: complete a path, else the next field.
     fn tab(&mut self) {
         let Some(form) = &mut self.form else {

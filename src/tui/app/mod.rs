@@ -389,6 +389,43 @@ impl App {
         self.next_question();
     }
 
+    /// A document finished copying and is recorded. Its form, if still on
+    /// screen, closes as on any save (the interview goes on); if the auditor
+    /// moved on meanwhile, nothing they are doing is touched.
+    pub fn attached(&mut self, host: HostResult, control: &str, question: &str) {
+        self.copying = None;
+        let showing = self.form.as_ref().is_some_and(|f| {
+            f.purpose
+                == Purpose::Attach {
+                    control: control.to_string(),
+                    question: question.to_string(),
+                }
+        });
+        if showing && matches!(self.place(), Place::Form) {
+            self.saved(host);
+        } else {
+            self.take_host(host);
+        }
+        self.message = Some(format!("saved: the document is attached to {control}"));
+    }
+
+    /// A document could not be copied or recorded: why, on its form if still
+    /// open, else in the footer.
+    pub fn copy_failed(&mut self, control: &str, question: &str, why: String) {
+        self.copying = None;
+        if let Some(form) = &mut self.form {
+            if form.purpose
+                == (Purpose::Attach {
+                    control: control.to_string(),
+                    question: question.to_string(),
+                })
+            {
+                form.error = Some(why.clone());
+            }
+        }
+        self.message = Some(format!("not attached: {why}"));
+    }
+
     /// The session as replayed (collection over, or a write done): every control
     /// as the session decides it.
     pub fn refresh(&mut self, host: HostResult) {
@@ -413,7 +450,6 @@ impl App {
         if let Some(form) = &mut self.form {
             form.error = Some(why.clone());
         }
-        self.copying = None;
         self.message = Some(format!("not saved: {why}"));
     }
 
@@ -433,9 +469,14 @@ impl App {
     /// Whether a control still needs the auditor: awaiting review, unanswered
     /// (manual, no answers), or failing without an override.
     pub fn needs_auditor(&self, control: &ControlResult) -> bool {
+        if self.collecting.contains(&control.id) {
+            // Its evidence decides first.
+            return false;
+        }
+        let overridden = control.override_.as_ref().is_some_and(|o| !o.expired);
         matches!(control.status, Status::NeedsReview)
             || (control.mode == crate::model::Mode::Manual && control.answers.is_empty())
-            || (control.status == Status::Fail && control.override_.is_none())
+            || (control.status == Status::Fail && !overridden)
     }
 
     /// A control is final once collected (not `…`) and not awaiting the auditor.

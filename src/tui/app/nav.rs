@@ -38,12 +38,32 @@ impl App {
             Status::Pass,
             Status::NotApplicable,
         ];
+        // Each open section keeps the control it had selected, if still listed.
+        let selected: Vec<(usize, Option<String>)> = self
+            .stack
+            .iter()
+            .enumerate()
+            .filter_map(|(at, place)| match place {
+                Place::Section { section, selected } => {
+                    Some((at, self.controls_of(*section).get(*selected).map(|c| c.id.clone())))
+                }
+                _ => None,
+            })
+            .collect();
         self.filter = match self.filter {
             None => Some(ORDER[0]),
             Some(now) => ORDER.iter().skip_while(|s| **s != now).nth(1).copied(),
         };
-        if let Some(Place::Section { selected, .. }) = self.stack.last_mut() {
-            *selected = 0;
+        for (at, was) in selected {
+            let Some(Place::Section { section, .. }) = self.stack.get(at).cloned() else {
+                continue;
+            };
+            let now = was
+                .and_then(|id| self.controls_of(section).iter().position(|c| c.id == id))
+                .unwrap_or(0);
+            if let Some(Place::Section { selected, .. }) = self.stack.get_mut(at) {
+                *selected = now;
+            }
         }
     }
 
@@ -62,6 +82,10 @@ impl App {
         match self.stack.last_mut() {
             Some(Place::Overview { selected } | Place::Section { selected, .. } | Place::Search { selected, .. }) => {
                 *selected = to(*selected).min(last);
+            }
+            Some(Place::Interview { id, question }) => {
+                let count = self.questions.get(id.as_str()).map_or(0, Vec::len);
+                *question = to(*question).min(count.saturating_sub(1));
             }
             Some(Place::Control {
                 scroll,

@@ -53,7 +53,13 @@ fn the_default_keys_are_the_contract() {
     ] {
         assert_eq!(on(Screen::Interview, key), Some(action), "{key}");
     }
-    assert_eq!(on(Screen::Interview, "q"), None, "in an edit, q is a letter: Esc first");
+    assert_eq!(on(Screen::Typing, "q"), None, "in a note, q is a letter: Esc first");
+    assert_eq!(on(Screen::Override, "q"), None, "in an override, q is a letter");
+    assert_eq!(
+        on(Screen::Interview, "q"),
+        Some(Action::Quit),
+        "a yes/no question is no edit"
+    );
     assert_eq!(on(Screen::Overview, "y"), None, "y answers only in a question");
 }
 
@@ -137,4 +143,21 @@ fn every_binding_has_a_help_line_on_every_screen_where_it_works() {
             );
         }
     }
+}
+
+#[test]
+fn keys_that_work_in_forms_cannot_be_printable() {
+    for (text, said) in [
+        ("[keys]\nsave = \"s\"\n", "`save` works in forms"),
+        ("[keys]\nback = [\"x\"]\n", "`back` works in forms"),
+        ("[keys]\nback = []\n", "`back` needs a key"),
+    ] {
+        let errors = Keymap::with_overrides("keys.toml", text).expect_err(text);
+        let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert!(
+            shown.iter().any(|e| e.contains(said) && e.contains("keys.toml:2:")),
+            "{shown:?}"
+        );
+    }
+    assert!(Keymap::with_overrides("keys.toml", "[keys]\nsave = \"ctrl-w\"\n").is_ok());
 }

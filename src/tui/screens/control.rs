@@ -178,42 +178,48 @@ fn details(app: &App, control: &ControlResult, color: bool) -> Vec<Line<'static>
 }
 
 fn answers(app: &App, control: &ControlResult, lines: &mut Vec<Line<'static>>) {
-    if control.answers.is_empty() {
+    let asked = app.questions.get(&control.id).map(Vec::as_slice).unwrap_or_default();
+    if control.answers.is_empty() && asked.is_empty() {
         return;
     }
     lines.push(heading("Answers"));
-    // In the order the checklist asks them.
-    let order = |question: &str| {
-        app.questions
-            .get(&control.id)
-            .and_then(|qs| qs.iter().position(|q| q.id == question))
-            .unwrap_or(usize::MAX)
-    };
-    let mut given: Vec<_> = control.answers.iter().collect();
-    given.sort_by_key(|a| order(&a.question));
-    for answer in given {
-        let asked = app
-            .question(&control.id, &answer.question)
-            .map_or(answer.question.clone(), |q| q.text.clone());
-        lines.push(Line::from(format!("  {}", terminal(&asked))));
-        let given = answer.answer.to_string();
-        let mut text = given.lines();
-        lines.push(Line::from(format!(
-            "    → {}   ({}{}, {})",
-            terminal(text.next().unwrap_or("")),
-            terminal(&answer.by),
-            if answer.role.is_empty() {
-                String::new()
-            } else {
-                format!(", {}", terminal(&answer.role))
-            },
-            answer.at.format("%Y-%m-%d %H:%M")
-        )));
-        for more in text {
-            lines.push(Line::from(format!("      {}", terminal(more))));
+    // In the order the checklist asks them; those not answered yet say so.
+    for question in asked {
+        lines.push(Line::from(format!("  {}", terminal(&question.text))));
+        match control.answers.iter().find(|a| a.question == question.id) {
+            Some(answer) => given(answer, lines),
+            None => lines.push(Line::from("    → not answered yet")),
         }
     }
+    for answer in control
+        .answers
+        .iter()
+        .filter(|a| !asked.iter().any(|q| q.id == a.question))
+    {
+        lines.push(Line::from(format!("  {}", terminal(&answer.question))));
+        given(answer, lines);
+    }
     lines.push(Line::from(""));
+}
+
+/// An answer, who gave it (and in what role) and when; text on its lines.
+fn given(answer: &crate::results::AnswerOut, lines: &mut Vec<Line<'static>>) {
+    let text = answer.answer.to_string();
+    let mut text = text.lines();
+    let role = if answer.role.is_empty() {
+        String::new()
+    } else {
+        format!(", {}", terminal(&answer.role))
+    };
+    lines.push(Line::from(format!(
+        "    → {}   ({}{role}, {})",
+        terminal(text.next().unwrap_or("")),
+        terminal(&answer.by),
+        answer.at.format("%Y-%m-%d %H:%M")
+    )));
+    for more in text {
+        lines.push(Line::from(format!("      {}", terminal(more))));
+    }
 }
 
 fn guidance(app: &App, control: &ControlResult, lines: &mut Vec<Line<'static>>) {

@@ -84,7 +84,11 @@ pub(super) fn form(frame: &mut Frame, app: &App, area: Rect) {
     let Some(form) = &app.form else {
         return;
     };
-    let block = Block::bordered().title(format!(" {} ", terminal(form.purpose.control())));
+    let about = match form.purpose.control() {
+        "" => "On the call".to_string(),
+        control => terminal(control),
+    };
+    let block = Block::bordered().title(format!(" {about} "));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let heights: Vec<Constraint> = std::iter::once(Constraint::Length(2))

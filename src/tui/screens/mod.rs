@@ -85,11 +85,12 @@ fn header_line(app: &App) -> Line<'static> {
         .as_ref()
         .map(|p| format!(" · answering {} ({})", terminal(&p.name), terminal(&p.role)))
         .unwrap_or_default();
+    // Progress first: at 80 columns the names are what gets cut.
     Line::from(format!(
-        " vouch · {}{organisation} · auditor {}{on_call} · {done}/{} final{collecting}",
+        " vouch · {done}/{} final{collecting} · {}{organisation} · auditor {}{on_call}",
+        app.controls.len(),
         terminal(&app.target),
         terminal(&app.auditor),
-        app.controls.len()
     ))
 }
 
