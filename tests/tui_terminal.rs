@@ -400,22 +400,41 @@ fn a_finished_session_opens_read_only_and_is_never_written() {
     let data = tempfile::tempdir().expect("temp dir");
     let tmux = Tmux::start("finish", &audit(data.path(), ""));
     tmux.wait_collected();
+    // The export screen says what the bundle will hold; F twice finishes.
+    tmux.keys(&["e"]);
+    let export = tmux.wait_for("The evidence bundle will hold");
+    assert!(export.contains("65 controls"), "{export}");
+    tmux.keys(&["F"]);
+    tmux.wait_for("press F again to finish");
+    tmux.keys(&["F"]);
+    tmux.wait_for("finished: read-only");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("Overview");
     tmux.keys(&["q"]);
     tmux.wait_for("EXIT=0");
     drop(tmux);
     let id = sessions(data.path()).pop().expect("a session");
-    let store = vouch::session::Store::at(data.path().join("sessions"));
-    let mut recording = vouch::session::Recording::resume(&store, &id).expect("resumed");
-    assert!(recording.finish(), "the auditor marks it finished");
-    drop(recording);
     let journal = data.path().join("sessions").join(&id).join("journal.jsonl");
     let before = std::fs::read(&journal).expect("journal");
 
     let tmux = Tmux::start("readonly", &audit(data.path(), &format!("--session {id}")));
     let shown = tmux.wait_for("read-only");
     assert!(shown.contains("Overview"), "{shown}");
+    // An answer is refused, with the reason.
+    tmux.open("incident.plan");
+    tmux.keys(&["a"]);
+    tmux.wait_for("Question 1 of 5");
+    tmux.keys(&["y"]);
+    tmux.wait_for("not saved: this session is finished");
     tmux.keys(&["q"]);
     tmux.wait_for("EXIT=0");
+    // Without --session, the finished one is not resumed: a new one starts.
+    drop(tmux);
+    let tmux = Tmux::start("after-finish", &audit(data.path(), ""));
+    tmux.wait_collected();
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+    assert_eq!(sessions(data.path()).len(), 2);
     assert_eq!(
         std::fs::read(&journal).expect("journal"),
         before,

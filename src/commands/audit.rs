@@ -143,7 +143,7 @@ fn resume(store: &Store, id: &str, settings: &AuditSettings, keymap: Keymap, col
     };
     if saved.finished {
         // A finished session is read-only: shown, never written.
-        app.message = Some("finished: read-only".to_string());
+        app.finished();
         return crate::tui::run::run(app, session, None, color);
     }
     let mut recording = Recording::resume(store, id)?;

@@ -50,6 +50,8 @@ pub enum Action {
     Interviewee,
     Recollect,
     Export,
+    Finish,
+    Delete,
     Save,
     Help,
     Quit,
@@ -111,6 +113,8 @@ impl Action {
             Action::Interviewee,
             Action::Recollect,
             Action::Export,
+            Action::Finish,
+            Action::Delete,
             Action::Save,
             Action::Help,
             Action::Quit,
@@ -143,6 +147,8 @@ impl Action {
             Action::Interviewee => "interviewee",
             Action::Recollect => "recollect",
             Action::Export => "export",
+            Action::Finish => "finish",
+            Action::Delete => "delete",
             Action::Save => "save",
             Action::Help => "help",
             Action::Quit => "quit",
@@ -179,6 +185,8 @@ impl Action {
             Action::Interviewee => "who is answering now (the interviewee on the call)",
             Action::Recollect => "collect again",
             Action::Export => "export the evidence bundle",
+            Action::Finish => "finish the session (it becomes read-only; press twice)",
+            Action::Delete => "delete the selected session (press twice)",
             Action::Save => "save what is typed",
             Action::Help => "help",
             Action::Quit => "quit (everything is already saved)",
@@ -209,6 +217,8 @@ impl Action {
             Action::Save => &[S::Interview, S::Override, S::Typing],
             Action::Recollect | Action::Interviewee => &[S::Overview, S::Section, S::Control],
             Action::Export => &[S::Overview, S::Section, S::Control],
+            Action::Finish => &[S::Export],
+            Action::Delete => &[S::Start],
             Action::Help => &[S::Start, S::Overview, S::Section, S::Control, S::Interview, S::Export],
             Action::Quit => &[
                 S::Start,
@@ -267,6 +277,8 @@ impl Default for Keymap {
         bind(Action::Interviewee, vec![Key::ch('i')]);
         bind(Action::Recollect, vec![Key::ch('r')]);
         bind(Action::Export, vec![Key::ch('e')]);
+        bind(Action::Finish, vec![Key::ch('F')]);
+        bind(Action::Delete, vec![Key::ch('d')]);
         bind(Action::Save, vec![Key::ctrl('s')]);
         bind(Action::Help, vec![Key::ch('?')]);
         bind(Action::Quit, vec![Key::ch('q')]);

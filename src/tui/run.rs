@@ -177,12 +177,18 @@ fn perform(app: &mut App, session: &mut Session, live: &mut Option<LiveHost>, co
                 }
             }
         }
-        Effect::Export => {
-            app.message = Some(format!(
-                "export writes the evidence bundle, which comes next; meanwhile `vouch sessions show {} --format json` has everything",
-                session.id
-            ));
-        }
+        Effect::Finish => match session.recording.take() {
+            Some(recording) => {
+                if recording.finish() {
+                    app.finished();
+                } else {
+                    let why = recording.failure.clone().unwrap_or_default();
+                    session.recording = Some(recording);
+                    app.refused(why);
+                }
+            }
+            None => app.refused(READ_ONLY.to_string()),
+        },
         Effect::Recollect { control } => recollect(app, session, live, control.as_deref()),
         Effect::Attach {
             control,

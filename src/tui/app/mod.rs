@@ -62,6 +62,8 @@ pub enum Place {
     Help {
         of: Screen,
     },
+    /// What the evidence bundle will hold, and finishing the session.
+    Export,
 }
 
 impl Place {
@@ -124,8 +126,8 @@ pub enum Effect {
     OnTheCall {
         person: crate::session::Person,
     },
-    /// The export screen was asked for.
-    Export,
+    /// The auditor finished the session: it becomes read-only.
+    Finish,
 }
 
 /// What a checklist says of a control beyond its rule.
@@ -181,6 +183,10 @@ pub struct App {
     pub copying: Option<Copying>,
     /// Effects asked for and not yet taken by the driver.
     effects: Vec<Effect>,
+    /// The session is finished: shown, never written.
+    pub read_only: bool,
+    /// `F` was pressed once on the export screen.
+    finishing: bool,
     /// One line for the auditor: `saved`, or why not.
     pub message: Option<String>,
 }
@@ -210,6 +216,8 @@ impl App {
             drafts: BTreeMap::new(),
             copying: None,
             effects: Vec::new(),
+            read_only: false,
+            finishing: false,
             message: None,
         };
         if let Some(host) = host {
@@ -255,6 +263,7 @@ impl App {
             Place::Form => self.form.as_ref().map_or(Screen::Interview, Form::screen),
             Place::Search { .. } => Screen::Search,
             Place::Help { .. } => Screen::Help,
+            Place::Export => Screen::Export,
         }
     }
 
@@ -320,9 +329,41 @@ impl App {
                 let form = Form::interviewee(self.on_call.as_ref());
                 self.open_form(form);
             }
-            Action::Export => self.push(Effect::Export),
+            Action::Export => {
+                if !matches!(self.place(), Place::Export) {
+                    self.stack.push(Place::Export);
+                }
+            }
+            Action::Finish => self.finish(),
             _ => {}
         }
+    }
+
+    /// `F` on the export screen, twice: the session is finished.
+    fn finish(&mut self) {
+        if self.read_only {
+            self.message = Some("this session is already finished".to_string());
+        } else if self.finishing {
+            self.finishing = false;
+            self.push(Effect::Finish);
+        } else {
+            self.finishing = true;
+            let key = self
+                .keymap
+                .keys(Action::Finish)
+                .first()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            self.message = Some(format!(
+                "press {key} again to finish: a finished session is read-only (it can still be shown and exported)"
+            ));
+        }
+    }
+
+    /// The session was finished (or opened finished): nothing more is written.
+    pub fn finished(&mut self) {
+        self.read_only = true;
+        self.message = Some("finished: read-only".to_string());
     }
 
     /// `r`: collect the control in view again, or everything from the overview.
@@ -508,6 +549,9 @@ impl App {
 /// Apply one action to the walkthrough; what the driver must then do.
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     app.message = None;
+    if action != Action::Finish {
+        app.finishing = false;
+    }
     app.act(action);
     app.take_effects()
 }

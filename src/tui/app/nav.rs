@@ -73,7 +73,9 @@ impl App {
             Place::Overview { .. } => self.sections.len(),
             Place::Section { section, .. } => self.controls_of(*section).len(),
             Place::Search { query, .. } => self.found(query).len(),
-            Place::Control { .. } | Place::Interview { .. } | Place::Form | Place::Help { .. } => usize::from(u16::MAX),
+            Place::Control { .. } | Place::Interview { .. } | Place::Form | Place::Help { .. } | Place::Export => {
+                usize::from(u16::MAX)
+            }
         }
     }
 

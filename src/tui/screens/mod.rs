@@ -4,6 +4,7 @@
 //! for the terminal; statuses carry a symbol, colour only adds to it.
 
 mod control;
+mod export;
 mod forms;
 mod lists;
 
@@ -62,6 +63,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, color: bool) {
         Place::Form => forms::form(frame, app, body),
         Place::Search { query, selected } => lists::search(frame, app, body, &query, selected, color),
         Place::Help { of } => lists::help(frame, app, body, of),
+        Place::Export => export::export(frame, app, body),
     }
     frame.render_widget(Paragraph::new(footer_line(app)), footer);
 }
