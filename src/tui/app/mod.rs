@@ -329,11 +329,7 @@ impl App {
                 let form = Form::interviewee(self.on_call.as_ref());
                 self.open_form(form);
             }
-            Action::Export => {
-                if !matches!(self.place(), Place::Export) {
-                    self.stack.push(Place::Export);
-                }
-            }
+            Action::Export => self.stack.push(Place::Export),
             Action::Finish => self.finish(),
             _ => {}
         }
