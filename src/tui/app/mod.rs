@@ -39,11 +39,13 @@ pub enum Place {
         selected: usize,
     },
     /// A control's page: its details and its evidence, each scrolled on its own;
-    /// `pane` is the one the movement keys scroll (`Tab` switches).
+    /// `pane` is the one the movement keys scroll (`Tab` switches). The
+    /// evidence starts at the first line a finding points at (`None` until
+    /// drawn there).
     Control {
         id: String,
         scroll: u16,
-        evidence_scroll: u16,
+        evidence_scroll: Option<u16>,
         pane: Pane,
     },
     /// The interview of a control, at its `question`-th question.
@@ -71,7 +73,7 @@ impl Place {
         Place::Control {
             id: id.to_string(),
             scroll: 0,
-            evidence_scroll: 0,
+            evidence_scroll: None,
             pane: Pane::Details,
         }
     }

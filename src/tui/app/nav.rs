@@ -95,11 +95,11 @@ impl App {
                 pane,
                 ..
             }) => {
-                let scroll = match pane {
-                    Pane::Details => scroll,
-                    Pane::Evidence => evidence_scroll,
-                };
-                *scroll = u16::try_from(to(usize::from(*scroll)).min(last)).unwrap_or(u16::MAX);
+                let moved = |at: u16| u16::try_from(to(usize::from(at)).min(last)).unwrap_or(u16::MAX);
+                match pane {
+                    Pane::Details => *scroll = moved(*scroll),
+                    Pane::Evidence => *evidence_scroll = Some(moved(evidence_scroll.unwrap_or(0))),
+                }
             }
             _ => {}
         }

@@ -20,6 +20,8 @@ use std::collections::{BTreeMap, BTreeSet};
 pub(super) struct Reach {
     pub details: u16,
     pub evidence: u16,
+    /// Where the evidence shows its first deciding line near the top (once read).
+    pub deciding: Option<u16>,
 }
 
 /// Draws a control's page.
@@ -28,7 +30,7 @@ pub(super) fn control_screen(
     app: &App,
     area: Rect,
     id: &str,
-    scroll: (u16, u16),
+    scroll: (u16, Option<u16>),
     pane: Pane,
     color: bool,
 ) -> Reach {
@@ -36,6 +38,7 @@ pub(super) fn control_screen(
         return Reach {
             details: 0,
             evidence: 0,
+            deciding: None,
         };
     };
     let collected = app
@@ -67,10 +70,11 @@ pub(super) fn control_screen(
         .wrap(Wrap { trim: false })
         .scroll((scroll.0.min(details_reach), 0));
     frame.render_widget(body, left);
-    let evidence_reach = evidence(frame, app, control, right, scroll.1, focus(Pane::Evidence), color);
+    let (evidence_reach, deciding) = evidence(frame, app, control, right, scroll.1, focus(Pane::Evidence), color);
     Reach {
         details: details_reach,
         evidence: evidence_reach,
+        deciding,
     }
 }
 
@@ -273,10 +277,10 @@ fn evidence(
     app: &App,
     control: &ControlResult,
     area: Rect,
-    scroll: u16,
+    scroll: Option<u16>,
     border: Style,
     color: bool,
-) -> u16 {
+) -> (u16, Option<u16>) {
     let marks = deciding(control);
     let mut items: Vec<&EvidenceRecord> = app
         .evidence_of(control)
@@ -286,7 +290,12 @@ fn evidence(
     // Items a finding points at, then those read, then what was missing.
     items.sort_by_key(|r| (!marks.contains_key(r.source()), r.state() != EvidenceState::Ok));
     let height = usize::from(area.height.saturating_sub(2));
-    let first = usize::from(scroll);
+    // Not scrolled yet: start two lines above the first deciding line.
+    let first_mark = first_marked_row(app, &items, &marks);
+    let first = match scroll {
+        Some(at) => usize::from(at),
+        None => first_mark.map_or(0, |row| row.saturating_sub(2)),
+    };
     let mut shown: Vec<Line<'static>> = Vec::new();
     let mut row = 0usize;
     let mut keep = |row: &mut usize, line: &dyn Fn() -> Line<'static>| {
@@ -332,7 +341,29 @@ fn evidence(
         Paragraph::new(shown).block(Block::bordered().title(title).border_style(border)),
         area,
     );
-    reach
+    let deciding = first_mark.map(|row| u16::try_from(row.saturating_sub(2)).unwrap_or(u16::MAX));
+    (reach, deciding)
+}
+
+/// The row (in the pane's whole text) of the first line a finding points at,
+/// once that evidence has been read.
+fn first_marked_row(app: &App, items: &[&EvidenceRecord], marks: &BTreeMap<String, BTreeSet<usize>>) -> Option<usize> {
+    let mut row = 0usize;
+    for record in items {
+        row += 1;
+        let Some(text) = app.contents.get(record.id()) else {
+            if record.sha256().is_some() {
+                row += 1;
+            }
+            continue;
+        };
+        let lines = text.lines().count();
+        if let Some(first) = marks.get(record.source()).and_then(|m| m.iter().find(|l| **l <= lines)) {
+            return Some(row + first - 1);
+        }
+        row += lines;
+    }
+    None
 }
 
 /// An item's heading: where it came from, what kind, and how it went.

@@ -91,7 +91,14 @@ pub(super) fn form(frame: &mut Frame, app: &App, area: Rect) {
     let block = Block::bordered().title(format!(" {about} "));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let heights: Vec<Constraint> = std::iter::once(Constraint::Length(2))
+    // The title (a question with its help) gets the lines it needs, up to six.
+    let title_rows = terminal(&form.title)
+        .chars()
+        .count()
+        .div_ceil(usize::from(inner.width.max(1)))
+        + 1;
+    let title_rows = u16::try_from(title_rows.min(6)).unwrap_or(6);
+    let heights: Vec<Constraint> = std::iter::once(Constraint::Length(title_rows))
         .chain(form.fields.iter().map(|f| match f.kind {
             FieldKind::Lines => Constraint::Min(5),
             _ => Constraint::Length(3),

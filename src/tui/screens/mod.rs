@@ -56,7 +56,11 @@ pub fn draw(frame: &mut Frame, app: &mut App, color: bool) {
             }) = app.stack.last_mut()
             {
                 *scroll = (*scroll).min(reach.details);
-                *evidence_scroll = (*evidence_scroll).min(reach.evidence);
+                *evidence_scroll = match *evidence_scroll {
+                    Some(at) => Some(at.min(reach.evidence)),
+                    // Drawn at the first deciding line: from there it scrolls.
+                    None => reach.deciding.map(|at| at.min(reach.evidence)),
+                };
             }
         }
         Place::Interview { id, question } => forms::interview(frame, app, body, &id, question),
