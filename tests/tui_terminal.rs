@@ -464,3 +464,33 @@ fn the_auditor_is_asked_their_name_once_and_it_is_remembered() {
     tmux.keys(&["q"]);
     tmux.wait_for("EXIT=0");
 }
+
+#[test]
+fn closing_the_terminal_ends_vouch_and_keeps_every_answer() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let tmux = Tmux::start("hangup", &audit(data.path(), ""));
+    tmux.wait_collected();
+    tmux.open("incident.plan");
+    tmux.keys(&["a"]);
+    tmux.wait_for("Question 1 of 5");
+    tmux.keys(&["y"]);
+    tmux.wait_for("The document for");
+    let pid = tmux.vouch_pid();
+    assert!(!pid.is_empty(), "vouch is running");
+    // The terminal goes away (a closed window, a dropped SSH connection).
+    drop(tmux);
+    let proc = std::path::PathBuf::from(format!("/proc/{pid}"));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while proc.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let state = std::fs::read_to_string(proc.join("stat")).unwrap_or_default();
+    assert!(
+        !proc.exists() || state.contains(") Z "),
+        "vouch is still running without its terminal: {state}"
+    );
+    let id = sessions(data.path()).pop().expect("a session");
+    let results = show(data.path(), &id);
+    let answers = &control(&results, "incident.plan").answers;
+    assert_eq!(answers.len(), 1, "{answers:?}");
+}

@@ -74,6 +74,7 @@ pub fn run(mut app: App, mut session: Session, mut live: Option<LiveHost>, color
     // A paste arrives whole (one draft written, newlines kept as text).
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
     let mut copy: Option<Copy> = None;
+    let input = read_terminal();
     let outcome = (|| -> Result<(), String> {
         loop {
             if let Some(host) = &live {
@@ -117,10 +118,16 @@ pub fn run(mut app: App, mut session: Session, mut live: Option<LiveHost>, color
                     None => return Ok(()),
                 }
             }
-            if !event::poll(TICK).map_err(|e| format!("cannot read the terminal: {e}"))? {
-                continue;
+            if terminal_gone() {
+                // Closed under us (SIGHUP may come late or not at all): every
+                // write is already on disk.
+                return Ok(());
             }
-            let read = event::read().map_err(|e| format!("cannot read the terminal: {e}"))?;
+            let read = match input.recv_timeout(TICK) {
+                Ok(read) => read.map_err(|e| format!("cannot read the terminal: {e}"))?,
+                Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Err("the terminal's input ended".to_string()),
+            };
             let key = match read {
                 TermEvent::Key(key) => key,
                 TermEvent::Paste(text) => {
@@ -157,6 +164,36 @@ pub fn run(mut app: App, mut session: Session, mut live: Option<LiveHost>, color
     match session.recording.and_then(|r| r.failure.clone()) {
         Some(reason) => Err(format!("the session could not be saved: {reason}")),
         None => Ok(()),
+    }
+}
+
+/// Keys are read on a thread of their own and handed over a channel, so the
+/// loop keeps its tick whatever the terminal does: a vanished terminal makes
+/// crossterm's reader spin on end-of-file without returning (crossterm #793),
+/// and the loop must still see SIGHUP, or the hang-up itself, and leave.
+fn read_terminal() -> Receiver<std::io::Result<TermEvent>> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || loop {
+        let read = event::read();
+        let failed = read.is_err();
+        if tx.send(read).is_err() || failed {
+            return;
+        }
+    });
+    rx
+}
+
+/// Whether the terminal hung up (its other end closed).
+fn terminal_gone() -> bool {
+    use rustix::event::{poll, PollFd, PollFlags};
+    let stdin = std::io::stdin();
+    let mut fds = [PollFd::new(&stdin, PollFlags::empty())];
+    let zero = rustix::event::Timespec { tv_sec: 0, tv_nsec: 0 };
+    match poll(&mut fds, Some(&zero)) {
+        Ok(_) => fds[0]
+            .revents()
+            .intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL),
+        Err(_) => false,
     }
 }
 
