@@ -110,7 +110,7 @@ fn while_collecting(catalog: &vouch::checklist::Catalog, target: &Target, root: 
                 }
             }
             let start = Instant::now();
-            let key = if frame % 2 == 0 { "j" } else { "k" };
+            let key = if frame.is_multiple_of(2) { "j" } else { "k" };
             let _ = app.press(Key::parse(key).unwrap_or_else(|e| panic!("{e}")));
             let drawn = terminal.draw(|f| draw(f, &mut app, true));
             assert!(drawn.is_ok(), "drawn");
