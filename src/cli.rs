@@ -98,9 +98,10 @@ pub struct AuditArgs {
     /// The auditor's email, kept in the session beside their name.
     #[arg(long, value_name = "EMAIL")]
     pub auditor_email: Option<String>,
-    /// The largest document an answer may take (`500MiB`, `2GiB`, `1G`, bytes).
-    #[arg(long, value_name = "SIZE", default_value = "4GiB", value_parser = parse_size)]
-    pub attachment_cap: u64,
+    /// The largest document an answer may take (`500MiB`, `2GiB`, `1G`, bytes;
+    /// default 4GiB).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub attachment_cap: Option<u64>,
 }
 
 /// A size: a number of bytes, or one with a unit (`k`/`KiB`, `M`/`MiB`,

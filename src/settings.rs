@@ -81,7 +81,7 @@ impl AuditSettings {
             auditor: auditor(args.auditor.as_deref()),
             new: args.new,
             session: args.session.clone(),
-            attachment_cap: args.attachment_cap,
+            attachment_cap: args.attachment_cap.unwrap_or(crate::session::recording::ATTACHMENT_CAP),
             organisation: args.organisation.clone(),
             auditor_email: args.auditor_email.clone(),
         })

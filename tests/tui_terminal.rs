@@ -494,3 +494,49 @@ fn closing_the_terminal_ends_vouch_and_keeps_every_answer() {
     let answers = &control(&results, "incident.plan").answers;
     assert_eq!(answers.len(), 1, "{answers:?}");
 }
+
+#[test]
+fn bare_vouch_opens_on_the_start_screen_once_sessions_exist() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let bare = format!(
+        "VOUCH_DATA_DIR={} VOUCH_CONFIG_DIR={}/config {} ; echo EXIT=$?; sleep 60",
+        data.path().display(),
+        data.path().display(),
+        env!("CARGO_BIN_EXE_vouch"),
+    );
+    std::fs::create_dir_all(data.path().join("config")).expect("config");
+    std::fs::write(data.path().join("config/auditor"), "Ada\n").expect("name");
+    // The first time there is nothing to choose from: a session starts.
+    let tmux = Tmux::start("home", &bare);
+    tmux.wait_collected();
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+    drop(tmux);
+    let first = sessions(data.path());
+    assert_eq!(first.len(), 1);
+
+    // Then the start screen lists it, selected: Enter resumes it.
+    let tmux = Tmux::start("home-again", &bare);
+    let start = tmux.wait_for("New session on local");
+    assert!(start.contains(&first[0]) && start.contains("Ada"), "{start}");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Overview");
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+    drop(tmux);
+    assert_eq!(sessions(data.path()), first, "resumed");
+
+    // d twice deletes it; the new-session row starts another.
+    let tmux = Tmux::start("home-delete", &bare);
+    tmux.wait_for("New session on local");
+    tmux.keys(&["d"]);
+    tmux.wait_for("press d again");
+    tmux.keys(&["d"]);
+    tmux.wait_for("deleted session");
+    assert!(sessions(data.path()).is_empty());
+    tmux.keys(&["Enter"]);
+    tmux.wait_collected();
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+    assert_eq!(sessions(data.path()).len(), 1);
+}

@@ -14,10 +14,21 @@ use crate::settings::AuditSettings;
 use crate::transport::{self, TargetSpec};
 use crate::tui::app::App;
 use crate::tui::keymap::Keymap;
+use crate::tui::start::{Choice, Saved};
 use std::io::IsTerminal;
 use std::sync::Arc;
 
+/// Bare `vouch`: the walkthrough of this machine, through the start screen
+/// when sessions of it exist.
+pub fn home() -> Ended {
+    audit(&AuditArgs::default(), true)
+}
+
 pub fn run(args: &AuditArgs) -> Ended {
+    audit(args, false)
+}
+
+fn audit(args: &AuditArgs, home: bool) -> Ended {
     let mut settings = match AuditSettings::from_args(args) {
         Ok(settings) => settings,
         Err(e) => return Ended::Usage(e),
@@ -40,13 +51,13 @@ pub fn run(args: &AuditArgs) -> Ended {
             return Ended::Usage(UsageError::Invalid(shown.join("\n")));
         }
     };
-    match open(&settings, keymap) {
+    match open(&settings, keymap, home) {
         Ok(()) => Ended::Clean,
         Err(reason) => Ended::Failed(anyhow::anyhow!(reason)),
     }
 }
 
-fn open(settings: &AuditSettings, keymap: Keymap) -> Result<(), String> {
+fn open(settings: &AuditSettings, keymap: Keymap, home: bool) -> Result<(), String> {
     let store = Store::open_default()?;
     let target = Target {
         name: settings.target.name(),
@@ -57,6 +68,11 @@ fn open(settings: &AuditSettings, keymap: Keymap) -> Result<(), String> {
     let resumed = match &settings.session {
         Some(id) => Some(id.clone()),
         None if settings.new => None,
+        None if home => match start_screen(&store, &target, keymap.clone())? {
+            Choice::Quit => return Ok(()),
+            Choice::New => None,
+            Choice::Open(id) => Some(id),
+        },
         None => newest_unfinished(&store, &target),
     };
     if let Some(id) = resumed {
@@ -264,6 +280,44 @@ fn speaker(auditor: &str) -> crate::tui::run::Speaker {
         name: auditor.to_string(),
         role: "auditor".to_string(),
     }
+}
+
+/// The sessions of this target on the start screen (none: a new one, at once).
+fn start_screen(store: &Store, target: &Target, keymap: Keymap) -> Result<Choice, String> {
+    let saved: Vec<Saved> = store
+        .ids()
+        .into_iter()
+        .filter_map(|id| Session::load(&id, &store.session_dir(&id).ok()?).ok())
+        .filter(|s| s.target == target.name && s.root == target.root)
+        .map(|s| {
+            let progress = match s.catalog(store) {
+                Ok(catalog) => {
+                    let results = s.results(&catalog);
+                    let controls = results.hosts.first().map(|h| h.controls.as_slice()).unwrap_or_default();
+                    let counted = controls.iter().filter(|c| c.status != Status::NeedsReview).count();
+                    (counted, controls.len())
+                }
+                Err(_) => (0, 0),
+            };
+            Saved {
+                id: s.id.clone(),
+                target: s.target.clone(),
+                auditor: s.auditor.clone(),
+                last_change: s.last_change,
+                progress,
+                finished: s.finished,
+            }
+        })
+        .collect();
+    if saved.is_empty() {
+        return Ok(Choice::New);
+    }
+    let shown = match &target.root {
+        Some(root) => format!("{} --root {root}", target.name),
+        None => target.name.clone(),
+    };
+    let start = crate::tui::start::Start::new(keymap, &shown, saved);
+    crate::tui::start::pick(start, &|id| store.remove(id))
 }
 
 /// The newest session of this target (and root) not yet finished.

@@ -68,7 +68,7 @@ pub fn dispatch(cli: crate::cli::Cli) -> Ended {
     use crate::cli::Command;
     let not_yet = |feature: &str| Ended::Usage(UsageError::not_yet(feature));
     match &cli.command {
-        None => audit::run(&crate::cli::AuditArgs::default()),
+        None => audit::home(),
         Some(Command::Audit(args)) => audit::run(args),
         Some(Command::Scan(args)) => scan::run(args),
         Some(Command::Checklists { action }) => checklists::run(action.as_ref()),

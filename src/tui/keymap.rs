@@ -219,7 +219,7 @@ impl Action {
             Action::Export => &[S::Overview, S::Section, S::Control],
             Action::Finish => &[S::Export],
             Action::Delete => &[S::Start],
-            Action::Help => &[S::Start, S::Overview, S::Section, S::Control, S::Interview, S::Export],
+            Action::Help => &[S::Overview, S::Section, S::Control, S::Interview, S::Export],
             Action::Quit => &[
                 S::Start,
                 S::Overview,

@@ -4,7 +4,9 @@
 
 pub mod app;
 pub mod complete;
+pub mod input;
 pub mod key;
 pub mod keymap;
 pub mod run;
 pub mod screens;
+pub mod start;

@@ -12,7 +12,7 @@ use super::screens::draw;
 use crate::engine::{self, EventSink, LiveHost};
 use crate::results::{HostResult, Override};
 use crate::session::{Recording, Store};
-use crossterm::event::{self, Event as TermEvent, KeyEventKind};
+use crossterm::event::{Event as TermEvent, KeyEventKind};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::sync::Arc;
@@ -74,7 +74,6 @@ pub fn run(mut app: App, mut session: Session, mut live: Option<LiveHost>, color
     // A paste arrives whole (one draft written, newlines kept as text).
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
     let mut copy: Option<Copy> = None;
-    let input = read_terminal();
     let outcome = (|| -> Result<(), String> {
         loop {
             if let Some(host) = &live {
@@ -118,15 +117,13 @@ pub fn run(mut app: App, mut session: Session, mut live: Option<LiveHost>, color
                     None => return Ok(()),
                 }
             }
-            if terminal_gone() {
+            if super::input::gone() {
                 // Closed under us (SIGHUP may come late or not at all): every
                 // write is already on disk.
                 return Ok(());
             }
-            let read = match input.recv_timeout(TICK) {
-                Ok(read) => read.map_err(|e| format!("cannot read the terminal: {e}"))?,
-                Err(mpsc::RecvTimeoutError::Timeout) => continue,
-                Err(mpsc::RecvTimeoutError::Disconnected) => return Err("the terminal's input ended".to_string()),
+            let Some(read) = super::input::next(TICK)? else {
+                continue;
             };
             let key = match read {
                 TermEvent::Key(key) => key,
@@ -164,36 +161,6 @@ pub fn run(mut app: App, mut session: Session, mut live: Option<LiveHost>, color
     match session.recording.and_then(|r| r.failure.clone()) {
         Some(reason) => Err(format!("the session could not be saved: {reason}")),
         None => Ok(()),
-    }
-}
-
-/// Keys are read on a thread of their own and handed over a channel, so the
-/// loop keeps its tick whatever the terminal does: a vanished terminal makes
-/// crossterm's reader spin on end-of-file without returning (crossterm #793),
-/// and the loop must still see SIGHUP, or the hang-up itself, and leave.
-fn read_terminal() -> Receiver<std::io::Result<TermEvent>> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || loop {
-        let read = event::read();
-        let failed = read.is_err();
-        if tx.send(read).is_err() || failed {
-            return;
-        }
-    });
-    rx
-}
-
-/// Whether the terminal hung up (its other end closed).
-fn terminal_gone() -> bool {
-    use rustix::event::{poll, PollFd, PollFlags};
-    let stdin = std::io::stdin();
-    let mut fds = [PollFd::new(&stdin, PollFlags::empty())];
-    let zero = rustix::event::Timespec { tv_sec: 0, tv_nsec: 0 };
-    match poll(&mut fds, Some(&zero)) {
-        Ok(_) => fds[0]
-            .revents()
-            .intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL),
-        Err(_) => false,
     }
 }
 
