@@ -213,6 +213,10 @@ pub struct ControlResult {
     /// The auditor's notes on this control in a session.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<NoteOut>,
+    /// What the evidence settles (e.g. `frequency`: `daily`): pre-fills the
+    /// interview's answers for the auditor to confirm.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub facts: std::collections::BTreeMap<String, String>,
 }
 
 /// One interview answer as results show it.
@@ -227,6 +231,9 @@ pub struct AnswerOut {
     pub at: DateTime<Utc>,
     /// The attestation record, and any attachments, in `evidence`.
     pub evidence: Vec<EvidenceId>,
+    /// The answer was pre-filled from the collected evidence and confirmed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub from_evidence: bool,
 }
 
 /// One note as results show it.
@@ -256,6 +263,7 @@ impl ControlResult {
             override_: None,
             answers: Vec::new(),
             notes: Vec::new(),
+            facts: std::collections::BTreeMap::new(),
         }
     }
 

@@ -192,3 +192,24 @@ fn answer_rules_are_checked_where_they_are_written() {
         assert!(stderr.contains(&want), "got:\n{stderr}\nwanted:\n{want}");
     }
 }
+
+#[test]
+fn prefill_names_a_fact_the_evaluator_gives_and_answers_the_question_takes() {
+    let out = vouch()
+        .args(["checklists", "lint", &format!("{DIR}/prefill.toml")])
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let file = "tests/fixtures/checklists/prefill.toml";
+    for want in [
+        format!(
+            "{file}:30:11: error: fact `frequency` is never `fortnightly`; it is one of hourly, daily, weekly, monthly"
+        ),
+        format!("{file}:30:11: error: `prefill` answers `sometimes` for `weekly`, which the question does not take"),
+        format!("{file}:36:11: error: evaluator `backup.schedule` gives no fact `size`; it gives job, frequency"),
+        format!("{file}:51:11: error: `prefill` needs the control's `evaluator`, which gives the facts"),
+    ] {
+        assert!(stderr.contains(&want), "got:\n{stderr}\nwanted:\n{want}");
+    }
+    assert!(stderr.contains("4 error(s)"), "{stderr}");
+}

@@ -231,6 +231,7 @@ fn a_yes_no_question_is_answered_with_one_key_and_the_interview_moves_on() {
             control: "incident.plan".into(),
             question: "exists".into(),
             value: AnswerValue::Yes,
+            from_evidence: false,
         }],
         "the walkthrough asks the session to write it"
     );
@@ -266,6 +267,7 @@ fn a_choice_is_picked_by_its_number() {
             control: "compliance.scope".into(),
             question: "gdpr".into(),
             value: AnswerValue::Choice("does not apply".into()),
+            from_evidence: false,
         }]
     );
     screen.effects.clear();
@@ -387,4 +389,49 @@ fn f_lists_only_one_status_at_a_time_and_cycles_back_to_all() {
         !back.contains("only ") && back.contains("ssh.kbd-interactive"),
         "{back}"
     );
+}
+
+#[test]
+fn what_the_evidence_settles_is_pre_filled_and_confirmed_with_one_key() {
+    let out = vouch()
+        .args(["scan", "--format", "json", "--as-of", AS_OF, "--root"])
+        .arg(fixture("hardened"))
+        .output()
+        .expect("vouch runs");
+    let hardened: ScanResults = serde_json::from_slice(&out.stdout).expect("results");
+    let (catalog, _) = load_catalog(&bundled::texts()).expect("catalog");
+    let mut screen = Screen {
+        terminal: Terminal::new(TestBackend::new(80, 24)).expect("terminal"),
+        app: App::new(Keymap::default(), &hardened, "Ada Auditor").with_catalog(&catalog),
+        color: false,
+        effects: Vec::new(),
+    };
+    // A daily pg_dump in /etc/cron.d settles "how often": the interview says so.
+    screen.open_control("backup.schedule");
+    screen.keys(&["a"]);
+    let asked = screen.keys(&["j"]);
+    assert!(
+        asked.contains("How often is the production database backed up?"),
+        "{asked}"
+    );
+    assert!(
+        asked.contains("From the evidence: daily — Enter confirms it"),
+        "{asked}"
+    );
+    screen.keys(&["enter"]);
+    assert_eq!(
+        screen.writes(),
+        vec![Effect::Answer {
+            control: "backup.schedule".into(),
+            question: "frequency".into(),
+            value: AnswerValue::Choice("daily".into()),
+            from_evidence: true,
+        }]
+    );
+    // A question the evidence does not settle has nothing to confirm.
+    screen.effects.clear();
+    let first = screen.keys(&["k"]);
+    assert!(!first.contains("From the evidence"), "{first}");
+    screen.keys(&["enter"]);
+    assert!(screen.writes().is_empty());
 }

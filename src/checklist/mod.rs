@@ -51,6 +51,47 @@ pub struct Question {
     pub help: String,
     /// How its answers decide the control's status.
     pub rule: crate::model::answers::AnswerRule,
+    /// The answer the evidence settles, if its evaluator says so.
+    pub prefill: Option<Prefill>,
+}
+
+/// An answer pre-filled from a fact the control's evaluator gives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prefill {
+    pub fact: String,
+    /// The fact's value → the answer it gives.
+    pub answers: std::collections::BTreeMap<String, crate::model::answers::AnswerValue>,
+}
+
+impl Question {
+    /// The answer the evidence settles, given the control's facts.
+    pub fn prefilled(
+        &self,
+        facts: &std::collections::BTreeMap<String, String>,
+    ) -> Option<crate::model::answers::AnswerValue> {
+        let prefill = self.prefill.as_ref()?;
+        let value = facts.get(&prefill.fact)?;
+        let answer = prefill.answers.get(value)?.clone();
+        self.accepts(&answer).ok().map(|()| answer)
+    }
+
+    /// An answer as a checklist writes it (`yes`, a choice, `2026-06-01`,
+    /// `never`, text), if this question takes it.
+    pub fn parse_answer(&self, text: &str) -> Result<crate::model::answers::AnswerValue, String> {
+        use crate::model::answers::AnswerValue as A;
+        let value = match (self.answer, text) {
+            (AnswerKind::YesNo, "yes") => A::Yes,
+            (AnswerKind::YesNo, "no") => A::No,
+            (AnswerKind::Date, "never") => A::Never,
+            (AnswerKind::Date, day) => chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                .map(A::Date)
+                .map_err(|_| format!("`{day}` is not a date (YYYY-MM-DD)"))?,
+            (AnswerKind::Choice, choice) => A::Choice(choice.to_string()),
+            (AnswerKind::Text, text) => A::Text(text.to_string()),
+            (AnswerKind::YesNo, other) => return Err(format!("`{other}` is not yes or no")),
+        };
+        self.accepts(&value).map(|()| value)
+    }
 }
 
 impl Question {

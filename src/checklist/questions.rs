@@ -19,16 +19,17 @@ impl Builder {
             self.diagnostics.push(map.error(span(&raw.id), msg));
         }
         let mut seen = HashSet::new();
+        let evaluator = raw.evaluator.as_ref().map(|e| e.get_ref().as_str());
         raw.questions
             .iter()
-            .filter_map(|q| self.check_question(map, id, q, &mut seen))
+            .filter_map(|q| self.check_question(map, (id, evaluator), q, &mut seen))
             .collect()
     }
 
     fn check_question(
         &mut self,
         map: &SpanMap,
-        control: &str,
+        (control, evaluator): (&str, Option<&str>),
         q: &RawQuestion,
         seen: &mut HashSet<String>,
     ) -> Option<Question> {
@@ -57,7 +58,7 @@ impl Builder {
                 .push(map.error(span(&q.answer), "`choices` only apply to answer = \"choice\""));
         }
         let rule = self.check_rule(map, control, q, answer);
-        Some(Question {
+        let mut question = Question {
             id: qid.clone(),
             text: q.text.clone(),
             answer,
@@ -65,6 +66,66 @@ impl Builder {
             attachment: q.attachment,
             help: q.help.clone(),
             rule,
+            prefill: None,
+        };
+        question.prefill = self.check_prefill(map, evaluator, q, &question);
+        Some(question)
+    }
+
+    /// `prefill`: a fact the control's evaluator gives, each value it takes
+    /// mapped to an answer this question accepts.
+    fn check_prefill(
+        &mut self,
+        map: &SpanMap,
+        evaluator: Option<&str>,
+        q: &RawQuestion,
+        question: &Question,
+    ) -> Option<super::Prefill> {
+        let raw = q.prefill.as_ref()?;
+        let at = Some(raw.span());
+        let Some(evaluator) = evaluator else {
+            self.diagnostics
+                .push(map.error(at, "`prefill` needs the control's `evaluator`, which gives the facts"));
+            return None;
+        };
+        let fact = &raw.get_ref().fact;
+        let Some(values) = crate::eval::fact_values(evaluator, fact) else {
+            let given: Vec<&str> = crate::eval::FACTS
+                .iter()
+                .filter(|(e, _, _)| *e == evaluator)
+                .map(|(_, f, _)| *f)
+                .collect();
+            let msg = match given.as_slice() {
+                [] => format!("evaluator `{evaluator}` gives no facts to pre-fill from"),
+                some => format!(
+                    "evaluator `{evaluator}` gives no fact `{fact}`; it gives {}",
+                    some.join(", ")
+                ),
+            };
+            self.diagnostics.push(map.error(at, msg));
+            return None;
+        };
+        let mut answers = std::collections::BTreeMap::new();
+        for (value, answer) in &raw.get_ref().answers {
+            if !values.contains(&value.as_str()) {
+                let msg = format!("fact `{fact}` is never `{value}`; it is one of {}", values.join(", "));
+                self.diagnostics.push(map.error(at.clone(), msg));
+                continue;
+            }
+            match question.parse_answer(answer) {
+                Ok(parsed) => {
+                    answers.insert(value.clone(), parsed);
+                }
+                Err(why) => {
+                    let msg =
+                        format!("`prefill` answers `{answer}` for `{value}`, which the question does not take: {why}");
+                    self.diagnostics.push(map.error(at.clone(), msg));
+                }
+            }
+        }
+        Some(super::Prefill {
+            fact: fact.clone(),
+            answers,
         })
     }
 

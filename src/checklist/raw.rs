@@ -75,4 +75,14 @@ pub struct RawQuestion {
     pub stale_after_months: Option<Spanned<i64>>,
     /// Answers that make other controls not applicable (`{ no = ["compliance.hipaa"] }`).
     pub excludes: Option<Spanned<std::collections::BTreeMap<String, Vec<String>>>>,
+    /// The answer the collected evidence settles, for the auditor to confirm:
+    /// `{ fact = "frequency", answers = { daily = "daily", hourly = "hourly or continuous" } }`.
+    pub prefill: Option<Spanned<RawPrefill>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPrefill {
+    pub fact: String,
+    pub answers: std::collections::BTreeMap<String, String>,
 }

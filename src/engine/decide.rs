@@ -40,7 +40,9 @@ pub fn from_outcome(control: &Control, outcome: Outcome) -> ControlResult {
             location: None,
         });
     }
-    ControlResult::evaluated(control, outcome.status, gate(&outcome.summary), findings)
+    let mut result = ControlResult::evaluated(control, outcome.status, gate(&outcome.summary), findings);
+    result.facts = outcome.facts.iter().map(|(k, v)| (gate(k), gate(v))).collect();
+    result
 }
 
 fn outcome(control: &Control, snapshot: &Snapshot, as_of: DateTime<Utc>, target: &Target) -> Outcome {

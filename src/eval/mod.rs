@@ -115,6 +115,25 @@ impl Registry {
 }
 
 /// A built-in evaluator by name.
+/// What each evaluator may say the evidence settles (see `Outcome::facts`), for
+/// checklists' `prefill` to name: the fact, and the values it takes.
+pub const FACTS: &[(&str, &str, &[&str])] = &[
+    ("backup.schedule", "job", &["found"]),
+    (
+        "backup.schedule",
+        "frequency",
+        &["hourly", "daily", "weekly", "monthly"],
+    ),
+];
+
+/// The values fact `fact` of `evaluator` takes (None: it gives no such fact).
+pub fn fact_values(evaluator: &str, fact: &str) -> Option<&'static [&'static str]> {
+    FACTS
+        .iter()
+        .find(|(e, f, _)| *e == evaluator && *f == fact)
+        .map(|(_, _, values)| *values)
+}
+
 pub fn evaluator(name: &str) -> Option<&'static EvaluatorDef> {
     registry().get(name)
 }

@@ -178,6 +178,10 @@ pub struct Outcome {
     /// Findings past `MAX_FINDINGS` that an evaluator counted without building
     /// them (one per line of a 16 MB file would cost gigabytes).
     pub unlisted: usize,
+    /// What the evidence settles, by name (e.g. `frequency` = `daily`), for a
+    /// checklist's questions to pre-fill; the names an evaluator may give are in
+    /// `eval::FACTS`.
+    pub facts: std::collections::BTreeMap<String, String>,
 }
 
 impl Outcome {
@@ -187,7 +191,14 @@ impl Outcome {
             summary: summary.into(),
             findings: Vec::new(),
             unlisted: 0,
+            facts: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Say what the evidence settles: `name` is `value`.
+    pub fn with_fact(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.facts.insert(name.to_string(), value.into());
+        self
     }
 
     pub fn pass(summary: impl Into<String>) -> Self {

@@ -79,6 +79,9 @@ pub enum Event {
         #[serde(default)]
         role: String,
         record: EvidenceRecord,
+        /// Pre-filled from the collected evidence, confirmed by whoever answered.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        from_evidence: bool,
     },
     /// A document attached to an answer, its bytes in `blobs/<sha256>`.
     AttachmentAdded {

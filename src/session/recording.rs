@@ -151,6 +151,29 @@ impl Recording {
         by: &str,
         role: &str,
     ) -> Result<(), String> {
+        self.answer_as(control, question, answer, (by, role), false)
+    }
+
+    /// An answer the collected evidence settled, confirmed by `by` (`role`).
+    pub fn confirm(
+        &mut self,
+        control: &str,
+        question: &crate::checklist::Question,
+        answer: AnswerValue,
+        by: &str,
+        role: &str,
+    ) -> Result<(), String> {
+        self.answer_as(control, question, answer, (by, role), true)
+    }
+
+    fn answer_as(
+        &mut self,
+        control: &str,
+        question: &crate::checklist::Question,
+        answer: AnswerValue,
+        (by, role): (&str, &str),
+        from_evidence: bool,
+    ) -> Result<(), String> {
         question.accepts(&answer)?;
         let question = question.id.as_str();
         let text = answer.to_string();
@@ -181,6 +204,7 @@ impl Recording {
             by: redacted(by),
             role: redacted(role),
             record,
+            from_evidence,
         };
         if self.write(Actor::Auditor, &event) {
             Ok(())

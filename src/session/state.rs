@@ -131,8 +131,10 @@ impl Session {
                 by,
                 role,
                 record,
+                from_evidence,
             } => {
                 let answer = AnswerOut {
+                    from_evidence,
                     question: question.clone(),
                     answer,
                     by,

@@ -236,12 +236,17 @@ fn write_one(app: &App, recording: &mut Recording, speaker: &Speaker, effect: Ef
             control,
             question,
             value,
+            from_evidence,
         } => {
             let asked = app
                 .question(&control, &question)
                 .cloned()
                 .ok_or_else(|| format!("{control} has no question {question}"))?;
-            recording.answer(&control, &asked, value, &speaker.name, &speaker.role)
+            if from_evidence {
+                recording.confirm(&control, &asked, value, &speaker.name, &speaker.role)
+            } else {
+                recording.answer(&control, &asked, value, &speaker.name, &speaker.role)
+            }
         }
         Effect::Note { control, text } => recording.note(&control, &text, &speaker.name),
         Effect::OnTheCall { person } => recording.on_the_call(&person),

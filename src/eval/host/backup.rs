@@ -277,7 +277,15 @@ fn run(ctx: &EvalContext) -> Outcome {
         [] => NONE_FOUND.to_string(),
         jobs => found_summary(jobs),
     };
-    Outcome::needs_review(summary).with_all(findings)
+    let mut outcome = Outcome::needs_review(summary).with_all(findings);
+    if !scan.jobs.is_empty() {
+        outcome = outcome.with_fact("job", "found");
+    }
+    // The most frequent job says how often the data is backed up.
+    if let Some(period) = scan.jobs.iter().filter_map(|j| j.schedule.period()).min() {
+        outcome = outcome.with_fact("frequency", period.as_str());
+    }
+    outcome
 }
 
 fn found_summary(jobs: &[BackupJob]) -> String {

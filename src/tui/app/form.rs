@@ -121,6 +121,8 @@ pub struct Form {
     pub error: Option<String>,
     /// What `Tab` found (a path's candidates).
     pub hint: Vec<String>,
+    /// The answer the evidence settled, filled in for confirmation.
+    pub suggested: Option<AnswerValue>,
 }
 
 impl Form {
@@ -133,7 +135,16 @@ impl Form {
             status: 0,
             error: None,
             hint: Vec::new(),
+            suggested: None,
         }
+    }
+
+    /// Fill in the answer the evidence settled (a draft, if any, wins).
+    pub fn suggest(&mut self, value: AnswerValue) {
+        if let Some(field) = self.fields.first_mut() {
+            field.set_text(&value.to_string());
+        }
+        self.suggested = Some(value);
     }
 
     /// The answer to a date or text question, the `number`-th of `count`.
@@ -292,6 +303,7 @@ impl Form {
                 Ok(Effect::Answer {
                     control: control.clone(),
                     question: id.clone(),
+                    from_evidence: self.suggested.as_ref() == Some(&value),
                     value,
                 })
             }

@@ -51,11 +51,39 @@ impl App {
             Place::Interview { question, .. } => question + 1,
             _ => 1,
         };
-        let form = Form::new(purpose, question, (number, count));
+        let mut form = Form::new(purpose, question, (number, count));
+        if let Some(value) = self.suggestion() {
+            form.suggest(value);
+        }
         self.open_form(form);
     }
 
+    /// `Enter` on a question: the answer the evidence settled, confirmed (one
+    /// key); on a typed question, its form.
+    pub(super) fn confirm_or_type(&mut self) {
+        let typed = self
+            .question_in_view()
+            .is_some_and(|(_, q)| matches!(q.answer, AnswerKind::Date | AnswerKind::Text));
+        match self.suggestion() {
+            Some(value) if !typed => self.answer_with(value, true),
+            _ => self.type_answer(),
+        }
+    }
+
+    /// The answer the collected evidence settles for the question in view.
+    pub fn suggestion(&self) -> Option<AnswerValue> {
+        let (control, question) = self.question_in_view()?;
+        let facts = &self.controls.iter().find(|c| c.id == control)?.facts;
+        question.prefilled(facts)
+    }
+
     pub(super) fn give(&mut self, value: AnswerValue) {
+        // The same answer as the evidence's is a confirmation of it.
+        let from_evidence = self.suggestion().as_ref() == Some(&value);
+        self.answer_with(value, from_evidence);
+    }
+
+    fn answer_with(&mut self, value: AnswerValue, from_evidence: bool) {
         let Some((control, question)) = self.question_in_view() else {
             return;
         };
@@ -67,6 +95,7 @@ impl App {
             control: control.to_string(),
             question: question.id.clone(),
             value,
+            from_evidence,
         };
         self.push(effect);
     }

@@ -83,11 +83,13 @@ impl Place {
 /// went: [`App::saved`], [`App::refused`], [`App::loaded`], [`App::completed`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    /// Record an interview answer.
+    /// Record an interview answer (`from_evidence`: the one the evidence
+    /// settled, confirmed).
     Answer {
         control: String,
         question: String,
         value: AnswerValue,
+        from_evidence: bool,
     },
     /// Copy a file into the session's store and record it as attached.
     Attach {

@@ -132,7 +132,7 @@ impl App {
                 None => return,
             },
             Place::Interview { .. } => {
-                self.type_answer();
+                self.confirm_or_type();
                 return;
             }
             _ => return,

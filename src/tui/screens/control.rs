@@ -215,8 +215,13 @@ fn given(answer: &crate::results::AnswerOut, lines: &mut Vec<Line<'static>>) {
     } else {
         format!(", {}", terminal(&answer.role))
     };
+    let how = if answer.from_evidence {
+        "from the evidence, confirmed by "
+    } else {
+        ""
+    };
     lines.push(Line::from(format!(
-        "    → {}   ({}{role}, {})",
+        "    → {}   ({how}{}{role}, {})",
         terminal(text.next().unwrap_or("")),
         terminal(&answer.by),
         answer.at.format("%Y-%m-%d %H:%M")

@@ -62,6 +62,17 @@ pub(super) fn interview(frame: &mut Frame, app: &App, area: Rect, id: &str, inde
             lines.push(Line::from(format!("  {} to type the answer", key(app, Action::Open))));
         }
     }
+    if let Some(value) = app.suggestion() {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(
+            format!(
+                "From the evidence: {} — {} confirms it",
+                terminal(&value.to_string()),
+                key(app, Action::Open)
+            ),
+            bold,
+        )));
+    }
     if let Some(answer) = given {
         lines.push(Line::from(""));
         lines.push(Line::from(format!(
