@@ -540,3 +540,105 @@ fn bare_vouch_opens_on_the_start_screen_once_sessions_exist() {
     tmux.wait_for("EXIT=0");
     assert_eq!(sessions(data.path()).len(), 1);
 }
+
+#[test]
+fn a_document_that_cannot_be_taken_is_refused_inline_with_the_reason() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let docs = tempfile::tempdir().expect("temp dir");
+    std::fs::write(docs.path().join("big.pdf"), vec![b'x'; 4096]).expect("big");
+    std::fs::write(docs.path().join("small.pdf"), b"%PDF small").expect("small");
+    let tmux = Tmux::start("refused", &audit(data.path(), "--attachment-cap 1KiB"));
+    tmux.wait_collected();
+    tmux.open("incident.plan");
+    let base = docs.path().display().to_string();
+    for (typed, reason) in [
+        (format!("{base}/missing.pdf"), "No such file or directory".to_string()),
+        (base.clone(), "is a folder, not a file".to_string()),
+        (
+            format!("{base}/big.pdf"),
+            "over the attachment cap of 1.0 KiB".to_string(),
+        ),
+    ] {
+        tmux.keys(&["t"]);
+        tmux.wait_for("The document for");
+        // Clear what the draft kept from the last try, then type the path.
+        tmux.keys(&["Home", "C-k"]);
+        tmux.keys(&["-l", &typed]);
+        tmux.keys(&["Enter"]);
+        let refused = tmux.wait_for(&reason);
+        assert!(refused.contains("✗"), "said in the form:\n{refused}");
+        tmux.keys(&["Escape"]);
+        tmux.wait_for("incident.plan —");
+    }
+    tmux.keys(&["t"]);
+    tmux.wait_for("The document for");
+    tmux.keys(&["Home", "C-k"]);
+    tmux.keys(&["-l", &format!("{base}/small.pdf")]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the document is attached to incident.plan");
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+    let id = sessions(data.path()).pop().expect("a session");
+    let documents = show(data.path(), &id).hosts[0]
+        .evidence
+        .iter()
+        .filter(|e| e.kind() == vouch::evidence::record::EvidenceKind::Attachment)
+        .count();
+    assert_eq!(documents, 1, "only the one taken");
+}
+
+#[test]
+fn r_collects_a_control_again_and_the_new_evidence_joins_the_old() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let tmux = Tmux::start("recollect", &audit(data.path(), ""));
+    tmux.wait_collected();
+    drop(tmux);
+    let id = sessions(data.path()).pop().expect("a session");
+    let journal = data.path().join("sessions").join(&id).join("journal.jsonl");
+    let collected = || {
+        std::fs::read_to_string(&journal)
+            .expect("journal")
+            .lines()
+            .filter(|l| l.contains("\"type\":\"evidence_collected\""))
+            .count()
+    };
+    let before = collected();
+    let tmux = Tmux::start("recollect-again", &audit(data.path(), ""));
+    tmux.wait_for("Overview");
+    tmux.open("ssh.password-auth");
+    tmux.keys(&["r"]);
+    tmux.wait_for("collecting ssh.password-auth again");
+    let page = tmux.wait_collected();
+    assert!(page.contains("✗ fail"), "decided again:\n{page}");
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+    assert!(collected() > before, "the new evidence is recorded beside the old");
+}
+
+#[test]
+fn the_walkthrough_redraws_cleanly_when_the_terminal_is_resized() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let tmux = Tmux::start("resize", &audit(data.path(), ""));
+    tmux.wait_collected();
+    let resize = |w: &str, h: &str| {
+        assert!(tmux
+            .cmd(&["resize-window", "-x", w, "-y", h])
+            .status()
+            .expect("tmux")
+            .success());
+    };
+    resize("60", "20");
+    tmux.wait_for("vouch needs at least 80x24");
+    resize("120", "40");
+    let big = tmux.wait_for("Overview");
+    assert!(!big.contains("needs at least"), "{big}");
+    assert!(
+        big.lines().any(|l| l.chars().count() == 120 && l.ends_with('┐')),
+        "the overview fills the new width:\n{big}"
+    );
+    resize("80", "24");
+    let back = tmux.wait_for("Overview");
+    assert!(back.lines().all(|l| l.chars().count() <= 80), "{back}");
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+}
