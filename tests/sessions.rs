@@ -425,3 +425,28 @@ fn a_session_is_decided_by_the_checklists_it_started_with() {
     assert_eq!(show.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&show.stderr).contains("does not match its SHA-256"));
 }
+
+#[test]
+fn drafts_are_kept_redacted_and_private_and_read_back() {
+    use std::os::unix::fs::PermissionsExt;
+    let data = tempfile::tempdir().expect("temp dir");
+    let (id, _) = recorded_scan(data.path());
+    let store = Store::at(data.path().join("sessions"));
+    let mut drafts = std::collections::BTreeMap::new();
+    drafts.insert(
+        "answer/firewall.cloud-firewall/inbound-rules".to_string(),
+        vec!["22 from the VPN; DB_PASSWORD=Nt9draftSecret".to_string()],
+    );
+    store.save_drafts(&id, &drafts).expect("kept");
+    let path = data.path().join("sessions").join(&id).join("drafts.json");
+    let text = std::fs::read_to_string(&path).expect("drafts");
+    assert!(!text.contains("Nt9draftSecret"), "{text}");
+    assert_eq!(
+        std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777,
+        0o600
+    );
+    let back = store.drafts(&id);
+    let kept = &back["answer/firewall.cloud-firewall/inbound-rules"][0];
+    assert!(kept.starts_with("22 from the VPN; DB_PASSWORD="), "{kept}");
+    assert!(store.drafts("0123456789ab").is_empty(), "no drafts, no error");
+}

@@ -435,3 +435,41 @@ fn what_the_evidence_settles_is_pre_filled_and_confirmed_with_one_key() {
     screen.keys(&["enter"]);
     assert!(screen.writes().is_empty());
 }
+
+#[test]
+fn an_expired_override_shows_both_statuses_says_it_no_longer_applies_and_space_returns_to_it() {
+    let mut results = weak_scan();
+    let host = &mut results.hosts[0];
+    let decision = vouch::results::Override {
+        status: vouch::model::Status::Pass,
+        evaluated: vouch::model::Status::Fail,
+        reason: "the provider's firewall covers it".into(),
+        by: "Ada".into(),
+        approved_by: Some("Grace (CTO)".into()),
+        expires: chrono::NaiveDate::from_ymd_opt(2026, 1, 31),
+        expired: false,
+    };
+    let as_of = results.as_of;
+    assert!(host.override_control("firewall.enabled", decision, as_of));
+    let (catalog, _) = load_catalog(&bundled::texts()).expect("catalog");
+    let mut screen = Screen {
+        terminal: Terminal::new(TestBackend::new(80, 24)).expect("terminal"),
+        app: App::new(Keymap::default(), &results, "Ada Auditor").with_catalog(&catalog),
+        color: false,
+        effects: Vec::new(),
+    };
+    let page = screen.open_control("firewall.enabled");
+    assert!(page.contains("✗ fail"), "the evaluated status counts again:\n{page}");
+    assert!(
+        page.contains("✓ pass (evaluated ✗ fail), expired, no longer applied"),
+        "{page}"
+    );
+    assert!(page.contains("approved by Grace (CTO), expires 2026-01-31"), "{page}");
+    let firewall = screen
+        .app
+        .controls
+        .iter()
+        .find(|c| c.id == "firewall.enabled")
+        .expect("control");
+    assert!(screen.app.needs_auditor(firewall), "an expired override is no override");
+}
