@@ -71,8 +71,14 @@ pub fn run(mut app: App, mut session: Session, mut live: Option<LiveHost>, color
     }
     app.drafts = session.store.drafts(&session.id);
     let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
-    // A paste arrives whole (one draft written, newlines kept as text).
+    // A paste arrives whole (one draft written, newlines kept as text); a panic
+    // turns it off again before ratatui's own hook restores the terminal.
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
+    let restore = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
+        restore(info);
+    }));
     let mut copy: Option<Copy> = None;
     let outcome = (|| -> Result<(), String> {
         loop {

@@ -570,3 +570,6 @@ pub fn symbol(status: Status) -> &'static str {
 
 /// The symbol of a control still collecting.
 pub const COLLECTING: &str = "…";
+
+#[cfg(test)]
+mod tests;
