@@ -307,7 +307,7 @@ fn an_auditor_answers_attaches_notes_and_overrides_and_finds_it_all_again() {
     );
     assert_eq!(plan_result.status, vouch::model::Status::Pass);
     assert_eq!(plan_result.notes.len(), 1);
-    assert_eq!(plan_result.notes[0].by, "Grace Hopper");
+    assert_eq!(plan_result.notes[0].by, "Ada", "a note is the auditor's own");
     assert_eq!(
         plan_result.notes[0].text,
         "Walked through it with the CTO.\nNext review in June."
@@ -324,6 +324,10 @@ fn an_auditor_answers_attaches_notes_and_overrides_and_finds_it_all_again() {
     let decision = firewall.override_.as_ref().expect("override");
     assert_eq!(decision.reason, "Cloud firewall at the provider covers it");
     assert_eq!(decision.approved_by.as_deref(), Some("Grace (CTO)"));
+    assert_eq!(
+        decision.by, "Ada",
+        "an override is the auditor's, whoever is on the call"
+    );
     assert_eq!(decision.evaluated, vouch::model::Status::Fail);
     assert_eq!(firewall.status, vouch::model::Status::Pass);
 

@@ -118,6 +118,7 @@ fn open(settings: &AuditSettings, keymap: Keymap, home: bool) -> Result<(), Stri
         reload: &reload,
         collect: Some(&collect),
         speaker: speaker(&settings.auditor),
+        auditor: settings.auditor.clone(),
         attachment_cap: settings.attachment_cap,
     };
     let ran = crate::tui::run::run(app, session, Some(live), color);
@@ -148,6 +149,7 @@ fn resume(store: &Store, id: &str, settings: &AuditSettings, keymap: Keymap, col
         recording: None,
         reload: &reload,
         collect: Some(&collect),
+        auditor: saved.auditor.clone(),
         speaker: match &saved.on_call {
             Some(person) => crate::tui::run::Speaker {
                 name: person.name.clone(),
@@ -284,31 +286,47 @@ fn speaker(auditor: &str) -> crate::tui::run::Speaker {
 
 /// The sessions of this target on the start screen (none: a new one, at once).
 fn start_screen(store: &Store, target: &Target, keymap: Keymap) -> Result<Choice, String> {
-    let saved: Vec<Saved> = store
-        .ids()
-        .into_iter()
-        .filter_map(|id| Session::load(&id, &store.session_dir(&id).ok()?).ok())
-        .filter(|s| s.target == target.name && s.root == target.root)
-        .map(|s| {
-            let progress = match s.catalog(store) {
-                Ok(catalog) => {
-                    let results = s.results(&catalog);
-                    let controls = results.hosts.first().map(|h| h.controls.as_slice()).unwrap_or_default();
-                    let counted = controls.iter().filter(|c| c.status != Status::NeedsReview).count();
-                    (counted, controls.len())
-                }
-                Err(_) => (0, 0),
-            };
-            Saved {
-                id: s.id.clone(),
-                target: s.target.clone(),
-                auditor: s.auditor.clone(),
-                last_change: s.last_change,
-                progress,
-                finished: s.finished,
+    let mut saved = Vec::new();
+    for id in store.ids() {
+        let loaded = store.session_dir(&id).and_then(|dir| Session::load(&id, &dir));
+        let session = match loaded {
+            Ok(session) => session,
+            Err(why) => {
+                // Its target cannot be read either: listed so it is not lost from sight.
+                saved.push(Saved {
+                    id,
+                    target: "?".into(),
+                    auditor: String::new(),
+                    last_change: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
+                    progress: (0, 0),
+                    finished: false,
+                    damaged: Some(why),
+                });
+                continue;
             }
-        })
-        .collect();
+        };
+        if session.target != target.name || session.root != target.root {
+            continue;
+        }
+        let progress = match session.catalog(store) {
+            Ok(catalog) => {
+                let results = session.results(&catalog);
+                let controls = results.hosts.first().map(|h| h.controls.as_slice()).unwrap_or_default();
+                let counted = controls.iter().filter(|c| c.status != Status::NeedsReview).count();
+                (counted, controls.len())
+            }
+            Err(_) => (0, 0),
+        };
+        saved.push(Saved {
+            id: session.id.clone(),
+            target: session.target.clone(),
+            auditor: session.auditor.clone(),
+            last_change: session.last_change,
+            progress,
+            finished: session.finished,
+            damaged: None,
+        });
+    }
     if saved.is_empty() {
         return Ok(Choice::New);
     }
@@ -320,15 +338,22 @@ fn start_screen(store: &Store, target: &Target, keymap: Keymap) -> Result<Choice
     crate::tui::start::pick(start, &|id| store.remove(id))
 }
 
-/// The newest session of this target (and root) not yet finished.
+/// The newest session of this target (and root) not yet finished. A session
+/// whose journal cannot be read is told of (where it breaks), never silently
+/// passed over.
 fn newest_unfinished(store: &Store, target: &Target) -> Option<String> {
-    store
-        .ids()
+    let mut sessions = Vec::new();
+    for id in store.ids() {
+        match store.session_dir(&id).and_then(|dir| Session::load(&id, &dir)) {
+            Ok(session) => sessions.push(session),
+            Err(why) => say(&format!(
+                "{}; not resumed (`vouch sessions rm {id}` deletes it)",
+                terminal(&why)
+            )),
+        }
+    }
+    sessions
         .into_iter()
-        .filter_map(|id| {
-            let dir = store.session_dir(&id).ok()?;
-            Session::load(&id, &dir).ok()
-        })
         .filter(|s| !s.finished && s.target == target.name && s.root == target.root)
         .max_by_key(|s| s.last_change)
         .map(|s| s.id)

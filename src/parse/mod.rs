@@ -11,6 +11,7 @@ pub mod cron;
 pub mod group;
 pub mod nft;
 pub mod passwd;
+pub mod period;
 pub mod ports;
 pub mod rsyslog;
 pub mod schedule;

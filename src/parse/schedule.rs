@@ -40,42 +40,23 @@ impl Period {
 
 impl Schedule {
     /// How often it runs, when that can be told from how it is written (not
-    /// `@reboot`, not a calendar expression vouch does not read).
+    /// `@reboot`, not a calendar expression vouch does not read): cron's fields
+    /// read as cron reads them (`super::period`).
     pub fn period(&self) -> Option<Period> {
-        let word = |w: &str| match w.trim_start_matches('@').to_ascii_lowercase().as_str() {
-            "hourly" | "minutely" => Some(Period::Hourly),
-            "daily" | "midnight" => Some(Period::Daily),
-            "weekly" => Some(Period::Weekly),
-            "monthly" | "yearly" | "annually" | "quarterly" | "semiannually" => Some(Period::Monthly),
-            _ => None,
-        };
         match self {
-            Schedule::Keyword(w) | Schedule::Periodic(w) => word(w),
-            Schedule::Fields([minute, hour, day, month, weekday]) => {
-                let every = |f: &str| f == "*";
-                let several = |f: &str| f.contains(['*', '/', ',', '-']);
-                if several(minute) && !every(minute) || several(hour) {
-                    Some(Period::Hourly)
-                } else if !every(day) || !every(month) {
-                    Some(Period::Monthly)
-                } else if !every(weekday) {
-                    Some(Period::Weekly)
-                } else {
-                    Some(Period::Daily)
-                }
+            Schedule::Keyword(w) | Schedule::Periodic(w) => super::period::keyword(w),
+            Schedule::Fields(fields) => super::period::cron(fields),
+            Schedule::Timer(settings) => {
+                // Every OnCalendar= adds runs: the most frequent one counts; one
+                // that cannot be read leaves the whole unknown.
+                let mut periods = settings
+                    .iter()
+                    .filter(|(key, _)| key == "OnCalendar")
+                    .map(|(_, value)| super::period::calendar(value))
+                    .peekable();
+                periods.peek()?;
+                periods.collect::<Option<Vec<Period>>>()?.into_iter().min()
             }
-            Schedule::Timer(settings) => settings
-                .iter()
-                .filter(|(key, _)| key == "OnCalendar")
-                .filter_map(|(_, value)| {
-                    let value = value.trim();
-                    word(value).or_else(|| {
-                        // `*-*-* 03:15[:00]`: every day at that time.
-                        let (date, time) = value.split_once(' ')?;
-                        (date == "*-*-*" && !time.contains(['*', '/', ','])).then_some(Period::Daily)
-                    })
-                })
-                .min(),
         }
     }
 
@@ -299,40 +280,5 @@ mod tests {
             ("OnBootSec".into(), "15min".into()),
         ]);
         assert_eq!(both.describe(), "daily at 00:00 and 15min after boot");
-    }
-}
-
-#[cfg(test)]
-mod period_tests {
-    use super::*;
-
-    fn fields(text: &str) -> Schedule {
-        let parts: Vec<String> = text.split_whitespace().map(str::to_string).collect();
-        Schedule::Fields(parts.try_into().unwrap_or_else(|_| panic!("five fields")))
-    }
-
-    #[test]
-    fn how_often_a_schedule_runs() {
-        for (schedule, period) in [
-            (fields("15 3 * * *"), Some(Period::Daily)),
-            (fields("*/15 * * * *"), Some(Period::Hourly)),
-            (fields("0 */6 * * *"), Some(Period::Hourly)),
-            (fields("0 2 * * 0"), Some(Period::Weekly)),
-            (fields("0 2 1 * *"), Some(Period::Monthly)),
-            (Schedule::Keyword("@daily".into()), Some(Period::Daily)),
-            (Schedule::Keyword("@reboot".into()), None),
-            (Schedule::Periodic("weekly".into()), Some(Period::Weekly)),
-            (
-                Schedule::Timer(vec![("OnCalendar".into(), "*-*-* 03:15".into())]),
-                Some(Period::Daily),
-            ),
-            (
-                Schedule::Timer(vec![("OnCalendar".into(), "hourly".into())]),
-                Some(Period::Hourly),
-            ),
-            (Schedule::Timer(vec![("OnBootSec".into(), "5min".into())]), None),
-        ] {
-            assert_eq!(schedule.period(), period, "{schedule:?}");
-        }
     }
 }

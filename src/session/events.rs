@@ -58,6 +58,8 @@ pub enum Event {
     OnTheCall {
         person: Person,
     },
+    /// Nobody is on the call any more: the auditor answers again.
+    OffTheCall,
     /// A piece of evidence, its content in `blobs/<sha256>`.
     EvidenceCollected {
         record: EvidenceRecord,

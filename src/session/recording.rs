@@ -290,8 +290,16 @@ impl Recording {
         }
     }
 
-    /// From now on `person` answers (redacted like any text); on disk when this returns Ok.
-    pub fn on_the_call(&mut self, person: &super::events::Person) -> Result<(), String> {
+    /// From now on `person` answers (redacted like any text), or with `None`
+    /// the auditor again; on disk when this returns Ok.
+    pub fn on_the_call(&mut self, person: Option<&super::events::Person>) -> Result<(), String> {
+        let Some(person) = person else {
+            return if self.write(Actor::Auditor, &Event::OffTheCall) {
+                Ok(())
+            } else {
+                Err(self.failure.clone().unwrap_or_default())
+            };
+        };
         if person.name.trim().is_empty() {
             return Err("who is on the call needs a name".to_string());
         }

@@ -169,6 +169,7 @@ impl Session {
                 }
                 self.on_call = Some(person);
             }
+            Event::OffTheCall => self.on_call = None,
             Event::EvidenceCollected { record } => {
                 self.evidence.insert(record.id().clone(), record);
             }

@@ -176,7 +176,9 @@ impl Store {
             .mode(0o600)
             .open(&partial)
             .map_err(shown)?;
-        file.write_all(&text).and_then(|()| file.sync_data()).map_err(shown)?;
+        // Not fsync'd: a crash or kill keeps it (the page cache survives), and
+        // this runs at every key typed; a power cut may lose the last draft.
+        file.write_all(&text).map_err(shown)?;
         std::fs::rename(&partial, dir.join(DRAFTS)).map_err(shown)
     }
 

@@ -11,6 +11,24 @@ use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 static INPUT: OnceLock<Mutex<Receiver<std::io::Result<Event>>>> = OnceLock::new();
+static STOP: OnceLock<Result<std::sync::Arc<std::sync::atomic::AtomicBool>, String>> = OnceLock::new();
+
+/// Whether SIGTERM or SIGHUP came: the screens leave like `q` (the terminal
+/// restored; everything written is already on disk). Watching starts at the
+/// first call; it fails only if the signals cannot be watched.
+pub fn stop_requested() -> Result<bool, String> {
+    let flag = STOP.get_or_init(|| {
+        let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+            signal_hook::flag::register(signal, flag.clone()).map_err(|e| format!("cannot watch signals: {e}"))?;
+        }
+        Ok(flag)
+    });
+    match flag {
+        Ok(flag) => Ok(flag.load(std::sync::atomic::Ordering::Relaxed)),
+        Err(why) => Err(why.clone()),
+    }
+}
 
 fn reader() -> &'static Mutex<Receiver<std::io::Result<Event>>> {
     INPUT.get_or_init(|| {

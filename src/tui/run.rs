@@ -13,7 +13,7 @@ use crate::engine::{self, EventSink, LiveHost};
 use crate::results::{HostResult, Override};
 use crate::session::{Recording, Store};
 use crossterm::event::{Event as TermEvent, KeyEventKind};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,6 +46,8 @@ pub struct Session<'a> {
     pub reload: Reload<'a>,
     pub collect: Option<Collect<'a>>,
     pub speaker: Speaker,
+    /// The auditor of record: notes and overrides are theirs.
+    pub auditor: String,
     /// The largest document taken (bytes).
     pub attachment_cap: u64,
 }
@@ -63,12 +65,7 @@ struct Copy {
 /// that failed is returned as the reason the session is incomplete (the screen
 /// ends first, so it can be read).
 pub fn run(mut app: App, mut session: Session, mut live: Option<LiveHost>, color: bool) -> Result<(), String> {
-    // SIGTERM and SIGHUP end the loop like `q`: the terminal is restored and
-    // everything written is already on disk.
-    let stop = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
-        signal_hook::flag::register(signal, stop.clone()).map_err(|e| format!("cannot watch signals: {e}"))?;
-    }
+    super::input::stop_requested()?;
     app.drafts = session.store.drafts(&session.id);
     let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
     // A paste arrives whole (one draft written, newlines kept as text); a panic
@@ -116,7 +113,7 @@ pub fn run(mut app: App, mut session: Session, mut live: Option<LiveHost>, color
             terminal
                 .draw(|frame| draw(frame, &mut app, color))
                 .map_err(|e| format!("cannot draw: {e}"))?;
-            if app.quit || stop.load(Ordering::Relaxed) {
+            if app.quit || super::input::stop_requested()? {
                 match &copy {
                     // A document being copied is recorded before leaving.
                     Some(job) => app.message = Some(format!("finishing the copy of {} before quitting…", job.name)),
@@ -218,14 +215,20 @@ fn perform(app: &mut App, session: &mut Session, live: &mut Option<LiveHost>, co
                 Effect::OnTheCall { person } => Some(person.clone()),
                 _ => None,
             };
-            let written = write_one(app, recording, &session.speaker, write);
+            let written = write_one(app, recording, (&session.speaker, &session.auditor), write);
             if let (Ok(()), Some(person)) = (&written, on_call) {
                 // Their answers carry their name and role from now on.
-                session.speaker = Speaker {
-                    name: person.name.clone(),
-                    role: person.role.clone(),
+                session.speaker = match &person {
+                    Some(person) => Speaker {
+                        name: person.name.clone(),
+                        role: person.role.clone(),
+                    },
+                    None => Speaker {
+                        name: session.auditor.clone(),
+                        role: "auditor".to_string(),
+                    },
                 };
-                app.on_call = Some(person);
+                app.on_call = person;
             }
             match written.and_then(|()| (session.reload)()) {
                 Ok(host) => app.saved(host),
@@ -236,7 +239,13 @@ fn perform(app: &mut App, session: &mut Session, live: &mut Option<LiveHost>, co
 }
 
 /// An answer, a note or an override, flushed to the journal.
-fn write_one(app: &App, recording: &mut Recording, speaker: &Speaker, effect: Effect) -> Result<(), String> {
+/// `speaker` gives the answers; notes and overrides are the auditor's own.
+fn write_one(
+    app: &App,
+    recording: &mut Recording,
+    (speaker, auditor): (&Speaker, &str),
+    effect: Effect,
+) -> Result<(), String> {
     match effect {
         Effect::Answer {
             control,
@@ -254,8 +263,8 @@ fn write_one(app: &App, recording: &mut Recording, speaker: &Speaker, effect: Ef
                 recording.answer(&control, &asked, value, &speaker.name, &speaker.role)
             }
         }
-        Effect::Note { control, text } => recording.note(&control, &text, &speaker.name),
-        Effect::OnTheCall { person } => recording.on_the_call(&person),
+        Effect::Note { control, text } => recording.note(&control, &text, auditor),
+        Effect::OnTheCall { person } => recording.on_the_call(person.as_ref()),
         Effect::Override {
             control,
             status,
@@ -272,7 +281,7 @@ fn write_one(app: &App, recording: &mut Recording, speaker: &Speaker, effect: Ef
                     .find(|c| c.id == control)
                     .map_or(status, |c| c.evaluated),
                 reason,
-                by: speaker.name.clone(),
+                by: auditor.to_string(),
                 approved_by,
                 expires,
                 expired: false,

@@ -24,6 +24,9 @@ pub struct Saved {
     /// Controls with a status that counts, of all.
     pub progress: (usize, usize),
     pub finished: bool,
+    /// Why it cannot be opened (an edited or reordered journal line, …): it is
+    /// listed so the auditor learns of it, and may be deleted.
+    pub damaged: Option<String>,
 }
 
 /// What the auditor chose.
@@ -58,7 +61,10 @@ impl Start {
     /// The newest unfinished session is selected, else "new".
     pub fn new(keymap: Keymap, target: &str, mut sessions: Vec<Saved>) -> Start {
         sessions.sort_by_key(|s| std::cmp::Reverse(s.last_change));
-        let selected = sessions.iter().position(|s| !s.finished).map_or(0, |at| at + 1);
+        let selected = sessions
+            .iter()
+            .position(|s| !s.finished && s.damaged.is_none())
+            .map_or(0, |at| at + 1);
         Start {
             keymap,
             target: target.to_string(),
@@ -71,6 +77,8 @@ impl Start {
 
     pub fn press(&mut self, key: Key) -> Asked {
         let Some(action) = self.keymap.action(Screen::Start, key) else {
+            // Any other key cancels a deletion under way.
+            self.confirm = None;
             return Asked::Nothing;
         };
         let confirming = self.confirm.take();
@@ -85,6 +93,10 @@ impl Start {
                 return Asked::Done(match self.selected {
                     0 => Choice::New,
                     at => match self.sessions.get(at - 1) {
+                        Some(Saved { damaged: Some(why), .. }) => {
+                            self.message = Some(format!("cannot be opened: {why}"));
+                            return Asked::Nothing;
+                        }
                         Some(saved) => Choice::Open(saved.id.clone()),
                         None => return Asked::Nothing,
                     },
@@ -107,7 +119,7 @@ impl Start {
                 self.message = Some(format!("press {key} again to delete session {id} and everything in it"));
                 self.confirm = Some(id);
             }
-            Action::Quit | Action::Back => return Asked::Done(Choice::Quit),
+            Action::Quit => return Asked::Done(Choice::Quit),
             _ => {}
         }
         Asked::Nothing
@@ -129,6 +141,15 @@ impl Start {
 /// Draw the start screen.
 pub fn draw(frame: &mut Frame, start: &Start) {
     let area = frame.area();
+    let (width, height) = super::screens::MIN_SIZE;
+    if area.width < width || area.height < height {
+        let text = format!(
+            "The terminal is {}x{}; vouch needs at least {width}x{height}.",
+            area.width, area.height
+        );
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+        return;
+    }
     let [body, footer] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
     let mut rows = vec![Row::new(vec![
         Line::from("+"),
@@ -143,11 +164,14 @@ pub fn draw(frame: &mut Frame, start: &Start) {
             Line::from(format!("{}  {}", s.id, terminal(&s.target))),
             Line::from(terminal(&s.auditor)),
             Line::from(format!("{}/{}", s.progress.0, s.progress.1)),
-            Line::from(format!(
-                "{}{}",
-                s.last_change.format("%Y-%m-%d %H:%M"),
-                if s.finished { "  finished" } else { "" }
-            )),
+            Line::from(match &s.damaged {
+                Some(_) => "damaged: Enter says why".to_string(),
+                None => format!(
+                    "{}{}",
+                    s.last_change.format("%Y-%m-%d %H:%M"),
+                    if s.finished { "  finished" } else { "" }
+                ),
+            }),
         ])
     }));
     let table = Table::new(
@@ -192,12 +216,13 @@ pub fn draw(frame: &mut Frame, start: &Start) {
 /// Run the start screen in the terminal until the auditor chooses; `delete`
 /// removes a session.
 pub fn pick(mut start: Start, delete: &dyn Fn(&str) -> Result<(), String>) -> Result<Choice, String> {
+    super::input::stop_requested()?;
     let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
     let chosen = (|| loop {
         terminal
             .draw(|frame| draw(frame, &start))
             .map_err(|e| format!("cannot draw: {e}"))?;
-        if super::input::gone() {
+        if super::input::gone() || super::input::stop_requested()? {
             return Ok(Choice::Quit);
         }
         let Some(TermEvent::Key(key)) = super::input::next(Duration::from_millis(100))? else {
@@ -234,6 +259,7 @@ mod tests {
             last_change: DateTime::from_timestamp(1_700_000_000 + minutes * 60, 0).unwrap_or_default(),
             progress: (10, 65),
             finished,
+            damaged: None,
         }
     }
 
@@ -252,6 +278,26 @@ mod tests {
         start.press(key("g"));
         assert_eq!(start.press(key("enter")), Asked::Done(Choice::New));
         assert_eq!(start.press(key("q")), Asked::Done(Choice::Quit));
+    }
+
+    #[test]
+    fn a_damaged_session_is_listed_says_why_and_can_be_deleted() {
+        let mut broken = saved("bad", 5, false);
+        broken.damaged = Some("journal.jsonl:3: the chain breaks here".into());
+        let mut start = Start::new(Keymap::default(), "local", vec![broken, saved("good", 1, false)]);
+        assert_eq!(start.selected, 2, "the newest one that opens is selected");
+        start.press(key("k"));
+        assert_eq!(start.press(key("enter")), Asked::Nothing);
+        assert!(start
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("the chain breaks here")));
+        start.press(key("d"));
+        assert_eq!(start.press(key("d")), Asked::Delete("bad".into()));
+        // An unbound key between the two cancels.
+        start.press(key("d"));
+        start.press(key("x"));
+        assert_eq!(start.press(key("d")), Asked::Nothing);
     }
 
     #[test]

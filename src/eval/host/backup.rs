@@ -281,8 +281,10 @@ fn run(ctx: &EvalContext) -> Outcome {
     if !scan.jobs.is_empty() {
         outcome = outcome.with_fact("job", "found");
     }
-    // The most frequent job says how often the data is backed up.
-    if let Some(period) = scan.jobs.iter().filter_map(|j| j.schedule.period()).min() {
+    // The most frequent job says how often the data is backed up; a job whose
+    // schedule cannot be read leaves it unsaid (it might be the most frequent).
+    let periods: Option<Vec<_>> = scan.jobs.iter().map(|j| j.schedule.period()).collect();
+    if let Some(period) = periods.and_then(|p| p.into_iter().min()) {
         outcome = outcome.with_fact("frequency", period.as_str());
     }
     outcome

@@ -206,11 +206,12 @@ impl Form {
     /// Who is answering: name, role, email (filled with whoever is on the call).
     pub fn interviewee(now: Option<&crate::session::Person>) -> Form {
         let fields = vec![
-            Field::new("name", FieldKind::Line, true),
-            Field::new("role", FieldKind::Line, true),
+            Field::new("name", FieldKind::Line, false),
+            Field::new("role", FieldKind::Line, false),
             Field::new("email", FieldKind::Line, false),
         ];
-        let title = "Who is answering now? (Their answers carry their name and role.)".to_string();
+        let title =
+            "Who is answering now? (Their answers carry their name and role; no name: you answer again.)".to_string();
         let mut form = Form::with(Purpose::Interviewee, title, fields);
         if let Some(person) = now {
             form.fill(&[
@@ -331,13 +332,23 @@ impl Form {
                 })
             }
             Purpose::Interviewee => {
-                let email = text(2).trim().to_string();
+                let (name, role, email) = (
+                    text(0).trim().to_string(),
+                    text(1).trim().to_string(),
+                    text(2).trim().to_string(),
+                );
+                if name.is_empty() {
+                    return Ok(Effect::OnTheCall { person: None });
+                }
+                if role.is_empty() {
+                    return Err("role is required: their answers say who they are".to_string());
+                }
                 Ok(Effect::OnTheCall {
-                    person: crate::session::Person {
-                        name: text(0).trim().to_string(),
-                        role: text(1).trim().to_string(),
+                    person: Some(crate::session::Person {
+                        name,
+                        role,
                         email: (!email.is_empty()).then_some(email),
-                    },
+                    }),
                 })
             }
         }

@@ -126,9 +126,9 @@ pub enum Effect {
     Recollect {
         control: Option<String>,
     },
-    /// From now on this person answers.
+    /// From now on this person answers (`None`: the auditor again).
     OnTheCall {
-        person: crate::session::Person,
+        person: Option<crate::session::Person>,
     },
     /// The auditor finished the session: it becomes read-only.
     Finish,
@@ -288,6 +288,8 @@ impl App {
         if let Some(action) = self.keymap.action(self.screen(), key) {
             return update(self, action);
         }
+        // Any other key cancels a confirmation under way.
+        self.finishing = false;
         Vec::new()
     }
 
@@ -343,6 +345,9 @@ impl App {
     fn finish(&mut self) {
         if self.read_only {
             self.message = Some("this session is already finished".to_string());
+        } else if !self.collecting.is_empty() || self.copying.is_some() {
+            self.message =
+                Some("wait until collection and copies are done: a finished session takes nothing more".to_string());
         } else if self.finishing {
             self.finishing = false;
             self.push(Effect::Finish);

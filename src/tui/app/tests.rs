@@ -152,3 +152,43 @@ fn a_paste_arrives_whole_and_one_line_fields_keep_one_line() {
     let form = app.form.as_ref().unwrap_or_else(|| panic!("a form"));
     assert_eq!(form.values()[1], "line one line two");
 }
+
+#[test]
+fn who_is_answering_takes_a_name_and_a_role_and_no_name_hands_back_to_the_auditor() {
+    let mut app = app();
+    update(&mut app, Action::Interviewee);
+    typed(&mut app, "Bob");
+    assert!(
+        app.press(key("ctrl-s"))
+            .iter()
+            .all(|e| !matches!(e, Effect::OnTheCall { .. })),
+        "a role is needed"
+    );
+    app.press(key("tab"));
+    typed(&mut app, "DBA");
+    let effects = app.press(key("ctrl-s"));
+    assert!(effects.contains(&Effect::OnTheCall {
+        person: Some(crate::session::Person {
+            name: "Bob".into(),
+            role: "DBA".into(),
+            email: None,
+        })
+    }));
+    let mut app = super::tests::app();
+    update(&mut app, Action::Interviewee);
+    assert!(app.press(key("ctrl-s")).contains(&Effect::OnTheCall { person: None }));
+}
+
+#[test]
+fn finishing_waits_for_collection_and_any_other_key_cancels_it() {
+    let mut app = app();
+    update(&mut app, Action::Export);
+    app.collecting.insert("ssh.root-login".into());
+    update(&mut app, Action::Finish);
+    assert!(update(&mut app, Action::Finish).is_empty(), "not while collecting");
+    app.collecting.clear();
+    update(&mut app, Action::Finish);
+    app.press(key("x"));
+    assert!(update(&mut app, Action::Finish).is_empty(), "x cancelled the first F");
+    assert_eq!(update(&mut app, Action::Finish), vec![Effect::Finish]);
+}
