@@ -13,7 +13,7 @@ use vouch::checklist::{bundled, load_catalog};
 use vouch::engine::{run_host, Options};
 use vouch::model::Target;
 use vouch::results::ScanResults;
-use vouch::session::{Recording, Start, Store};
+use vouch::session::{Recording, Session, Start, Store};
 use vouch::transport::fs::FsTransport;
 use vouch::transport::Transport;
 
@@ -449,4 +449,70 @@ fn drafts_are_kept_redacted_and_private_and_read_back() {
     let kept = &back["answer/firewall.cloud-firewall/inbound-rules"][0];
     assert!(kept.starts_with("22 from the VPN; DB_PASSWORD="), "{kept}");
     assert!(store.drafts("0123456789ab").is_empty(), "no drafts, no error");
+}
+
+#[test]
+fn a_halt_stands_until_every_control_is_collected_again() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let (catalog, _) = load_catalog(&bundled::texts()).expect("catalog");
+    let store = Store::at(data.path().join("sessions"));
+    let transport = FsTransport::rooted(fixture("weak"));
+    let options = Options {
+        as_of: AS_OF.parse().expect("time"),
+        ..Options::default()
+    };
+    let start = Start {
+        target: "local".into(),
+        root: Some(fixture("weak")),
+        transport: transport.describe(),
+        auditor: "A. Auditor".into(),
+        as_of: options.as_of,
+        sections: ScanResults::new(&catalog, options.as_of, Vec::new()).sections,
+        checklists: catalog.checklists.clone(),
+        only: Vec::new(),
+        organisation: None,
+        auditor_email: None,
+    };
+    let mut recording = Recording::start(&store, start).expect("session starts");
+    let id = recording.id().to_string();
+    let target = Target {
+        name: "local".into(),
+        root: Some(fixture("weak")),
+        ..Target::default()
+    };
+    let collect = |recording: &mut Recording, catalog: &vouch::checklist::Catalog| {
+        run_host(
+            catalog,
+            &target,
+            &transport,
+            &options,
+            &Arc::new(AtomicBool::new(false)),
+            recording,
+        );
+    };
+    let error = || {
+        let session = Session::load(&id, &store.session_dir(&id).expect("dir")).expect("loads");
+        session.results(&catalog).hosts[0].error.clone()
+    };
+    // A collection cut short (the target stopped answering): the results say why
+    // they are incomplete.
+    collect(&mut recording, &catalog);
+    assert_eq!(error(), None);
+    for event in [
+        vouch::session::events::Event::CollectionStarted,
+        vouch::session::events::Event::Halted {
+            reason: "the target stopped answering".into(),
+        },
+    ] {
+        assert!(recording.write(vouch::session::journal::Actor::Collector, &event));
+    }
+    assert_eq!(error().as_deref(), Some("the target stopped answering"));
+    // One control collected again: the rest still stand on the halt.
+    let mut one = catalog.clone();
+    one.restrict(&["ssh.root-login".to_string()]);
+    collect(&mut recording, &one);
+    assert!(error().is_some(), "one control is not the whole audit");
+    // Everything collected again: the halt no longer makes them incomplete.
+    collect(&mut recording, &catalog);
+    assert_eq!(error(), None);
 }

@@ -67,6 +67,8 @@ pub enum Event {
     StatusDecided {
         result: ControlResult,
     },
+    /// A collection began (the first, or `r` collecting again).
+    CollectionStarted,
     /// Collection stopped early (cancelled, the target lost, the budget spent).
     Halted {
         reason: String,

@@ -368,7 +368,8 @@ impl EventSink for Recording {
                 self.write(Actor::Collector, &Event::StatusDecided { result: *result })
             }
             engine::Event::Halted { reason } => self.write(Actor::Collector, &Event::Halted { reason }),
-            engine::Event::HostStarted { .. } | engine::Event::ProbeStarted { .. } | engine::Event::HostDone(_) => true,
+            engine::Event::HostStarted { .. } => self.write(Actor::Collector, &Event::CollectionStarted),
+            engine::Event::ProbeStarted { .. } | engine::Event::HostDone(_) => true,
         }
     }
 }

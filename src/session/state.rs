@@ -51,6 +51,12 @@ pub struct Session {
     pub notes: BTreeMap<String, Vec<NoteOut>>,
     pub overrides: BTreeMap<String, Override>,
     pub finished: bool,
+    /// Collections begun so far, the one the last halt stopped, and the controls
+    /// decided again by a later one: once every control has been, the halt no
+    /// longer makes the results incomplete.
+    collection: u32,
+    halted_in: u32,
+    since_halt: std::collections::BTreeSet<String>,
     /// A cut-short last line, when the journal had one (reported, not replayed).
     pub truncated: Option<String>,
 }
@@ -109,6 +115,9 @@ impl Session {
             notes: BTreeMap::new(),
             overrides: BTreeMap::new(),
             finished: false,
+            collection: 0,
+            halted_in: 0,
+            since_halt: std::collections::BTreeSet::new(),
             truncated: replay.truncated.clone(),
         };
         for line in lines {
@@ -173,11 +182,22 @@ impl Session {
             Event::EvidenceCollected { record } => {
                 self.evidence.insert(record.id().clone(), record);
             }
-            Event::StatusDecided { result } => match self.controls.iter_mut().find(|c| c.id == result.id) {
-                Some(known) => *known = result,
-                None => self.controls.push(result),
-            },
-            Event::Halted { reason } => self.error = Some(reason),
+            Event::StatusDecided { result } => {
+                if self.error.is_some() && self.collection > self.halted_in {
+                    // Decided again by a collection begun after the halt.
+                    self.since_halt.insert(result.id.clone());
+                }
+                match self.controls.iter_mut().find(|c| c.id == result.id) {
+                    Some(known) => *known = result,
+                    None => self.controls.push(result),
+                }
+            }
+            Event::CollectionStarted => self.collection += 1,
+            Event::Halted { reason } => {
+                self.error = Some(reason);
+                self.halted_in = self.collection;
+                self.since_halt.clear();
+            }
             Event::Finished => self.finished = true,
         }
     }
@@ -229,7 +249,7 @@ impl Session {
             app_dir: None,
             app_dir_source: None,
             transport: self.transport.clone(),
-            error: self.error.clone(),
+            error: self.halt_standing(catalog),
             summary: Summary::of(controls.iter().map(|c| &c.status)),
             controls,
             evidence: self.evidence.values().cloned().collect(),
@@ -245,6 +265,19 @@ impl Session {
 }
 
 impl Session {
+    /// Why the results are incomplete: the last halt, unless every control of
+    /// the session has been decided again by a collection begun since.
+    fn halt_standing(&self, catalog: &Catalog) -> Option<String> {
+        let reason = self.error.as_ref()?;
+        let in_session = |section: &str| self.sections.iter().any(|s| s.id == section);
+        let redone = catalog
+            .controls
+            .iter()
+            .filter(|c| in_session(&c.section))
+            .all(|c| self.since_halt.contains(&c.id));
+        (!redone).then(|| reason.clone())
+    }
+
     /// The controls of this session's sections that no status was recorded for
     /// (a scan halted, or not run yet): an error saying why when collection
     /// stopped, else awaiting review — never silently absent from the results.
