@@ -579,7 +579,7 @@ fn a_document_that_cannot_be_taken_is_refused_inline_with_the_reason() {
     tmux.keys(&["Home", "C-k"]);
     tmux.keys(&["-l", &format!("{base}/small.pdf")]);
     tmux.keys(&["Enter"]);
-    tmux.wait_for("the document is attached to incident.plan");
+    tmux.wait_for("small.pdf (10 bytes, sha256");
     tmux.keys(&["q"]);
     tmux.wait_for("EXIT=0");
     let id = sessions(data.path()).pop().expect("a session");

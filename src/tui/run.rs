@@ -363,10 +363,23 @@ fn finish_copy(app: &mut App, session: &mut Session, job: Copy, ended: Result<(S
     let Some(recording) = session.recording.as_deref_mut() else {
         return app.copy_failed(&job.control, &job.question, READ_ONLY.to_string());
     };
+    let told = |(sha, bytes): &(String, u64)| {
+        format!(
+            "saved: {} ({}, sha256 {}) is attached to {}",
+            job.name,
+            crate::evidence::source::human_bytes(*bytes),
+            sha.get(..12).unwrap_or(sha),
+            job.control
+        )
+    };
+    let message = ended.as_ref().map(told).ok();
     let written =
         ended.and_then(|(sha, bytes)| recording.attached(&job.control, &job.question, &job.name, &sha, bytes));
     match written.and_then(|()| (session.reload)()) {
-        Ok(host) => app.attached(host, &job.control, &job.question),
+        Ok(host) => {
+            app.attached(host, &job.control, &job.question);
+            app.message = message;
+        }
         Err(why) => app.copy_failed(&job.control, &job.question, why),
     }
 }
