@@ -5,7 +5,27 @@
 //! largest gap between runs, in the buckets a backup question asks about:
 //! more than once a day, daily, weekly, or less often.
 
-use super::schedule::Period;
+/// How often a schedule runs, at most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Period {
+    /// More than once a day.
+    Hourly,
+    Daily,
+    Weekly,
+    /// Monthly or rarer.
+    Monthly,
+}
+
+impl Period {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Period::Hourly => "hourly",
+            Period::Daily => "daily",
+            Period::Weekly => "weekly",
+            Period::Monthly => "monthly",
+        }
+    }
+}
 
 /// `@daily`, `weekly`, … (cron keywords, run-parts periods, systemd shorthands).
 pub fn keyword(word: &str) -> Option<Period> {

@@ -16,27 +16,7 @@ pub enum Schedule {
     Timer(Vec<(String, String)>),
 }
 
-/// How often a schedule runs, at most.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Period {
-    /// More than once a day.
-    Hourly,
-    Daily,
-    Weekly,
-    /// Monthly or rarer.
-    Monthly,
-}
-
-impl Period {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Period::Hourly => "hourly",
-            Period::Daily => "daily",
-            Period::Weekly => "weekly",
-            Period::Monthly => "monthly",
-        }
-    }
-}
+pub use super::period::Period;
 
 impl Schedule {
     /// How often it runs, when that can be told from how it is written (not
