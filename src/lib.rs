@@ -7,6 +7,7 @@
 //! alike; `model` and `clock` are the shared words beneath everything. The engine
 //! (a pure coordinator and a driver) streams events that every consumer reads.
 
+pub mod bundle;
 pub mod checklist;
 pub mod cli;
 pub mod clock;

@@ -196,6 +196,35 @@ impl Store {
         }
     }
 
+    /// Stream a blob into `out` (never whole in memory), checking its bytes
+    /// against the SHA-256 it is stored under as they go; its size.
+    pub fn copy_blob(&self, id: &str, sha256: &str, out: &mut dyn Write) -> Result<u64, String> {
+        use sha2::{Digest, Sha256};
+        use std::io::Read;
+        if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(format!("`{sha256}` is not a SHA-256"));
+        }
+        let path = self.session_dir(id)?.join("blobs").join(sha256);
+        let shown = |e: std::io::Error| format!("{}: {e}", path.display());
+        let mut file = std::fs::File::open(&path).map_err(shown)?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 1 << 16];
+        let mut bytes = 0u64;
+        loop {
+            let n = file.read(&mut buf).map_err(shown)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+            out.write_all(&buf[..n]).map_err(shown)?;
+            bytes += n as u64;
+        }
+        if hex::encode(hasher.finalize()) != sha256 {
+            return Err(format!("{}: its bytes no longer match its hash", path.display()));
+        }
+        Ok(bytes)
+    }
+
     /// Keep `bytes` in a session's blob store under their SHA-256 (once).
     /// A blob's bytes, checked against the SHA-256 it is stored under; refused
     /// over `cap` bytes or when it does not match (the store was tampered with).

@@ -1,0 +1,188 @@
+//! The evidence bundle as its reader checks it: a session exported to a folder
+//! verifies with the real `sha256sum -c SHA256SUMS`, is the same bytes when
+//! exported twice, keeps documents byte for byte, and any changed byte fails.
+
+mod common;
+
+use common::{fixture, vouch, AS_OF};
+use std::path::Path;
+use std::process::Command;
+use vouch::bundle::folder;
+use vouch::session::{Recording, Store};
+
+/// A session of the weak fixture (`vouch scan --save`) with an answer and a
+/// document; its id.
+fn audited(data: &Path, document: &Path) -> String {
+    let scan = vouch()
+        .env("VOUCH_DATA_DIR", data)
+        .args(["scan", "--as-of", AS_OF, "--save", "--auditor", "Ada", "--root"])
+        .arg(fixture("weak"))
+        .output()
+        .expect("vouch runs");
+    let stderr = String::from_utf8_lossy(&scan.stderr).into_owned();
+    let id = stderr
+        .split("saved as session ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no session id in: {stderr}"))
+        .to_string();
+    let store = Store::at(data.join("sessions"));
+    let mut recording = Recording::resume(&store, &id).expect("resumes");
+    let (catalog, _) = vouch::checklist::load_catalog(&vouch::checklist::bundled::texts()).expect("catalog");
+    let question = catalog
+        .control("incident.plan")
+        .and_then(|c| c.questions.iter().find(|q| q.id == "exists"))
+        .expect("question")
+        .clone();
+    recording
+        .answer(
+            "incident.plan",
+            &question,
+            vouch::model::answers::AnswerValue::Yes,
+            "Grace",
+            "CTO",
+        )
+        .expect("answered");
+    recording.attach("incident.plan", "exists", document).expect("attached");
+    id
+}
+
+fn sha256sum_check(dir: &Path) -> std::process::Output {
+    Command::new("sha256sum")
+        .args(["--strict", "-c", "SHA256SUMS"])
+        .current_dir(dir)
+        .output()
+        .expect("sha256sum runs")
+}
+
+/// Every file under `dir`, relative, with its bytes.
+fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(at) = stack.pop() {
+        for entry in std::fs::read_dir(&at).expect("readable") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let name = path.strip_prefix(dir).expect("inside").display().to_string();
+                out.push((name, std::fs::read(&path).expect("read")));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn an_exported_session_verifies_with_sha256sum_and_is_the_same_bytes_twice() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let docs = tempfile::tempdir().expect("temp dir");
+    let plan = docs.path().join("incident plan v3.pdf");
+    std::fs::write(&plan, b"%PDF-1.4 the incident plan").expect("plan");
+    let id = audited(data.path(), &plan);
+    let store = Store::at(data.path().join("sessions"));
+    let out = tempfile::tempdir().expect("temp dir");
+    let first = out.path().join("pack");
+    let written = folder::write(&store, &id, &first).expect("exported");
+
+    let checked = sha256sum_check(&first);
+    assert!(
+        checked.status.success(),
+        "sha256sum -c: {}{}",
+        String::from_utf8_lossy(&checked.stdout),
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    let listed = String::from_utf8_lossy(&checked.stdout).into_owned();
+    for file in ["manifest.json", "results.json", "journal.jsonl", "README.txt"] {
+        assert!(listed.contains(&format!("{file}: OK")), "{listed}");
+    }
+    assert!(
+        listed.lines().filter(|l| l.starts_with("evidence/")).count() > 10,
+        "{listed}"
+    );
+
+    // The document is kept byte for byte, named by its hash, its name in the manifest.
+    let digest = Command::new("sha256sum").arg(&plan).output().expect("sha256sum");
+    let digest = String::from_utf8_lossy(&digest.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let kept = std::fs::read(first.join("attachments").join(&digest)).expect("attachment");
+    assert_eq!(kept, std::fs::read(&plan).expect("plan"));
+    let row = written
+        .manifest
+        .files
+        .iter()
+        .find(|f| f.path == format!("attachments/{digest}"))
+        .expect("listed");
+    assert_eq!(row.about.as_deref(), Some("incident plan v3.pdf"));
+    assert_eq!(row.controls, vec!["incident.plan".to_string()]);
+    // The journal's chain ends where the manifest says.
+    let journal = std::fs::read(first.join("journal.jsonl")).expect("journal");
+    let last = journal[..journal.len() - 1]
+        .rsplit(|b| *b == b'\n')
+        .next()
+        .expect("a line");
+    // The chain hashes each line's bytes, without its newline.
+    let line = last.to_vec();
+    let head = Command::new("sha256sum")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().expect("stdin").write_all(&line)?;
+            child.wait_with_output()
+        })
+        .expect("sha256sum");
+    let head = String::from_utf8_lossy(&head.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_string();
+    assert_eq!(written.manifest.journal_head, head);
+
+    // Exported again: the same bytes, file for file.
+    let second = out.path().join("again");
+    folder::write(&store, &id, &second).expect("exported again");
+    assert_eq!(tree(&first), tree(&second));
+
+    // Into a folder that holds something: refused.
+    assert!(folder::write(&store, &id, &first).is_err_and(|e| e.contains("not empty")));
+}
+
+#[test]
+fn a_changed_byte_anywhere_fails_the_check() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let docs = tempfile::tempdir().expect("temp dir");
+    let plan = docs.path().join("plan.pdf");
+    std::fs::write(&plan, b"%PDF-1.4 plan").expect("plan");
+    let id = audited(data.path(), &plan);
+    let store = Store::at(data.path().join("sessions"));
+    let out = tempfile::tempdir().expect("temp dir");
+    let pack = out.path().join("pack");
+    folder::write(&store, &id, &pack).expect("exported");
+    let evidence = std::fs::read_dir(pack.join("evidence"))
+        .expect("evidence")
+        .next()
+        .expect("an item")
+        .expect("entry")
+        .path();
+    for changed in [pack.join("results.json"), pack.join("journal.jsonl"), evidence] {
+        let before = std::fs::read(&changed).expect("read");
+        let mut flipped = before.clone();
+        flipped[0] ^= 1;
+        std::fs::write(&changed, &flipped).expect("write");
+        let checked = sha256sum_check(&pack);
+        assert!(
+            !checked.status.success(),
+            "{} changed, yet it checks",
+            changed.display()
+        );
+        assert!(String::from_utf8_lossy(&checked.stdout).contains("FAILED"));
+        std::fs::write(&changed, &before).expect("restore");
+    }
+    assert!(sha256sum_check(&pack).status.success(), "restored, it checks again");
+}
