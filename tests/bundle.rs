@@ -84,7 +84,7 @@ fn an_exported_session_verifies_with_sha256sum_and_is_the_same_bytes_twice() {
     let store = Store::at(data.path().join("sessions"));
     let out = tempfile::tempdir().expect("temp dir");
     let first = out.path().join("pack");
-    let written = folder::write(&store, &id, &first).expect("exported");
+    let written = folder::write(&store, &id, &first, None).expect("exported");
 
     let checked = sha256sum_check(&first);
     assert!(
@@ -146,11 +146,11 @@ fn an_exported_session_verifies_with_sha256sum_and_is_the_same_bytes_twice() {
 
     // Exported again: the same bytes, file for file.
     let second = out.path().join("again");
-    folder::write(&store, &id, &second).expect("exported again");
+    folder::write(&store, &id, &second, None).expect("exported again");
     assert_eq!(tree(&first), tree(&second));
 
     // Into a folder that holds something: refused.
-    assert!(folder::write(&store, &id, &first).is_err_and(|e| e.contains("not empty")));
+    assert!(folder::write(&store, &id, &first, None).is_err_and(|e| e.contains("not empty")));
 }
 
 #[test]
@@ -163,7 +163,7 @@ fn a_changed_byte_anywhere_fails_the_check() {
     let store = Store::at(data.path().join("sessions"));
     let out = tempfile::tempdir().expect("temp dir");
     let pack = out.path().join("pack");
-    folder::write(&store, &id, &pack).expect("exported");
+    folder::write(&store, &id, &pack, None).expect("exported");
     let evidence = std::fs::read_dir(pack.join("evidence"))
         .expect("evidence")
         .next()
@@ -185,4 +185,114 @@ fn a_changed_byte_anywhere_fails_the_check() {
         std::fs::write(&changed, &before).expect("restore");
     }
     assert!(sha256sum_check(&pack).status.success(), "restored, it checks again");
+}
+
+/// A new OpenSSH key of `kind` (`ed25519`, `ecdsa`), made by ssh-keygen.
+fn ssh_key(dir: &Path, kind: &str) -> std::path::PathBuf {
+    let path = dir.join(format!("id_{kind}"));
+    let made = Command::new("ssh-keygen")
+        .args(["-q", "-t", kind, "-N", "", "-C", "test", "-f"])
+        .arg(&path)
+        .status()
+        .expect("ssh-keygen runs");
+    assert!(made.success());
+    path
+}
+
+fn ssh_keygen_verify(pack: &Path, identity: &str) -> std::process::Output {
+    let sums = std::fs::File::open(pack.join("SHA256SUMS")).expect("sums");
+    Command::new("ssh-keygen")
+        .args([
+            "-Y",
+            "verify",
+            "-f",
+            "allowed_signers",
+            "-I",
+            identity,
+            "-n",
+            "vouch-evidence",
+            "-s",
+            "SHA256SUMS.sig",
+        ])
+        .current_dir(pack)
+        .stdin(sums)
+        .output()
+        .expect("ssh-keygen runs")
+}
+
+#[test]
+fn a_signed_bundle_verifies_with_ssh_keygen_for_ed25519_and_ecdsa_keys() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let docs = tempfile::tempdir().expect("temp dir");
+    let plan = docs.path().join("plan.pdf");
+    std::fs::write(&plan, b"%PDF-1.4 plan").expect("plan");
+    let id = audited(data.path(), &plan);
+    let store = Store::at(data.path().join("sessions"));
+    let out = tempfile::tempdir().expect("temp dir");
+    for kind in ["ed25519", "ecdsa"] {
+        let key_file = ssh_key(docs.path(), kind);
+        let key = vouch::bundle::sign::Key::from_file(&key_file, None, "ada@example.com").expect("key");
+        let pack = out.path().join(kind);
+        let written = folder::write(&store, &id, &pack, Some(&key)).expect("exported");
+        assert!(sha256sum_check(&pack).status.success(), "{kind}: sha256sum");
+        let verified = ssh_keygen_verify(&pack, "ada@example.com");
+        assert!(
+            verified.status.success(),
+            "{kind}: {}{}",
+            String::from_utf8_lossy(&verified.stdout),
+            String::from_utf8_lossy(&verified.stderr)
+        );
+        // The manifest names the key ssh-keygen reports.
+        let listed = Command::new("ssh-keygen")
+            .arg("-lf")
+            .arg(pack.join("signer.pub"))
+            .output()
+            .expect("ssh-keygen");
+        let fingerprint = written.manifest.auditor.key_fingerprint.clone().expect("fingerprint");
+        assert!(String::from_utf8_lossy(&listed.stdout).contains(&fingerprint), "{kind}");
+        // Another identity, or a changed SHA256SUMS, does not verify.
+        assert!(
+            !ssh_keygen_verify(&pack, "mallory@example.com").status.success(),
+            "{kind}"
+        );
+        let sums = std::fs::read_to_string(pack.join("SHA256SUMS")).expect("sums");
+        std::fs::write(pack.join("SHA256SUMS"), sums.replacen('a', "b", 1)).expect("tamper");
+        assert!(
+            !ssh_keygen_verify(&pack, "ada@example.com").status.success(),
+            "{kind}: tampered"
+        );
+    }
+    // Ed25519 signatures are deterministic: the same session, the same bundle.
+    let key =
+        vouch::bundle::sign::Key::from_file(&docs.path().join("id_ed25519"), None, "ada@example.com").expect("key");
+    let (a, b) = (out.path().join("a"), out.path().join("b"));
+    folder::write(&store, &id, &a, Some(&key)).expect("exported");
+    folder::write(&store, &id, &b, Some(&key)).expect("exported");
+    assert_eq!(tree(&a), tree(&b));
+}
+
+#[test]
+fn an_encrypted_key_needs_its_passphrase_and_rsa_is_refused_for_now() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("id_locked");
+    assert!(Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "s3cret-phrase", "-f"])
+        .arg(&path)
+        .status()
+        .expect("ssh-keygen")
+        .success());
+    let open = |pass: Option<&str>| vouch::bundle::sign::Key::from_file(&path, pass, "ada").map(|k| k.fingerprint());
+    assert!(open(None).is_err_and(|e| e.contains("passphrase is needed")));
+    assert!(open(Some("wrong")).is_err_and(|e| e.contains("does not open it")));
+    assert!(open(Some("s3cret-phrase")).is_ok_and(|f| f.starts_with("SHA256:")));
+    let rsa = dir.path().join("id_rsa");
+    assert!(Command::new("ssh-keygen")
+        .args(["-q", "-t", "rsa", "-b", "2048", "-N", "", "-f"])
+        .arg(&rsa)
+        .status()
+        .expect("ssh-keygen")
+        .success());
+    assert!(vouch::bundle::sign::Key::from_file(&rsa, None, "ada").is_err_and(|e| e.contains("RSA")));
+    assert!(vouch::bundle::sign::principal("Ada Auditor").is_ok_and(|p| p == "Ada-Auditor"));
+    assert!(vouch::bundle::sign::principal("a,b*").is_err());
 }

@@ -6,6 +6,7 @@
 //! on the way; the same session always gives the same bytes.
 
 use super::manifest::{Auditor, FileKind, FileRow, Manifest, Target};
+use super::sign::Key;
 use super::sums::{self, Sum};
 use crate::evidence::record::{EvidenceKind, Payload};
 use crate::session::{Session, Store};
@@ -85,8 +86,8 @@ impl Out<'_> {
 }
 
 /// Write session `id` of `store` as a bundle folder at `to` (which must not
-/// exist, or be empty).
-pub fn write(store: &Store, id: &str, to: &Path) -> Result<Written, String> {
+/// exist, or be empty), signed with `key` when one is given.
+pub fn write(store: &Store, id: &str, to: &Path, key: Option<&Key>) -> Result<Written, String> {
     let dir = store.session_dir(id)?;
     let session = Session::load(id, &dir)?;
     if let Some(cut) = &session.truncated {
@@ -155,9 +156,20 @@ pub fn write(store: &Store, id: &str, to: &Path) -> Result<Written, String> {
         row.provenance = Some(crate::evidence::record::Provenance::Attested);
         row.about = Some(names.join(", "));
     }
+    let identity = key.map(|k| k.identity.as_str());
     out.put("README.txt", FileKind::Readme, |w| {
-        w.write_all(readme(&session).as_bytes()).map_err(|e| e.to_string())
+        w.write_all(readme(&session, identity).as_bytes())
+            .map_err(|e| e.to_string())
     })?;
+    if let Some(key) = key {
+        let (public, allowed) = (key.public()?, key.allowed_signers()?);
+        out.put("signer.pub", FileKind::Signer, |w| {
+            w.write_all(public.as_bytes()).map_err(|e| e.to_string())
+        })?;
+        out.put("allowed_signers", FileKind::Signer, |w| {
+            w.write_all(allowed.as_bytes()).map_err(|e| e.to_string())
+        })?;
+    }
     let mut rows = out.rows;
     rows.sort_by(|a, b| a.path.cmp(&b.path));
     let head = crate::session::journal::read(&journal).map_err(|e| e.to_string())?.head;
@@ -168,7 +180,7 @@ pub fn write(store: &Store, id: &str, to: &Path) -> Result<Written, String> {
         auditor: Auditor {
             name: session.auditor.clone(),
             email: session.auditor_email.clone(),
-            key_fingerprint: None,
+            key_fingerprint: key.map(Key::fingerprint),
         },
         organisation: session.organisation.clone(),
         interviewees: session.interviewees.clone(),
@@ -204,7 +216,11 @@ pub fn write(store: &Store, id: &str, to: &Path) -> Result<Written, String> {
         .collect();
     all.sort();
     let sums_text = sums::render(&all)?;
-    std::fs::write(to.join("SHA256SUMS"), sums_text).map_err(|e| format!("{}: {e}", to.display()))?;
+    std::fs::write(to.join("SHA256SUMS"), &sums_text).map_err(|e| format!("{}: {e}", to.display()))?;
+    if let Some(key) = key {
+        let signature = key.sign(sums_text.as_bytes())?;
+        std::fs::write(to.join("SHA256SUMS.sig"), signature).map_err(|e| format!("{}: {e}", to.display()))?;
+    }
     crate::session::store::sync_dir(to)?;
     Ok(Written { manifest, sums: all })
 }
@@ -231,7 +247,8 @@ fn prepare(to: &Path) -> Result<(), String> {
 }
 
 /// README.txt: what the bundle is and how to check it with standard tools.
-fn readme(session: &Session) -> String {
+fn readme(session: &Session, identity: Option<&str>) -> String {
+    let identity = identity.unwrap_or("<auditor identity>");
     format!(
         "Evidence bundle of vouch session {id} ({target}), audited by {auditor}.
 
@@ -241,7 +258,7 @@ Check that no file was changed, added or removed since it was written:
 
 Check who signed it (the signature covers SHA256SUMS, which covers every file):
 
-    ssh-keygen -Y verify -f allowed_signers -I \"<auditor identity>\" -n vouch-evidence \\
+    ssh-keygen -Y verify -f allowed_signers -I \"{identity}\" -n vouch-evidence \\
         -s SHA256SUMS.sig < SHA256SUMS
 
 allowed_signers inside the bundle proves integrity only; check the signer's key
@@ -255,7 +272,8 @@ What is inside:
   evidence/       what vouch collected and what was answered, by evidence id
                   (secrets redacted)
   attachments/    the documents given in the interviews, byte for byte, by SHA-256
-  SHA256SUMS      the SHA-256 of every file above
+  signer.pub      the signer's public key; allowed_signers, the same for ssh-keygen
+  SHA256SUMS      the SHA-256 of every file above; SHA256SUMS.sig, its signature
 ",
         id = session.id,
         target = crate::sanitize::terminal(&session.target),

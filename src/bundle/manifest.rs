@@ -64,6 +64,8 @@ pub enum FileKind {
     Journal,
     Evidence,
     Attachment,
+    /// signer.pub and allowed_signers.
+    Signer,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

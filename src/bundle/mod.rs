@@ -5,11 +5,14 @@
 //! (`session`) and renders results (`report`); nothing below imports it.
 //!
 //! Built so far: the folder form with manifest.json, results.json,
-//! journal.jsonl, evidence/, attachments/, README.txt and SHA256SUMS. Signing,
-//! the ZIP form, the HTML/Markdown reports and `vouch export`/`verify` follow.
+//! journal.jsonl, evidence/, attachments/, README.txt, SHA256SUMS, and with a
+//! key (ed25519, ECDSA file keys) signer.pub, allowed_signers and
+//! SHA256SUMS.sig. RSA and agent keys, the ZIP form, the HTML/Markdown reports
+//! and `vouch export`/`verify` follow.
 
 pub mod folder;
 pub mod manifest;
+pub mod sign;
 pub mod sums;
 
 /// The bundle format this vouch writes.

@@ -1,0 +1,90 @@
+//! Signing a bundle with an SSH key (SSHSIG, namespace `vouch-evidence`), so
+//! `ssh-keygen -Y verify` alone proves it: the signature is over `SHA256SUMS`
+//! (which covers every file), armored; the public key and an `allowed_signers`
+//! line travel with it. File keys: ed25519 and ECDSA (P-256, P-384) through the
+//! `ssh-key` crate; an encrypted key is opened with its passphrase. RSA keys and
+//! ssh-agent come next (ssh-key 0.6 cannot sign with RSA; see notes).
+
+use ssh_key::{HashAlg, LineEnding, PrivateKey};
+use std::path::Path;
+
+/// The namespace every vouch signature is made in.
+pub const NAMESPACE: &str = "vouch-evidence";
+
+/// A key that signs bundles, and the identity it signs as.
+pub struct Key {
+    private: PrivateKey,
+    /// The principal in `allowed_signers` (`ssh-keygen -Y verify -I`).
+    pub identity: String,
+}
+
+impl Key {
+    /// An OpenSSH private key file; `passphrase` opens an encrypted one.
+    pub fn from_file(path: &Path, passphrase: Option<&str>, identity: &str) -> Result<Key, String> {
+        let shown = path.display();
+        let mut private =
+            PrivateKey::read_openssh_file(path).map_err(|e| format!("{shown}: not an OpenSSH private key ({e})"))?;
+        if private.is_encrypted() {
+            let Some(passphrase) = passphrase else {
+                return Err(format!("{shown} is encrypted: its passphrase is needed"));
+            };
+            private = private
+                .decrypt(passphrase)
+                .map_err(|_| format!("{shown}: the passphrase does not open it"))?;
+        }
+        if matches!(private.algorithm(), ssh_key::Algorithm::Rsa { .. }) {
+            return Err(format!(
+                "{shown} is an RSA key: sign with ssh-agent or an ed25519/ECDSA key"
+            ));
+        }
+        Ok(Key {
+            private,
+            identity: principal(identity)?,
+        })
+    }
+
+    /// `SHA256:…`, as `ssh-keygen -l` prints it.
+    pub fn fingerprint(&self) -> String {
+        self.private.public_key().fingerprint(HashAlg::Sha256).to_string()
+    }
+
+    /// The public key, OpenSSH format, commented with the identity.
+    pub fn public(&self) -> Result<String, String> {
+        let mut public = self.private.public_key().clone();
+        public.set_comment(&self.identity);
+        public.to_openssh().map(|text| text + "\n").map_err(|e| e.to_string())
+    }
+
+    /// The `allowed_signers` line for this key.
+    pub fn allowed_signers(&self) -> Result<String, String> {
+        let public = self.private.public_key().to_openssh().map_err(|e| e.to_string())?;
+        Ok(format!("{} namespaces=\"{NAMESPACE}\" {public}\n", self.identity))
+    }
+
+    /// The armored SSH signature of `message`.
+    pub fn sign(&self, message: &[u8]) -> Result<String, String> {
+        let signature = self
+            .private
+            .sign(NAMESPACE, HashAlg::Sha512, message)
+            .map_err(|e| format!("cannot sign: {e}"))?;
+        signature.to_pem(LineEnding::LF).map_err(|e| e.to_string())
+    }
+}
+
+/// An identity as `allowed_signers` takes it: one word, no pattern characters.
+pub fn principal(identity: &str) -> Result<String, String> {
+    let word: String = identity
+        .trim()
+        .chars()
+        .map(|c| if c.is_whitespace() { '-' } else { c })
+        .collect();
+    let fits = !word.is_empty() && word.chars().all(|c| c.is_alphanumeric() || "@.-_+".contains(c));
+    if fits {
+        Ok(word)
+    } else {
+        Err(format!(
+            "`{}` cannot be a signer identity: use an email or letters, digits and . - _ + @",
+            crate::sanitize::terminal(identity)
+        ))
+    }
+}
