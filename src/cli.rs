@@ -204,11 +204,21 @@ pub struct VerifyArgs {
     #[arg(value_name = "PACK")]
     pub pack: PathBuf,
     /// Your own allowed_signers file, to prove the signer's identity.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", requires = "identity")]
     pub allowed_signers: Option<PathBuf>,
     /// The signer identity to require (with --allowed-signers).
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", requires = "allowed_signers")]
     pub identity: Option<String>,
+    /// text (the first problem, or what holds), or json (every check, for tools).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: VerifyFormat,
+}
+
+/// How `verify` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VerifyFormat {
+    Text,
+    Json,
 }
 
 /// How `sessions show` prints a session.

@@ -296,3 +296,211 @@ fn an_encrypted_key_needs_its_passphrase_and_rsa_is_refused_for_now() {
     assert!(vouch::bundle::sign::principal("Ada Auditor").is_ok_and(|p| p == "Ada-Auditor"));
     assert!(vouch::bundle::sign::principal("a,b*").is_err());
 }
+
+/// `vouch verify` with these arguments: exit code, stdout, stderr.
+fn verify(args: &[&std::ffi::OsStr]) -> (i32, String, String) {
+    let out = vouch().arg("verify").args(args).output().expect("vouch runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn sha256_of(path: &Path) -> String {
+    let out = Command::new("sha256sum").arg(path).output().expect("sha256sum");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_string()
+}
+
+/// What someone with their own key does to pass a changed pack off: the files
+/// rehashed into the manifest and SHA256SUMS, signed whole with `key`.
+fn resign_whole(pack: &Path, key: &Path) {
+    let public = Command::new("ssh-keygen")
+        .arg("-y")
+        .arg("-f")
+        .arg(key)
+        .output()
+        .expect("ssh-keygen");
+    std::fs::write(pack.join("signer.pub"), &public.stdout).expect("signer.pub");
+    let line = format!(
+        "mallory@example.com namespaces=\"vouch-evidence\" {}",
+        String::from_utf8_lossy(&public.stdout)
+    );
+    std::fs::write(pack.join("allowed_signers"), line).expect("allowed_signers");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(pack.join("manifest.json")).expect("manifest")).expect("json");
+    for row in manifest["files"].as_array_mut().expect("files") {
+        let path = pack.join(row["path"].as_str().expect("path"));
+        row["sha256"] = sha256_of(&path).into();
+        row["bytes"] = std::fs::metadata(&path).expect("meta").len().into();
+    }
+    std::fs::write(
+        pack.join("manifest.json"),
+        serde_json::to_vec_pretty(&manifest).expect("json"),
+    )
+    .expect("manifest");
+    let listed = std::fs::read_to_string(pack.join("SHA256SUMS")).expect("sums");
+    let sums: String = listed
+        .lines()
+        .map(|l| {
+            let path = l.split_once("  ").expect("line").1;
+            format!("{}  {path}\n", sha256_of(&pack.join(path)))
+        })
+        .collect();
+    std::fs::write(pack.join("SHA256SUMS"), sums).expect("sums");
+    let _ = std::fs::remove_file(pack.join("SHA256SUMS.sig"));
+    let signed = Command::new("ssh-keygen")
+        .args(["-q", "-Y", "sign", "-n", "vouch-evidence", "-f"])
+        .arg(key)
+        .arg(pack.join("SHA256SUMS"))
+        .status()
+        .expect("ssh-keygen");
+    assert!(signed.success());
+}
+
+#[test]
+fn vouch_verify_names_what_is_wrong_and_who_signed() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let keys = tempfile::tempdir().expect("temp dir");
+    let plan = keys.path().join("plan.pdf");
+    std::fs::write(&plan, b"%PDF-1.4 plan").expect("plan");
+    let id = audited(data.path(), &plan);
+    let store = Store::at(data.path().join("sessions"));
+    let ours = ssh_key(keys.path(), "ed25519");
+    let key = vouch::bundle::sign::Key::from_file(&ours, None, "ada@example.com").expect("key");
+    let out = tempfile::tempdir().expect("temp dir");
+    let fresh = |name: &str| {
+        let pack = out.path().join(name);
+        folder::write(&store, &id, &pack, Some(&key)).expect("exported");
+        pack
+    };
+    let mine = keys.path().join("allowed_signers");
+    std::fs::copy(fresh("trusted").join("allowed_signers"), &mine).expect("trust");
+
+    let pack = fresh("good");
+    let (code, stdout, _) = verify(&[pack.as_os_str()]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains(&format!("signed by {} (ada@example.com)", key.fingerprint())),
+        "{stdout}"
+    );
+    let (code, stdout, _) = verify(&[
+        pack.as_os_str(),
+        "--allowed-signers".as_ref(),
+        mine.as_os_str(),
+        "--identity".as_ref(),
+        "ada@example.com".as_ref(),
+    ]);
+    assert_eq!(code, 0, "{stdout}");
+    let (code, json, _) = verify(&[pack.as_os_str(), "--format".as_ref(), "json".as_ref()]);
+    assert_eq!(code, 0);
+    let report: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert!(
+        report["checks"]
+            .as_array()
+            .expect("checks")
+            .iter()
+            .all(|c| c["ok"] == true),
+        "{json}"
+    );
+
+    // Each change is named, with exit 1.
+    let evidence = |pack: &Path| {
+        std::fs::read_dir(pack.join("evidence"))
+            .expect("dir")
+            .next()
+            .expect("one")
+            .expect("entry")
+            .path()
+    };
+    let cases: Vec<(&str, Box<dyn Fn(&Path)>, String)> = vec![
+        (
+            "results",
+            Box::new(|p: &Path| flip(&p.join("results.json"))),
+            "results.json: changed".into(),
+        ),
+        (
+            "journal",
+            Box::new(|p: &Path| flip(&p.join("journal.jsonl"))),
+            "journal.jsonl: changed".into(),
+        ),
+        (
+            "evidence",
+            Box::new(move |p: &Path| flip(&evidence(p))),
+            ": changed (its SHA-256".into(),
+        ),
+        (
+            "added",
+            Box::new(|p: &Path| std::fs::write(p.join("evidence/ev-000000000000"), "x").expect("add")),
+            "evidence/ev-000000000000: extra".into(),
+        ),
+        (
+            "deleted",
+            Box::new(|p: &Path| std::fs::remove_file(p.join("README.txt")).expect("rm")),
+            "README.txt: missing".into(),
+        ),
+    ];
+    for (name, change, said) in cases {
+        let pack = fresh(name);
+        change(&pack);
+        let (code, stdout, stderr) = verify(&[pack.as_os_str()]);
+        assert_eq!(code, 1, "{name}: {stdout}");
+        assert!(stderr.contains(&said), "{name}: wanted {said:?} in {stderr}");
+    }
+
+    // Journal lines reordered, everything rehashed and signed anew by another key:
+    // plain verify names that key and the broken chain; the reader's own trust
+    // refuses the signer.
+    let theirs = keys.path().join("mallory");
+    assert!(Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&theirs)
+        .status()
+        .expect("ssh-keygen")
+        .success());
+    let pack = fresh("reordered");
+    let journal = std::fs::read_to_string(pack.join("journal.jsonl")).expect("journal");
+    let mut lines: Vec<&str> = journal.lines().collect();
+    lines.swap(1, 2);
+    std::fs::write(pack.join("journal.jsonl"), lines.join("\n") + "\n").expect("write");
+    resign_whole(&pack, &theirs);
+    let (code, stdout, stderr) = verify(&[pack.as_os_str()]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stderr.contains("journal.jsonl"), "{stderr}");
+    assert!(!stdout.contains(&key.fingerprint()), "another key signed it: {stdout}");
+    let pack = fresh("resigned");
+    resign_whole(&pack, &theirs);
+    let (code, stdout, _) = verify(&[pack.as_os_str()]);
+    assert_eq!(code, 0, "integrity alone holds: {stdout}");
+    let (code, _, stderr) = verify(&[
+        pack.as_os_str(),
+        "--allowed-signers".as_ref(),
+        mine.as_os_str(),
+        "--identity".as_ref(),
+        "ada@example.com".as_ref(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("is not ada@example.com"), "{stderr}");
+    // Another identity in the reader's file: refused too.
+    let (code, _, _) = verify(&[
+        fresh("other-id").as_os_str(),
+        "--allowed-signers".as_ref(),
+        mine.as_os_str(),
+        "--identity".as_ref(),
+        "bob@example.com".as_ref(),
+    ]);
+    assert_eq!(code, 1);
+    // Not a pack at all: exit 2.
+    let (code, _, _) = verify(&[out.path().join("nothing").as_os_str()]);
+    assert_eq!(code, 2);
+}
+
+fn flip(path: &Path) {
+    let mut bytes = std::fs::read(path).expect("read");
+    bytes[0] ^= 1;
+    std::fs::write(path, bytes).expect("write");
+}

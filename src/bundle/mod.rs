@@ -14,6 +14,7 @@ pub mod folder;
 pub mod manifest;
 pub mod sign;
 pub mod sums;
+pub mod verify;
 
 /// The bundle format this vouch writes.
 pub const FORMAT: &str = "vouch.bundle/1";

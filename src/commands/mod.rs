@@ -6,6 +6,7 @@ pub mod audit;
 pub mod checklists;
 pub mod scan;
 pub mod sessions;
+pub mod verify;
 
 use crate::settings::UsageError;
 
@@ -73,7 +74,7 @@ pub fn dispatch(cli: crate::cli::Cli) -> Ended {
         Some(Command::Scan(args)) => scan::run(args),
         Some(Command::Checklists { action }) => checklists::run(action.as_ref()),
         Some(Command::Export(_)) => not_yet("`vouch export` (the signed evidence bundle)"),
-        Some(Command::Verify(_)) => not_yet("`vouch verify`"),
+        Some(Command::Verify(args)) => verify::run(args),
         Some(Command::Sessions { action }) => sessions::run(action.as_ref()),
         Some(Command::Collector(_)) => not_yet("`vouch collector` (offline collection)"),
         Some(Command::Import(_)) => not_yet("`vouch import`"),
