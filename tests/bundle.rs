@@ -417,7 +417,7 @@ fn vouch_verify_names_what_is_wrong_and_who_signed() {
             .expect("entry")
             .path()
     };
-    let cases: Vec<(&str, Box<dyn Fn(&Path)>, String)> = vec![
+    let cases: Vec<(&str, Change, String)> = vec![
         (
             "results",
             Box::new(|p: &Path| flip(&p.join("results.json"))),
@@ -498,6 +498,9 @@ fn vouch_verify_names_what_is_wrong_and_who_signed() {
     let (code, _, _) = verify(&[out.path().join("nothing").as_os_str()]);
     assert_eq!(code, 2);
 }
+
+/// A change made to a pack before it is verified.
+type Change = Box<dyn Fn(&Path)>;
 
 fn flip(path: &Path) {
     let mut bytes = std::fs::read(path).expect("read");
