@@ -507,3 +507,67 @@ fn flip(path: &Path) {
     bytes[0] ^= 1;
     std::fs::write(path, bytes).expect("write");
 }
+
+#[test]
+fn vouch_export_finishes_the_session_and_signs_with_the_users_own_key_or_the_one_given() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let config = tempfile::tempdir().expect("temp dir");
+    let docs = tempfile::tempdir().expect("temp dir");
+    let plan = docs.path().join("plan.pdf");
+    std::fs::write(&plan, b"%PDF-1.4 plan").expect("plan");
+    let id = audited(data.path(), &plan);
+    let export = |args: &[&std::ffi::OsStr]| {
+        vouch()
+            .env("VOUCH_DATA_DIR", data.path())
+            .env("VOUCH_CONFIG_DIR", config.path())
+            .arg("export")
+            .args(args)
+            .output()
+            .expect("vouch runs")
+    };
+    let out = tempfile::tempdir().expect("temp dir");
+    let first = out.path().join("first");
+    let done = export(&[id.as_ref(), "-o".as_ref(), first.as_os_str()]);
+    let said = String::from_utf8_lossy(&done.stderr).into_owned();
+    assert!(done.status.success(), "{said}");
+    assert!(said.contains("made your vouch signing key SHA256:"), "{said}");
+    assert!(said.contains("is finished"), "{said}");
+    let key = config.path().join("signing_key");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&key).expect("key").permissions().mode() & 0o777,
+        0o600
+    );
+    let (code, stdout, _) = verify(&[first.as_os_str()]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        ssh_keygen_verify(&first, "Ada").status.success(),
+        "the identity is the auditor's name"
+    );
+
+    // The newest session by default, the same key, the same bytes.
+    let again = out.path().join("again");
+    let done = export(&["-o".as_ref(), again.as_os_str()]);
+    assert!(done.status.success());
+    assert!(
+        !String::from_utf8_lossy(&done.stderr).contains("made your"),
+        "the key is kept"
+    );
+    assert_eq!(tree(&first), tree(&again));
+
+    // A key given with --sign-key.
+    let given = ssh_key(docs.path(), "ecdsa");
+    let third = out.path().join("third");
+    let done = export(&[
+        id.as_ref(),
+        "-o".as_ref(),
+        third.as_os_str(),
+        "--sign-key".as_ref(),
+        given.as_os_str(),
+    ]);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    assert!(ssh_keygen_verify(&third, "Ada").status.success());
+    // A ZIP is not written yet, and says so.
+    let zip = export(&[id.as_ref(), "-o".as_ref(), out.path().join("pack.zip").as_os_str()]);
+    assert_eq!(zip.status.code(), Some(2));
+}

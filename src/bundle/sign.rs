@@ -43,6 +43,36 @@ impl Key {
         })
     }
 
+    /// The user's own vouch signing key (`signing_key` in `dir`, the config
+    /// folder): an ed25519 key made on first use, 0600, beside its `.pub`.
+    /// True in the second value when it was just made.
+    pub fn own(dir: &Path, identity: &str) -> Result<(Key, bool), String> {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = dir.join("signing_key");
+        if path.exists() {
+            return Key::from_file(&path, None, identity).map(|key| (key, false));
+        }
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let mut private = PrivateKey::random(&mut ssh_key::rand_core::OsRng, ssh_key::Algorithm::Ed25519)
+            .map_err(|e| format!("cannot make a signing key: {e}"))?;
+        private.set_comment(&principal(identity)?);
+        let text = private.to_openssh(LineEnding::LF).map_err(|e| e.to_string())?;
+        let shown = |e: std::io::Error| format!("{}: {e}", path.display());
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+            .map_err(shown)?;
+        file.write_all(text.as_bytes())
+            .and_then(|()| file.sync_all())
+            .map_err(shown)?;
+        let public = private.public_key().to_openssh().map_err(|e| e.to_string())?;
+        std::fs::write(dir.join("signing_key.pub"), public + "\n").map_err(shown)?;
+        Key::from_file(&path, None, identity).map(|key| (key, true))
+    }
+
     /// `SHA256:…`, as `ssh-keygen -l` prints it.
     pub fn fingerprint(&self) -> String {
         self.private.public_key().fingerprint(HashAlg::Sha256).to_string()

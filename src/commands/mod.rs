@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod checklists;
+pub mod export;
 pub mod scan;
 pub mod sessions;
 pub mod verify;
@@ -73,7 +74,7 @@ pub fn dispatch(cli: crate::cli::Cli) -> Ended {
         Some(Command::Audit(args)) => audit::run(args),
         Some(Command::Scan(args)) => scan::run(args),
         Some(Command::Checklists { action }) => checklists::run(action.as_ref()),
-        Some(Command::Export(_)) => not_yet("`vouch export` (the signed evidence bundle)"),
+        Some(Command::Export(args)) => export::run(args),
         Some(Command::Verify(args)) => verify::run(args),
         Some(Command::Sessions { action }) => sessions::run(action.as_ref()),
         Some(Command::Collector(_)) => not_yet("`vouch collector` (offline collection)"),

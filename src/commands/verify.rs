@@ -11,7 +11,8 @@ use crate::sanitize::terminal;
 use std::io::Write;
 
 pub fn run(args: &VerifyArgs) -> Ended {
-    if args.pack.is_file() {
+    let zip = args.pack.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+    if zip || args.pack.is_file() {
         return Ended::Usage(UsageError::not_yet(
             "verifying a ZIP pack (unzip it and verify the folder)",
         ));
