@@ -646,3 +646,38 @@ fn the_walkthrough_redraws_cleanly_when_the_terminal_is_resized() {
     tmux.keys(&["q"]);
     tmux.wait_for("EXIT=0");
 }
+
+#[test]
+fn the_export_screen_writes_a_signed_bundle_that_verifies() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let out = tempfile::tempdir().expect("temp dir");
+    let pack = out.path().join("pack");
+    let tmux = Tmux::start("export", &audit(data.path(), ""));
+    tmux.wait_collected();
+    tmux.keys(&["e"]);
+    tmux.wait_for("The evidence bundle will hold");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Write the evidence bundle into a new folder");
+    tmux.keys(&["-l", &pack.display().to_string()]);
+    tmux.keys(&["Enter"]);
+    let written = tmux.wait_for("signed by SHA256:");
+    assert!(
+        written.contains("finished: read-only") || written.contains("This session is finished"),
+        "{written}"
+    );
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+    let verified = common::vouch().arg("verify").arg(&pack).output().expect("vouch runs");
+    assert!(
+        verified.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&verified.stdout),
+        String::from_utf8_lossy(&verified.stderr)
+    );
+    let checked = Command::new("sha256sum")
+        .args(["-c", "SHA256SUMS"])
+        .current_dir(&pack)
+        .output()
+        .expect("sha256sum");
+    assert!(checked.status.success());
+}

@@ -119,6 +119,10 @@ fn open(settings: &AuditSettings, keymap: Keymap, home: bool) -> Result<(), Stri
         collect: Some(&collect),
         speaker: speaker(&settings.auditor),
         auditor: settings.auditor.clone(),
+        signer: settings
+            .auditor_email
+            .clone()
+            .unwrap_or_else(|| settings.auditor.clone()),
         attachment_cap: settings.attachment_cap,
     };
     let ran = crate::tui::run::run(app, session, Some(live), color);
@@ -150,6 +154,7 @@ fn resume(store: &Store, id: &str, settings: &AuditSettings, keymap: Keymap, col
         reload: &reload,
         collect: Some(&collect),
         auditor: saved.auditor.clone(),
+        signer: saved.auditor_email.clone().unwrap_or_else(|| saved.auditor.clone()),
         speaker: match &saved.on_call {
             Some(person) => crate::tui::run::Speaker {
                 name: person.name.clone(),

@@ -48,6 +48,8 @@ pub struct Session<'a> {
     pub speaker: Speaker,
     /// The auditor of record: notes and overrides are theirs.
     pub auditor: String,
+    /// Who signs the bundle (the auditor's email, else name).
+    pub signer: String,
     /// The largest document taken (bytes).
     pub attachment_cap: u64,
 }
@@ -184,6 +186,7 @@ fn perform(app: &mut App, session: &mut Session, live: &mut Option<LiveHost>, co
                 }
             }
         }
+        Effect::WriteBundle { path } => write_bundle(app, session, live, &path),
         Effect::Finish => match session.recording.take() {
             Some(recording) => {
                 if recording.finish() {
@@ -289,6 +292,44 @@ fn write_one(
             recording.set_override(&control, decision)
         }
         _ => Ok(()),
+    }
+}
+
+/// Finish the session (if it is not) and write its bundle, signed with the
+/// auditor's own vouch key.
+fn write_bundle(app: &mut App, session: &mut Session, live: &Option<LiveHost>, typed: &str) {
+    if live.is_some() {
+        return app.refused("collection is still running".to_string());
+    }
+    let path = complete::expand(typed);
+    let key = crate::paths::config_dir().and_then(|dir| crate::bundle::sign::Key::own(&dir, &session.signer));
+    let key = match key {
+        Ok((key, _)) => key,
+        Err(why) => return app.refused(why),
+    };
+    if let Some(recording) = session.recording.take() {
+        if !recording.finish() {
+            let why = recording.failure.clone().unwrap_or_default();
+            session.recording = Some(recording);
+            return app.refused(why);
+        }
+        app.finished();
+    }
+    match crate::bundle::folder::write(&session.store, &session.id, &path, Some(&key)) {
+        Ok(written) => {
+            app.form = None;
+            if matches!(app.place(), super::app::Place::Form) {
+                app.stack.pop();
+            }
+            app.message = Some(format!(
+                "wrote {} ({} files), signed by {}; `vouch verify {}` checks it",
+                path.display(),
+                written.sums.len(),
+                key.fingerprint(),
+                path.display()
+            ));
+        }
+        Err(why) => app.refused(why),
     }
 }
 

@@ -44,6 +44,8 @@ pub enum Purpose {
     },
     /// Who answers from now on.
     Interviewee,
+    /// Where to write the evidence bundle.
+    Bundle,
 }
 
 impl Purpose {
@@ -53,7 +55,7 @@ impl Purpose {
             | Purpose::Attach { control, .. }
             | Purpose::Note { control }
             | Purpose::Override { control } => control,
-            Purpose::Interviewee => "",
+            Purpose::Interviewee | Purpose::Bundle => "",
         }
     }
 }
@@ -223,6 +225,17 @@ impl Form {
         form
     }
 
+    /// Where to write the evidence bundle: a new folder.
+    pub fn bundle() -> Form {
+        let title =
+            "Write the evidence bundle into a new folder (the session is finished first: read-only from then on)";
+        Form::with(
+            Purpose::Bundle,
+            title.to_string(),
+            vec![Field::new("folder", FieldKind::Path, true)],
+        )
+    }
+
     /// Where its draft is kept.
     pub fn key(&self) -> String {
         match &self.purpose {
@@ -231,6 +244,7 @@ impl Form {
             Purpose::Note { control } => format!("note/{control}"),
             Purpose::Override { control } => format!("override/{control}"),
             Purpose::Interviewee => "interviewee".to_string(),
+            Purpose::Bundle => "bundle".to_string(),
         }
     }
 
@@ -239,6 +253,7 @@ impl Form {
         match self.purpose {
             Purpose::Answer { .. } | Purpose::Attach { .. } => Screen::Interview,
             Purpose::Note { .. } | Purpose::Interviewee => Screen::Typing,
+            Purpose::Bundle => Screen::Export,
             Purpose::Override { .. } => Screen::Override,
         }
     }
@@ -331,6 +346,9 @@ impl Form {
                     expires,
                 })
             }
+            Purpose::Bundle => Ok(Effect::WriteBundle {
+                path: text(0).trim().to_string(),
+            }),
             Purpose::Interviewee => {
                 let (name, role, email) = (
                     text(0).trim().to_string(),

@@ -132,6 +132,10 @@ pub enum Effect {
     },
     /// The auditor finished the session: it becomes read-only.
     Finish,
+    /// Finish the session (if it is not) and write its signed bundle to `path`.
+    WriteBundle {
+        path: String,
+    },
 }
 
 /// What a checklist says of a control beyond its rule.

@@ -135,6 +135,14 @@ impl App {
                 self.confirm_or_type();
                 return;
             }
+            Place::Export => {
+                if !self.collecting.is_empty() || self.copying.is_some() {
+                    self.message = Some("wait until collection and copies are done".to_string());
+                } else {
+                    self.open_form(super::Form::bundle());
+                }
+                return;
+            }
             _ => return,
         };
         if let Place::Control { id, .. } = &next {

@@ -65,7 +65,7 @@ pub(super) fn export(frame: &mut Frame, app: &App, area: Rect) {
             human_bytes(document_bytes)
         )),
         Line::from(format!("  {notes} notes, {overrides} overrides ({expired} expired)")),
-        Line::from("  the journal, hash-chained, and the reports (HTML, Markdown, JSON, SARIF, OSCAL)"),
+        Line::from("  the results document, the journal (hash-chained), the manifest, SHA256SUMS and its signature"),
         Line::from(""),
     ];
     if waiting > 0 {
@@ -74,18 +74,16 @@ pub(super) fn export(frame: &mut Frame, app: &App, area: Rect) {
             key(Action::NextNeeded)
         )));
     }
-    lines.push(Line::from(
-        "Writing and signing the bundle is `vouch export`'s, which comes with the bundle;",
-    ));
-    lines.push(Line::from(
-        "until then `vouch sessions show ID --format json` prints everything above.",
-    ));
+    lines.push(Line::from(format!(
+        "{} writes it into a new folder, signed with your vouch key (`vouch export --sign-key` for another key).",
+        key(Action::Open)
+    )));
     lines.push(Line::from(""));
     if app.read_only {
         lines.push(Line::from(Span::styled("This session is finished: read-only.", bold)));
     } else {
         lines.push(Line::from(format!(
-            "{} finishes the session: it becomes read-only (shown and exported, never written).",
+            "Writing it finishes the session; {} finishes it without writing. A finished session is read-only.",
             key(Action::Finish)
         )));
     }
