@@ -221,7 +221,7 @@ fn ssh_keygen_verify(pack: &Path, identity: &str) -> std::process::Output {
 }
 
 #[test]
-fn a_signed_bundle_verifies_with_ssh_keygen_for_ed25519_and_ecdsa_keys() {
+fn a_signed_bundle_verifies_with_ssh_keygen_and_vouch_for_ed25519_ecdsa_and_rsa_keys() {
     let data = tempfile::tempdir().expect("temp dir");
     let docs = tempfile::tempdir().expect("temp dir");
     let plan = docs.path().join("plan.pdf");
@@ -229,7 +229,7 @@ fn a_signed_bundle_verifies_with_ssh_keygen_for_ed25519_and_ecdsa_keys() {
     let id = audited(data.path(), &plan);
     let store = Store::at(data.path().join("sessions"));
     let out = tempfile::tempdir().expect("temp dir");
-    for kind in ["ed25519", "ecdsa"] {
+    for kind in ["ed25519", "ecdsa", "rsa"] {
         let key_file = ssh_key(docs.path(), kind);
         let key = vouch::bundle::sign::Key::from_file(&key_file, None, "ada@example.com").expect("key");
         let pack = out.path().join(kind);
@@ -250,6 +250,12 @@ fn a_signed_bundle_verifies_with_ssh_keygen_for_ed25519_and_ecdsa_keys() {
             .expect("ssh-keygen");
         let fingerprint = written.manifest.auditor.key_fingerprint.clone().expect("fingerprint");
         assert!(String::from_utf8_lossy(&listed.stdout).contains(&fingerprint), "{kind}");
+        let checked = vouch().arg("verify").arg(&pack).output().expect("vouch runs");
+        assert!(
+            checked.status.success(),
+            "{kind}: {}",
+            String::from_utf8_lossy(&checked.stdout)
+        );
         // Another identity, or a changed SHA256SUMS, does not verify.
         assert!(
             !ssh_keygen_verify(&pack, "mallory@example.com").status.success(),
@@ -272,7 +278,7 @@ fn a_signed_bundle_verifies_with_ssh_keygen_for_ed25519_and_ecdsa_keys() {
 }
 
 #[test]
-fn an_encrypted_key_needs_its_passphrase_and_rsa_is_refused_for_now() {
+fn an_encrypted_key_needs_its_passphrase_and_an_rsa_key_signs_through_ssh_keygen() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("id_locked");
     assert!(Command::new("ssh-keygen")
@@ -292,7 +298,35 @@ fn an_encrypted_key_needs_its_passphrase_and_rsa_is_refused_for_now() {
         .status()
         .expect("ssh-keygen")
         .success());
-    assert!(vouch::bundle::sign::Key::from_file(&rsa, None, "ada").is_err_and(|e| e.contains("RSA")));
+    let key = vouch::bundle::sign::Key::from_file(&rsa, None, "ada").expect("an RSA key");
+    let signature = key.sign(b"abc  results.json\n").expect("signed by ssh-keygen");
+    assert!(signature.starts_with("-----BEGIN SSH SIGNATURE-----"), "{signature}");
+    let message = dir.path().join("message");
+    std::fs::write(&message, b"abc  results.json\n").expect("message");
+    std::fs::write(dir.path().join("message.sig"), &signature).expect("sig");
+    std::fs::write(dir.path().join("allowed_signers"), key.allowed_signers().expect("line")).expect("allowed");
+    let verified = Command::new("ssh-keygen")
+        .args([
+            "-Y",
+            "verify",
+            "-f",
+            "allowed_signers",
+            "-I",
+            "ada",
+            "-n",
+            "vouch-evidence",
+            "-s",
+            "message.sig",
+        ])
+        .current_dir(dir.path())
+        .stdin(std::fs::File::open(&message).expect("message"))
+        .output()
+        .expect("ssh-keygen");
+    assert!(
+        verified.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
     assert!(vouch::bundle::sign::principal("Ada Auditor").is_ok_and(|p| p == "Ada-Auditor"));
     assert!(vouch::bundle::sign::principal("a,b*").is_err());
 }

@@ -2,8 +2,9 @@
 //! `ssh-keygen -Y verify` alone proves it: the signature is over `SHA256SUMS`
 //! (which covers every file), armored; the public key and an `allowed_signers`
 //! line travel with it. File keys: ed25519 and ECDSA (P-256, P-384) through the
-//! `ssh-key` crate; an encrypted key is opened with its passphrase. RSA keys and
-//! ssh-agent come next (ssh-key 0.6 cannot sign with RSA; see notes).
+//! `ssh-key` crate, an encrypted key opened with its passphrase; RSA keys through
+//! OpenSSH's own `ssh-keygen -Y sign` (ssh-key 0.6 cannot sign with RSA).
+//! ssh-agent keys come next.
 
 use ssh_key::{HashAlg, LineEnding, PrivateKey};
 use std::path::Path;
@@ -13,9 +14,20 @@ pub const NAMESPACE: &str = "vouch-evidence";
 
 /// A key that signs bundles, and the identity it signs as.
 pub struct Key {
-    private: PrivateKey,
+    signer: Signer,
+    /// The public half.
+    public: ssh_key::PublicKey,
     /// The principal in `allowed_signers` (`ssh-keygen -Y verify -I`).
     pub identity: String,
+}
+
+/// What makes the signature.
+enum Signer {
+    /// A key held in memory (ed25519, ECDSA).
+    InMemory(Box<PrivateKey>),
+    /// A key file signed by OpenSSH's own `ssh-keygen -Y sign` (RSA: ssh-key 0.6
+    /// cannot sign with RSA; ssh-keygen asks an encrypted key's passphrase itself).
+    SshKeygen(std::path::PathBuf),
 }
 
 impl Key {
@@ -33,12 +45,46 @@ impl Key {
                 .map_err(|_| format!("{shown}: the passphrase does not open it"))?;
         }
         if matches!(private.algorithm(), ssh_key::Algorithm::Rsa { .. }) {
-            return Err(format!(
-                "{shown} is an RSA key: sign with ssh-agent or an ed25519/ECDSA key"
-            ));
+            // ssh-key 0.6 cannot sign with RSA: OpenSSH's ssh-keygen does.
+            return Key::through_ssh_keygen(path, identity);
         }
         Ok(Key {
-            private,
+            public: private.public_key().clone(),
+            signer: Signer::InMemory(Box::new(private)),
+            identity: principal(identity)?,
+        })
+    }
+
+    /// Whether a key file is RSA (signed through ssh-keygen); its public half is
+    /// readable even when the key is encrypted.
+    pub fn is_rsa_file(path: &Path) -> bool {
+        PrivateKey::read_openssh_file(path).is_ok_and(|k| matches!(k.algorithm(), ssh_key::Algorithm::Rsa { .. }))
+    }
+
+    /// A key file signed through `ssh-keygen -Y sign` (which asks for its
+    /// passphrase itself); its public half from `KEY.pub`, else from the key.
+    pub fn through_ssh_keygen(path: &Path, identity: &str) -> Result<Key, String> {
+        let shown = path.display();
+        let public_text = match std::fs::read_to_string(format!("{}.pub", path.display())) {
+            Ok(text) => text,
+            Err(_) => {
+                let out = std::process::Command::new("ssh-keygen")
+                    .arg("-y")
+                    .arg("-f")
+                    .arg(path)
+                    .output()
+                    .map_err(|e| format!("cannot run ssh-keygen: {e}"))?;
+                if !out.status.success() {
+                    return Err(format!("{shown}: ssh-keygen cannot read its public key"));
+                }
+                String::from_utf8_lossy(&out.stdout).into_owned()
+            }
+        };
+        let public = ssh_key::PublicKey::from_openssh(public_text.trim())
+            .map_err(|e| format!("{shown}: no public key beside it ({e})"))?;
+        Ok(Key {
+            public,
+            signer: Signer::SshKeygen(path.to_path_buf()),
             identity: principal(identity)?,
         })
     }
@@ -75,30 +121,63 @@ impl Key {
 
     /// `SHA256:…`, as `ssh-keygen -l` prints it.
     pub fn fingerprint(&self) -> String {
-        self.private.public_key().fingerprint(HashAlg::Sha256).to_string()
+        self.public.fingerprint(HashAlg::Sha256).to_string()
     }
 
     /// The public key, OpenSSH format, commented with the identity.
     pub fn public(&self) -> Result<String, String> {
-        let mut public = self.private.public_key().clone();
+        let mut public = self.public.clone();
         public.set_comment(&self.identity);
         public.to_openssh().map(|text| text + "\n").map_err(|e| e.to_string())
     }
 
     /// The `allowed_signers` line for this key.
     pub fn allowed_signers(&self) -> Result<String, String> {
-        let public = self.private.public_key().to_openssh().map_err(|e| e.to_string())?;
+        let mut public = self.public.clone();
+        public.set_comment("");
+        let public = public.to_openssh().map_err(|e| e.to_string())?;
         Ok(format!("{} namespaces=\"{NAMESPACE}\" {public}\n", self.identity))
     }
 
     /// The armored SSH signature of `message`.
     pub fn sign(&self, message: &[u8]) -> Result<String, String> {
-        let signature = self
-            .private
-            .sign(NAMESPACE, HashAlg::Sha512, message)
-            .map_err(|e| format!("cannot sign: {e}"))?;
-        signature.to_pem(LineEnding::LF).map_err(|e| e.to_string())
+        match &self.signer {
+            Signer::InMemory(private) => {
+                let signature = private
+                    .sign(NAMESPACE, HashAlg::Sha512, message)
+                    .map_err(|e| format!("cannot sign: {e}"))?;
+                signature.to_pem(LineEnding::LF).map_err(|e| e.to_string())
+            }
+            Signer::SshKeygen(path) => ssh_keygen_sign(path, message),
+        }
     }
+}
+
+/// `ssh-keygen -Y sign -n vouch-evidence -f KEY`, the message on its standard
+/// input, the armored signature on its output (the passphrase, if any, asked
+/// by ssh-keygen on the terminal).
+fn ssh_keygen_sign(path: &Path, message: &[u8]) -> Result<String, String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("ssh-keygen")
+        .args(["-q", "-Y", "sign", "-n", NAMESPACE, "-f"])
+        .arg(path)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run ssh-keygen: {e}"))?;
+    if let Some(mut input) = child.stdin.take() {
+        input.write_all(message).map_err(|e| format!("ssh-keygen: {e}"))?;
+    }
+    let out = child.wait_with_output().map_err(|e| format!("ssh-keygen: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "ssh-keygen -Y sign failed: {}",
+            crate::sanitize::terminal(String::from_utf8_lossy(&out.stderr).trim())
+        ));
+    }
+    String::from_utf8(out.stdout).map_err(|_| "ssh-keygen wrote no signature".to_string())
 }
 
 /// An identity as `allowed_signers` takes it: one word, no pattern characters.

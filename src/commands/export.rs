@@ -34,6 +34,8 @@ fn export(args: &ExportArgs) -> Result<(), String> {
     let session = Session::load(&id, &store.session_dir(&id)?)?;
     let identity = session.auditor_email.clone().unwrap_or_else(|| session.auditor.clone());
     let key = match &args.sign_key {
+        // An RSA key is signed by ssh-keygen, which asks its passphrase itself.
+        Some(path) if sign::Key::is_rsa_file(path) => sign::Key::through_ssh_keygen(path, &identity)?,
         Some(path) => {
             let passphrase = passphrase(path)?;
             sign::Key::from_file(path, passphrase.as_deref(), &identity)?
