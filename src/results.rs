@@ -217,6 +217,12 @@ pub struct ControlResult {
     /// interview's answers for the auditor to confirm.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub facts: std::collections::BTreeMap<String, String>,
+    /// How to fix it, from the checklist: reports show it under a fail or a warn.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub remediation: String,
+    /// The checklist's references (standards, documentation addresses).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
 }
 
 /// One interview answer as results show it.
@@ -264,6 +270,8 @@ impl ControlResult {
             answers: Vec::new(),
             notes: Vec::new(),
             facts: std::collections::BTreeMap::new(),
+            remediation: control.remediation.clone(),
+            references: control.references.clone(),
         }
     }
 
