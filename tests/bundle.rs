@@ -7,7 +7,7 @@ mod common;
 use common::{fixture, vouch, AS_OF};
 use std::path::Path;
 use std::process::Command;
-use vouch::bundle::folder;
+use vouch::bundle::write as folder;
 use vouch::session::{Recording, Store};
 
 /// A session of the weak fixture (`vouch scan --save`) with an answer and a
@@ -45,6 +45,18 @@ fn audited(data: &Path, document: &Path) -> String {
         .expect("answered");
     recording.attach("incident.plan", "exists", document).expect("attached");
     id
+}
+
+/// A fresh data folder holding an audited session with a plan attached:
+/// (data folder, documents folder, store, session id).
+fn audited_session() -> (tempfile::TempDir, tempfile::TempDir, Store, String) {
+    let data = tempfile::tempdir().expect("temp dir");
+    let docs = tempfile::tempdir().expect("temp dir");
+    let plan = docs.path().join("plan.pdf");
+    std::fs::write(&plan, b"%PDF-1.4 plan").expect("plan");
+    let id = audited(data.path(), &plan);
+    let store = Store::at(data.path().join("sessions"));
+    (data, docs, store, id)
 }
 
 fn sha256sum_check(dir: &Path) -> std::process::Output {
@@ -155,12 +167,7 @@ fn an_exported_session_verifies_with_sha256sum_and_is_the_same_bytes_twice() {
 
 #[test]
 fn a_changed_byte_anywhere_fails_the_check() {
-    let data = tempfile::tempdir().expect("temp dir");
-    let docs = tempfile::tempdir().expect("temp dir");
-    let plan = docs.path().join("plan.pdf");
-    std::fs::write(&plan, b"%PDF-1.4 plan").expect("plan");
-    let id = audited(data.path(), &plan);
-    let store = Store::at(data.path().join("sessions"));
+    let (_data, _docs, store, id) = audited_session();
     let out = tempfile::tempdir().expect("temp dir");
     let pack = out.path().join("pack");
     folder::write(&store, &id, &pack, None).expect("exported");
@@ -222,12 +229,7 @@ fn ssh_keygen_verify(pack: &Path, identity: &str) -> std::process::Output {
 
 #[test]
 fn a_signed_bundle_verifies_with_ssh_keygen_and_vouch_for_ed25519_ecdsa_and_rsa_keys() {
-    let data = tempfile::tempdir().expect("temp dir");
-    let docs = tempfile::tempdir().expect("temp dir");
-    let plan = docs.path().join("plan.pdf");
-    std::fs::write(&plan, b"%PDF-1.4 plan").expect("plan");
-    let id = audited(data.path(), &plan);
-    let store = Store::at(data.path().join("sessions"));
+    let (_data, docs, store, id) = audited_session();
     let out = tempfile::tempdir().expect("temp dir");
     for kind in ["ed25519", "ecdsa", "rsa"] {
         let key_file = ssh_key(docs.path(), kind);
@@ -398,12 +400,7 @@ fn resign_whole(pack: &Path, key: &Path) {
 
 #[test]
 fn vouch_verify_names_what_is_wrong_and_who_signed() {
-    let data = tempfile::tempdir().expect("temp dir");
-    let keys = tempfile::tempdir().expect("temp dir");
-    let plan = keys.path().join("plan.pdf");
-    std::fs::write(&plan, b"%PDF-1.4 plan").expect("plan");
-    let id = audited(data.path(), &plan);
-    let store = Store::at(data.path().join("sessions"));
+    let (_data, keys, store, id) = audited_session();
     let ours = ssh_key(keys.path(), "ed25519");
     let key = vouch::bundle::sign::Key::from_file(&ours, None, "ada@example.com").expect("key");
     let out = tempfile::tempdir().expect("temp dir");
@@ -601,7 +598,154 @@ fn vouch_export_finishes_the_session_and_signs_with_the_users_own_key_or_the_one
     ]);
     assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
     assert!(ssh_keygen_verify(&third, "Ada").status.success());
-    // A ZIP is not written yet, and says so.
-    let zip = export(&[id.as_ref(), "-o".as_ref(), out.path().join("pack.zip").as_os_str()]);
-    assert_eq!(zip.status.code(), Some(2));
+    // A ZIP, checked by vouch verify; a second export onto it is refused before anything is done.
+    let zip = out.path().join("pack.zip");
+    let done = export(&[id.as_ref(), "-o".as_ref(), zip.as_os_str()]);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    assert_eq!(verify(&[zip.as_os_str()]).0, 0);
+    let refused = export(&[id.as_ref(), "-o".as_ref(), zip.as_os_str()]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("exists"));
+}
+
+/// Unzip `zip` into a new folder with the real `unzip`.
+fn unzip(zip: &Path, into: &Path) {
+    let out = Command::new("unzip")
+        .arg("-q")
+        .arg(zip)
+        .arg("-d")
+        .arg(into)
+        .output()
+        .expect("unzip runs");
+    assert!(out.status.success(), "unzip: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// What a hostile archive adds to a good one.
+type AddEntry = Box<dyn FnOnce(&mut zip::ZipWriter<std::fs::File>)>;
+
+/// A copy of the ZIP `from` at `to` with one more entry added by `add`.
+fn zip_with(from: &Path, to: &Path, add: impl FnOnce(&mut zip::ZipWriter<std::fs::File>)) {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(from).expect("zip")).expect("a zip");
+    let mut out = zip::ZipWriter::new(std::fs::File::create(to).expect("create"));
+    for index in 0..archive.len() {
+        let mut entry = archive.by_index(index).expect("entry");
+        let name = entry.name().expect("a name").to_string();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).expect("read");
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("start");
+        out.write_all(&bytes).expect("write");
+    }
+    add(&mut out);
+    out.finish().expect("finished");
+}
+
+#[test]
+fn a_zip_pack_holds_the_folder_in_one_file_and_a_hostile_zip_is_refused_unopened() {
+    use std::io::Write;
+    let (_data, docs, store, id) = audited_session();
+    let key_file = ssh_key(docs.path(), "ed25519");
+    let key = vouch::bundle::sign::Key::from_file(&key_file, None, "ada@example.com").expect("key");
+    let out = tempfile::tempdir().expect("temp dir");
+    let zipped = out.path().join("pack.zip");
+    folder::write(&store, &id, &zipped, Some(&key)).expect("exported as a ZIP");
+    let again = out.path().join("again.zip");
+    folder::write(&store, &id, &again, Some(&key)).expect("exported again");
+    assert_eq!(
+        std::fs::read(&zipped).expect("zip"),
+        std::fs::read(&again).expect("zip"),
+        "the same session twice is the same ZIP, byte for byte"
+    );
+    assert!(folder::write(&store, &id, &zipped, Some(&key)).is_err_and(|e| e.contains("exists")));
+
+    // The stock tools check what unzip gives, and it is the folder form exactly.
+    let unpacked = out.path().join("unpacked");
+    unzip(&zipped, &unpacked);
+    assert!(sha256sum_check(&unpacked).status.success());
+    let signed = ssh_keygen_verify(&unpacked, "ada@example.com");
+    assert!(signed.status.success(), "{}", String::from_utf8_lossy(&signed.stderr));
+    let as_folder = out.path().join("folder");
+    folder::write(&store, &id, &as_folder, Some(&key)).expect("exported as a folder");
+    assert_eq!(tree(&unpacked), tree(&as_folder));
+    // Entries in sorted order, attachments stored as they are.
+    let listing = Command::new("unzip").arg("-v").arg(&zipped).output().expect("unzip -v");
+    let listing = String::from_utf8_lossy(&listing.stdout).into_owned();
+    let names: Vec<&str> = listing
+        .lines()
+        .filter_map(|l| l.split_whitespace().last())
+        .filter(|n| n.contains('.') || n.contains('/') || *n == "SHA256SUMS" || *n == "allowed_signers")
+        .filter(|n| !n.starts_with('-') && *n != "Name")
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "{listing}");
+    let attachment = listing
+        .lines()
+        .find(|l| l.contains("attachments/"))
+        .expect("an attachment");
+    assert!(attachment.contains("Stored"), "{attachment}");
+
+    let (code, stdout, _) = verify(&[zipped.as_os_str()]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("signed by"), "{stdout}");
+
+    // Hostile archives: each refused by name, and nothing is ever written out.
+    let hostile: Vec<(&str, AddEntry, &str)> = vec![
+        (
+            "climbs",
+            Box::new(|z| {
+                z.start_file("../escaped.txt", zip::write::SimpleFileOptions::default())
+                    .expect("start");
+                z.write_all(b"out").expect("write");
+            }),
+            "../escaped.txt: refused",
+        ),
+        (
+            "absolute",
+            Box::new(|z| {
+                z.start_file("/tmp/escaped.txt", zip::write::SimpleFileOptions::default())
+                    .expect("start");
+                z.write_all(b"out").expect("write");
+            }),
+            "/tmp/escaped.txt: refused",
+        ),
+        (
+            "link",
+            Box::new(|z| {
+                z.add_symlink(
+                    "evidence/passwd",
+                    "/etc/passwd",
+                    zip::write::SimpleFileOptions::default(),
+                )
+                .expect("link");
+            }),
+            "evidence/passwd: a link",
+        ),
+        (
+            "bomb",
+            Box::new(|z| {
+                z.start_file("evidence/ev-bomb", zip::write::SimpleFileOptions::default())
+                    .expect("start");
+                z.write_all(&vec![0u8; 8 << 20]).expect("write");
+            }),
+            "a zip bomb",
+        ),
+    ];
+    for (name, add, named) in hostile {
+        let bad = out.path().join(format!("{name}.zip"));
+        zip_with(&zipped, &bad, add);
+        let before = std::fs::read_dir(out.path()).expect("dir").count();
+        let (code, stdout, stderr) = verify(&[bad.as_os_str()]);
+        assert_eq!(code, 1, "{name}: {stdout}");
+        assert!(stderr.contains(named), "{name}: {stderr}");
+        assert_eq!(std::fs::read_dir(out.path()).expect("dir").count(), before, "{name}");
+        assert!(!Path::new("/tmp/escaped.txt").exists());
+    }
+    // Not a ZIP at all: it cannot be read (exit 2).
+    let junk = out.path().join("junk.zip");
+    std::fs::write(&junk, b"not a zip").expect("junk");
+    let (code, _, stderr) = verify(&[junk.as_os_str()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("not a ZIP"), "{stderr}");
 }

@@ -657,7 +657,7 @@ fn the_export_screen_writes_a_signed_bundle_that_verifies() {
     tmux.keys(&["e"]);
     tmux.wait_for("The evidence bundle will hold");
     tmux.keys(&["Enter"]);
-    tmux.wait_for("Write the evidence bundle into a new folder");
+    tmux.wait_for("Write the evidence bundle to a new folder or PACK.zip");
     tmux.keys(&["-l", &pack.display().to_string()]);
     tmux.keys(&["Enter"]);
     let written = tmux.wait_for("signed by SHA256:");

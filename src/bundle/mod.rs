@@ -4,17 +4,16 @@
 //! deterministically (sorted, no time but the session's own). It reads sessions
 //! (`session`) and renders results (`report`); nothing below imports it.
 //!
-//! Built so far: the folder form with manifest.json, results.json,
-//! journal.jsonl, evidence/, attachments/, README.txt, SHA256SUMS, and with a
-//! key (ed25519, ECDSA file keys) signer.pub, allowed_signers and
-//! SHA256SUMS.sig. RSA and agent keys, the ZIP form, the HTML/Markdown reports
-//! and `vouch export`/`verify` follow.
+//! `plan` decides every file and its hash, `write` puts them out as a folder
+//! or a ZIP archive, `pack` reads either form back safely, `verify` checks one.
 
-pub mod folder;
 pub mod manifest;
+pub mod pack;
+pub mod plan;
 pub mod sign;
 pub mod sums;
 pub mod verify;
+pub mod write;
 
 /// The bundle format this vouch writes.
 pub const FORMAT: &str = "vouch.bundle/1";

@@ -1,4 +1,5 @@
-//! `vouch verify` of a bundle folder: every check of spec/bundle.md, in order —
+//! `vouch verify` of a bundle, folder or ZIP (read through `pack`, never
+//! extracted): every check of spec/bundle.md, in order —
 //! the signature over SHA256SUMS (and, given the reader's own allowed_signers,
 //! who made it), every file's hash, no file missing or extra (no link either),
 //! the manifest agreeing with SHA256SUMS, the journal's chain unbroken and
@@ -6,10 +7,10 @@
 //! from the bundle and are checked before anything is opened.
 
 use super::manifest::Manifest;
+use super::pack::{Kind, Pack};
 use super::sign::NAMESPACE;
 use super::sums;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use ssh_key::{HashAlg, PublicKey, SshSig};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -63,24 +64,35 @@ pub struct Trust<'a> {
     pub identity: &'a str,
 }
 
-/// Verify the bundle folder `pack`. Err: it cannot be read at all (not a
-/// folder, no SHA256SUMS).
-pub fn folder(pack: &Path, trust: Option<&Trust>) -> Result<Report, String> {
-    let read = |name: &str| std::fs::read(pack.join(name)).map_err(|e| format!("{}: {e}", pack.join(name).display()));
-    if !pack.is_dir() {
-        return Err(format!("{} is not a bundle folder", pack.display()));
-    }
-    let sums_bytes = read("SHA256SUMS")?;
+/// Caps on the small files read whole (the rest are hashed as they stream).
+const SMALL: u64 = 16 << 20;
+const JOURNAL_CAP: u64 = 1 << 30;
+
+/// Verify the bundle at `path`, a folder or a ZIP archive. Err: it cannot be
+/// read at all (neither, or no SHA256SUMS).
+pub fn verify(path: &Path, trust: Option<&Trust>) -> Result<Report, String> {
+    let mut pack = Pack::open(path)?;
+    let sums_bytes = pack
+        .read("SHA256SUMS", SMALL)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     let mut report = Report {
         checks: Vec::new(),
         signer: None,
     };
     let mut signer = None;
-    let signed = signature(pack, &sums_bytes, &mut signer);
+    let public = pack
+        .read("signer.pub", SMALL)
+        .and_then(|bytes| String::from_utf8(bytes).map_err(|_| "signer.pub: not text".to_string()));
+    let signed = public
+        .clone()
+        .and_then(|public| signature(&mut pack, &public, &sums_bytes, &mut signer));
     report.signer = signer;
     report.add("signature", signed);
     if let Some(trust) = trust {
-        report.add("signer identity", identity(report.signer.as_ref(), pack, trust));
+        report.add(
+            "signer identity",
+            public.and_then(|public| identity(report.signer.as_ref(), &public, trust)),
+        );
     }
     let listed = String::from_utf8(sums_bytes)
         .map_err(|_| "SHA256SUMS: not text".to_string())
@@ -92,27 +104,27 @@ pub fn folder(pack: &Path, trust: Option<&Trust>) -> Result<Report, String> {
             return Ok(report);
         }
     };
-    report.add("hashes", hashes(pack, &listed));
-    report.add("files", files(pack, &listed));
-    let manifest: Result<Manifest, String> = read("manifest.json").and_then(|bytes| {
+    report.add("hashes", hashes(&mut pack, &listed));
+    report.add("files", files(&pack, &listed));
+    let manifest: Result<Manifest, String> = pack.read("manifest.json", SMALL).and_then(|bytes| {
         serde_json::from_slice(&bytes).map_err(|e| format!("manifest.json: not a bundle manifest ({e})"))
     });
     match manifest {
         Ok(manifest) => {
             report.add("manifest", agrees(&manifest, &listed));
-            report.add("journal", journal(pack, &manifest));
+            report.add("journal", journal(&mut pack, &manifest));
         }
         Err(why) => report.add("manifest", Err(why)),
     }
     Ok(report)
 }
 
-fn signature(pack: &Path, message: &[u8], signer: &mut Option<Signer>) -> Result<String, String> {
-    let text = |name: &str| std::fs::read_to_string(pack.join(name)).map_err(|e| format!("{name}: {e}"));
-    let public = PublicKey::from_openssh(text("signer.pub")?.trim())
-        .map_err(|e| format!("signer.pub: not an OpenSSH public key ({e})"))?;
-    let signature =
-        SshSig::from_pem(text("SHA256SUMS.sig")?).map_err(|e| format!("SHA256SUMS.sig: not an SSH signature ({e})"))?;
+fn signature(pack: &mut Pack, public: &str, message: &[u8], signer: &mut Option<Signer>) -> Result<String, String> {
+    let public =
+        PublicKey::from_openssh(public.trim()).map_err(|e| format!("signer.pub: not an OpenSSH public key ({e})"))?;
+    let text = pack.read("SHA256SUMS.sig", SMALL)?;
+    let text = String::from_utf8(text).map_err(|_| "SHA256SUMS.sig: not text".to_string())?;
+    let signature = SshSig::from_pem(text).map_err(|e| format!("SHA256SUMS.sig: not an SSH signature ({e})"))?;
     let fingerprint = public.fingerprint(HashAlg::Sha256).to_string();
     *signer = Some(Signer {
         fingerprint: fingerprint.clone(),
@@ -135,10 +147,9 @@ fn signature(pack: &Path, message: &[u8], signer: &mut Option<Signer>) -> Result
 }
 
 /// Whether the signer's key is the reader's for the identity they require.
-fn identity(signer: Option<&Signer>, pack: &Path, trust: &Trust) -> Result<String, String> {
+fn identity(signer: Option<&Signer>, public: &str, trust: &Trust) -> Result<String, String> {
     let shown = trust.allowed_signers.display();
     let text = std::fs::read_to_string(trust.allowed_signers).map_err(|e| format!("{shown}: {e}"))?;
-    let public = std::fs::read_to_string(pack.join("signer.pub")).map_err(|e| format!("signer.pub: {e}"))?;
     let public = PublicKey::from_openssh(public.trim()).map_err(|e| format!("signer.pub: {e}"))?;
     let fingerprint = signer.map_or_else(String::new, |s| s.fingerprint.clone());
     for line in text.lines() {
@@ -198,43 +209,16 @@ fn wildcard(pattern: &[u8], text: &[u8]) -> bool {
     }
 }
 
-/// A path SHA256SUMS names, checked before it is opened.
-fn inside(path: &str) -> Result<(), String> {
-    let plain = !path.is_empty()
-        && !path.starts_with('/')
-        && path
-            .split('/')
-            .all(|part| !part.is_empty() && part != ".." && part != ".");
-    if plain {
-        Ok(())
-    } else {
-        Err(format!(
-            "SHA256SUMS names `{}`, outside the bundle",
-            crate::sanitize::terminal(path)
-        ))
-    }
-}
-
-fn hashes(pack: &Path, listed: &[sums::Sum]) -> Result<String, String> {
-    use std::io::Read;
+fn hashes(pack: &mut Pack, listed: &[sums::Sum]) -> Result<String, String> {
     for sum in listed {
-        inside(&sum.path)?;
-        let path = pack.join(&sum.path);
-        let meta = std::fs::symlink_metadata(&path).map_err(|_| format!("{}: missing", sum.path))?;
-        if !meta.is_file() {
-            return Err(format!("{}: not a plain file (a link or a folder)", sum.path));
+        if !super::pack::plain(&sum.path) {
+            return Err(format!(
+                "SHA256SUMS names `{}`, outside the bundle",
+                crate::sanitize::terminal(&sum.path)
+            ));
         }
-        let mut file = std::fs::File::open(&path).map_err(|e| format!("{}: {e}", sum.path))?;
-        let mut hasher = Sha256::new();
-        let mut buf = vec![0u8; 1 << 16];
-        loop {
-            let n = file.read(&mut buf).map_err(|e| format!("{}: {e}", sum.path))?;
-            if n == 0 {
-                break;
-            }
-            hasher.update(&buf[..n]);
-        }
-        if hex::encode(hasher.finalize()) != sum.sha256 {
+        let (sha256, _) = pack.hash(&sum.path)?;
+        if sha256 != sum.sha256 {
             return Err(format!(
                 "{}: changed (its SHA-256 is not the one in SHA256SUMS)",
                 sum.path
@@ -244,29 +228,21 @@ fn hashes(pack: &Path, listed: &[sums::Sum]) -> Result<String, String> {
     Ok(format!("{} files match SHA256SUMS", listed.len()))
 }
 
-/// Nothing in the folder that SHA256SUMS does not list (but itself and its signature).
-fn files(pack: &Path, listed: &[sums::Sum]) -> Result<String, String> {
+/// Nothing in the pack that SHA256SUMS does not list (but itself and its
+/// signature), no link, nothing refused.
+fn files(pack: &Pack, listed: &[sums::Sum]) -> Result<String, String> {
     let known: BTreeSet<&str> = listed.iter().map(|s| s.path.as_str()).collect();
-    let mut stack = vec![(pack.to_path_buf(), String::new())];
-    while let Some((dir, prefix)) = stack.pop() {
-        let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| e.to_string())?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let relative = format!("{prefix}{name}");
-            let kind = entry.file_type().map_err(|e| e.to_string())?;
-            if kind.is_dir() {
-                stack.push((entry.path(), format!("{relative}/")));
-            } else if kind.is_symlink() {
-                return Err(format!(
-                    "{}: a link (a bundle holds only files)",
-                    crate::sanitize::terminal(&relative)
-                ));
-            } else if !known.contains(relative.as_str()) && relative != "SHA256SUMS" && relative != "SHA256SUMS.sig" {
-                return Err(format!(
-                    "{}: extra (not in SHA256SUMS)",
-                    crate::sanitize::terminal(&relative)
-                ));
+    for item in pack.items()? {
+        let shown = crate::sanitize::terminal(&item.path);
+        match item.kind {
+            Kind::Folder => {}
+            Kind::Link => return Err(format!("{shown}: a link (a bundle holds only files)")),
+            Kind::Refused(why) => return Err(format!("{shown}: refused, {why}")),
+            Kind::File => {
+                let own = item.path == "SHA256SUMS" || item.path == "SHA256SUMS.sig";
+                if !own && !known.contains(item.path.as_str()) {
+                    return Err(format!("{shown}: extra (not in SHA256SUMS)"));
+                }
             }
         }
     }
@@ -301,9 +277,9 @@ fn agrees(manifest: &Manifest, listed: &[sums::Sum]) -> Result<String, String> {
     Ok("manifest.json and SHA256SUMS agree".to_string())
 }
 
-fn journal(pack: &Path, manifest: &Manifest) -> Result<String, String> {
-    let replay =
-        crate::session::journal::read(&pack.join("journal.jsonl")).map_err(|e| format!("journal.jsonl: {e}"))?;
+fn journal(pack: &mut Pack, manifest: &Manifest) -> Result<String, String> {
+    let bytes = pack.read("journal.jsonl", JOURNAL_CAP)?;
+    let replay = crate::session::journal::parse(&bytes, "journal.jsonl").map_err(|e| e.to_string())?;
     if let Some(cut) = replay.truncated {
         return Err(format!("journal.jsonl: {cut}"));
     }

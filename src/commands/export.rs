@@ -1,19 +1,19 @@
 //! `vouch export [SESSION] -o PACK`: finish a session (a finished session is
-//! read-only) and write its signed evidence bundle as a folder. The key: the
-//! one given with `--sign-key` (its passphrase asked on the terminal, never
-//! echoed), else the user's own vouch key in the config folder, made on first
-//! use. ssh-agent keys and the ZIP form come next.
+//! read-only) and write its signed evidence bundle, a ZIP archive (`PACK.zip`)
+//! or a folder. The key: the one given with `--sign-key` (its passphrase asked
+//! on the terminal, never echoed), else the user's own vouch key in the config
+//! folder, made on first use. ssh-agent keys come next.
 
 use super::{Ended, UsageError};
-use crate::bundle::{folder, sign};
+use crate::bundle::{sign, write};
 use crate::cli::ExportArgs;
 use crate::sanitize::terminal;
 use crate::session::{Recording, Session, Store};
 use std::io::{IsTerminal, Write};
 
 pub fn run(args: &ExportArgs) -> Ended {
-    if args.output.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
-        return Ended::Usage(UsageError::not_yet("ZIP packs (write a folder: -o DIR)"));
+    if let Err(why) = write::free(&args.output) {
+        return Ended::Usage(UsageError::Invalid(why));
     }
     match export(args) {
         Ok(()) => Ended::Clean,
@@ -58,7 +58,7 @@ fn export(args: &ExportArgs) -> Result<(), String> {
         }
         say(&format!("session {id} is finished: read-only from now on"));
     }
-    let written = folder::write(&store, &id, &args.output, Some(&key))?;
+    let written = write::write(&store, &id, &args.output, Some(&key))?;
     say(&format!(
         "wrote {} ({} files), signed by {} as {}; check it with `vouch verify {}`",
         args.output.display(),

@@ -4,19 +4,13 @@
 //! inside a pack proves integrity only, `--allowed-signers FILE --identity ID`
 //! proves who signed.
 
-use super::{Ended, UsageError};
+use super::Ended;
 use crate::bundle::verify::{self, Trust};
 use crate::cli::{VerifyArgs, VerifyFormat};
 use crate::sanitize::terminal;
 use std::io::Write;
 
 pub fn run(args: &VerifyArgs) -> Ended {
-    let zip = args.pack.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip"));
-    if zip || args.pack.is_file() {
-        return Ended::Usage(UsageError::not_yet(
-            "verifying a ZIP pack (unzip it and verify the folder)",
-        ));
-    }
     let trust = match (&args.allowed_signers, &args.identity) {
         (Some(file), Some(identity)) => Some(Trust {
             allowed_signers: file,
@@ -24,7 +18,7 @@ pub fn run(args: &VerifyArgs) -> Ended {
         }),
         _ => None,
     };
-    let report = match verify::folder(&args.pack, trust.as_ref()) {
+    let report = match verify::verify(&args.pack, trust.as_ref()) {
         Ok(report) => report,
         Err(why) => return Ended::Failed(anyhow::anyhow!(why)),
     };

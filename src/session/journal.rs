@@ -92,6 +92,12 @@ pub fn read(path: &Path) -> Result<Replay, JournalError> {
             })
         }
     };
+    parse(&bytes, &shown)
+}
+
+/// Check a journal's bytes (`shown` names it in what is reported).
+pub fn parse(bytes: &[u8], shown: &str) -> Result<Replay, JournalError> {
+    let shown = shown.to_string();
     let mut replay = Replay {
         lines: Vec::new(),
         truncated: None,

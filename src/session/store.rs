@@ -225,7 +225,17 @@ impl Store {
         Ok(bytes)
     }
 
-    /// Keep `bytes` in a session's blob store under their SHA-256 (once).
+    /// A blob's size in bytes, as stored (its hash is checked when it is copied).
+    pub fn blob_len(&self, id: &str, sha256: &str) -> Result<u64, String> {
+        if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(format!("`{sha256}` is not a SHA-256"));
+        }
+        let path = self.session_dir(id)?.join("blobs").join(sha256);
+        std::fs::metadata(&path)
+            .map(|m| m.len())
+            .map_err(|e| format!("{}: {e}", path.display()))
+    }
+
     /// A blob's bytes, checked against the SHA-256 it is stored under; refused
     /// over `cap` bytes or when it does not match (the store was tampered with).
     pub fn get_blob(&self, id: &str, sha256: &str, cap: u64) -> Result<Vec<u8>, String> {

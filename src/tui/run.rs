@@ -315,7 +315,7 @@ fn write_bundle(app: &mut App, session: &mut Session, live: &Option<LiveHost>, t
         }
         app.finished();
     }
-    match crate::bundle::folder::write(&session.store, &session.id, &path, Some(&key)) {
+    match crate::bundle::write::write(&session.store, &session.id, &path, Some(&key)) {
         Ok(written) => {
             app.form = None;
             if matches!(app.place(), super::app::Place::Form) {

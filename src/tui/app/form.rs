@@ -225,10 +225,10 @@ impl Form {
         form
     }
 
-    /// Where to write the evidence bundle: a new folder.
+    /// Where to write the evidence bundle: a new folder, or a ZIP file.
     pub fn bundle() -> Form {
         let title =
-            "Write the evidence bundle into a new folder (the session is finished first: read-only from then on)";
+            "Write the evidence bundle to a new folder or PACK.zip (the session is finished first: read-only from then on)";
         Form::with(
             Purpose::Bundle,
             title.to_string(),

@@ -75,7 +75,7 @@ pub(super) fn export(frame: &mut Frame, app: &App, area: Rect) {
         )));
     }
     lines.push(Line::from(format!(
-        "{} writes it into a new folder, signed with your vouch key (`vouch export --sign-key` for another key).",
+        "{} writes it to a new folder or PACK.zip, signed with your vouch key (`vouch export --sign-key` for another key).",
         key(Action::Open)
     )));
     lines.push(Line::from(""));
