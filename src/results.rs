@@ -223,6 +223,21 @@ pub struct ControlResult {
     /// The checklist's references (standards, documentation addresses).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<String>,
+    /// The automated rule that decides it from evidence, if the checklists give one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evaluator: Option<String>,
+}
+
+/// What would settle a control that is still open (`needs_review`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Open {
+    /// Its interview: a manual control, or a hybrid one (whose evidence, if
+    /// any, the auditor confirms).
+    Interview,
+    /// Evidence that could not decide it (missing, unreadable, ambiguous).
+    Evidence,
+    /// Nothing automated: the checklists in use give no rule for it.
+    NoRule,
 }
 
 /// One interview answer as results show it.
@@ -272,7 +287,20 @@ impl ControlResult {
             facts: std::collections::BTreeMap::new(),
             remediation: control.remediation.clone(),
             references: control.references.clone(),
+            evaluator: control.evaluator.map(|e| e.name.to_string()),
         }
+    }
+
+    /// What would settle it, while it is open (`needs_review`).
+    pub fn open(&self) -> Option<Open> {
+        if self.status != Status::NeedsReview {
+            return None;
+        }
+        Some(match (self.mode, &self.evaluator) {
+            (Mode::Manual | Mode::Hybrid, _) => Open::Interview,
+            (Mode::Auto, None) => Open::NoRule,
+            (Mode::Auto, Some(_)) => Open::Evidence,
+        })
     }
 
     /// The status decided from interview answers (the evaluated one is kept).

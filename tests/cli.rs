@@ -138,20 +138,37 @@ fn fail_on_chooses_which_statuses_fail_the_run() {
 }
 
 #[test]
-fn text_report_groups_by_section_and_lists_findings_under_failures() {
+fn text_report_puts_what_needs_action_first_with_its_fix_then_each_section() {
     let out = vouch()
         .args(["scan", "--root", &fixture("weak"), "--as-of", AS_OF, "--only", "ssh"])
         .assert()
         .code(1);
     let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     assert!(!text.contains('\u{1b}'), "no colour when stdout is not a terminal");
-    assert!(text.contains("SSH access control [ssh]"), "{text}");
+    assert!(text.contains("3 not met, 1 partly met, 2 met\n"), "{text}");
+    let action = text.find("Needs action, most severe first").expect("an action list");
+    let section = text.find("SSH access control [ssh]").expect("the section");
+    assert!(action < section, "{text}");
+    // The critical failure first, with its findings and the checklist's fix.
+    let first = &text[action..section];
     assert!(
-        text.contains("  FAIL   ssh.password-auth  SSH password authentication is disabled"),
+        first.contains("\n  NOT MET     critical ssh.password-auth  SSH password authentication is disabled\n"),
         "{text}"
     );
     assert!(
-        text.contains("         - /etc/ssh/sshd_config.d/50-cloud-init.conf:1: "),
+        first.contains("                - /etc/ssh/sshd_config.d/50-cloud-init.conf:1: "),
+        "{text}"
+    );
+    assert!(first.contains("                Fix: "), "{text}");
+    // A pass cites the line that decided it.
+    assert!(
+        text[section..].contains(
+            "  MET         high     ssh.kbd-interactive  Keyboard-interactive (PAM password) login is disabled\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text[section..].contains("                at /etc/ssh/sshd_config:71\n"),
         "{text}"
     );
     assert!(
@@ -180,9 +197,16 @@ fn markdown_report_is_written_to_a_file() {
         .code(0)
         .stdout(predicate::str::is_empty());
     let text = std::fs::read_to_string(&path).expect("report written");
-    assert!(text.starts_with("# vouch scan: local"), "{text}");
+    assert!(text.starts_with("# vouch audit of local"), "{text}");
     assert!(text.contains("| pass | 16 |"), "{text}");
-    assert!(text.contains("- **pass** `ssh.password-auth`"), "{text}");
+    assert!(
+        text.contains("| **met** | critical | `ssh.password-auth` SSH password authentication is disabled |"),
+        "{text}"
+    );
+    assert!(
+        text.contains("| `/etc/ssh/sshd_config.d/10-hardening.conf:3` |"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -285,7 +309,7 @@ fn status_is_coloured_on_a_terminal_unless_no_color() {
         assert!(std::env::var_os("CI").is_none(), "util-linux `script` is needed in CI");
         return;
     };
-    assert!(coloured.contains("\u{1b}[1m\u{1b}[31mFAIL"), "{coloured:?}");
+    assert!(coloured.contains("\u{1b}[1m\u{1b}[31mNOT MET"), "{coloured:?}");
     let plain = on_terminal(true).unwrap_or_default();
-    assert!(plain.contains("FAIL") && !plain.contains('\u{1b}'), "{plain:?}");
+    assert!(plain.contains("NOT MET") && !plain.contains('\u{1b}'), "{plain:?}");
 }

@@ -89,8 +89,8 @@ fn assert_plain_html(markdown: &str) -> String {
     for needle in ["<img", "<a ", "<script"] {
         assert!(!page.contains(needle), "{needle} in the rendered page:\n{page}");
     }
-    const REPORT_ELEMENTS: [&str; 14] = [
-        "h1", "h2", "p", "ul", "li", "strong", "code", "br", "table", "thead", "tbody", "tr", "th", "td",
+    const REPORT_ELEMENTS: [&str; 16] = [
+        "h1", "h2", "h3", "p", "ul", "li", "strong", "code", "pre", "br", "table", "thead", "tbody", "tr", "th", "td",
     ];
     for tag in page
         .split('<')

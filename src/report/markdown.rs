@@ -1,11 +1,16 @@
-//! The Markdown report: a summary table, then each section's controls with status,
-//! summary and findings, for a ticket, a wiki page or a pull request. Every string
-//! from a target or a checklist is written through `markdown_text` (shown literally)
-//! or `markdown_code` (a code span), so a hostile file cannot add HTML, links or
-//! images to the report.
+//! The Markdown report, for a ticket, a wiki page, a pull request or the
+//! bundle's report.md: per host a heading and tally, what needs action most
+//! severe first (findings, answers, the checklist's fix), each section's
+//! verdicts as a table with the place that decided them, and the controls
+//! still open grouped by what would settle them. Every string from a target or
+//! a checklist is written through `markdown_text` (shown literally) or
+//! `markdown_code` (a code span), so a hostile file cannot add HTML, links or
+//! images to the report; multi-line text (a fix) goes in a fenced block whose
+//! fence is longer than any backtick run inside it.
 
+use super::view::{self, HostView};
 use crate::model::Status;
-use crate::results::{HostResult, ScanResults};
+use crate::results::{ControlResult, HostResult, ScanResults};
 use crate::sanitize::{markdown_code as code, markdown_text as text};
 use std::fmt::Write as _;
 
@@ -17,13 +22,19 @@ pub fn render(results: &ScanResults) -> String {
     out
 }
 
+/// A table cell: literal text, no line breaks, no column separators.
+fn cell(value: &str) -> String {
+    text(&value.replace(['\n', '\r'], " "))
+}
+
 fn host_report(out: &mut String, results: &ScanResults, host: &HostResult) {
+    let view = HostView::of(results, host);
     let root = host
         .root
         .as_deref()
         .map(|r| format!(" (root {})", code(r)))
         .unwrap_or_default();
-    let _ = writeln!(out, "# vouch scan: {}{root}\n", text(&host.target));
+    let _ = writeln!(out, "# vouch audit of {}{root}\n", text(&host.target));
     let _ = writeln!(
         out,
         "As of {}, vouch {}.\n",
@@ -33,32 +44,141 @@ fn host_report(out: &mut String, results: &ScanResults, host: &HostResult) {
     if let Some(error) = &host.error {
         let _ = writeln!(out, "**Incomplete:** {}\n", text(error));
     }
-    let _ = writeln!(out, "| status | controls |\n|---|---|");
+    let _ = writeln!(out, "**{}**\n", text(&view.tally()));
+    let _ = writeln!(
+        out,
+        "| section | not met | not checked | partly met | met | n/a | open |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|");
+    for section in &view.sections {
+        let counts: Vec<String> = view::COUNTED
+            .iter()
+            .map(|s| section.counts.count(*s).to_string())
+            .collect();
+        let _ = writeln!(out, "| {} | {} |", cell(section.title), counts.join(" | "));
+    }
+
+    if !view.action.is_empty() {
+        let _ = writeln!(out, "\n## Needs action, most severe first\n");
+        for control in &view.action {
+            action(out, control);
+        }
+    }
+    for section in &view.sections {
+        if section.controls.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n## {} ({})\n", text(section.title), code(section.id));
+        let _ = writeln!(
+            out,
+            "| verdict | severity | control | why | at |\n|---|---|---|---|---|"
+        );
+        for control in &section.controls {
+            // GFM splits cells at `|` even inside a code span, unless escaped.
+            let at = view::deciding_location(control)
+                .map(|at| code(at).replace('|', "\\|"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "| **{}** | {} | {} {} | {} | {at} |",
+                view::verdict(control.status),
+                control.severity.as_str(),
+                code(&control.id),
+                cell(&control.title),
+                cell(&control.summary),
+            );
+        }
+        for control in &section.controls {
+            extras(out, control);
+        }
+    }
+    for (controls, what) in [
+        (&view.interview, "Open: for the interview"),
+        (&view.inconclusive, "Open: the evidence could not decide"),
+        (&view.no_rule, "Open: no automated rule in the checklists in use"),
+    ] {
+        if controls.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n## {what} ({})\n", controls.len());
+        for control in controls.iter() {
+            let why = if control.evaluator.is_some() {
+                format!(": {}", text(&control.summary))
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "- {} {} ({}){why}",
+                code(&control.id),
+                text(&control.title),
+                control.severity.as_str()
+            );
+        }
+    }
+    let _ = writeln!(out, "\n| status | controls |\n|---|---|");
     for status in Status::ALL {
         let _ = writeln!(out, "| {} | {} |", status.as_str(), host.summary.count(status));
     }
-    let mut section = "";
-    for control in &host.controls {
-        if control.section != section {
-            section = &control.section;
-            let title = results.section_title(section);
-            let _ = writeln!(out, "\n## {} ({})\n", text(title), code(section));
-        }
-        let _ = writeln!(
-            out,
-            "- **{}** {} {}  ",
-            control.status.as_str(),
-            code(&control.id),
-            text(&control.title)
-        );
-        let _ = writeln!(out, "  {}", text(&control.summary));
-        if let Some(o) = &control.override_ {
-            let _ = writeln!(out, "  {}  ", super::override_line(o, text));
-        }
-        for finding in &control.findings {
-            let line = super::finding_line(finding, code, text);
-            let _ = writeln!(out, "  - {line}");
-        }
+    out.push('\n');
+}
+
+/// A control that needs action, in full.
+fn action(out: &mut String, control: &ControlResult) {
+    let _ = writeln!(
+        out,
+        "### {}: {} {} ({})\n",
+        view::verdict(control.status).to_uppercase(),
+        code(&control.id),
+        text(&control.title),
+        control.severity.as_str()
+    );
+    let _ = writeln!(out, "{}\n", text(&control.summary));
+    for finding in &control.findings {
+        let line = super::finding_line(finding, code, text);
+        let _ = writeln!(out, "- {line}");
+    }
+    if !control.findings.is_empty() {
+        out.push('\n');
+    }
+    extras(out, control);
+    if !control.remediation.trim().is_empty() {
+        let _ = writeln!(out, "**Fix:**\n\n{}", fenced(control.remediation.trim()));
+    }
+}
+
+/// Answers, notes and an override, when there are any.
+fn extras(out: &mut String, control: &ControlResult) {
+    let mut lines = Vec::new();
+    if let Some(o) = &control.override_ {
+        lines.push(super::override_line(o, text));
+    }
+    for answer in &control.answers {
+        lines.push(super::answer_line(answer, text));
+    }
+    for note in &control.notes {
+        lines.push(format!(
+            "note by {} ({}): {}",
+            text(&note.by),
+            crate::clock::rfc3339(&note.at),
+            text(&note.text)
+        ));
+    }
+    if lines.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{}:\n", code(&control.id));
+    for line in lines {
+        let _ = writeln!(out, "- {line}");
     }
     out.push('\n');
+}
+
+/// Multi-line text shown as it is: a fenced block whose fence is longer than
+/// any run of backticks inside (CommonMark), control characters made visible.
+fn fenced(body: &str) -> String {
+    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    let lines: Vec<String> = body.lines().map(crate::sanitize::terminal).collect();
+    format!("{fence}\n{}\n{fence}\n", lines.join("\n"))
 }

@@ -5,8 +5,9 @@
 pub mod json;
 pub mod markdown;
 pub mod text;
+pub mod view;
 
-use crate::results::{FindingOut, Override};
+use crate::results::{AnswerOut, FindingOut, Override};
 
 /// One line about an auditor's override, each piece of free text passed through
 /// the output's escaping: `overridden from fail: REASON (by A, approved by B,
@@ -29,6 +30,28 @@ pub(crate) fn override_line(o: &Override, escape: impl Fn(&str) -> String) -> St
         ),
         (None, _) => format!("overridden from {}: {} ({who})", o.evaluated, escape(&o.reason)),
     }
+}
+
+/// One interview answer as a line: `exists: yes (Grace, CTO, 2026-11-22T12:00:00Z)`,
+/// marked when it was pre-filled from the evidence and confirmed.
+pub(crate) fn answer_line(answer: &AnswerOut, escape: impl Fn(&str) -> String) -> String {
+    let role = if answer.role.is_empty() {
+        String::new()
+    } else {
+        format!(", {}", escape(&answer.role))
+    };
+    let confirmed = if answer.from_evidence {
+        ", confirmed from the evidence"
+    } else {
+        ""
+    };
+    format!(
+        "answered {}: {} ({}{role}, {}{confirmed})",
+        escape(&answer.question),
+        escape(&answer.answer.to_string()),
+        escape(&answer.by),
+        crate::clock::rfc3339(&answer.at)
+    )
 }
 
 /// One finding as a line, `LOCATION: MESSAGE`, each part passed through the output's
@@ -63,7 +86,7 @@ mod tests {
     #[test]
     fn reports_say_who_overrode_a_status_and_when_an_override_lapsed() {
         let live = text::render(&results_with("2027-01-31"), false);
-        assert!(live.contains("PASS"), "{live}");
+        assert!(live.contains("  MET "), "{live}");
         assert!(
             live.contains(
                 "overridden from fail: break-glass <b>account</b> (by A. Auditor, approved by CTO, until 2027-01-31)"
@@ -71,7 +94,7 @@ mod tests {
             "{live}"
         );
         let lapsed = markdown::render(&results_with("2026-11-30"));
-        assert!(lapsed.contains("**fail**"), "{lapsed}");
+        assert!(lapsed.contains("### NOT MET: `ssh.root-login`"), "{lapsed}");
         assert!(
             lapsed.contains(
                 r"override to pass expired on 2026-11-30, no longer applied: break\-glass \<b\>account\</b\>"

@@ -1,12 +1,19 @@
-//! The terminal report: per host, controls grouped by section with a coloured
-//! status, the summary line of each, findings under those that need action, and a
-//! closing count. Colour only when asked (the caller honours NO_COLOR and ttys).
+//! The terminal report, per host: a heading, a tally worst first, what needs
+//! action (most severe first, with findings and the checklist's fix), each
+//! section's verdicts with the place that decided them, then the controls still
+//! open grouped by what would settle them. Colour only when asked (the caller
+//! honours NO_COLOR and ttys); every string from a target or a checklist passes
+//! `sanitize::terminal`.
 
+use super::view::{self, HostView};
 use crate::model::Status;
 use crate::results::{ControlResult, HostResult, ScanResults};
 use crate::sanitize::terminal;
 use anstyle::{AnsiColor, Style};
 use std::fmt::Write as _;
+
+/// Where the text under a control's line starts.
+const INDENT: &str = "                ";
 
 pub fn render(results: &ScanResults, color: bool) -> String {
     let mut out = String::new();
@@ -36,26 +43,21 @@ fn status_style(status: Status) -> Style {
     Style::new().fg_color(Some(color.into())).bold()
 }
 
-fn label(status: Status) -> &'static str {
-    match status {
-        Status::Pass => "PASS",
-        Status::Fail => "FAIL",
-        Status::Warn => "WARN",
-        Status::NeedsReview => "REVIEW",
-        Status::NotApplicable => "N/A",
-        Status::Error => "ERROR",
-    }
+fn label(status: Status) -> String {
+    view::verdict(status).to_uppercase()
 }
 
 fn host_report(out: &mut String, results: &ScanResults, host: &HostResult, color: bool) {
     let bold = Style::new().bold();
+    let view = HostView::of(results, host);
     let root = host
         .root
         .as_deref()
         .map(|r| format!(" (root {})", terminal(r)))
         .unwrap_or_default();
     let heading = format!(
-        "vouch scan of {}{root}, as of {}",
+        "vouch {} audit of {}{root}, as of {}",
+        terminal(&results.tool.version),
         terminal(&host.target),
         crate::clock::rfc3339(&results.as_of)
     );
@@ -68,38 +70,90 @@ fn host_report(out: &mut String, results: &ScanResults, host: &HostResult, color
             paint(&format!("incomplete: {}", terminal(error)), style, color)
         );
     }
-    let mut section = "";
-    for control in &host.controls {
-        if control.section != section {
-            section = &control.section;
-            let title = terminal(results.section_title(section));
-            let _ = writeln!(
-                out,
-                "\n{}",
-                paint(&format!("{title} [{}]", terminal(section)), bold, color)
-            );
+    let _ = writeln!(out, "{}", view.tally());
+
+    if !view.action.is_empty() {
+        let _ = writeln!(out, "\n{}", paint("Needs action, most severe first", bold, color));
+        for control in &view.action {
+            control_line(out, control, color, true);
         }
-        control_line(out, control, color);
+    }
+    for section in &view.sections {
+        if section.controls.is_empty() {
+            continue;
+        }
+        let title = format!("{} [{}]", terminal(section.title), terminal(section.id));
+        let _ = writeln!(out, "\n{}", paint(&title, bold, color));
+        for control in &section.controls {
+            control_line(out, control, color, false);
+        }
+    }
+    for (controls, what) in [
+        (&view.interview, "Open: for the interview"),
+        (&view.inconclusive, "Open: the evidence could not decide"),
+        (&view.no_rule, "Open: no automated rule in the checklists in use"),
+    ] {
+        if controls.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{}", paint(&format!("{what} ({})", controls.len()), bold, color));
+        for control in controls.iter() {
+            open_line(out, control, color);
+        }
     }
     let _ = writeln!(out, "\n{}", summary_line(host, color));
 }
 
-fn control_line(out: &mut String, control: &ControlResult, color: bool) {
+/// A decided control: its verdict, severity, id and title; then why; in full
+/// (findings, the fix) when it needs action, else the place that decided it.
+fn control_line(out: &mut String, control: &ControlResult, color: bool, full: bool) {
     let tag = paint(
-        &format!("{:<6}", label(control.status)),
+        &format!("{:<11}", label(control.status)),
         status_style(control.status),
         color,
     );
-    let _ = writeln!(out, "  {tag} {}  {}", terminal(&control.id), terminal(&control.title));
     let dim = Style::new().dimmed();
-    let _ = writeln!(out, "         {}", paint(&terminal(&control.summary), dim, color));
+    let _ = writeln!(
+        out,
+        "  {tag} {:<8} {}  {}",
+        control.severity.as_str(),
+        terminal(&control.id),
+        terminal(&control.title)
+    );
+    let _ = writeln!(out, "{INDENT}{}", paint(&terminal(&control.summary), dim, color));
     if let Some(o) = &control.override_ {
-        let _ = writeln!(out, "         {}", super::override_line(o, terminal));
+        let _ = writeln!(out, "{INDENT}{}", super::override_line(o, terminal));
     }
-    if matches!(control.status, Status::Fail | Status::Warn | Status::Error) {
+    for answer in &control.answers {
+        let _ = writeln!(out, "{INDENT}{}", super::answer_line(answer, terminal));
+    }
+    if full {
         for finding in &control.findings {
-            let _ = writeln!(out, "         - {}", super::finding_line(finding, terminal, terminal));
+            let _ = writeln!(out, "{INDENT}- {}", super::finding_line(finding, terminal, terminal));
         }
+        for (n, line) in control.remediation.trim().lines().enumerate() {
+            let lead = if n == 0 { "Fix: " } else { "     " };
+            let _ = writeln!(out, "{INDENT}{lead}{}", terminal(line));
+        }
+    } else if view::needs_action(control) {
+        // Its findings and fix are under "Needs action".
+    } else if let Some(at) = view::deciding_location(control) {
+        let _ = writeln!(out, "{INDENT}at {}", terminal(at));
+    }
+}
+
+/// An open control: id and title, and what its rule found, if it has one.
+fn open_line(out: &mut String, control: &ControlResult, color: bool) {
+    let _ = writeln!(
+        out,
+        "  {:<8} {}  {}",
+        control.severity.as_str(),
+        terminal(&control.id),
+        terminal(&control.title)
+    );
+    if control.evaluator.is_some() {
+        let dim = Style::new().dimmed();
+        let _ = writeln!(out, "           {}", paint(&terminal(&control.summary), dim, color));
     }
 }
 
