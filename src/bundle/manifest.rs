@@ -61,6 +61,8 @@ pub enum FileKind {
     Manifest,
     Readme,
     Results,
+    /// report.html and report.md.
+    Report,
     Journal,
     Evidence,
     Attachment,

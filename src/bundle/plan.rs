@@ -9,7 +9,7 @@
 use super::manifest::{Auditor, FileKind, FileRow, Manifest, Target};
 use super::sign::Key;
 use super::sums::{self, Sum};
-use crate::evidence::record::{EvidenceKind, Payload, Provenance};
+use crate::evidence::record::{EvidenceKind, EvidenceRecord, Payload, Provenance};
 use crate::results::ScanResults;
 use crate::session::{Session, Store};
 use chrono::{DateTime, Utc};
@@ -95,6 +95,20 @@ pub fn plan(store: &Store, id: &str, key: Option<&Key>) -> Result<Plan, String> 
     let entry = made("results.json", results_text.into_bytes());
     rows.push(row(&entry, FileKind::Results));
     entries.push(entry);
+    let contents = |record: &EvidenceRecord| {
+        let sha = record.sha256()?;
+        let bytes = store.get_blob(id, sha, EXCERPT_SOURCE_CAP).ok()?;
+        String::from_utf8(bytes).ok()
+    };
+    let html = crate::report::html::render(&results, Some(&cover(&session, key)), &contents, true)?;
+    for (path, text) in [
+        ("report.html", html),
+        ("report.md", crate::report::markdown::render(&results)),
+    ] {
+        let entry = made(path, text.into_bytes());
+        rows.push(row(&entry, FileKind::Report));
+        entries.push(entry);
+    }
 
     let journal = dir.join("journal.jsonl");
     let (sha256, bytes) = hash_file(&journal)?;
@@ -230,6 +244,44 @@ pub fn plan(store: &Store, id: &str, key: Option<&Key>) -> Result<Plan, String> 
     })
 }
 
+/// The largest evidence item read back for the HTML report's excerpts.
+const EXCERPT_SOURCE_CAP: u64 = 4 << 20;
+
+/// The report's cover, from the session.
+fn cover(session: &Session, key: Option<&Key>) -> crate::report::html::Cover {
+    let auditor = match &session.auditor_email {
+        Some(email) => format!("{} <{email}>", session.auditor),
+        None => session.auditor.clone(),
+    };
+    crate::report::html::Cover {
+        auditor,
+        organisation: session.organisation.clone(),
+        interviewees: session
+            .interviewees
+            .iter()
+            .map(|p| match p.role.is_empty() {
+                true => p.name.clone(),
+                false => format!("{} ({})", p.name, p.role),
+            })
+            .collect(),
+        started: Some(crate::clock::rfc3339(&session.started)),
+        finished: session.finished.then(|| crate::clock::rfc3339(&session.last_change)),
+        checklists: session
+            .checklists
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} {} (sha256 {})",
+                    c.id,
+                    c.version,
+                    c.sha256.get(..12).unwrap_or(&c.sha256)
+                )
+            })
+            .collect(),
+        signer: key.map(|k| format!("{} ({})", k.fingerprint(), k.identity)),
+    }
+}
+
 /// README.txt: what the bundle is and how to check it with standard tools.
 fn readme(session: &Session, identity: Option<&str>) -> String {
     let identity = identity.unwrap_or("<auditor identity>");
@@ -251,6 +303,8 @@ against one you already trust (`vouch verify PACK --allowed-signers FILE
 
 What is inside:
   manifest.json   who audited what, when, with which checklists; one row per file
+  report.html     the findings for people: open it in a browser, print it to PDF
+  report.md       the same in Markdown
   results.json    every control's status, findings, answers and overrides
   journal.jsonl   the session's events, each line chained to the one before
   evidence/       what vouch collected and what was answered, by evidence id

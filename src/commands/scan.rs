@@ -163,6 +163,7 @@ fn write_report(settings: &ScanSettings, results: &ScanResults) -> anyhow::Resul
     let text = match settings.format {
         Format::Json => report::json::render(results).context("cannot serialize the results")?,
         Format::Markdown => report::markdown::render(results),
+        Format::Html => report::html::render(results, None, &report::html::kept, false).map_err(anyhow::Error::msg)?,
         _ => report::text::render(results, to_terminal && wants_color()),
     };
     match &settings.output {

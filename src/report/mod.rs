@@ -1,7 +1,9 @@
 //! Renderers of one results model: text for a terminal, JSON (the CLI contract) for
-//! scripts, Markdown for tickets and wikis. Renderers read only `results` (section
+//! scripts, Markdown for tickets and wikis, HTML for people who never open a
+//! terminal (`view` is what the three for people share). Renderers read only `results` (section
 //! titles included) and never compute a status.
 
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod text;
