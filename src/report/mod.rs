@@ -1,8 +1,10 @@
 //! Renderers of one results model: text for a terminal, JSON (the CLI contract) for
-//! scripts, Markdown for tickets and wikis. Renderers read only `results` (section
-//! titles included) and never compute a status.
+//! scripts, Markdown for tickets and wikis, JUnit XML for CI dashboards, SARIF for
+//! code-scanning dashboards, OSCAL assessment results for GRC tools. Renderers
+//! read only `results` (section titles included) and never compute a status.
 
 pub mod json;
+pub mod junit;
 pub mod markdown;
 pub mod text;
 
