@@ -98,7 +98,7 @@ impl ScanSettings {
             return Err(not_yet("--inventory (fleet scans)"));
         }
         let format = args.format.unwrap_or(Format::Text);
-        if matches!(format, Format::Html | Format::Junit | Format::Sarif) {
+        if format == Format::Html {
             return Err(not_yet(&format!("--format {format:?}").to_lowercase()));
         }
         if args.jobs == 0 {

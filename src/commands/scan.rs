@@ -163,6 +163,9 @@ fn write_report(settings: &ScanSettings, results: &ScanResults) -> anyhow::Resul
     let text = match settings.format {
         Format::Json => report::json::render(results).context("cannot serialize the results")?,
         Format::Markdown => report::markdown::render(results),
+        Format::Junit => report::junit::render(results),
+        Format::Sarif => report::sarif::render(results).context("cannot serialize the SARIF log")?,
+        Format::Oscal => report::oscal::render(results).context("cannot serialize the OSCAL document")?,
         _ => report::text::render(results, to_terminal && wants_color()),
     };
     match &settings.output {
