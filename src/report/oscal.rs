@@ -63,7 +63,7 @@ pub fn render(results: &ScanResults) -> Result<String, serde_json::Error> {
         "assessment-results": {
             "uuid": ids.0.to_string(),
             "metadata": {
-                "title": md(&format!("vouch assessment results as of {as_of}")),
+                "title": format!("vouch assessment results as of {as_of}"),
                 "last-modified": as_of,
                 "version": as_of,
                 "oscal-version": OSCAL_VERSION,
@@ -200,7 +200,7 @@ fn observation(record: &EvidenceRecord, ids: &Ids) -> Value {
     json!({
         "uuid": ids.of(&format!("observation/{id}")),
         "title": md(&format!("{} {}", record.kind().as_str(), record.source())),
-        "description": format!("vouch collected {what} ({}).", md(&format!("{:?}", record.provenance()).to_lowercase())),
+        "description": format!("{what}, provenance {}.", md(&format!("{:?}", record.provenance()).to_lowercase())),
         "props": [prop("evidence-id", id), prop("kind", record.kind().as_str())],
         "methods": [method(record.kind())],
         "subjects": [{"subject-uuid": ids.of("target"), "type": "inventory-item"}],
