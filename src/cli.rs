@@ -134,6 +134,8 @@ pub enum Format {
     Html,
     Junit,
     Sarif,
+    /// OSCAL assessment results (JSON), for GRC tools.
+    Oscal,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

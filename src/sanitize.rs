@@ -9,6 +9,8 @@
 //! - [`markdown_text`]: running Markdown text; a CommonMark renderer shows it
 //!   literally, with no HTML, link, image, emphasis or block of its own.
 //! - [`markdown_code`]: a value deliberately shown as code (a path, an id).
+//! - [`xml_text`], [`xml_attr`]: XML character data and attribute values, always
+//!   well-formed XML 1.0, with the same characters made visible as for a terminal.
 
 /// Text for a terminal: every character that can act on a terminal is replaced by a
 /// visible escape, `\x{1b}`; a newline becomes `\n` so the text stays on one line.
@@ -140,6 +142,44 @@ pub fn markdown_code(text: &str) -> String {
         ""
     };
     format!("{fence}{pad}{safe}{pad}{fence}")
+}
+
+/// Text for an XML element's content: neutralised as for [`terminal`] but keeping
+/// tab and line breaks (so control characters XML 1.0 forbids, and those it allows
+/// but that act on a terminal or reorder text, become visible `\x{1b}` escapes),
+/// then `&`, `<`, `>` escaped, and a carriage return written as `&#13;` (a parser
+/// would otherwise turn it into a newline). The result is well-formed character
+/// data whatever the input, `]]>` included.
+pub fn xml_text(text: &str) -> String {
+    xml(text, false)
+}
+
+/// Text for a double- or single-quoted XML attribute value: as [`xml_text`], with
+/// both quotes escaped, and tab and line breaks as character references, which
+/// attribute-value normalisation would otherwise turn into spaces.
+pub fn xml_attr(text: &str) -> String {
+    xml(text, true)
+}
+
+fn xml(text: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\'' if attribute => out.push_str("&apos;"),
+            '\r' => out.push_str("&#13;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            '\n' | '\t' => out.push(c),
+            c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
+            '\u{fffe}' | '\u{ffff}' => out.push_str(&format!("\\x{{{:x}}}", u32::from(c))),
+            c => out.push_str(&terminal(c.encode_utf8(&mut [0; 4]))),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -287,6 +327,83 @@ mod tests {
         fn terminal_output_holds_nothing_that_acts(s in hostile_strings()) {
             let shown = terminal(&s);
             prop_assert!(!shown.chars().any(|c| (c.is_control() && c != '\t') || is_format_or_separator(c)));
+        }
+    }
+}
+
+#[cfg(test)]
+mod xml_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The characters XML 1.0 allows (its `Char` production).
+    fn is_xml_char(c: char) -> bool {
+        matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..='\u{10ffff}')
+    }
+
+    /// What an XML parser reads back from `escaped`, or why it is not well-formed
+    /// text: only the five entities and decimal references are ever written.
+    fn parsed(escaped: &str, attribute: bool) -> Result<String, String> {
+        let mut out = String::new();
+        let mut rest = escaped;
+        while let Some(c) = rest.chars().next() {
+            if !is_xml_char(c) || c == '<' || (attribute && (c == '"' || c == '\'' || c == '\n' || c == '\t')) {
+                return Err(format!("raw {c:?} in {escaped:?}"));
+            }
+            if c == '&' {
+                let end = rest
+                    .find(';')
+                    .ok_or_else(|| format!("unterminated reference in {escaped:?}"))?;
+                out.push(match &rest[1..end] {
+                    "amp" => '&',
+                    "lt" => '<',
+                    "gt" => '>',
+                    "quot" => '"',
+                    "apos" => '\'',
+                    "#9" => '\t',
+                    "#10" => '\n',
+                    "#13" => '\r',
+                    other => return Err(format!("unexpected reference &{other}; in {escaped:?}")),
+                });
+                rest = &rest[end + 1..];
+            } else {
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+        if escaped.contains("]]>") {
+            return Err(format!("]]> in character data {escaped:?}"));
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn hostile_text_is_well_formed_xml_and_still_shown() {
+        let hostile = "<script>alert(\"x\")</script> ]]> it's \u{1b}[2J\u{7}\u{0}\u{fffe}\u{202e} a&b\r\n";
+        let text = xml_text(hostile);
+        assert_eq!(
+            text,
+            "&lt;script&gt;alert(\"x\")&lt;/script&gt; ]]&gt; it's \\x{1b}[2J\\x{7}\\x{0}\\x{fffe}\\x{202e} a&amp;b&#13;\n"
+        );
+        let attr = xml_attr(hostile);
+        assert!(attr.contains("alert(&quot;x&quot;)") && attr.contains("it&apos;s") && attr.ends_with("&#13;&#10;"));
+    }
+
+    proptest! {
+        #[test]
+        fn xml_text_is_well_formed_and_reads_back_as_shown(s in any::<String>()) {
+            let shown = parsed(&xml_text(&s), false);
+            prop_assert!(shown.is_ok(), "{:?}", shown);
+            let shown = shown.unwrap_or_default();
+            prop_assert!(shown.chars().all(|c| matches!(c, '\t' | '\n' | '\r') || !c.is_control()));
+            prop_assert_eq!(shown.lines().count(), s.replace('\r', "").lines().count());
+        }
+
+        #[test]
+        fn xml_attr_is_well_formed_and_keeps_line_breaks_as_references(s in any::<String>()) {
+            let escaped = xml_attr(&s);
+            prop_assert!(parsed(&escaped, true).is_ok(), "{:?}", parsed(&escaped, true));
+            prop_assert_eq!(parsed(&escaped, true), parsed(&xml_text(&s), false));
         }
     }
 }

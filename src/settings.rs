@@ -98,9 +98,6 @@ impl ScanSettings {
             return Err(not_yet("--inventory (fleet scans)"));
         }
         let format = args.format.unwrap_or(Format::Text);
-        if matches!(format, Format::Junit | Format::Sarif) {
-            return Err(not_yet(&format!("--format {format:?}").to_lowercase()));
-        }
         if args.jobs == 0 {
             return Err(UsageError::Invalid("--jobs must be at least 1".into()));
         }

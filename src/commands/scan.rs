@@ -164,6 +164,9 @@ fn write_report(settings: &ScanSettings, results: &ScanResults) -> anyhow::Resul
         Format::Json => report::json::render(results).context("cannot serialize the results")?,
         Format::Markdown => report::markdown::render(results),
         Format::Html => report::html::render(results, None, &report::html::kept, false).map_err(anyhow::Error::msg)?,
+        Format::Junit => report::junit::render(results),
+        Format::Sarif => report::sarif::render(results).context("cannot serialize the SARIF log")?,
+        Format::Oscal => report::oscal::render(results).context("cannot serialize the OSCAL document")?,
         _ => report::text::render(results, to_terminal && wants_color()),
     };
     match &settings.output {

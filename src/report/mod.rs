@@ -1,11 +1,16 @@
 //! Renderers of one results model: text for a terminal, JSON (the CLI contract) for
 //! scripts, Markdown for tickets and wikis, HTML for people who never open a
-//! terminal (`view` is what the three for people share). Renderers read only `results` (section
-//! titles included) and never compute a status.
+//! terminal (`view` is what the three for people share), JUnit XML for CI
+//! dashboards, SARIF for code-scanning dashboards, OSCAL assessment results for
+//! GRC tools. Renderers read only `results` (section titles included) and never
+//! compute a status.
 
 pub mod html;
 pub mod json;
+pub mod junit;
 pub mod markdown;
+pub mod oscal;
+pub mod sarif;
 pub mod text;
 pub mod view;
 
