@@ -46,8 +46,18 @@ pub struct ScanSettings {
     pub output: Option<PathBuf>,
     pub fail_on: FailOn,
     pub jobs: usize,
-    /// Keep each target's scan as a session, by this auditor.
-    pub save: Option<String>,
+    /// Keep each target's scan as a session.
+    pub save: bool,
+    /// Who audits (`--auditor`, else the name the walkthrough remembered, else the login).
+    pub auditor: String,
+    /// Also write the target's signed evidence bundle.
+    pub bundle: Option<BundleTo>,
+}
+
+/// Where `scan --bundle` writes, and with which key.
+pub struct BundleTo {
+    pub path: PathBuf,
+    pub sign_key: Option<PathBuf>,
 }
 
 /// What `vouch audit` (and bare `vouch`) was asked to do.
@@ -91,8 +101,8 @@ impl AuditSettings {
 impl ScanSettings {
     pub fn from_args(args: &ScanArgs) -> Result<Self, UsageError> {
         let not_yet = UsageError::not_yet;
-        if args.bundle.is_some() || args.sign_key.is_some() {
-            return Err(not_yet("--bundle (the signed evidence bundle)"));
+        if args.sign_key.is_some() && args.bundle.is_none() {
+            return Err(UsageError::Invalid("--sign-key goes with --bundle PACK".into()));
         }
         if args.inventory.is_some() {
             return Err(not_yet("--inventory (fleet scans)"));
@@ -102,6 +112,21 @@ impl ScanSettings {
             return Err(UsageError::Invalid("--jobs must be at least 1".into()));
         }
         let targets = targets(&args.targets, &args.options)?;
+        let bundle = match &args.bundle {
+            None => None,
+            Some(path) => {
+                if targets.len() != 1 {
+                    return Err(UsageError::Invalid(
+                        "--bundle packs one target's audit: scan the others one at a time".into(),
+                    ));
+                }
+                crate::bundle::write::free(path).map_err(UsageError::Invalid)?;
+                Some(BundleTo {
+                    path: path.clone(),
+                    sign_key: args.sign_key.clone(),
+                })
+            }
+        };
         let (catalog, warnings) = catalog(&args.options.checklists, &args.options.only)?;
         Ok(ScanSettings {
             catalog,
@@ -112,7 +137,9 @@ impl ScanSettings {
             output: args.output.clone(),
             fail_on: args.fail_on,
             jobs: args.jobs,
-            save: args.save.then(|| auditor(args.auditor.as_deref())),
+            save: args.save,
+            auditor: remembered_auditor(args.auditor.as_deref()),
+            bundle,
         })
     }
 }
@@ -172,6 +199,22 @@ fn auditor(given: Option<&str>) -> String {
         .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
         .or_else(|| std::env::var("LOGNAME").ok().filter(|u| !u.is_empty()))
         .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// `--auditor`, else the name the walkthrough remembered (never asked here),
+/// else the login name.
+fn remembered_auditor(given: Option<&str>) -> String {
+    if given.is_none() {
+        let remembered = crate::paths::config_dir()
+            .ok()
+            .and_then(|dir| std::fs::read_to_string(dir.join("auditor")).ok())
+            .map(|text| crate::sanitize::terminal(text.trim()))
+            .filter(|name| !name.is_empty());
+        if let Some(name) = remembered {
+            return name;
+        }
+    }
+    auditor(given)
 }
 
 /// Parse `--as-of` (RFC 3339), or now.

@@ -749,3 +749,97 @@ fn a_zip_pack_holds_the_folder_in_one_file_and_a_hostile_zip_is_refused_unopened
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("not a ZIP"), "{stderr}");
 }
+
+/// `vouch scan --bundle PACK --sign-key KEY` of the weak host, with the clock
+/// fixed by SOURCE_DATE_EPOCH and scratch space under `tmp`.
+fn scan_bundle(pack: &Path, key: &Path, data: &Path, tmp: &Path) -> std::process::Output {
+    vouch()
+        .env("SOURCE_DATE_EPOCH", "1764000000")
+        .env("VOUCH_DATA_DIR", data)
+        .env("TMPDIR", tmp)
+        .args(["scan", "--auditor", "Ada", "--root"])
+        .arg(fixture("weak"))
+        .arg("--bundle")
+        .arg(pack)
+        .arg("--sign-key")
+        .arg(key)
+        .args(["-o", "/dev/null"])
+        .output()
+        .expect("vouch runs")
+}
+
+#[test]
+fn the_same_scan_bundled_twice_with_source_date_epoch_is_the_same_bytes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir_all(&tmp).expect("tmp");
+    for kind in ["ed25519", "rsa", "ecdsa"] {
+        let key = ssh_key(dir.path(), kind);
+        let packs: Vec<std::path::PathBuf> = (1..=2).map(|n| dir.path().join(format!("{kind}-{n}.zip"))).collect();
+        for pack in &packs {
+            let out = scan_bundle(pack, &key, &data, &tmp);
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "{kind}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(String::from_utf8_lossy(&out.stderr).contains("wrote"), "{kind}");
+            assert_eq!(verify(&[pack.as_os_str()]).0, 0, "{kind}");
+        }
+        let (first, second) = (
+            std::fs::read(&packs[0]).expect("zip"),
+            std::fs::read(&packs[1]).expect("zip"),
+        );
+        if kind == "ecdsa" {
+            // ECDSA signatures are randomised: every file but the signature is the same.
+            let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+            unzip(&packs[0], &a);
+            unzip(&packs[1], &b);
+            let without_sig = |tree: Vec<(String, Vec<u8>)>| -> Vec<(String, Vec<u8>)> {
+                tree.into_iter().filter(|(name, _)| name != "SHA256SUMS.sig").collect()
+            };
+            assert_eq!(without_sig(tree(&a)), without_sig(tree(&b)));
+            assert!(sha256sum_check(&a).status.success());
+        } else {
+            assert!(first == second, "{kind}: two scan --bundle runs differ");
+        }
+    }
+    // Without --save nothing is kept: no session, no scratch folder.
+    assert!(!data.join("sessions").exists() || std::fs::read_dir(data.join("sessions")).expect("dir").next().is_none());
+    assert_eq!(std::fs::read_dir(&tmp).expect("tmp").count(), 0, "scratch left behind");
+}
+
+#[test]
+fn scan_bundle_refuses_what_it_cannot_do_before_scanning() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let taken = dir.path().join("taken.zip");
+    std::fs::write(&taken, b"x").expect("file");
+    let weak = fixture("weak");
+    for (args, says) in [
+        (
+            vec![
+                "scan",
+                "--root",
+                weak.as_str(),
+                "--bundle",
+                taken.to_str().expect("utf-8"),
+            ],
+            "exists",
+        ),
+        (
+            vec!["scan", "--root", weak.as_str(), "--sign-key", "k"],
+            "--sign-key goes with --bundle",
+        ),
+    ] {
+        let out = vouch().args(&args).output().expect("vouch runs");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(says),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(std::fs::read(&taken).expect("file"), b"x", "left as it was");
+}

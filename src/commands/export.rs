@@ -5,11 +5,11 @@
 //! folder, made on first use. ssh-agent keys come next.
 
 use super::{Ended, UsageError};
-use crate::bundle::{sign, write};
+use crate::bundle::write;
 use crate::cli::ExportArgs;
 use crate::sanitize::terminal;
 use crate::session::{Recording, Session, Store};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 pub fn run(args: &ExportArgs) -> Ended {
     if let Err(why) = write::free(&args.output) {
@@ -33,24 +33,7 @@ fn export(args: &ExportArgs) -> Result<(), String> {
     };
     let session = Session::load(&id, &store.session_dir(&id)?)?;
     let identity = session.auditor_email.clone().unwrap_or_else(|| session.auditor.clone());
-    let key = match &args.sign_key {
-        // An RSA key is signed by ssh-keygen, which asks its passphrase itself.
-        Some(path) if sign::Key::is_rsa_file(path) => sign::Key::through_ssh_keygen(path, &identity)?,
-        Some(path) => {
-            let passphrase = passphrase(path)?;
-            sign::Key::from_file(path, passphrase.as_deref(), &identity)?
-        }
-        None => {
-            let (key, made) = sign::Key::own(&crate::paths::config_dir()?, &identity)?;
-            if made {
-                say(&format!(
-                    "made your vouch signing key {} (signing_key.pub in the config folder): give it to those who check your packs",
-                    key.fingerprint()
-                ));
-            }
-            key
-        }
-    };
+    let key = super::signing::key(args.sign_key.as_deref(), &identity)?;
     if !session.finished {
         let mut recording = Recording::resume(&store, &id)?;
         if !recording.finish() {
@@ -68,25 +51,6 @@ fn export(args: &ExportArgs) -> Result<(), String> {
         args.output.display()
     ));
     Ok(())
-}
-
-/// An encrypted key's passphrase, asked on the terminal (never echoed); none
-/// for a key that is not encrypted.
-fn passphrase(path: &std::path::Path) -> Result<Option<String>, String> {
-    let key = ssh_key::PrivateKey::read_openssh_file(path)
-        .map_err(|e| format!("{}: not an OpenSSH private key ({e})", path.display()))?;
-    if !key.is_encrypted() {
-        return Ok(None);
-    }
-    if !std::io::stdin().is_terminal() {
-        return Err(format!(
-            "{} is encrypted and there is no terminal to ask its passphrase on",
-            path.display()
-        ));
-    }
-    rpassword::prompt_password(format!("Passphrase for {}: ", path.display()))
-        .map(Some)
-        .map_err(|e| format!("cannot read the passphrase: {e}"))
 }
 
 /// The session changed last.

@@ -7,6 +7,7 @@ pub mod checklists;
 pub mod export;
 pub mod scan;
 pub mod sessions;
+pub mod signing;
 pub mod verify;
 
 use crate::settings::UsageError;

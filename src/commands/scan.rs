@@ -26,12 +26,36 @@ pub fn run(args: &ScanArgs) -> Ended {
             eprintln!("{warning}");
         }
     }
-    let results = ScanResults::new(&settings.catalog, settings.as_of, scan_targets(&settings));
+    // The key first, so a passphrase is asked before minutes of collection.
+    let key = match &settings.bundle {
+        Some(to) => match super::signing::key(to.sign_key.as_deref(), &settings.auditor) {
+            Ok(key) => Some(key),
+            Err(why) => return Ended::Failed(anyhow::anyhow!(why)),
+        },
+        None => None,
+    };
+    let store = match sessions_store(&settings) {
+        Ok(store) => store,
+        Err(why) => return Ended::Failed(anyhow::anyhow!(why)),
+    };
+    let scanned = scan_targets(&settings, store.as_ref().map(|s| &s.store));
+    let (hosts, ids): (Vec<HostResult>, Vec<Option<String>>) = scanned.into_iter().unzip();
+    let results = ScanResults::new(&settings.catalog, settings.as_of, hosts);
     if let Err(e) = write_report(&settings, &results) {
         return Ended::Failed(e);
     }
     if let Some(reason) = results.hosts.iter().find_map(|h| h.error.as_deref()) {
         return Ended::Failed(anyhow::anyhow!("{reason}"));
+    }
+    if let (Some(to), Some(key), Some(store)) = (&settings.bundle, &key, &store) {
+        let Some(Some(id)) = ids.first() else {
+            return Ended::Failed(anyhow::anyhow!(
+                "no bundle written: the scan could not be kept as a session"
+            ));
+        };
+        if let Err(why) = bundle(&store.store, id, &to.path, key) {
+            return Ended::Failed(anyhow::anyhow!(why));
+        }
     }
     if crosses(&results.hosts, settings.fail_on) {
         Ended::Findings
@@ -40,10 +64,67 @@ pub fn run(args: &ScanArgs) -> Ended {
     }
 }
 
-/// Audit every target, `--jobs` at once, keeping the order they were given in.
-fn scan_targets(settings: &ScanSettings) -> Vec<HostResult> {
+/// Where scans are kept as sessions: the data folder with `--save`; for
+/// `--bundle` alone, a private scratch folder removed when done.
+struct Sessions {
+    store: Store,
+    scratch: Option<std::path::PathBuf>,
+}
+
+impl Drop for Sessions {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.scratch {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+fn sessions_store(settings: &ScanSettings) -> Result<Option<Sessions>, String> {
+    if settings.save {
+        return Store::open_default()
+            .map(|store| Some(Sessions { store, scratch: None }))
+            .map_err(|why| format!("cannot save the session: {why}"));
+    }
+    if settings.bundle.is_none() {
+        return Ok(None);
+    }
+    let mut nonce = [0u8; 8];
+    let _ = rustix::rand::getrandom(&mut nonce, rustix::rand::GetRandomFlags::empty());
+    let dir = std::env::temp_dir().join(format!("vouch-scan-{}-{}", std::process::id(), hex::encode(nonce)));
+    crate::paths::private_dir(&dir)?;
+    Ok(Some(Sessions {
+        store: Store::at(dir.join("sessions")),
+        scratch: Some(dir),
+    }))
+}
+
+/// Finish the scan's session (it has no interview) and write its signed bundle.
+fn bundle(store: &Store, id: &str, to: &std::path::Path, key: &crate::bundle::sign::Key) -> Result<(), String> {
+    let mut recording = Recording::resume(store, id)?;
+    if !recording.finish() {
+        return Err(recording.failure.clone().unwrap_or_default());
+    }
+    drop(recording);
+    let written = crate::bundle::write::write(store, id, to, Some(key))?;
+    eprintln!(
+        "vouch: wrote {} ({} files), signed by {} as {}; check it with `vouch verify {}`",
+        to.display(),
+        written.sums.len(),
+        key.fingerprint(),
+        terminal(&key.identity),
+        to.display()
+    );
+    Ok(())
+}
+
+/// A host's results, and the id of the session that kept them.
+type Scanned = (HostResult, Option<String>);
+
+/// Audit every target, `--jobs` at once, keeping the order they were given in;
+/// with a store, each is kept as a session (its id beside its results).
+fn scan_targets(settings: &ScanSettings, store: Option<&Store>) -> Vec<Scanned> {
     let next = AtomicUsize::new(0);
-    let slots: Vec<Mutex<Option<HostResult>>> = settings.targets.iter().map(|_| Mutex::new(None)).collect();
+    let slots: Vec<Mutex<Option<Scanned>>> = settings.targets.iter().map(|_| Mutex::new(None)).collect();
     std::thread::scope(|scope| {
         for _ in 0..settings.jobs.clamp(1, settings.targets.len().max(1)) {
             scope.spawn(|| loop {
@@ -51,7 +132,7 @@ fn scan_targets(settings: &ScanSettings) -> Vec<HostResult> {
                 let (Some(spec), Some(slot)) = (settings.targets.get(index), slots.get(index)) else {
                     break;
                 };
-                let host = scan_target(settings, spec);
+                let host = scan_target(settings, spec, store);
                 *slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(host);
             });
         }
@@ -65,7 +146,7 @@ fn scan_targets(settings: &ScanSettings) -> Vec<HostResult> {
 /// One target: open its transport and run the engine, keeping the host's results
 /// from the end of its event stream. A target that cannot be opened is a host whose
 /// every control is an error.
-fn scan_target(settings: &ScanSettings, spec: &TargetSpec) -> HostResult {
+fn scan_target(settings: &ScanSettings, spec: &TargetSpec, store: Option<&Store>) -> Scanned {
     let target = Target {
         name: spec.name(),
         root: spec.root(),
@@ -73,33 +154,42 @@ fn scan_target(settings: &ScanSettings, spec: &TargetSpec) -> HostResult {
     };
     let transport = match transport::open(spec) {
         Ok(transport) => transport,
-        Err(e) => return unaudited(settings, spec, &target, &e.to_string()),
+        Err(e) => return (unaudited(settings, spec, &target, &e.to_string()), None),
     };
-    let options = Options {
+    let mut options = Options {
         as_of: settings.as_of,
         ..Options::default()
     };
+    // With the clock fixed (SOURCE_DATE_EPOCH), probes run one at a time, so a
+    // saved session's journal lists what was collected in the same order on
+    // every run and the same scan gives the same bundle, byte for byte.
+    if crate::clock::is_fixed() {
+        options.workers = 1;
+    }
     let cancel = Arc::new(AtomicBool::new(false));
-    match &settings.save {
-        None => engine::scan_host(&settings.catalog, &target, transport.as_ref(), &options, &cancel),
-        Some(auditor) => saved_scan(settings, spec, &target, transport.as_ref(), &options, auditor),
+    match store {
+        None => (
+            engine::scan_host(&settings.catalog, &target, transport.as_ref(), &options, &cancel),
+            None,
+        ),
+        Some(store) => saved_scan(settings, spec, &target, transport.as_ref(), &options, store),
     }
 }
 
-/// A scan recorded into a new session as it runs (`--save`).
+/// A scan recorded into a new session of `store` as it runs (`--save`, `--bundle`).
 fn saved_scan(
     settings: &ScanSettings,
     spec: &TargetSpec,
     target: &Target,
     transport: &dyn transport::Transport,
     options: &Options,
-    auditor: &str,
-) -> HostResult {
+    store: &Store,
+) -> Scanned {
     let start = Start {
         target: target.name.clone(),
         root: target.root.clone(),
         transport: transport.describe(),
-        auditor: auditor.to_string(),
+        auditor: settings.auditor.clone(),
         as_of: options.as_of,
         sections: ScanResults::new(&settings.catalog, options.as_of, Vec::new()).sections,
         checklists: settings.catalog.checklists.clone(),
@@ -107,13 +197,12 @@ fn saved_scan(
         organisation: None,
         auditor_email: None,
     };
-    let store = match Store::open_default() {
-        Ok(store) => store,
-        Err(reason) => return unaudited(settings, spec, target, &format!("cannot save the session: {reason}")),
-    };
-    let mut recording = match Recording::start(&store, start) {
+    let mut recording = match Recording::start(store, start) {
         Ok(recording) => recording,
-        Err(reason) => return unaudited(settings, spec, target, &format!("cannot save the session: {reason}")),
+        Err(reason) => {
+            let why = format!("cannot save the session: {reason}");
+            return (unaudited(settings, spec, target, &why), None);
+        }
     };
     let mut done = None;
     let mut sink = |event: Event| {
@@ -126,15 +215,20 @@ fn saved_scan(
     engine::run_host(&settings.catalog, target, transport, options, &cancel, &mut sink);
     // Collection is done, the session is not: its interview is still to come
     // (the walkthrough resumes it), so no `Finished` is written here.
-    match &recording.failure {
-        None => eprintln!(
-            "vouch: saved as session {} (`vouch sessions show {}`)",
-            recording.id(),
-            recording.id()
-        ),
-        Some(reason) => eprintln!("vouch: session {} is incomplete: {}", recording.id(), terminal(reason)),
-    }
-    done.unwrap_or_else(|| unaudited(settings, spec, target, "the scan stopped before the end"))
+    let id = recording.id().to_string();
+    let kept = match &recording.failure {
+        None if settings.save => {
+            eprintln!("vouch: saved as session {id} (`vouch sessions show {id}`)");
+            true
+        }
+        None => true,
+        Some(reason) => {
+            eprintln!("vouch: session {id} is incomplete: {}", terminal(reason));
+            false
+        }
+    };
+    let host = done.unwrap_or_else(|| unaudited(settings, spec, target, "the scan stopped before the end"));
+    (host, kept.then_some(id))
 }
 
 /// The results of a host that could not be audited: every control an error, with why.
@@ -213,7 +307,9 @@ mod tests {
             output: None,
             fail_on: FailOn::Fail,
             jobs: 4,
-            save: None,
+            save: false,
+            auditor: "A. Auditor".into(),
+            bundle: None,
         }
     }
 
@@ -224,7 +320,10 @@ mod tests {
             root: Some(file.path().to_path_buf()),
         };
         let settings = settings(vec![spec]);
-        let hosts = scan_targets(&settings);
+        let hosts: Vec<HostResult> = scan_targets(&settings, None)
+            .into_iter()
+            .map(|(host, _)| host)
+            .collect();
         let host = &hosts[0];
         let reason = host.error.as_deref().unwrap_or_default();
         assert!(reason.ends_with("unreachable: not a directory"), "{reason}");
@@ -243,7 +342,10 @@ mod tests {
             })
             .collect();
         let roots: Vec<Option<String>> = specs.iter().map(TargetSpec::root).collect();
-        let hosts = scan_targets(&settings(specs));
+        let hosts: Vec<HostResult> = scan_targets(&settings(specs), None)
+            .into_iter()
+            .map(|(host, _)| host)
+            .collect();
         let got: Vec<Option<String>> = hosts.iter().map(|h| h.root.clone()).collect();
         assert_eq!(got, roots);
     }

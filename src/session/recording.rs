@@ -90,16 +90,37 @@ impl Recording {
         let value = serde_json::to_value(&event).map_err(|e| e.to_string())?;
         // Two sessions started in the same instant on the same target still get
         // different ids: the seed carries random bytes (and create() refuses an
-        // id already taken rather than writing into it).
-        let mut nonce = [0u8; 16];
-        let _ = rustix::rand::getrandom(&mut nonce, rustix::rand::GetRandomFlags::empty());
-        let seed = format!(
-            "{value}{}{}",
-            crate::clock::rfc3339(&crate::clock::now()),
-            hex::encode(nonce)
-        );
-        let id = hex::encode(Sha256::digest(seed.as_bytes()))[..12].to_string();
-        let dir = store.create(&id)?;
+        // id already taken rather than writing into it). With the clock fixed
+        // (SOURCE_DATE_EPOCH) the id comes from the content alone, so the same
+        // scan gives the same bundle; random bytes only if that id is taken.
+        let id_of = |nonce: &[u8]| {
+            let seed = format!(
+                "{value}{}{}",
+                crate::clock::rfc3339(&crate::clock::now()),
+                hex::encode(nonce)
+            );
+            hex::encode(Sha256::digest(seed.as_bytes()))[..12].to_string()
+        };
+        let random = || {
+            let mut nonce = [0u8; 16];
+            let _ = rustix::rand::getrandom(&mut nonce, rustix::rand::GetRandomFlags::empty());
+            id_of(&nonce)
+        };
+        let (id, dir) = if crate::clock::is_fixed() {
+            let id = id_of(&[]);
+            match store.create(&id) {
+                Ok(dir) => (id, dir),
+                Err(_) => {
+                    let id = random();
+                    let dir = store.create(&id)?;
+                    (id, dir)
+                }
+            }
+        } else {
+            let id = random();
+            let dir = store.create(&id)?;
+            (id, dir)
+        };
         for checklist in &start.checklists {
             store.put_blob(&id, &checklist.sha256, checklist.text.as_bytes())?;
         }

@@ -236,13 +236,17 @@ impl Session {
     /// overridden — with its answers, their evidence and its notes.
     pub fn results(&self, catalog: &Catalog) -> ScanResults {
         let excluded = self.excluded(catalog);
-        let controls: Vec<ControlResult> = self
+        let mut controls: Vec<ControlResult> = self
             .controls
             .iter()
             .cloned()
             .chain(self.undecided(catalog))
             .map(|result| self.decided(result, catalog, &excluded))
             .collect();
+        // The checklists' order, whatever order collection decided them in (a
+        // control the catalog no longer has goes last, as it came).
+        let place = |id: &str| catalog.controls.iter().position(|c| c.id == id).unwrap_or(usize::MAX);
+        controls.sort_by_cached_key(|c| place(&c.id));
         let host = HostResult {
             target: self.target.clone(),
             root: self.root.clone(),
