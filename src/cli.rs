@@ -174,7 +174,7 @@ pub struct ScanArgs {
     /// Also write the signed evidence bundle of this scan.
     #[arg(long, value_name = "PACK")]
     pub bundle: Option<PathBuf>,
-    /// Signing key for --bundle (OpenSSH private key; default: ssh-agent, then vouch's own key).
+    /// Signing key for --bundle (an OpenSSH private key, or a .pub whose key ssh-agent holds; default: ssh-agent's key, else vouch's own).
     #[arg(long, value_name = "KEY")]
     pub sign_key: Option<PathBuf>,
     /// Also keep this scan as a session in the data folder (one per target), its
@@ -195,7 +195,7 @@ pub struct ExportArgs {
     /// Where to write the bundle: PACK.zip, or a folder.
     #[arg(short = 'o', long, value_name = "PACK")]
     pub output: PathBuf,
-    /// Signing key (OpenSSH private key; default: ssh-agent, then vouch's own key).
+    /// Signing key (an OpenSSH private key, or a .pub whose key ssh-agent holds; default: ssh-agent's key, else vouch's own).
     #[arg(long, value_name = "KEY")]
     pub sign_key: Option<PathBuf>,
 }

@@ -843,3 +843,142 @@ fn scan_bundle_refuses_what_it_cannot_do_before_scanning() {
     }
     assert_eq!(std::fs::read(&taken).expect("file"), b"x", "left as it was");
 }
+
+/// A real ssh-agent on a socket of its own, stopped when dropped.
+struct Agent {
+    child: std::process::Child,
+    socket: std::path::PathBuf,
+}
+
+impl Agent {
+    fn start(dir: &Path) -> Agent {
+        let socket = dir.join("agent.sock");
+        let child = Command::new("ssh-agent")
+            .arg("-D")
+            .arg("-a")
+            .arg(&socket)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("ssh-agent runs");
+        for _ in 0..200 {
+            if socket.exists() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert!(socket.exists(), "ssh-agent made no socket");
+        Agent { child, socket }
+    }
+
+    /// `ssh-add -D` then `ssh-add KEY`.
+    fn hold_only(&self, key: &Path) {
+        for args in [vec!["-q", "-D"], vec!["-q", key.to_str().expect("utf-8")]] {
+            let out = Command::new("ssh-add")
+                .args(&args)
+                .env("SSH_AUTH_SOCK", &self.socket)
+                .output()
+                .expect("ssh-add runs");
+            assert!(
+                out.status.success(),
+                "ssh-add {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}
+
+impl Drop for Agent {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn fingerprint_of(key: &Path) -> String {
+    let out = Command::new("ssh-keygen")
+        .arg("-lf")
+        .arg(key)
+        .output()
+        .expect("ssh-keygen");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("")
+        .to_string()
+}
+
+#[test]
+fn without_a_key_file_vouch_signs_with_the_key_ssh_agent_holds_for_ed25519_ecdsa_and_rsa() {
+    let (data, docs, store, id) = audited_session();
+    drop(store);
+    let config = tempfile::tempdir().expect("temp dir");
+    let agent = Agent::start(docs.path());
+    let out = tempfile::tempdir().expect("temp dir");
+    let export = |pack: &Path, extra: &[&std::ffi::OsStr], socket: Option<&Path>| {
+        let mut command = vouch();
+        command
+            .env("VOUCH_DATA_DIR", data.path())
+            .env("VOUCH_CONFIG_DIR", config.path())
+            .args(["export", &id, "-o"])
+            .arg(pack)
+            .args(extra);
+        if let Some(socket) = socket {
+            command.env("SSH_AUTH_SOCK", socket);
+        }
+        command.output().expect("vouch runs")
+    };
+    for kind in ["ed25519", "ecdsa", "rsa"] {
+        let key = ssh_key(docs.path(), kind);
+        agent.hold_only(&key);
+        let pack = out.path().join(format!("{kind}.zip"));
+        let done = export(&pack, &[], Some(&agent.socket));
+        let said = String::from_utf8_lossy(&done.stderr).into_owned();
+        assert!(done.status.success(), "{kind}: {said}");
+        let fingerprint = fingerprint_of(&key);
+        assert!(
+            said.contains(&format!("signing with the ssh-agent key {fingerprint}")),
+            "{kind}: {said}"
+        );
+        let unpacked = out.path().join(kind);
+        unzip(&pack, &unpacked);
+        let checked = ssh_keygen_verify(&unpacked, "Ada");
+        assert!(
+            checked.status.success(),
+            "{kind}: {}",
+            String::from_utf8_lossy(&checked.stderr)
+        );
+        let (code, stdout, _) = verify(&[pack.as_os_str()]);
+        assert_eq!(code, 0, "{kind}: {stdout}");
+        assert!(stdout.contains(&fingerprint), "{kind}: {stdout}");
+        // The same key named by its public half.
+        let public = key.with_extension("pub");
+        let named = out.path().join(format!("{kind}-named.zip"));
+        let done = export(
+            &named,
+            &["--sign-key".as_ref(), public.as_os_str()],
+            Some(&agent.socket),
+        );
+        assert!(
+            done.status.success(),
+            "{kind}: {}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+        assert_eq!(verify(&[named.as_os_str()]).0, 0);
+    }
+    // A public key the agent does not hold: refused, naming it.
+    let elsewhere = docs.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).expect("mkdir");
+    let other = ssh_key(&elsewhere, "ed25519");
+    let refused = export(
+        &out.path().join("refused.zip"),
+        &["--sign-key".as_ref(), other.with_extension("pub").as_os_str()],
+        Some(&agent.socket),
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("does not hold"));
+    // No agent: the user's own vouch key.
+    let own = export(&out.path().join("own.zip"), &[], None);
+    let said = String::from_utf8_lossy(&own.stderr).into_owned();
+    assert!(own.status.success(), "{said}");
+    assert!(said.contains("made your vouch signing key"), "{said}");
+}

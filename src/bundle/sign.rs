@@ -3,10 +3,10 @@
 //! (which covers every file), armored; the public key and an `allowed_signers`
 //! line travel with it. File keys: ed25519 and ECDSA (P-256, P-384) through the
 //! `ssh-key` crate, an encrypted key opened with its passphrase; RSA keys through
-//! OpenSSH's own `ssh-keygen -Y sign` (ssh-key 0.6 cannot sign with RSA).
-//! ssh-agent keys come next.
+//! OpenSSH's own `ssh-keygen -Y sign` (ssh-key 0.6 cannot sign with RSA); a
+//! key held by ssh-agent (any of the three) through the agent protocol.
 
-use ssh_key::{HashAlg, LineEnding, PrivateKey};
+use ssh_key::{HashAlg, LineEnding, PrivateKey, SshSig};
 use std::path::Path;
 
 /// The namespace every vouch signature is made in.
@@ -28,6 +28,37 @@ enum Signer {
     /// A key file signed by OpenSSH's own `ssh-keygen -Y sign` (RSA: ssh-key 0.6
     /// cannot sign with RSA; ssh-keygen asks an encrypted key's passphrase itself).
     SshKeygen(std::path::PathBuf),
+    /// A key held by the ssh-agent listening on this socket.
+    Agent(std::path::PathBuf),
+}
+
+/// How long an agent may take to answer: it may ask its user to confirm
+/// (`ssh-add -c`) or to touch a hardware key.
+const AGENT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The agent's socket, as `SSH_AUTH_SOCK` names it.
+pub fn agent_socket() -> Option<std::path::PathBuf> {
+    std::env::var_os("SSH_AUTH_SOCK")
+        .filter(|s| !s.is_empty())
+        .map(std::path::PathBuf::from)
+}
+
+fn agent_client(socket: &Path) -> Result<ssh_agent_client_rs::Client, String> {
+    let stream = std::os::unix::net::UnixStream::connect(socket)
+        .map_err(|e| format!("ssh-agent at {}: {e}", socket.display()))?;
+    stream
+        .set_read_timeout(Some(AGENT_TIMEOUT))
+        .and_then(|()| stream.set_write_timeout(Some(AGENT_TIMEOUT)))
+        .map_err(|e| format!("ssh-agent at {}: {e}", socket.display()))?;
+    Ok(ssh_agent_client_rs::Client::with_read_write(Box::new(stream)))
+}
+
+/// Key types an SSH signature can be made with here.
+fn signs(key: &ssh_key::PublicKey) -> bool {
+    matches!(
+        key.algorithm(),
+        ssh_key::Algorithm::Ed25519 | ssh_key::Algorithm::Ecdsa { .. } | ssh_key::Algorithm::Rsa { .. }
+    )
 }
 
 impl Key {
@@ -87,6 +118,79 @@ impl Key {
             signer: Signer::SshKeygen(path.to_path_buf()),
             identity: principal(identity)?,
         })
+    }
+
+    /// A key held by the agent at `socket`: the one whose public half is
+    /// `wanted`, else its first ed25519, ECDSA or RSA key. None when the
+    /// agent holds no such key.
+    pub fn from_agent(
+        socket: &Path,
+        wanted: Option<&ssh_key::PublicKey>,
+        identity: &str,
+    ) -> Result<Option<Key>, String> {
+        let mut client = agent_client(socket)?;
+        let held = client
+            .list_all_identities()
+            .map_err(|e| format!("ssh-agent at {}: {e}", socket.display()))?;
+        // Certificates are left out: a bundle is signed by a plain key.
+        let mut plain = held.into_iter().filter_map(|identity| match identity {
+            ssh_agent_client_rs::Identity::PublicKey(key) => Some(key.into_owned()),
+            ssh_agent_client_rs::Identity::Certificate(_) => None,
+        });
+        let found = plain.find(|key| match wanted {
+            Some(wanted) => key.key_data() == wanted.key_data(),
+            None => signs(key),
+        });
+        match found {
+            Some(public) => Ok(Some(Key {
+                public,
+                signer: Signer::Agent(socket.to_path_buf()),
+                identity: principal(identity)?,
+            })),
+            None => Ok(None),
+        }
+    }
+
+    /// The key to sign with when no key file is given: one held by ssh-agent,
+    /// else the user's own vouch key in `config_dir` (made on first use). The
+    /// notes say which, for the user.
+    pub fn default(config_dir: &Path, identity: &str) -> Result<(Key, Vec<String>), String> {
+        let mut notes = Vec::new();
+        if let Some(socket) = agent_socket() {
+            match Key::from_agent(&socket, None, identity) {
+                Ok(Some(key)) => {
+                    let comment = key.public.comment().to_string();
+                    notes.push(format!(
+                        "signing with the ssh-agent key {} ({})",
+                        key.fingerprint(),
+                        crate::sanitize::terminal(&comment)
+                    ));
+                    return Ok((key, notes));
+                }
+                Ok(None) => {}
+                Err(why) => notes.push(format!(
+                    "{}; signing with your vouch key instead",
+                    crate::sanitize::terminal(&why)
+                )),
+            }
+        }
+        let (key, made) = Key::own(config_dir, identity)?;
+        if made {
+            notes.push(format!(
+                "made your vouch signing key {} (signing_key.pub in the config folder): give it to those who check your packs",
+                key.fingerprint()
+            ));
+        }
+        Ok((key, notes))
+    }
+
+    /// Where the signature is made: `agent`, `ssh-keygen` or `vouch`.
+    pub fn held_by(&self) -> &'static str {
+        match self.signer {
+            Signer::InMemory(_) => "vouch",
+            Signer::SshKeygen(_) => "ssh-keygen",
+            Signer::Agent(_) => "ssh-agent",
+        }
     }
 
     /// The user's own vouch signing key (`signing_key` in `dir`, the config
@@ -149,7 +253,25 @@ impl Key {
                 signature.to_pem(LineEnding::LF).map_err(|e| e.to_string())
             }
             Signer::SshKeygen(path) => ssh_keygen_sign(path, message),
+            Signer::Agent(socket) => self.agent_sign(socket, message),
         }
+    }
+
+    /// SSHSIG through the agent: it signs the blob SSHSIG defines (namespace,
+    /// SHA-512 of the message), and the signature is checked before use.
+    fn agent_sign(&self, socket: &Path, message: &[u8]) -> Result<String, String> {
+        let shown = |e: &dyn std::fmt::Display| format!("ssh-agent at {}: {e}", socket.display());
+        let blob = SshSig::signed_data(NAMESPACE, HashAlg::Sha512, message).map_err(|e| shown(&e))?;
+        let mut client = agent_client(socket)?;
+        let signature = client
+            .sign(self.public.clone(), &blob)
+            .map_err(|e| shown(&format!("refused to sign ({e})")))?;
+        let sig = SshSig::new(self.public.key_data().clone(), NAMESPACE, HashAlg::Sha512, signature)
+            .map_err(|e| shown(&e))?;
+        self.public
+            .verify(NAMESPACE, message, &sig)
+            .map_err(|_| shown(&"its signature does not verify"))?;
+        sig.to_pem(LineEnding::LF).map_err(|e| e.to_string())
     }
 }
 

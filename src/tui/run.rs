@@ -302,7 +302,11 @@ fn write_bundle(app: &mut App, session: &mut Session, live: &Option<LiveHost>, t
         return app.refused("collection is still running".to_string());
     }
     let path = complete::expand(typed);
-    let key = crate::paths::config_dir().and_then(|dir| crate::bundle::sign::Key::own(&dir, &session.signer));
+    // Refused before the session is finished, not after.
+    if let Err(why) = crate::bundle::write::free(&path) {
+        return app.refused(why);
+    }
+    let key = crate::paths::config_dir().and_then(|dir| crate::bundle::sign::Key::default(&dir, &session.signer));
     let key = match key {
         Ok((key, _)) => key,
         Err(why) => return app.refused(why),

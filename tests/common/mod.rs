@@ -16,6 +16,7 @@ pub const AS_OF: &str = "2026-11-22T12:00:00Z";
 pub fn vouch() -> Command {
     let mut cmd = Command::cargo_bin("vouch").expect("the vouch binary is built");
     cmd.env_remove("NO_COLOR")
+        .env_remove("SSH_AUTH_SOCK")
         .env_remove("SOURCE_DATE_EPOCH")
         .env("VOUCH_CONFIG_DIR", config_dir())
         .env("VOUCH_DATA_DIR", config_dir().join("data"));
