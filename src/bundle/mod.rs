@@ -4,9 +4,10 @@
 //! deterministically (sorted, no time but the session's own). It reads sessions
 //! (`session`) and renders results (`report`); nothing below imports it.
 //!
-//! `plan` decides every file and its hash, `write` puts them out as a folder
+//! `leak` is the last redaction gate, `plan` decides every file and its hash, `write` puts them out as a folder
 //! or a ZIP archive, `pack` reads either form back safely, `verify` checks one.
 
+pub mod leak;
 pub mod manifest;
 pub mod pack;
 pub mod plan;

@@ -122,6 +122,9 @@ pub fn plan(store: &Store, id: &str, key: Option<&Key>) -> Result<Plan, String> 
     entries.push(entry);
 
     let host = results.hosts.first().ok_or("the session has no host")?;
+    // Nothing leaves with a secret in it: checked before a byte is written.
+    super::leak::check_evidence(store, id, &host.evidence)?;
+    super::leak::check_journal(&std::fs::read(&journal).map_err(|e| format!("{}: {e}", journal.display()))?)?;
     // Which controls each piece of evidence serves.
     let mut serves: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for control in &host.controls {

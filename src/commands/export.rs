@@ -34,6 +34,8 @@ fn export(args: &ExportArgs) -> Result<(), String> {
     let session = Session::load(&id, &store.session_dir(&id)?)?;
     let identity = session.auditor_email.clone().unwrap_or_else(|| session.auditor.clone());
     let key = super::signing::key(args.sign_key.as_deref(), &identity)?;
+    // A secret that would leave stops the export before the session is finished.
+    crate::bundle::leak::check_session(&store, &id)?;
     if !session.finished {
         let mut recording = Recording::resume(&store, &id)?;
         if !recording.finish() {

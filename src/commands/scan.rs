@@ -100,6 +100,7 @@ fn sessions_store(settings: &ScanSettings) -> Result<Option<Sessions>, String> {
 
 /// Finish the scan's session (it has no interview) and write its signed bundle.
 fn bundle(store: &Store, id: &str, to: &std::path::Path, key: &crate::bundle::sign::Key) -> Result<(), String> {
+    crate::bundle::leak::check_session(store, id)?;
     let mut recording = Recording::resume(store, id)?;
     if !recording.finish() {
         return Err(recording.failure.clone().unwrap_or_default());

@@ -311,6 +311,9 @@ fn write_bundle(app: &mut App, session: &mut Session, live: &Option<LiveHost>, t
         Ok((key, _)) => key,
         Err(why) => return app.refused(why),
     };
+    if let Err(why) = crate::bundle::leak::check_session(&session.store, &session.id) {
+        return app.refused(why);
+    }
     if let Some(recording) = session.recording.take() {
         if !recording.finish() {
             let why = recording.failure.clone().unwrap_or_default();
