@@ -22,7 +22,18 @@ pub struct ScanResults {
     /// The sections of the checklists in use, in order, with their titles.
     #[serde(default)]
     pub sections: Vec<SectionInfo>,
+    /// The checklists that decided these results: id, version and SHA-256.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checklists: Vec<ChecklistRef>,
     pub hosts: Vec<HostResult>,
+}
+
+/// A checklist by id, version and the SHA-256 of its file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChecklistRef {
+    pub id: String,
+    pub version: String,
+    pub sha256: String,
 }
 
 impl ScanResults {
@@ -38,6 +49,15 @@ impl ScanResults {
                 .map(|s| SectionInfo {
                     id: s.id.clone(),
                     title: s.title.clone(),
+                })
+                .collect(),
+            checklists: catalog
+                .checklists
+                .iter()
+                .map(|c| ChecklistRef {
+                    id: c.id.clone(),
+                    version: c.version.clone(),
+                    sha256: c.sha256.clone(),
                 })
                 .collect(),
             hosts,
@@ -86,6 +106,9 @@ pub struct HostResult {
     /// not be reached); absent when it ran to the end.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Its name, OS and kernel, as read from the host (absent when unknown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facts: Option<crate::parse::host::HostFacts>,
     pub summary: Summary,
     pub controls: Vec<ControlResult>,
     pub evidence: Vec<EvidenceRecord>,
@@ -365,6 +388,7 @@ pub(crate) mod fixtures {
             app_dir_source: None,
             transport: "local".into(),
             error: None,
+            facts: None,
             summary: Summary::of(controls.iter().map(|c| &c.status)),
             controls,
             evidence: Vec::new(),

@@ -313,3 +313,37 @@ fn status_is_coloured_on_a_terminal_unless_no_color() {
     let plain = on_terminal(true).unwrap_or_default();
     assert!(plain.contains("NOT MET") && !plain.contains('\u{1b}'), "{plain:?}");
 }
+
+#[test]
+fn the_results_name_the_host_its_os_its_kernel_and_the_checklists() {
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = vouch()
+            .args(["scan", "--format", "json", "--as-of", AS_OF])
+            .args(args)
+            .output()
+            .expect("vouch runs");
+        serde_json::from_slice(&out.stdout).expect("json")
+    };
+    let weak = json(&["--root", &fixture("weak"), "--only", "ssh"]);
+    let facts = &weak["hosts"][0]["facts"];
+    assert_eq!(facts["hostname"], "shop-web-1");
+    assert_eq!(facts["os"], "Ubuntu 24.04.1 LTS");
+    assert_eq!(
+        (facts["os_id"].as_str(), facts["os_version_id"].as_str()),
+        (Some("ubuntu"), Some("24.04"))
+    );
+    assert!(facts.get("kernel").is_none(), "a copy of a filesystem runs no kernel");
+    let checklists = weak["checklists"].as_array().expect("checklists");
+    assert_eq!(checklists.len(), 16);
+    assert!(checklists
+        .iter()
+        .all(|c| c["sha256"].as_str().is_some_and(|s| s.len() == 64)));
+
+    // This machine: the kernel as uname reports it.
+    let here = json(&["--only", "ssh"]);
+    let uname = std::process::Command::new("uname").arg("-r").output().expect("uname");
+    assert_eq!(
+        here["hosts"][0]["facts"]["kernel"].as_str(),
+        Some(String::from_utf8_lossy(&uname.stdout).trim())
+    );
+}

@@ -384,6 +384,7 @@ fn awaiting(catalog: &Catalog, target: &Target, as_of: chrono::DateTime<chrono::
         app_dir_source: None,
         transport: String::new(),
         error: None,
+        facts: None,
         summary: Summary::of(controls.iter().map(|c| &c.status)),
         controls,
         evidence: Vec::new(),

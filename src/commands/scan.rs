@@ -247,6 +247,7 @@ fn unaudited(settings: &ScanSettings, spec: &TargetSpec, target: &Target, reason
         app_dir_source: None,
         transport: spec.describe(),
         error: Some(reason.to_string()),
+        facts: None,
         summary: Summary::of(controls.iter().map(|c| &c.status)),
         controls,
         evidence: Vec::new(),

@@ -27,6 +27,8 @@ pub enum Msg {
         touched: Vec<Arc<Entry>>,
         crashed: Option<String>,
     },
+    /// The host's facts were read: what that touched.
+    Facts(Vec<Arc<Entry>>),
     /// Collection stopped: cancelled, or the target stopped answering.
     Halted(Halt),
     /// Every worker is done: report probes that never ran, decide what is left
@@ -48,6 +50,7 @@ pub struct Coordinator<'a> {
     waiting: Vec<BTreeSet<usize>>,
     decided: Vec<Option<ControlResult>>,
     halt: Option<Halt>,
+    facts: Option<crate::parse::host::HostFacts>,
     started: bool,
     /// `Finish` handed the results over: nothing more happens.
     finished: bool,
@@ -72,6 +75,7 @@ impl<'a> Coordinator<'a> {
             waiting,
             decided: vec![None; catalog.controls.len()],
             halt: None,
+            facts: None,
             started: false,
             finished: false,
         }
@@ -113,6 +117,19 @@ impl<'a> Coordinator<'a> {
                 touched,
                 crashed,
             } => self.probe_finished(probe, touched, crashed, &mut events),
+            Msg::Facts(touched) => {
+                let mut fresh = Vec::new();
+                for entry in touched.into_iter().filter(|e| !e.halted) {
+                    if !self.entries.contains_key(&entry.request) {
+                        entry.record_into(&mut self.snapshot);
+                        fresh.push(entry.record.clone());
+                        self.entries.insert(entry.request.clone(), entry);
+                    }
+                }
+                let facts = crate::parse::host::facts(&self.snapshot);
+                self.facts = Some(facts.clone());
+                events.push(Event::FactsFound { facts, evidence: fresh });
+            }
             Msg::Halted(halt) => {
                 if self.halt.is_none() {
                     events.push(Event::Halted { reason: halt.reason() });
@@ -277,6 +294,7 @@ impl<'a> Coordinator<'a> {
             app_dir_source: self.target.app_dir_source.clone(),
             transport: self.transport.clone(),
             error: self.halt.as_ref().map(Halt::reason),
+            facts: self.facts.take().filter(|f| !f.is_empty()),
             summary: Summary::of(controls.iter().map(|c| &c.status)),
             controls,
             evidence: std::mem::take(&mut self.entries)

@@ -102,6 +102,11 @@ pub fn run_host(
             }
         }
     });
+    // The host's name, OS and kernel last: the controls' evidence comes first
+    // within the scan's budget, and a halted scan reads nothing more.
+    if collector.halted().is_none() {
+        emit(core.handle(Msg::Facts(read_facts(&collector))));
+    }
     // The collector's cache shares every entry; once it is gone the coordinator
     // holds the only copy and hands the records over without cloning them.
     drop(collector);
@@ -152,6 +157,18 @@ pub fn spawn_host(catalog: Arc<Catalog>, target: Target, transport: Arc<dyn Tran
         cancel,
         thread: Some(thread),
     }
+}
+
+/// Read the host's name, OS and kernel (four small files, through the
+/// collector like any probe, so they are evidence too).
+fn read_facts(collector: &Collector) -> Vec<Arc<Entry>> {
+    let kind = crate::probe::spec::ProbeKind::Files {
+        paths: crate::parse::host::PATHS.iter().map(|p| p.to_string()).collect(),
+    };
+    let mut scope = ProbeScope::new(collector);
+    // A panic here loses the facts, never the scan.
+    let _ = std::panic::catch_unwind(AssertUnwindSafe(|| scope.run(&kind)));
+    scope.into_touched()
 }
 
 /// Run one probe; a panic in a collector ends the probe with a reason, never the scan.

@@ -51,6 +51,12 @@ pub enum Event {
         reason: String,
         evidence: Vec<EvidenceRecord>,
     },
+    /// The host's name, OS and kernel, read once the probes are done (unless
+    /// collection halted), with the evidence they were read from.
+    FactsFound {
+        facts: crate::parse::host::HostFacts,
+        evidence: Vec<EvidenceRecord>,
+    },
     /// Collection stopped early: cancelled, or the target stopped answering. Sent once.
     Halted { reason: String },
     /// A control's status is known, with the ids of the evidence it cites.

@@ -1,6 +1,6 @@
 //! The configuration languages of a Linux server as their own programs read them:
 //! sshd, apt, nftables, ufw, sudoers, cron, systemd units, rsyslog, `ss` output,
-//! /etc/passwd and /etc/group. Parsers read through a `Source` and report what the
+//! /etc/passwd and /etc/group, and a host's name, OS and kernel. Parsers read through a `Source` and report what the
 //! program would do, with file:line; they decide no status. Probes use them to
 //! follow includes while collecting, evaluators to judge what was collected; parse
 //! imports only `evidence` and `model`.
@@ -9,6 +9,7 @@ pub mod allow;
 pub mod apt;
 pub mod cron;
 pub mod group;
+pub mod host;
 pub mod nft;
 pub mod passwd;
 pub mod period;

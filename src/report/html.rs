@@ -63,6 +63,7 @@ pub fn render(results: &ScanResults, cover: Option<&Cover>, contents: Contents, 
             .join(", "),
         as_of: crate::clock::rfc3339(&results.as_of),
         version: clean(&results.tool.version),
+        checklists: view::checklists_line(results).map(|c| clean(&c)),
         cover: cover.map(clean_cover),
         hosts: results
             .hosts
@@ -105,6 +106,8 @@ struct Page {
     target: String,
     as_of: String,
     version: String,
+    /// The checklists in a few words.
+    checklists: Option<String>,
     cover: Option<Cover>,
     hosts: Vec<HostPage>,
     links: bool,
@@ -123,6 +126,8 @@ struct HostPage {
     root: Option<String>,
     transport: String,
     app_dir: Option<String>,
+    /// Host name, OS, kernel, as known.
+    facts: Vec<(String, String)>,
     error: Option<String>,
     tally: String,
     counts: Vec<Count>,
@@ -311,6 +316,10 @@ fn host_page(results: &ScanResults, host: &HostResult, contents: Contents, links
         root: host.root.as_deref().map(clean),
         transport: clean(&host.transport),
         app_dir: host.app_dir.as_deref().map(clean),
+        facts: view::facts(host)
+            .into_iter()
+            .map(|(label, value)| (label.to_string(), clean(&value)))
+            .collect(),
         error: host.error.as_deref().map(clean),
         tally: view.tally(),
         counts: COUNTED

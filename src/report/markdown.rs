@@ -41,6 +41,14 @@ fn host_report(out: &mut String, results: &ScanResults, host: &HostResult) {
         crate::clock::rfc3339(&results.as_of),
         text(&results.tool.version)
     );
+    let mut about: Vec<String> = view::facts(host)
+        .into_iter()
+        .map(|(label, value)| format!("{label} {}", code(&value)))
+        .collect();
+    about.extend(view::checklists_line(results).map(|c| text(&c)));
+    if !about.is_empty() {
+        let _ = writeln!(out, "{}\n", about.join(" · "));
+    }
     if let Some(error) = &host.error {
         let _ = writeln!(out, "**Incomplete:** {}\n", text(error));
     }

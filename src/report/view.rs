@@ -135,6 +135,44 @@ impl<'a> HostView<'a> {
     }
 }
 
+/// The checklists in a few words: `16 checklists, version 1.0.0`, or each
+/// `id version` when their versions differ; None when the results name none.
+pub fn checklists_line(results: &ScanResults) -> Option<String> {
+    let first = results.checklists.first()?;
+    if results.checklists.iter().all(|c| c.version == first.version) {
+        let n = results.checklists.len();
+        return Some(format!(
+            "{n} checklist{}, version {}",
+            if n == 1 { "" } else { "s" },
+            first.version
+        ));
+    }
+    Some(
+        results
+            .checklists
+            .iter()
+            .map(|c| format!("{} {}", c.id, c.version))
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
+}
+
+/// The host's facts as `label: value` pairs, those known, for a header: host
+/// name, OS, kernel.
+pub fn facts(host: &HostResult) -> Vec<(&'static str, String)> {
+    let Some(facts) = &host.facts else {
+        return Vec::new();
+    };
+    [
+        ("host name", facts.hostname.clone()),
+        ("OS", facts.os.clone()),
+        ("kernel", facts.kernel.clone()),
+    ]
+    .into_iter()
+    .filter_map(|(label, value)| value.map(|v| (label, v)))
+    .collect()
+}
+
 /// The place that decided a control, for citing: its first finding's location.
 pub fn deciding_location(control: &ControlResult) -> Option<&str> {
     control.findings.iter().find_map(|f| f.location.as_deref())

@@ -67,6 +67,10 @@ pub enum Event {
     StatusDecided {
         result: ControlResult,
     },
+    /// The host's name, OS and kernel, as read at collection.
+    HostFacts {
+        facts: crate::parse::host::HostFacts,
+    },
     /// A collection began (the first, or `r` collecting again).
     CollectionStarted,
     /// Collection stopped early (cancelled, the target lost, the budget spent).

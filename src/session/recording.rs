@@ -388,6 +388,9 @@ impl EventSink for Recording {
             engine::Event::ControlDecided(result) => {
                 self.write(Actor::Collector, &Event::StatusDecided { result: *result })
             }
+            engine::Event::FactsFound { facts, evidence } => {
+                self.evidence(evidence) && self.write(Actor::Collector, &Event::HostFacts { facts })
+            }
             engine::Event::Halted { reason } => self.write(Actor::Collector, &Event::Halted { reason }),
             engine::Event::HostStarted { .. } => self.write(Actor::Collector, &Event::CollectionStarted),
             engine::Event::ProbeStarted { .. } | engine::Event::HostDone(_) => true,

@@ -31,6 +31,8 @@ pub struct Session {
     pub started: DateTime<Utc>,
     pub last_change: DateTime<Utc>,
     pub sections: Vec<SectionInfo>,
+    /// The host's name, OS and kernel, as last read.
+    pub facts: Option<crate::parse::host::HostFacts>,
     /// The checklists it started with (kept in its blob store), and `--only`.
     pub checklists: Vec<ChecklistUsed>,
     pub only: Vec<String>,
@@ -106,6 +108,7 @@ impl Session {
             organisation,
             auditor_email,
             interviewees: Vec::new(),
+            facts: None,
             on_call: None,
             evidence: BTreeMap::new(),
             controls: Vec::new(),
@@ -192,6 +195,7 @@ impl Session {
                     None => self.controls.push(result),
                 }
             }
+            Event::HostFacts { facts } => self.facts = Some(facts).filter(|f| !f.is_empty()),
             Event::CollectionStarted => self.collection += 1,
             Event::Halted { reason } => {
                 self.error = Some(reason);
@@ -254,6 +258,7 @@ impl Session {
             app_dir_source: None,
             transport: self.transport.clone(),
             error: self.halt_standing(catalog),
+            facts: self.facts.clone(),
             summary: Summary::of(controls.iter().map(|c| &c.status)),
             controls,
             evidence: self.evidence.values().cloned().collect(),
@@ -263,6 +268,15 @@ impl Session {
             tool: Tool::this(),
             as_of: self.as_of,
             sections: self.sections.clone(),
+            checklists: self
+                .checklists
+                .iter()
+                .map(|c| crate::results::ChecklistRef {
+                    id: c.id.clone(),
+                    version: c.version.clone(),
+                    sha256: c.sha256.clone(),
+                })
+                .collect(),
             hosts: vec![host],
         }
     }

@@ -464,7 +464,9 @@ fn drain(host: &LiveHost, app: &mut App, recording: &mut Recording) -> bool {
                 let done = matches!(event, engine::Event::HostDone(_));
                 match &event {
                     engine::Event::ControlDecided(result) => app.decided((**result).clone()),
-                    engine::Event::ProbeDone { evidence, .. } | engine::Event::ProbeFailed { evidence, .. } => {
+                    engine::Event::ProbeDone { evidence, .. }
+                    | engine::Event::ProbeFailed { evidence, .. }
+                    | engine::Event::FactsFound { evidence, .. } => {
                         for record in evidence {
                             app.collected(record.clone());
                         }

@@ -20,6 +20,7 @@ fn app() -> App {
         app_dir_source: None,
         transport: "local".into(),
         error: None,
+        facts: None,
         summary: Summary::of(controls.iter().map(|c| &c.status)),
         controls,
         evidence: Vec::new(),
