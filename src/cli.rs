@@ -198,6 +198,9 @@ pub struct ExportArgs {
     /// Signing key (an OpenSSH private key, or a .pub whose key ssh-agent holds; default: ssh-agent's key, else vouch's own).
     #[arg(long, value_name = "KEY")]
     pub sign_key: Option<PathBuf>,
+    /// The identity the pack is signed as (default: the session auditor's email, else name).
+    #[arg(long, value_name = "NAME")]
+    pub auditor: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -606,6 +606,17 @@ fn vouch_export_finishes_the_session_and_signs_with_the_users_own_key_or_the_one
     let refused = export(&[id.as_ref(), "-o".as_ref(), zip.as_os_str()]);
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("exists"));
+    // Signed as another identity with --auditor.
+    let named = out.path().join("named");
+    let done = export(&[
+        id.as_ref(),
+        "-o".as_ref(),
+        named.as_os_str(),
+        "--auditor".as_ref(),
+        "ada@example.com".as_ref(),
+    ]);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    assert!(ssh_keygen_verify(&named, "ada@example.com").status.success());
 }
 
 /// Unzip `zip` into a new folder with the real `unzip`.

@@ -32,7 +32,11 @@ fn export(args: &ExportArgs) -> Result<(), String> {
         None => newest(&store).ok_or("no session to export (see `vouch sessions list`)")?,
     };
     let session = Session::load(&id, &store.session_dir(&id)?)?;
-    let identity = session.auditor_email.clone().unwrap_or_else(|| session.auditor.clone());
+    let identity = args
+        .auditor
+        .clone()
+        .or_else(|| session.auditor_email.clone())
+        .unwrap_or_else(|| session.auditor.clone());
     let key = super::signing::key(args.sign_key.as_deref(), &identity)?;
     // A secret that would leave stops the export before the session is finished.
     crate::bundle::leak::check_session(&store, &id)?;
