@@ -128,11 +128,17 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// For a terminal: what needs action first, then each section.
     Text,
+    /// The results document (`vouch.results/1`), for scripts and jq.
     Json,
+    /// For a ticket, a wiki page or a pull request.
     Markdown,
+    /// One self-contained page for people who never open a terminal; prints to PDF.
     Html,
+    /// JUnit XML, for CI dashboards: a test case per control.
     Junit,
+    /// SARIF 2.1.0, for code-scanning dashboards: findings at file and line.
     Sarif,
     /// OSCAL assessment results (JSON), for GRC tools.
     Oscal,
@@ -171,7 +177,8 @@ pub struct ScanArgs {
     /// Targets from an Ansible inventory (INI or YAML) or a plain list, one per line.
     #[arg(long, value_name = "FILE")]
     pub inventory: Option<PathBuf>,
-    /// Also write the signed evidence bundle of this scan.
+    /// Also write the signed evidence bundle of this scan (one target): PACK.zip or a
+    /// folder. With SOURCE_DATE_EPOCH set, the same files give the same bytes.
     #[arg(long, value_name = "PACK")]
     pub bundle: Option<PathBuf>,
     /// Signing key for --bundle (an OpenSSH private key, or a .pub whose key ssh-agent holds; default: ssh-agent's key, else vouch's own).
