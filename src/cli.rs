@@ -239,6 +239,8 @@ pub enum SessionFormat {
     Text,
     Json,
     Markdown,
+    /// The HTML report, with the session's cover.
+    Html,
 }
 
 #[derive(Debug, Subcommand)]
@@ -248,7 +250,7 @@ pub enum SessionsAction {
     /// Show one session: its results, rebuilt from its journal.
     Show {
         id: String,
-        /// Output format: text (default), json (the results document), markdown.
+        /// Output format: text (default), json (the results document), markdown, html.
         #[arg(long, value_enum, default_value = "text")]
         format: SessionFormat,
     },

@@ -188,6 +188,22 @@ fn the_report_in_a_pack_carries_the_session_cover_and_links_only_inside_the_pack
         .unwrap_or_else(|| panic!("no session id in: {stderr}"))
         .to_string();
     let out = tempfile::tempdir().expect("temp dir");
+    // The same page for a session not exported yet, opened in the browser too.
+    let shown = vouch()
+        .env("VOUCH_DATA_DIR", data.path())
+        .args(["sessions", "show", &id, "--format", "html"])
+        .output()
+        .expect("vouch runs");
+    assert!(shown.status.success(), "{}", String::from_utf8_lossy(&shown.stderr));
+    let page = out.path().join("session.html");
+    std::fs::write(&page, &shown.stdout).expect("page");
+    let seen = open(&page, None);
+    assert_quiet(&seen, &page);
+    assert!(
+        seen.text.contains("Ada Auditor") && seen.text.contains("shop-web-1"),
+        "{}",
+        seen.text
+    );
     let pack = out.path().join("pack");
     let key = out.path().join("id_ed25519");
     assert!(Command::new("ssh-keygen")

@@ -95,11 +95,7 @@ pub fn plan(store: &Store, id: &str, key: Option<&Key>) -> Result<Plan, String> 
     let entry = made("results.json", results_text.into_bytes());
     rows.push(row(&entry, FileKind::Results));
     entries.push(entry);
-    let contents = |record: &EvidenceRecord| {
-        let sha = record.sha256()?;
-        let bytes = store.get_blob(id, sha, EXCERPT_SOURCE_CAP).ok()?;
-        String::from_utf8(bytes).ok()
-    };
+    let contents = |record: &EvidenceRecord| stored_text(store, id, record);
     let html = crate::report::html::render(&results, Some(&cover(&session, key)), &contents, true)?;
     for (path, text) in [
         ("report.html", html),
@@ -247,11 +243,19 @@ pub fn plan(store: &Store, id: &str, key: Option<&Key>) -> Result<Plan, String> 
     })
 }
 
+/// An evidence item's text from the session's store, for the HTML report's
+/// excerpts (None past the cap, or when it is not text).
+pub fn stored_text(store: &Store, id: &str, record: &EvidenceRecord) -> Option<String> {
+    let sha = record.sha256()?;
+    let bytes = store.get_blob(id, sha, EXCERPT_SOURCE_CAP).ok()?;
+    String::from_utf8(bytes).ok()
+}
+
 /// The largest evidence item read back for the HTML report's excerpts.
 const EXCERPT_SOURCE_CAP: u64 = 4 << 20;
 
-/// The report's cover, from the session.
-fn cover(session: &Session, key: Option<&Key>) -> crate::report::html::Cover {
+/// The HTML report's cover, from the session (and the key that signs it).
+pub fn cover(session: &Session, key: Option<&Key>) -> crate::report::html::Cover {
     let auditor = match &session.auditor_email {
         Some(email) => format!("{} <{email}>", session.auditor),
         None => session.auditor.clone(),

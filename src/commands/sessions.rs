@@ -76,6 +76,12 @@ fn show(store: &Store, id: &str, format: SessionFormat) -> anyhow::Result<Ended>
     let text = match format {
         SessionFormat::Json => report::json::render(&results).context("cannot serialize the results")?,
         SessionFormat::Markdown => report::markdown::render(&results),
+        SessionFormat::Html => {
+            let contents =
+                |record: &crate::evidence::record::EvidenceRecord| crate::bundle::plan::stored_text(store, id, record);
+            let cover = crate::bundle::plan::cover(&session, None);
+            report::html::render(&results, Some(&cover), &contents, false).map_err(anyhow::Error::msg)?
+        }
         SessionFormat::Text => format!("{}{}", about(&session), report::text::render(&results, false)),
     };
     print(&text)
