@@ -631,6 +631,17 @@ fn unzip(zip: &Path, into: &Path) {
     assert!(out.status.success(), "unzip: {}", String::from_utf8_lossy(&out.stderr));
 }
 
+/// `bytes` with every `from` replaced by `to` (of the same length).
+fn replace_all(bytes: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    let mut at = 0;
+    while let Some(found) = out[at..].windows(from.len()).position(|w| w == from) {
+        out[at + found..at + found + to.len()].copy_from_slice(to);
+        at += found + to.len();
+    }
+    out
+}
+
 /// What a hostile archive adds to a good one.
 type AddEntry = Box<dyn FnOnce(&mut zip::ZipWriter<std::fs::File>)>;
 
@@ -752,6 +763,30 @@ fn a_zip_pack_holds_the_folder_in_one_file_and_a_hostile_zip_is_refused_unopened
         assert!(stderr.contains(named), "{name}: {stderr}");
         assert_eq!(std::fs::read_dir(out.path()).expect("dir").count(), before, "{name}");
         assert!(!Path::new("/tmp/escaped.txt").exists());
+    }
+    // Other layouts than vouch writes, where unzip or a streaming reader would
+    // see other files than those checked: refused unread.
+    let good = std::fs::read(&zipped).expect("zip");
+    let mut commented = good.clone();
+    let at = commented.len() - 2;
+    commented[at..].copy_from_slice(&13u16.to_le_bytes());
+    commented.extend_from_slice(b"PK\x05\x06 a second");
+    let mut prepended = b"PK\x03\x04 a forged entry read by streaming readers".to_vec();
+    prepended.extend_from_slice(&good);
+    let twice = replace_all(&good, b"manifest.json", b"journal.jsonl");
+    for (name, bytes, named) in [
+        ("commented", commented, "comment"),
+        ("prepended", prepended, "data prepended"),
+        ("twice", twice, "journal.jsonl: given twice"),
+    ] {
+        let bad = out.path().join(format!("{name}.zip"));
+        std::fs::write(&bad, bytes).expect("write");
+        let (code, stdout, stderr) = verify(&[bad.as_os_str()]);
+        assert_eq!(code, 1, "{name}: {stdout}");
+        assert!(
+            stderr.contains("not the layout vouch writes") && stderr.contains(named),
+            "{name}: {stderr}"
+        );
     }
     // Not a ZIP at all: it cannot be read (exit 2).
     let junk = out.path().join("junk.zip");

@@ -7,6 +7,7 @@
 //! `leak` is the last redaction gate, `plan` decides every file and its hash, `write` puts them out as a folder
 //! or a ZIP archive, `pack` reads either form back safely, `verify` checks one.
 
+pub mod layout;
 pub mod leak;
 pub mod manifest;
 pub mod pack;

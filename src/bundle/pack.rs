@@ -42,6 +42,8 @@ pub enum Pack {
         index: BTreeMap<String, usize>,
         items: Vec<Item>,
     },
+    /// A ZIP archive in another layout than vouch writes: never read further.
+    Refused(String),
 }
 
 /// A path inside a pack: relative, `/`-separated, no `.`, `..` or empty part,
@@ -62,9 +64,14 @@ impl Pack {
         if meta.is_dir() {
             return Ok(Pack::Folder(path.to_path_buf()));
         }
-        let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let mut archive =
-            zip::ZipArchive::new(file).map_err(|e| format!("{}: not a ZIP archive ({e})", path.display()))?;
+        let mut file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let layout = super::layout::check(&mut file);
+        let archive = zip::ZipArchive::new(file);
+        let mut archive = match (layout, archive) {
+            (Ok(()), Ok(archive)) => archive,
+            (_, Err(e)) => return Err(format!("{}: not a ZIP archive ({e})", path.display())),
+            (Err(why), Ok(_)) => return Ok(Pack::Refused(why)),
+        };
         let mut index = BTreeMap::new();
         let mut items = Vec::new();
         for number in 0..archive.len() {
@@ -109,11 +116,20 @@ impl Pack {
         })
     }
 
+    /// Why this pack is refused unread, if it is.
+    pub fn refusal(&self) -> Option<&str> {
+        match self {
+            Pack::Refused(why) => Some(why),
+            _ => None,
+        }
+    }
+
     /// Every entry.
     pub fn items(&self) -> Result<Vec<Item>, String> {
         match self {
             Pack::Folder(root) => walk(root),
             Pack::Zip { items, .. } => Ok(items.clone()),
+            Pack::Refused(why) => Err(why.clone()),
         }
     }
 
@@ -143,6 +159,7 @@ impl Pack {
                 }
                 Ok(read)
             }
+            Pack::Refused(why) => Err(why.clone()),
         }
     }
 

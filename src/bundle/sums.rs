@@ -33,9 +33,11 @@ pub fn render(sums: &[Sum]) -> Result<String, String> {
 }
 
 /// Read `SHA256SUMS` back: each line's path and hash, or the first line that is
-/// not one (its number and why).
+/// not one (its number and why). Paths come sorted and once each, as vouch
+/// writes them: a path listed twice (hashed twice, or two hashes for one
+/// file) or out of order is refused.
 pub fn parse(text: &str) -> Result<Vec<Sum>, String> {
-    let mut sums = Vec::new();
+    let mut sums: Vec<Sum> = Vec::new();
     for (index, line) in text.lines().enumerate() {
         let number = index + 1;
         let Some((sha256, path)) = line.split_once("  ") else {
@@ -46,6 +48,19 @@ pub fn parse(text: &str) -> Result<Vec<Sum>, String> {
                 "SHA256SUMS:{number}: `{}` is not a SHA-256",
                 crate::sanitize::terminal(sha256)
             ));
+        }
+        if let Some(before) = sums.last() {
+            if before.path.as_str() >= path {
+                return Err(format!(
+                    "SHA256SUMS:{number}: `{}` {} (vouch lists each file once, sorted)",
+                    crate::sanitize::terminal(path),
+                    if before.path == path {
+                        "is listed twice"
+                    } else {
+                        "is out of order"
+                    }
+                ));
+            }
         }
         sums.push(Sum {
             path: path.to_string(),
@@ -79,6 +94,10 @@ mod tests {
             assert!(render(&[sum(bad)]).is_err(), "{bad:?}");
         }
         assert!(parse("abc  x\n").is_err());
+        let twice = format!("{0}  a\n{0}  a\n", "a".repeat(64));
+        assert!(parse(&twice).is_err_and(|e| e.contains("twice")));
+        let unsorted = format!("{0}  b\n{0}  a\n", "a".repeat(64));
+        assert!(parse(&unsorted).is_err_and(|e| e.contains("out of order")));
         assert!(parse(&format!("{}x\n", "a".repeat(64))).is_err());
     }
 }

@@ -72,6 +72,16 @@ const JOURNAL_CAP: u64 = 1 << 30;
 /// read at all (neither, or no SHA256SUMS).
 pub fn verify(path: &Path, trust: Option<&Trust>) -> Result<Report, String> {
     let mut pack = Pack::open(path)?;
+    if let Some(why) = pack.refusal() {
+        return Ok(Report {
+            checks: vec![Check {
+                check: "zip layout".to_string(),
+                ok: false,
+                detail: format!("not the layout vouch writes, refused unread: {why}"),
+            }],
+            signer: None,
+        });
+    }
     let sums_bytes = pack
         .read("SHA256SUMS", SMALL)
         .map_err(|e| format!("{}: {e}", path.display()))?;
