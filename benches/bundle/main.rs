@@ -19,7 +19,7 @@
 //! the wall time, in MB/s (10^6). Prints a Markdown table for BENCHMARKS.md,
 //! and each run as it ends on stderr.
 //!
-//! Run: `cargo bench --bench bundle` (about 5 minutes; needs GNU time at
+//! Run: `cargo bench --bench bundle` (2 to 5 minutes; needs GNU time at
 //! /usr/bin/time, ssh-keygen, and 5 GiB free in the temp folder, `TMPDIR`, which
 //! is checked first). The temp folder is removed at the end, on failure and on
 //! Ctrl-C.
