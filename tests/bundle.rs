@@ -427,6 +427,19 @@ fn vouch_verify_names_what_is_wrong_and_who_signed() {
         "ada@example.com".as_ref(),
     ]);
     assert_eq!(code, 0, "{stdout}");
+    // A key whose validity has lapsed in the reader's file proves nothing (as ssh-keygen reads it).
+    let lapsed = keys.path().join("lapsed_signers");
+    let line = std::fs::read_to_string(&mine).expect("trust");
+    std::fs::write(&lapsed, line.replacen(' ', " valid-before=\"20200101\" ", 1)).expect("lapsed");
+    let (code, stdout, _) = verify(&[
+        pack.as_os_str(),
+        "--allowed-signers".as_ref(),
+        lapsed.as_os_str(),
+        "--identity".as_ref(),
+        "ada@example.com".as_ref(),
+    ]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("is not ada@example.com"), "{stdout}");
     let (code, json, _) = verify(&[pack.as_os_str(), "--format".as_ref(), "json".as_ref()]);
     assert_eq!(code, 0);
     let report: serde_json::Value = serde_json::from_str(&json).expect("json");

@@ -134,19 +134,25 @@ impl Pack {
     }
 
     /// Stream a plain file's bytes through `each`; Err names the file.
-    fn stream(&mut self, path: &str, each: &mut dyn FnMut(&[u8])) -> Result<u64, String> {
+    pub fn stream(&mut self, path: &str, each: &mut dyn FnMut(&[u8])) -> Result<u64, String> {
         if !plain(path) {
             return Err(format!("`{}`: outside the bundle", crate::sanitize::terminal(path)));
         }
         let missing = || format!("{path}: missing");
         match self {
             Pack::Folder(root) => {
-                let full = root.join(path);
-                let meta = std::fs::symlink_metadata(&full).map_err(|_| missing())?;
+                let file = open_beneath(root, path).map_err(|e| match e {
+                    rustix::io::Errno::NOENT => missing(),
+                    rustix::io::Errno::LOOP | rustix::io::Errno::XDEV => {
+                        format!("{path}: reached through a link (a bundle holds only files)")
+                    }
+                    other => format!("{path}: {other}"),
+                })?;
+                let file = std::fs::File::from(file);
+                let meta = file.metadata().map_err(|e| format!("{path}: {e}"))?;
                 if !meta.is_file() {
-                    return Err(format!("{path}: not a plain file (a link or a folder)"));
+                    return Err(format!("{path}: not a plain file"));
                 }
-                let file = open_no_follow(&full).map_err(|e| format!("{path}: {e}"))?;
                 pump(file, u64::MAX, each).map_err(|e| format!("{path}: {e}"))
             }
             Pack::Zip { archive, index, .. } => {
@@ -204,12 +210,36 @@ fn pump(from: impl Read, limit: u64, each: &mut dyn FnMut(&[u8])) -> std::io::Re
     }
 }
 
-fn open_no_follow(path: &Path) -> std::io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
-        .open(path)
+/// Open `path` under the folder `root` without following any link on the way
+/// (`openat2` with RESOLVE_BENEATH and RESOLVE_NO_SYMLINKS; without openat2,
+/// one component at a time with O_NOFOLLOW), non-blocking so a FIFO cannot hang
+/// the check.
+fn open_beneath(root: &Path, path: &str) -> Result<rustix::fd::OwnedFd, rustix::io::Errno> {
+    use rustix::fs::{openat, openat2, Mode, OFlags, ResolveFlags, CWD};
+    let dir = openat(
+        CWD,
+        root,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOCTTY;
+    let resolve = ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS | ResolveFlags::NO_MAGICLINKS;
+    match openat2(&dir, path, flags, Mode::empty(), resolve) {
+        Err(rustix::io::Errno::NOSYS) => {}
+        other => return other,
+    }
+    let mut at = dir;
+    let parts: Vec<&str> = path.split('/').collect();
+    for (index, part) in parts.iter().enumerate() {
+        let last = index + 1 == parts.len();
+        let part_flags = if last {
+            flags
+        } else {
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC
+        };
+        at = openat(&at, *part, part_flags, Mode::empty())?;
+    }
+    Ok(at)
 }
 
 /// A folder's entries, links named and not followed.

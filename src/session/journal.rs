@@ -109,14 +109,9 @@ pub fn parse(bytes: &[u8], shown: &str) -> Result<Replay, JournalError> {
         raw_lines.pop();
     }
     let last = raw_lines.len();
+    let mut chain = Chain::default();
     for (index, raw) in raw_lines.into_iter().enumerate() {
         let number = index + 1;
-        let broken = |reason: String| JournalError::Broken {
-            path: shown.clone(),
-            line: number,
-            reason,
-            kept: number - 1,
-        };
         // A line is written with its newline in one go: a last line without one was
         // cut short, even if what is left happens to parse.
         if number == last && !complete {
@@ -125,24 +120,62 @@ pub fn parse(bytes: &[u8], shown: &str) -> Result<Replay, JournalError> {
             ));
             break;
         }
+        let line = chain.push(raw, &shown, number)?;
+        replay.head = chain.head.clone();
+        replay.lines.push(line);
+    }
+    Ok(replay)
+}
+
+/// The hash chain checked one whole line (without its newline) at a time, for
+/// a reader that streams a journal rather than holding it.
+#[derive(Debug, Clone)]
+pub struct Chain {
+    /// SHA-256 of the last line taken.
+    pub head: String,
+    next: u64,
+}
+
+impl Default for Chain {
+    fn default() -> Self {
+        Chain {
+            head: GENESIS.to_string(),
+            next: 0,
+        }
+    }
+}
+
+impl Chain {
+    /// Take line `number` of the journal `shown`: it must parse, name this
+    /// format or an older one, follow the line before and carry the next sequence number.
+    pub fn push(&mut self, raw: &[u8], shown: &str, number: usize) -> Result<Line, JournalError> {
+        let broken = |reason: String| JournalError::Broken {
+            path: shown.to_string(),
+            line: number,
+            reason,
+            kept: number - 1,
+        };
         let line: Line = serde_json::from_slice(raw).map_err(|e| broken(format!("not a journal line ({e})")))?;
         if line.v > FORMAT {
             return Err(JournalError::Newer {
-                path: shown,
+                path: shown.to_string(),
                 line: number,
                 found: line.v,
             });
         }
-        if line.prev != replay.head {
+        if line.prev != self.head {
             return Err(broken("its `prev` is not the hash of the line before it".to_string()));
         }
-        if line.seq != index as u64 {
-            return Err(broken(format!("sequence number {} where {index} was due", line.seq)));
+        if line.seq != self.next {
+            return Err(broken(format!(
+                "sequence number {} where {} was due",
+                line.seq, self.next
+            )));
         }
-        replay.head = digest(raw);
-        replay.lines.push(line);
+        self.head = digest(raw);
+        self.next += 1;
+        Ok(line)
     }
-    Ok(replay)
 }
 
 /// The one writer of a journal: holds its lock, and appends lines that are on
