@@ -354,7 +354,7 @@ fn sha256_of(path: &Path) -> String {
 
 /// What someone with their own key does to pass a changed pack off: the files
 /// rehashed into the manifest and SHA256SUMS, signed whole with `key`.
-fn resign_whole(pack: &Path, key: &Path) {
+fn resign_whole(pack: &Path, key: &Path, manifest_names: Option<&str>) {
     let public = Command::new("ssh-keygen")
         .arg("-y")
         .arg("-f")
@@ -369,6 +369,10 @@ fn resign_whole(pack: &Path, key: &Path) {
     std::fs::write(pack.join("allowed_signers"), line).expect("allowed_signers");
     let mut manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(pack.join("manifest.json")).expect("manifest")).expect("json");
+    // A careful forger names their own key in the manifest too.
+    manifest["auditor"]["key_fingerprint"] = manifest_names
+        .map_or_else(|| fingerprint_of(&key.with_extension("pub")), str::to_string)
+        .into();
     for row in manifest["files"].as_array_mut().expect("files") {
         let path = pack.join(row["path"].as_str().expect("path"));
         row["sha256"] = sha256_of(&path).into();
@@ -511,13 +515,19 @@ fn vouch_verify_names_what_is_wrong_and_who_signed() {
     let mut lines: Vec<&str> = journal.lines().collect();
     lines.swap(1, 2);
     std::fs::write(pack.join("journal.jsonl"), lines.join("\n") + "\n").expect("write");
-    resign_whole(&pack, &theirs);
+    resign_whole(&pack, &theirs, None);
     let (code, stdout, stderr) = verify(&[pack.as_os_str()]);
     assert_eq!(code, 1, "{stdout}");
     assert!(stderr.contains("journal.jsonl"), "{stderr}");
     assert!(!stdout.contains(&key.fingerprint()), "another key signed it: {stdout}");
+    // A pack re-signed whole but still naming the auditor's key in its manifest: caught.
+    let pack = fresh("resigned-carelessly");
+    resign_whole(&pack, &theirs, Some(&key.fingerprint()));
+    let (code, _, stderr) = verify(&[pack.as_os_str()]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("re-signed"), "{stderr}");
     let pack = fresh("resigned");
-    resign_whole(&pack, &theirs);
+    resign_whole(&pack, &theirs, None);
     let (code, stdout, _) = verify(&[pack.as_os_str()]);
     assert_eq!(code, 0, "integrity alone holds: {stdout}");
     let (code, _, stderr) = verify(&[

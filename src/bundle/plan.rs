@@ -295,9 +295,12 @@ fn readme(session: &Session, identity: Option<&str>) -> String {
     format!(
         "Evidence bundle of vouch session {id} ({target}), audited by {auditor}.
 
-Check that no file was changed, added or removed since it was written:
+Check that no file it lists was changed or removed since it was written:
 
     sha256sum -c SHA256SUMS
+
+(sha256sum does not see a file added beside them: every file here but
+SHA256SUMS and SHA256SUMS.sig is listed in it; `vouch verify PACK` checks that too.)
 
 Check who signed it (the signature covers SHA256SUMS, which covers every file):
 

@@ -12,7 +12,7 @@ use super::sign::NAMESPACE;
 use super::sums;
 use serde::Serialize;
 use ssh_key::{HashAlg, PublicKey, SshSig};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// One check and how it went.
@@ -20,6 +20,9 @@ use std::path::Path;
 pub struct Check {
     pub check: String,
     pub ok: bool,
+    /// It could not be made: what it needs did not hold (never counted as passed).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub skipped: bool,
     /// What was found: the problem (file and what is wrong), or what holds.
     pub detail: String,
 }
@@ -53,8 +56,21 @@ impl Report {
         self.checks.push(Check {
             check: check.to_string(),
             ok,
+            skipped: false,
             detail,
         });
+    }
+
+    /// Checks that could not be made, and why.
+    fn skip(&mut self, checks: &[&str], why: &str) {
+        for check in checks {
+            self.checks.push(Check {
+                check: check.to_string(),
+                ok: false,
+                skipped: true,
+                detail: format!("not checked: {why}"),
+            });
+        }
     }
 }
 
@@ -74,14 +90,20 @@ const LINE_CAP: usize = 16 << 20;
 pub fn verify(path: &Path, trust: Option<&Trust>) -> Result<Report, String> {
     let mut pack = Pack::open(path)?;
     if let Some(why) = pack.refusal() {
-        return Ok(Report {
+        let mut report = Report {
             checks: vec![Check {
                 check: "zip layout".to_string(),
                 ok: false,
+                skipped: false,
                 detail: format!("not the layout vouch writes, refused unread: {why}"),
             }],
             signer: None,
-        });
+        };
+        report.skip(
+            &["signature", "files", "hashes", "manifest", "journal"],
+            "the archive was refused unread",
+        );
+        return Ok(report);
     }
     let sums_bytes = pack
         .read("SHA256SUMS", SMALL)
@@ -110,21 +132,30 @@ pub fn verify(path: &Path, trust: Option<&Trust>) -> Result<Report, String> {
         Ok(listed) => listed,
         Err(why) => {
             report.add("SHA256SUMS", Err(why));
+            report.skip(
+                &["files", "hashes", "manifest", "journal"],
+                "SHA256SUMS could not be read",
+            );
             return Ok(report);
         }
     };
     // The pack's shape first: a link anywhere is named before anything is read.
     report.add("files", files(&pack, &listed));
-    report.add("hashes", hashes(&mut pack, &listed));
+    let mut sizes = BTreeMap::new();
+    report.add("hashes", hashes(&mut pack, &listed, &mut sizes));
     let manifest: Result<Manifest, String> = pack.read("manifest.json", SMALL).and_then(|bytes| {
         serde_json::from_slice(&bytes).map_err(|e| format!("manifest.json: not a bundle manifest ({e})"))
     });
     match manifest {
         Ok(manifest) => {
-            report.add("manifest", agrees(&manifest, &listed));
+            let signer = report.signer.as_ref().map(|s| s.fingerprint.as_str());
+            report.add("manifest", agrees(&manifest, &listed, &sizes, signer));
             report.add("journal", journal(&mut pack, &manifest));
         }
-        Err(why) => report.add("manifest", Err(why)),
+        Err(why) => {
+            report.add("manifest", Err(why));
+            report.skip(&["journal"], "its head is in manifest.json, which could not be read");
+        }
     }
     Ok(report)
 }
@@ -140,6 +171,12 @@ fn signature(pack: &mut Pack, public: &str, message: &[u8], signer: &mut Option<
         fingerprint: fingerprint.clone(),
         identity: public.comment().to_string(),
     });
+    if signature.namespace() != NAMESPACE {
+        return Err(format!(
+            "SHA256SUMS.sig: signed for `{}`, not {NAMESPACE} (a signature made for something else)",
+            crate::sanitize::terminal(signature.namespace())
+        ));
+    }
     if signature.public_key() != public.key_data() {
         let other = PublicKey::from(signature.public_key().clone()).fingerprint(HashAlg::Sha256);
         return Err(format!(
@@ -151,7 +188,7 @@ fn signature(pack: &mut Pack, public: &str, message: &[u8], signer: &mut Option<
         .map(|()| format!("SHA256SUMS signed by {fingerprint}"))
         .map_err(|_| {
             format!(
-                "SHA256SUMS.sig: does not verify over SHA256SUMS with {fingerprint} (a file was changed after signing)"
+                "SHA256SUMS.sig: does not verify over SHA256SUMS with {fingerprint} (SHA256SUMS was changed after signing)"
             )
         })
 }
@@ -216,7 +253,8 @@ fn identity(signer: Option<&Signer>, signature: &[u8], message: &[u8], trust: &T
     ))
 }
 
-fn hashes(pack: &mut Pack, listed: &[sums::Sum]) -> Result<String, String> {
+/// Every listed file's hash; the sizes found go into `sizes`.
+fn hashes(pack: &mut Pack, listed: &[sums::Sum], sizes: &mut BTreeMap<String, u64>) -> Result<String, String> {
     for sum in listed {
         if !super::pack::plain(&sum.path) {
             return Err(format!(
@@ -224,7 +262,8 @@ fn hashes(pack: &mut Pack, listed: &[sums::Sum]) -> Result<String, String> {
                 crate::sanitize::terminal(&sum.path)
             ));
         }
-        let (sha256, _) = pack.hash(&sum.path)?;
+        let (sha256, bytes) = pack.hash(&sum.path)?;
+        sizes.insert(sum.path.clone(), bytes);
         if sha256 != sum.sha256 {
             return Err(format!(
                 "{}: changed (its SHA-256 is not the one in SHA256SUMS)",
@@ -256,7 +295,14 @@ fn files(pack: &Pack, listed: &[sums::Sum]) -> Result<String, String> {
     Ok("no file missing, none extra".to_string())
 }
 
-fn agrees(manifest: &Manifest, listed: &[sums::Sum]) -> Result<String, String> {
+/// The manifest says what SHA256SUMS and the files say: the same paths and
+/// hashes, the sizes found, and the key that signed.
+fn agrees(
+    manifest: &Manifest,
+    listed: &[sums::Sum],
+    sizes: &BTreeMap<String, u64>,
+    signer: Option<&str>,
+) -> Result<String, String> {
     if manifest.format != super::FORMAT {
         return Err(format!(
             "manifest.json: format `{}`, not {}",
@@ -264,7 +310,23 @@ fn agrees(manifest: &Manifest, listed: &[sums::Sum]) -> Result<String, String> {
             super::FORMAT
         ));
     }
+    if let (Some(named), Some(signer)) = (manifest.auditor.key_fingerprint.as_deref(), signer) {
+        if named != signer {
+            return Err(format!(
+                "manifest.json: names the signing key {}, but {signer} signed (the pack was re-signed)",
+                crate::sanitize::terminal(named)
+            ));
+        }
+    }
     for row in &manifest.files {
+        if let Some(found) = sizes.get(&row.path) {
+            if *found != row.bytes {
+                return Err(format!(
+                    "manifest.json: {} is {} bytes, the manifest says {}",
+                    row.path, found, row.bytes
+                ));
+            }
+        }
         match listed.iter().find(|s| s.path == row.path) {
             Some(sum) if sum.sha256 == row.sha256 => {}
             Some(_) => {

@@ -20,7 +20,14 @@ pub fn run(args: &VerifyArgs) -> Ended {
     };
     let report = match verify::verify(&args.pack, trust.as_ref()) {
         Ok(report) => report,
-        Err(why) => return Ended::Failed(anyhow::anyhow!(why)),
+        Err(why) => {
+            // Tools reading --format json get an object even when the pack is unreadable.
+            if args.format == VerifyFormat::Json {
+                let body = serde_json::json!({ "checks": [], "error": why });
+                println!("{body}");
+            }
+            return Ended::Failed(anyhow::anyhow!(why));
+        }
     };
     let text = match args.format {
         VerifyFormat::Json => match serde_json::to_string_pretty(&report) {
@@ -30,7 +37,11 @@ pub fn run(args: &VerifyArgs) -> Ended {
         VerifyFormat::Text => {
             let mut out = String::new();
             for check in &report.checks {
-                let mark = if check.ok { "✓" } else { "✗" };
+                let mark = match (check.ok, check.skipped) {
+                    (true, _) => "✓",
+                    (false, true) => "–",
+                    (false, false) => "✗",
+                };
                 out.push_str(&format!("{mark} {}: {}\n", check.check, terminal(&check.detail)));
             }
             if let Some(signer) = &report.signer {
