@@ -1,6 +1,7 @@
 //! The last gate before a bundle leaves: every evidence item kept (what was
-//! collected, and each answer) and every text of the journal (answers, notes,
-//! override reasons) passed through the redaction patterns once more. The
+//! collected, and each answer) and every text of the journal people typed
+//! (answers, notes, override reasons) or an evaluator derived (summaries,
+//! findings) passed through the redaction patterns once more. The
 //! recorder redacted them when they came in; this catches a pattern added
 //! since, a store edited by hand, or a bug. Attachments are the auditor's
 //! chosen documents, kept byte for byte, and are not checked. A secret found
@@ -72,17 +73,26 @@ pub fn check_journal(journal: &[u8]) -> Result<(), String> {
             continue;
         };
         let event = &value["event"];
-        let typed = match event["type"].as_str() {
-            Some("answer_given") => &event["answer"],
-            Some("note_added") => &event["text"],
-            Some("override_set") => &event["decision"]["reason"],
-            _ => continue,
-        };
         let mut found = 0;
-        strings(typed, &mut |text| found += secrets_in(text));
+        match event["type"].as_str() {
+            Some("answer_given") => strings(&event["answer"], &mut |text| found += secrets_in(text)),
+            Some("note_added") => strings(&event["text"], &mut |text| found += secrets_in(text)),
+            Some("override_set") => strings(&event["decision"]["reason"], &mut |text| found += secrets_in(text)),
+            // What an evaluator derived passed the prose gate when it was decided.
+            Some("status_decided") => {
+                let result = &event["result"];
+                let mut derived = |text: &str| found += u32::from(redact::redact_derived(text) != text);
+                strings(&result["summary"], &mut derived);
+                for finding in result["findings"].as_array().into_iter().flatten() {
+                    strings(&finding["message"], &mut derived);
+                    strings(&finding["location"], &mut derived);
+                }
+            }
+            _ => continue,
+        }
         if found > 0 {
             return Err(format!(
-                "not exported: journal.jsonl line {} holds {found} secret{} the redaction patterns find (an answer, a note or a reason)",
+                "not exported: journal.jsonl line {} holds {found} secret{} the redaction patterns find (an answer, a note, a reason or a finding)",
                 index + 1,
                 if found == 1 { "" } else { "s" }
             ));
@@ -115,6 +125,8 @@ mod tests {
         let refused = check_journal(leaking).unwrap_err();
         assert!(refused.contains("line 2"), "{refused}");
         assert!(!refused.contains("Hx7Kq2Wm9Zt4Lp"), "the secret is never named");
+        let finding = br#"{"seq":0,"event":{"type":"status_decided","result":{"summary":"ok","findings":[{"message":"url postgres://app:Hx7Kq2Wm9Zt4Lp@db/shop"}]}}}"#;
+        assert!(check_journal(finding).is_err(), "a finding holding a secret");
     }
 
     #[test]
