@@ -156,6 +156,17 @@ fn an_exported_session_verifies_with_sha256sum_and_is_the_same_bytes_twice() {
         .to_string();
     assert_eq!(written.manifest.journal_head, head);
 
+    // The reports for people carry the cover and what was said of a control still open.
+    let markdown = std::fs::read_to_string(first.join("report.md")).expect("report.md");
+    assert!(markdown.contains("| Auditor | Ada |"), "{markdown}");
+    assert!(markdown.contains("answered exists: yes (Grace, CTO"), "{markdown}");
+    let html = std::fs::read_to_string(first.join("report.html")).expect("report.html");
+    assert!(
+        html.contains("attached: <a href="),
+        "the document is linked from its control"
+    );
+    assert!(html.contains("incident plan v3.pdf"), "by its name");
+
     // Exported again: the same bytes, file for file.
     let second = out.path().join("again");
     folder::write(&store, &id, &second, None).expect("exported again");

@@ -99,7 +99,10 @@ pub fn plan(store: &Store, id: &str, key: Option<&Key>) -> Result<Plan, String> 
     let html = crate::report::html::render(&results, Some(&cover(&session, key)), &contents, true)?;
     for (path, text) in [
         ("report.html", html),
-        ("report.md", crate::report::markdown::render(&results)),
+        (
+            "report.md",
+            crate::report::markdown::render_with(&results, Some(&cover(&session, key))),
+        ),
     ] {
         let entry = made(path, text.into_bytes());
         rows.push(row(&entry, FileKind::Report));

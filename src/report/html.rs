@@ -18,20 +18,7 @@ use std::collections::BTreeMap;
 
 const TEMPLATE: &str = include_str!("../../assets/report.html");
 
-/// What a session adds to the cover: who audited, for whom, whom they asked, when.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Cover {
-    pub auditor: String,
-    pub organisation: Option<String>,
-    /// `Name (role)`, one each.
-    pub interviewees: Vec<String>,
-    pub started: Option<String>,
-    pub finished: Option<String>,
-    /// `id version`, one per checklist used.
-    pub checklists: Vec<String>,
-    /// The signing key's fingerprint, in a pack.
-    pub signer: Option<String>,
-}
+pub use super::view::Cover;
 
 /// Where an evidence item's text comes from, for excerpts (a scan holds it; a
 /// session's items are read from its store).
@@ -191,6 +178,8 @@ struct EvidenceRef {
     /// A pack path to link to, when linking and the id is vouch's own form.
     href: Option<String>,
     label: String,
+    /// A document attached in the interview.
+    attachment: bool,
 }
 
 #[derive(Serialize)]
@@ -411,6 +400,7 @@ fn control_page(
             id: clean(r.id().as_str()),
             href: href(r, links),
             label: clean(&evidence_label(r)),
+            attachment: r.kind() == EvidenceKind::Attachment,
         })
         .collect();
     for answer in &control.answers {
@@ -421,6 +411,7 @@ fn control_page(
                         id: clean(r.id().as_str()),
                         href: href(r, links),
                         label: clean(&evidence_label(r)),
+                        attachment: r.kind() == EvidenceKind::Attachment,
                     });
                 }
             }

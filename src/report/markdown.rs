@@ -8,18 +8,51 @@
 //! images to the report; multi-line text (a fix) goes in a fenced block whose
 //! fence is longer than any backtick run inside it.
 
-use super::view::{self, HostView};
+use super::view::{self, Cover, HostView};
 use crate::model::Status;
 use crate::results::{ControlResult, HostResult, ScanResults};
 use crate::sanitize::{markdown_code as code, markdown_text as text};
 use std::fmt::Write as _;
 
 pub fn render(results: &ScanResults) -> String {
+    render_with(results, None)
+}
+
+/// The report with a session's cover (who audited, whom they asked, when).
+pub fn render_with(results: &ScanResults, cover: Option<&Cover>) -> String {
     let mut out = String::new();
     for host in &results.hosts {
-        host_report(&mut out, results, host);
+        host_report(&mut out, results, host, cover);
     }
     out
+}
+
+fn cover_lines(out: &mut String, cover: &Cover) {
+    let mut rows = vec![("Auditor", text(&cover.auditor))];
+    if let Some(organisation) = &cover.organisation {
+        rows.push(("Organisation", text(organisation)));
+    }
+    if !cover.interviewees.is_empty() {
+        let people: Vec<String> = cover.interviewees.iter().map(|p| text(p)).collect();
+        rows.push(("Interviewees", people.join("; ")));
+    }
+    for (label, value) in [("Started", &cover.started), ("Finished", &cover.finished)] {
+        if let Some(value) = value {
+            rows.push((label, text(value)));
+        }
+    }
+    if !cover.checklists.is_empty() {
+        let lists: Vec<String> = cover.checklists.iter().map(|c| text(c)).collect();
+        rows.push(("Checklists", lists.join("; ")));
+    }
+    if let Some(signer) = &cover.signer {
+        rows.push(("Signed by", code(signer)));
+    }
+    let _ = writeln!(out, "| | |\n|---|---|");
+    for (label, value) in rows {
+        let _ = writeln!(out, "| {label} | {} |", value.replace('|', "\\|"));
+    }
+    out.push('\n');
 }
 
 /// A table cell: literal text, no line breaks, no column separators.
@@ -27,7 +60,7 @@ fn cell(value: &str) -> String {
     text(&value.replace(['\n', '\r'], " "))
 }
 
-fn host_report(out: &mut String, results: &ScanResults, host: &HostResult) {
+fn host_report(out: &mut String, results: &ScanResults, host: &HostResult, cover: Option<&Cover>) {
     let view = HostView::of(results, host);
     let root = host
         .root
@@ -41,6 +74,9 @@ fn host_report(out: &mut String, results: &ScanResults, host: &HostResult) {
         crate::clock::rfc3339(&results.as_of),
         text(&results.tool.version)
     );
+    if let Some(cover) = cover {
+        cover_lines(out, cover);
+    }
     let mut about: Vec<String> = view::facts(host)
         .into_iter()
         .map(|(label, value)| format!("{label} {}", code(&value)))
@@ -122,6 +158,10 @@ fn host_report(out: &mut String, results: &ScanResults, host: &HostResult) {
                 text(&control.title),
                 control.severity.as_str()
             );
+        }
+        // What was said of them so far: answers, notes, overrides.
+        for control in controls.iter() {
+            extras(out, control);
         }
     }
     let _ = writeln!(out, "\n| status | controls |\n|---|---|");

@@ -9,6 +9,21 @@
 use crate::model::Status;
 use crate::results::{ControlResult, HostResult, Open, ScanResults, Summary};
 
+/// What a session adds to the cover: who audited, for whom, whom they asked, when.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Cover {
+    pub auditor: String,
+    pub organisation: Option<String>,
+    /// `Name (role)`, one each.
+    pub interviewees: Vec<String>,
+    pub started: Option<String>,
+    pub finished: Option<String>,
+    /// `id version`, one per checklist used.
+    pub checklists: Vec<String>,
+    /// The signing key's fingerprint, in a pack.
+    pub signer: Option<String>,
+}
+
 /// How a status reads beside a control's title (which states the desired state).
 pub fn verdict(status: Status) -> &'static str {
     match status {

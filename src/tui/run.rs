@@ -307,8 +307,8 @@ fn write_bundle(app: &mut App, session: &mut Session, live: &Option<LiveHost>, t
         return app.refused(why);
     }
     let key = crate::paths::config_dir().and_then(|dir| crate::bundle::sign::Key::default(&dir, &session.signer));
-    let key = match key {
-        Ok((key, _)) => key,
+    let (key, notes) = match key {
+        Ok(found) => found,
         Err(why) => return app.refused(why),
     };
     if let Err(why) = crate::bundle::leak::check_session(&session.store, &session.id) {
@@ -328,11 +328,14 @@ fn write_bundle(app: &mut App, session: &mut Session, live: &Option<LiveHost>, t
             if matches!(app.place(), super::app::Place::Form) {
                 app.stack.pop();
             }
+            // Which key signed, and whether it was just made, are worth saying.
+            let said: String = notes.iter().map(|n| format!("; {n}")).collect();
             app.message = Some(format!(
-                "wrote {} ({} files), signed by {}; `vouch verify {}` checks it",
+                "wrote {} ({} files), signed by {} ({}); `vouch verify {}` checks it{said}",
                 path.display(),
                 written.sums.len(),
                 key.fingerprint(),
+                key.held_by(),
                 path.display()
             ));
         }
