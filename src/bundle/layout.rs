@@ -222,3 +222,56 @@ pub fn check(file: &mut std::fs::File) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn archive(large: bool) -> std::fs::File {
+        let mut file = anonymous_file();
+        {
+            let mut zip = zip::ZipWriter::new(&mut file);
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored)
+                .large_file(large);
+            zip.start_file("attachments/a", options).unwrap();
+            zip.write_all(b"a document").unwrap();
+            zip.start_file("results.json", zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(b"{}").unwrap();
+            zip.finish().unwrap();
+        }
+        file
+    }
+
+    fn anonymous_file() -> std::fs::File {
+        let mut nonce = [0u8; 8];
+        let _ = rustix::rand::getrandom(&mut nonce, rustix::rand::GetRandomFlags::empty());
+        let path = std::env::temp_dir().join(format!("vouch-layout-{}", hex::encode(nonce)));
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .unwrap();
+        let _ = std::fs::remove_file(&path);
+        file
+    }
+
+    #[test]
+    fn the_layout_vouch_writes_passes_with_and_without_zip64_fields() {
+        for large in [false, true] {
+            let mut file = archive(large);
+            assert_eq!(check(&mut file), Ok(()), "large_file({large})");
+        }
+    }
+
+    #[test]
+    fn a_byte_after_the_end_record_is_refused() {
+        let mut file = archive(false);
+        file.seek(SeekFrom::End(0)).unwrap();
+        file.write_all(b"x").unwrap();
+        assert!(check(&mut file).is_err());
+    }
+}
