@@ -197,29 +197,59 @@ impl Store {
     }
 
     /// Stream a blob into `out` (never whole in memory), checking its bytes
-    /// against the SHA-256 it is stored under as they go; its size.
+    /// against the SHA-256 it is stored under as they go; its size. A reader
+    /// thread reads and hashes while this one writes, so hashing and the disk
+    /// overlap; at most `CHUNKS` chunks of `CHUNK` bytes are in flight.
     pub fn copy_blob(&self, id: &str, sha256: &str, out: &mut dyn Write) -> Result<u64, String> {
         use sha2::{Digest, Sha256};
         use std::io::Read;
+        const CHUNK: usize = 1 << 20;
+        const CHUNKS: usize = 4;
         if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(format!("`{sha256}` is not a SHA-256"));
         }
         let path = self.session_dir(id)?.join("blobs").join(sha256);
         let shown = |e: std::io::Error| format!("{}: {e}", path.display());
         let mut file = std::fs::File::open(&path).map_err(shown)?;
-        let mut hasher = Sha256::new();
-        let mut buf = vec![0u8; 1 << 16];
-        let mut bytes = 0u64;
-        loop {
-            let n = file.read(&mut buf).map_err(shown)?;
-            if n == 0 {
-                break;
+        let (chunks, arriving) = std::sync::mpsc::sync_channel::<Vec<u8>>(CHUNKS);
+        let (digest, written) = std::thread::scope(|scope| {
+            let reader = scope.spawn(move || -> std::io::Result<(String, u64)> {
+                let mut hasher = Sha256::new();
+                let mut bytes = 0u64;
+                loop {
+                    let mut buf = vec![0u8; CHUNK];
+                    let n = file.read(&mut buf)?;
+                    if n == 0 {
+                        return Ok((hex::encode(hasher.finalize()), bytes));
+                    }
+                    buf.truncate(n);
+                    hasher.update(&buf);
+                    bytes += n as u64;
+                    if chunks.send(buf).is_err() {
+                        // The writer gave up: its error is the one reported.
+                        return Ok((String::new(), bytes));
+                    }
+                }
+            });
+            let mut written = Ok(0u64);
+            for chunk in arriving.iter() {
+                if let Err(e) = out.write_all(&chunk) {
+                    written = Err(e);
+                    break;
+                }
+                if let Ok(total) = &mut written {
+                    *total += chunk.len() as u64;
+                }
             }
-            hasher.update(&buf[..n]);
-            out.write_all(&buf[..n]).map_err(shown)?;
-            bytes += n as u64;
-        }
-        if hex::encode(hasher.finalize()) != sha256 {
+            drop(arriving);
+            let digest = reader
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("the blob reader stopped")));
+            (digest, written)
+        });
+        let bytes = written.map_err(shown)?;
+        let (digest, read) = digest.map_err(shown)?;
+        if digest != sha256 || read != bytes {
             return Err(format!("{}: its bytes no longer match its hash", path.display()));
         }
         Ok(bytes)
