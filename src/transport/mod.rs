@@ -7,6 +7,7 @@
 pub mod command;
 pub mod confined;
 pub mod fs;
+pub mod known_hosts;
 pub mod readonly;
 
 use crate::evidence::FileMeta;
