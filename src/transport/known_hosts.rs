@@ -51,48 +51,6 @@ pub fn lookup_name(host: &str, port: u16) -> String {
     }
 }
 
-/// glob(7)-like match of `*` and `?` as OpenSSH's `match_pattern`.
-fn wildcard(pattern: &[u8], text: &[u8]) -> bool {
-    // Iterative, with one backtrack point: linear in practice, never exponential.
-    let (mut p, mut t) = (0, 0);
-    let (mut star, mut mark) = (None, 0);
-    while t < text.len() {
-        if p < pattern.len() && (pattern[p] == b'?' || pattern[p] == text[t]) {
-            p += 1;
-            t += 1;
-        } else if p < pattern.len() && pattern[p] == b'*' {
-            star = Some(p);
-            mark = t;
-            p += 1;
-        } else if let Some(s) = star {
-            p = s + 1;
-            mark += 1;
-            t = mark;
-        } else {
-            return false;
-        }
-    }
-    while p < pattern.len() && pattern[p] == b'*' {
-        p += 1;
-    }
-    p == pattern.len()
-}
-
-/// Whether a comma-separated pattern list names `name` (OpenSSH's
-/// `match_hostname`: a matching negated pattern vetoes the whole line).
-fn patterns_match(patterns: &[String], name: &str) -> bool {
-    let mut matched = false;
-    for pattern in patterns {
-        let pattern = pattern.to_ascii_lowercase();
-        match pattern.strip_prefix('!') {
-            Some(negated) if wildcard(negated.as_bytes(), name.as_bytes()) => return false,
-            Some(_) => {}
-            None => matched |= wildcard(pattern.as_bytes(), name.as_bytes()),
-        }
-    }
-    matched
-}
-
 /// Whether a hashed name is `name`: HMAC-SHA1 of the name, keyed by the salt.
 fn hashed_match(salt: &[u8], hash: &[u8; 20], name: &str) -> bool {
     let Ok(mut mac) = Hmac::<sha1::Sha1>::new_from_slice(salt) else {
@@ -170,7 +128,10 @@ impl KnownHosts {
 
 fn names(entry: &Entry, name: &str) -> bool {
     match entry.host_patterns() {
-        HostPatterns::Patterns(patterns) => patterns_match(patterns, name),
+        HostPatterns::Patterns(patterns) => {
+            let lowered: Vec<String> = patterns.iter().map(|p| p.to_ascii_lowercase()).collect();
+            super::pattern::list(&lowered, name)
+        }
         HostPatterns::HashedName { salt, hash } => hashed_match(salt, hash, name),
     }
 }
@@ -195,25 +156,6 @@ pub fn line_for(host: &str, port: u16, key: &PublicKey, salt: &[u8; 20]) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wildcards_match_as_openssh_does() {
-        assert!(wildcard(b"*.example.com", b"web.example.com"));
-        assert!(wildcard(b"web?.example.com", b"web1.example.com"));
-        assert!(!wildcard(b"*.example.com", b"example.com"));
-        assert!(wildcard(b"[*]:2222", b"[db]:2222"));
-        assert!(!wildcard(
-            b"a*a*a*a*a*b",
-            b"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-        ));
-    }
-
-    #[test]
-    fn a_negated_pattern_vetoes_the_line() {
-        let patterns: Vec<String> = vec!["*.example.com".into(), "!db.example.com".into()];
-        assert!(patterns_match(&patterns, "web.example.com"));
-        assert!(!patterns_match(&patterns, "db.example.com"));
-    }
 
     #[test]
     fn off_port_22_the_name_is_bracketed() {

@@ -8,7 +8,9 @@ pub mod command;
 pub mod confined;
 pub mod fs;
 pub mod known_hosts;
+pub mod pattern;
 pub mod readonly;
+pub mod ssh_config;
 
 use crate::evidence::FileMeta;
 use std::path::PathBuf;
