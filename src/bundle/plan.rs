@@ -1,6 +1,6 @@
 //! What a bundle holds, decided before a byte is written: every file's path,
-//! where its bytes come from (made here, a blob of the session's store, the
-//! journal), its SHA-256 and size; then the manifest, `SHA256SUMS` and its
+//! where its bytes come from (made here — the journal read once among them —
+//! or a blob of the session's store), its SHA-256 and size; then the manifest, `SHA256SUMS` and its
 //! signature. Blobs are not read here: the store names them by their hash, and
 //! the writer checks each one against it as it streams through. Knowing every
 //! hash first lets the ZIP form write its entries in sorted order with
@@ -15,7 +15,6 @@ use crate::session::{Session, Store};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 /// Where a file's bytes come from.
 pub enum Source {
@@ -23,8 +22,6 @@ pub enum Source {
     Bytes(Vec<u8>),
     /// A blob of the session's store, by its SHA-256.
     Blob(String),
-    /// A file of the session folder (the journal), hashed when planned.
-    File(PathBuf),
 }
 
 /// One file of the bundle.
@@ -68,15 +65,6 @@ fn row(entry: &Entry, kind: FileKind) -> FileRow {
     }
 }
 
-/// The SHA-256 and size of a file, streamed.
-fn hash_file(path: &std::path::Path) -> Result<(String, u64), String> {
-    let shown = |e: std::io::Error| format!("{}: {e}", path.display());
-    let mut file = std::fs::File::open(path).map_err(shown)?;
-    let mut hasher = Sha256::new();
-    let bytes = std::io::copy(&mut file, &mut hasher).map_err(shown)?;
-    Ok((hex::encode(hasher.finalize()), bytes))
-}
-
 /// Plan session `id` of `store` as a bundle, signed with `key` when given.
 pub fn plan(store: &Store, id: &str, key: Option<&Key>) -> Result<Plan, String> {
     let dir = store.session_dir(id)?;
@@ -109,21 +97,21 @@ pub fn plan(store: &Store, id: &str, key: Option<&Key>) -> Result<Plan, String> 
         entries.push(entry);
     }
 
-    let journal = dir.join("journal.jsonl");
-    let (sha256, bytes) = hash_file(&journal)?;
-    let entry = Entry {
-        path: "journal.jsonl".to_string(),
-        source: Source::File(journal.clone()),
-        sha256,
-        bytes,
-    };
+    // The journal read once: hashed, its chain's head taken, checked for
+    // secrets and written from these same bytes.
+    let journal_path = dir.join("journal.jsonl");
+    let journal = std::fs::read(&journal_path).map_err(|e| format!("{}: {e}", journal_path.display()))?;
+    let head = crate::session::journal::parse(&journal, "journal.jsonl")
+        .map_err(|e| e.to_string())?
+        .head;
+    super::leak::check_journal(&journal)?;
+    let entry = made("journal.jsonl", journal);
     rows.push(row(&entry, FileKind::Journal));
     entries.push(entry);
 
     let host = results.hosts.first().ok_or("the session has no host")?;
     // Nothing leaves with a secret in it: checked before a byte is written.
     super::leak::check_evidence(store, id, &host.evidence)?;
-    super::leak::check_journal(&std::fs::read(&journal).map_err(|e| format!("{}: {e}", journal.display()))?)?;
     // Which controls each piece of evidence serves.
     let mut serves: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for control in &host.controls {
@@ -195,7 +183,6 @@ pub fn plan(store: &Store, id: &str, key: Option<&Key>) -> Result<Plan, String> 
         }
     }
     rows.sort_by(|a, b| a.path.cmp(&b.path));
-    let head = crate::session::journal::read(&journal).map_err(|e| e.to_string())?.head;
     let manifest = Manifest {
         format: super::FORMAT.to_string(),
         tool: format!("vouch {}", env!("CARGO_PKG_VERSION")),

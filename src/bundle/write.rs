@@ -1,6 +1,6 @@
 //! Writing a planned bundle out: as a folder, or as a ZIP archive when the
-//! path ends in `.zip`. Entries go in sorted order; blobs and the journal stream
-//! through (never whole in memory) and are checked against the hash the plan
+//! path ends in `.zip`. Entries go in sorted order; blobs stream through
+//! (never whole in memory), checked by the store against the hash the plan
 //! gave them, so what is written is what SHA256SUMS says. ZIP entries carry
 //! the session's time and mode 0644 and nothing of this machine; attachments
 //! are stored uncompressed (byte for byte, as they are hashed), the rest
@@ -12,7 +12,6 @@ use super::plan::{self, Entry, Source};
 use super::sign::Key;
 use super::sums::Sum;
 use crate::session::Store;
-use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -67,55 +66,23 @@ pub fn write(store: &Store, id: &str, to: &Path, key: Option<&Key>) -> Result<Wr
     })
 }
 
-/// A writer that hashes what goes by.
-struct Hashing<'a> {
-    out: &'a mut dyn Write,
-    hasher: Sha256,
-    bytes: u64,
-}
-
-impl Write for Hashing<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.out.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.bytes += n as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.out.flush()
-    }
-}
-
-/// Copy an entry's bytes into `out`, checked against its planned hash and size.
+/// Copy an entry's bytes into `out`. Bytes made for the bundle were hashed
+/// when planned; a blob is checked by the store against the SHA-256 it is
+/// named by (the planned one) as it streams, and its size against the plan.
 fn fill(store: &Store, id: &str, entry: &Entry, out: &mut dyn Write) -> Result<(), String> {
-    let shown = |e: std::io::Error| format!("{}: {e}", entry.path);
-    let changed = || format!("{}: changed while the bundle was written; export again", entry.path);
-    let mut hashing = Hashing {
-        out,
-        hasher: Sha256::new(),
-        bytes: 0,
-    };
     match &entry.source {
-        Source::Bytes(bytes) => hashing.write_all(bytes).map_err(shown)?,
+        Source::Bytes(bytes) => out.write_all(bytes).map_err(|e| format!("{}: {e}", entry.path)),
         Source::Blob(sha) => {
-            // The store checks a blob against the SHA-256 it is named by, the
-            // one planned: hashing it here too would hash every byte twice.
-            let bytes = store.copy_blob(id, sha, hashing.out)?;
-            if *sha != entry.sha256 || bytes != entry.bytes {
-                return Err(changed());
+            let bytes = store.copy_blob(id, sha, out)?;
+            if bytes != entry.bytes {
+                return Err(format!(
+                    "{}: changed while the bundle was written; export again",
+                    entry.path
+                ));
             }
-            return Ok(());
-        }
-        Source::File(path) => {
-            let mut file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            std::io::copy(&mut file, &mut hashing).map_err(shown)?;
+            Ok(())
         }
     }
-    if hex::encode(hashing.hasher.finalize()) != entry.sha256 || hashing.bytes != entry.bytes {
-        return Err(changed());
-    }
-    Ok(())
 }
 
 /// A name beside `to` to write into before it is renamed into place.
@@ -306,6 +273,7 @@ impl std::io::Seek for WriteBehind {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::Digest;
 
     /// A store holding one session whose blob named `named` holds `bytes`.
     fn store_with(named: &str, bytes: &[u8]) -> (tempfile::TempDir, Store) {
@@ -327,7 +295,7 @@ mod tests {
 
     #[test]
     fn a_blob_is_copied_whole_and_checked_once_against_its_name() {
-        let sha = hex::encode(Sha256::digest(b"the plan"));
+        let sha = hex::encode(sha2::Sha256::digest(b"the plan"));
         let (_dir, store) = store_with(&sha, b"the plan");
         let mut out = Vec::new();
         fill(&store, "ab12", &blob_entry(&sha, 8), &mut out).expect("copied");
@@ -339,7 +307,7 @@ mod tests {
 
     #[test]
     fn a_blob_changed_in_the_store_fails_the_export() {
-        let sha = hex::encode(Sha256::digest(b"the plan"));
+        let sha = hex::encode(sha2::Sha256::digest(b"the plan"));
         let (_dir, store) = store_with(&sha, b"the plot");
         let err = fill(&store, "ab12", &blob_entry(&sha, 8), &mut Vec::new()).expect_err("tampered");
         assert!(err.contains("no longer match its hash"), "{err}");
