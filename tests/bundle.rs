@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{fixture, vouch, AS_OF};
+use common::{fixture, vouch};
 use std::path::Path;
 use std::process::Command;
 use vouch::bundle::write as folder;
@@ -13,19 +13,7 @@ use vouch::session::{Recording, Store};
 /// A session of the weak fixture (`vouch scan --save`) with an answer and a
 /// document; its id.
 fn audited(data: &Path, document: &Path) -> String {
-    let scan = vouch()
-        .env("VOUCH_DATA_DIR", data)
-        .args(["scan", "--as-of", AS_OF, "--save", "--auditor", "Ada", "--root"])
-        .arg(fixture("weak"))
-        .output()
-        .expect("vouch runs");
-    let stderr = String::from_utf8_lossy(&scan.stderr).into_owned();
-    let id = stderr
-        .split("saved as session ")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no session id in: {stderr}"))
-        .to_string();
+    let id = common::saved_weak_session(data, "Ada", &[]);
     let store = Store::at(data.join("sessions"));
     let mut recording = Recording::resume(&store, &id).expect("resumes");
     let (catalog, _) = vouch::checklist::load_catalog(&vouch::checklist::bundled::texts()).expect("catalog");

@@ -6,36 +6,14 @@
 
 mod common;
 
-use common::{fixture, vouch, AS_OF};
+use common::vouch;
 use vouch::model::answers::AnswerValue;
 use vouch::session::{Recording, Store};
 
 const SECRET: &str = "DB_PASSWORD=Hx7Kq2Wm9Zt4Lp";
 
 fn session(data: &std::path::Path) -> String {
-    let scan = vouch()
-        .env("VOUCH_DATA_DIR", data)
-        .args([
-            "scan",
-            "--as-of",
-            AS_OF,
-            "--save",
-            "--auditor",
-            "Ada",
-            "--only",
-            "incident",
-            "--root",
-        ])
-        .arg(fixture("weak"))
-        .output()
-        .expect("vouch runs");
-    let stderr = String::from_utf8_lossy(&scan.stderr).into_owned();
-    stderr
-        .split("saved as session ")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no session id in: {stderr}"))
-        .to_string()
+    common::saved_weak_session(data, "Ada", &["--only", "incident"])
 }
 
 fn export(data: &std::path::Path, id: &str, to: &std::path::Path) -> (i32, String) {

@@ -174,19 +174,7 @@ fn a_hostile_host_stays_inert_text_in_the_html_report() {
 #[test]
 fn the_report_in_a_pack_carries_the_session_cover_and_links_only_inside_the_pack() {
     let data = tempfile::tempdir().expect("temp dir");
-    let scan = vouch()
-        .env("VOUCH_DATA_DIR", data.path())
-        .args(["scan", "--as-of", AS_OF, "--save", "--auditor", "Ada Auditor", "--root"])
-        .arg(fixture("weak"))
-        .output()
-        .expect("vouch runs");
-    let stderr = String::from_utf8_lossy(&scan.stderr).into_owned();
-    let id = stderr
-        .split("saved as session ")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no session id in: {stderr}"))
-        .to_string();
+    let id = common::saved_weak_session(data.path(), "Ada Auditor", &[]);
     let out = tempfile::tempdir().expect("temp dir");
     // The same page for a session not exported yet, opened in the browser too.
     let shown = vouch()

@@ -84,13 +84,7 @@ fn saved_scan(data: &Path, auditor: &str, extra: &[&std::ffi::OsStr]) -> (String
         .arg(fixture("weak"))
         .output()
         .expect("vouch runs");
-    let stderr = String::from_utf8_lossy(&scan.stderr);
-    let id = stderr
-        .split("saved as session ")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("the id is printed: {stderr}"))
-        .to_string();
+    let id = common::session_id_in(&String::from_utf8_lossy(&scan.stderr));
     (id, serde_json::from_slice(&scan.stdout).expect("scan results"))
 }
 

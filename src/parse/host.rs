@@ -15,6 +15,10 @@ pub const PATHS: [&str; 4] = [
     "/proc/sys/kernel/osrelease",
 ];
 
+/// The longest fact kept: a longer os-release value or kernel release is no
+/// name a system gives itself, and a report header is no place for it.
+const FACT_CAP: usize = 256;
+
 /// A host's facts, each absent when it could not be read.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HostFacts {
@@ -51,7 +55,7 @@ pub fn facts(source: &dyn Source) -> HostFacts {
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.clone())
-            .filter(|v| !v.is_empty())
+            .filter(|v| !v.is_empty() && v.len() <= FACT_CAP)
     };
     let os = get("PRETTY_NAME").or_else(|| match (get("NAME"), get("VERSION")) {
         (Some(name), Some(version)) => Some(format!("{name} {version}")),
@@ -64,7 +68,7 @@ pub fn facts(source: &dyn Source) -> HostFacts {
         os_version_id: get("VERSION_ID"),
         kernel: text("/proc/sys/kernel/osrelease")
             .map(|t| t.trim().to_string())
-            .filter(|k| !k.is_empty() && k.len() <= 256),
+            .filter(|k| !k.is_empty() && k.len() <= FACT_CAP),
     }
 }
 
@@ -132,6 +136,18 @@ mod tests {
         assert_eq!(release[2], ("ID".into(), "ubuntu".into()));
         assert_eq!(release[4], ("QUIRK".into(), "a \"b\" \\c".into()));
         assert_eq!(release.len(), 5);
+    }
+
+    #[test]
+    fn an_absurd_value_is_no_fact() {
+        let text = format!("PRETTY_NAME=\"{}\"\nNAME=Ubuntu\nID=ubuntu\n", "A".repeat(10_000));
+        let source = crate::evidence::Snapshot::new()
+            .with_file("/etc/os-release", &text)
+            .with_file("/proc/sys/kernel/osrelease", &"6".repeat(1_000));
+        let found = facts(&source);
+        assert_eq!(found.os.as_deref(), Some("Ubuntu"), "the absurd PRETTY_NAME is skipped");
+        assert_eq!(found.os_id.as_deref(), Some("ubuntu"));
+        assert_eq!(found.kernel, None);
     }
 
     #[test]

@@ -77,13 +77,8 @@ fn host_report(out: &mut String, results: &ScanResults, host: &HostResult, cover
     if let Some(cover) = cover {
         cover_lines(out, cover);
     }
-    let mut about: Vec<String> = view::facts(host)
-        .into_iter()
-        .map(|(label, value)| format!("{label} {}", code(&value)))
-        .collect();
-    about.extend(view::checklists_line(results).map(|c| text(&c)));
-    if !about.is_empty() {
-        let _ = writeln!(out, "{}\n", about.join(" · "));
+    if let Some(about) = view::about(results, host, code, text) {
+        let _ = writeln!(out, "{about}\n");
     }
     if let Some(error) = &host.error {
         let _ = writeln!(out, "**Incomplete:** {}\n", text(error));

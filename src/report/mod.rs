@@ -5,6 +5,7 @@
 //! GRC tools. Renderers read only `results` (section titles included) and never
 //! compute a status.
 
+pub mod chart;
 pub mod html;
 pub mod json;
 pub mod junit;

@@ -62,13 +62,8 @@ fn host_report(out: &mut String, results: &ScanResults, host: &HostResult, color
         crate::clock::rfc3339(&results.as_of)
     );
     let _ = writeln!(out, "{}", paint(&heading, bold, color));
-    let mut about: Vec<String> = view::facts(host)
-        .into_iter()
-        .map(|(label, value)| format!("{label} {}", terminal(&value)))
-        .collect();
-    about.extend(view::checklists_line(results).map(|c| terminal(&c)));
-    if !about.is_empty() {
-        let _ = writeln!(out, "{}", about.join(" · "));
+    if let Some(about) = view::about(results, host, terminal, terminal) {
+        let _ = writeln!(out, "{about}");
     }
     if let Some(error) = &host.error {
         let style = status_style(Status::Error);

@@ -188,6 +188,23 @@ pub fn facts(host: &HostResult) -> Vec<(&'static str, String)> {
     .collect()
 }
 
+/// The header line under a host's heading: `host name web-1 · OS … · kernel
+/// … · 16 checklists, version 1.0.0`, each fact's value through `value` and
+/// the rest through `text` (the output's own escaping); None when nothing is known.
+pub fn about(
+    results: &ScanResults,
+    host: &HostResult,
+    value: impl Fn(&str) -> String,
+    text: impl Fn(&str) -> String,
+) -> Option<String> {
+    let mut parts: Vec<String> = facts(host)
+        .into_iter()
+        .map(|(label, fact)| format!("{label} {}", value(&fact)))
+        .collect();
+    parts.extend(checklists_line(results).map(|c| text(&c)));
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
 /// The place that decided a control, for citing: its first finding's location.
 pub fn deciding_location(control: &ControlResult) -> Option<&str> {
     control.findings.iter().find_map(|f| f.location.as_deref())

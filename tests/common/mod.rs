@@ -115,6 +115,30 @@ pub fn scan_root(root: &Path, extra: &[&str]) -> Scan {
     }
 }
 
+/// The session id `vouch scan --save` printed on stderr.
+pub fn session_id_in(stderr: &str) -> String {
+    stderr
+        .split("saved as session ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no session id in: {stderr}"))
+        .to_string()
+}
+
+/// `vouch scan --save` of the weak fixture into the data folder `data`, by
+/// `auditor`, with `extra` arguments: the new session's id.
+pub fn saved_weak_session(data: &Path, auditor: &str, extra: &[&str]) -> String {
+    let scan = vouch()
+        .env("VOUCH_DATA_DIR", data)
+        .args(["scan", "--as-of", AS_OF, "--save", "--auditor", auditor])
+        .args(extra)
+        .arg("--root")
+        .arg(fixture("weak"))
+        .output()
+        .expect("vouch runs");
+    session_id_in(&String::from_utf8_lossy(&scan.stderr))
+}
+
 /// A writable copy of a fixture host, for tests that add to it.
 pub fn fixture_copy(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
