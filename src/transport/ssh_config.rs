@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 const MAX_DEPTH: usize = 16;
 /// The largest config file read.
 const FILE_CAP: u64 = 1 << 20;
+/// The most files one resolution reads (Includes fanning out through globs).
+const FILES_CAP: usize = 1024;
 
 /// What the config says of one host.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -75,11 +77,17 @@ struct Resolver<'a> {
     home: &'a Path,
     found: HostConfig,
     hostname: Option<String>,
+    /// Files read so far.
+    files: usize,
 }
 
 impl Resolver<'_> {
     fn file(&mut self, path: &Path, depth: usize, active_at_start: bool) -> Result<(), String> {
         let shown = path.display().to_string();
+        self.files += 1;
+        if self.files > FILES_CAP {
+            return Err(format!("{shown}: more than {FILES_CAP} config files through Include"));
+        }
         let meta = std::fs::metadata(path).map_err(|e| format!("{shown}: {e}"))?;
         if meta.len() > FILE_CAP {
             return Err(format!("{shown}: over {FILE_CAP} bytes"));
@@ -196,6 +204,7 @@ pub fn resolve(host: &str, path: &Path, home: &Path) -> Result<HostConfig, Strin
         home,
         found: HostConfig::default(),
         hostname: None,
+        files: 0,
     };
     if path.exists() {
         resolver.file(path, 0, true)?;
@@ -213,6 +222,20 @@ pub fn resolve(host: &str, path: &Path, home: &Path) -> Result<HostConfig, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn includes_fanning_out_end_with_a_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        for n in 0..8 {
+            std::fs::write(
+                dir.path().join(format!("c{n}")),
+                format!("Include {}/c*\n", dir.path().display()),
+            )
+            .unwrap();
+        }
+        let refused = resolve("web", &dir.path().join("c0"), dir.path()).unwrap_err();
+        assert!(refused.contains("Include"), "{refused}");
+    }
 
     #[test]
     fn keywords_take_equals_and_quotes() {
