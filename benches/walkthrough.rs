@@ -140,6 +140,7 @@ fn ten_thousand_events(catalog: &vouch::checklist::Catalog, root: &str) {
     let start = Start {
         target: "local".into(),
         root: Some(root.into()),
+        host_key: None,
         transport: "bench".into(),
         auditor: "bench".into(),
         as_of: vouch::clock::now(),
@@ -201,6 +202,7 @@ fn replay(catalog: &vouch::checklist::Catalog, target: &Target, root: &str) {
     let start = Start {
         target: "local".into(),
         root: Some(root.into()),
+        host_key: None,
         transport: "bench".into(),
         auditor: "bench".into(),
         as_of: vouch::clock::now(),

@@ -100,8 +100,11 @@ pub struct HostResult {
     pub root: Option<String>,
     pub app_dir: Option<String>,
     pub app_dir_source: Option<String>,
-    /// How the target was reached (`local`, `local --root DIR`).
+    /// How the target was reached (`local`, `local --root DIR`, `ssh user@host:22 (...)`).
     pub transport: String,
+    /// The SHA256 fingerprint of the host key the target was trusted by (SSH).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_key: Option<String>,
     /// Why the audit of this host is incomplete (cancelled, connection lost, could
     /// not be reached); absent when it ran to the end.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -387,6 +390,7 @@ pub(crate) mod fixtures {
             app_dir: None,
             app_dir_source: None,
             transport: "local".into(),
+            host_key: None,
             error: None,
             facts: None,
             summary: Summary::of(controls.iter().map(|c| &c.status)),

@@ -34,6 +34,7 @@ fn render(diagnostics: &[Diagnostic]) -> String {
         .join("\n")
 }
 
+use crate::transport::ssh::{SshOptions, UserFiles};
 pub use crate::transport::TargetSpec;
 
 /// Everything `scan` needs, validated.
@@ -153,43 +154,88 @@ fn targets(names: &[String], options: &TargetOptions) -> Result<Vec<TargetSpec>,
     if options.app_dir.is_some() {
         return Err(UsageError::not_yet("--app-dir (the application sections)"));
     }
-    if options.sudo {
-        return Err(UsageError::not_yet("--sudo (reads through `sudo -n`)"));
+    let remote = names.iter().any(|n| *n != "local");
+    if !remote {
+        let ssh_only = [
+            ("--known-hosts", options.known_hosts.is_some()),
+            ("--identity", options.identity.is_some()),
+            ("--accept-new", options.accept_new),
+            ("--sudo", options.sudo),
+        ];
+        if let Some((flag, _)) = ssh_only.iter().find(|(_, given)| *given) {
+            return Err(UsageError::Invalid(format!(
+                "{flag} applies to SSH targets; `local` is read directly"
+            )));
+        }
+    } else if options.root.is_some() {
+        return Err(UsageError::Invalid(
+            "--root applies to `local`, not to SSH targets".into(),
+        ));
     }
-    let ssh_only = [
-        ("--known-hosts", options.known_hosts.is_some()),
-        ("--identity", options.identity.is_some()),
-        ("--accept-new", options.accept_new),
-    ];
-    if let Some((flag, _)) = ssh_only.iter().find(|(_, given)| *given) {
-        return Err(UsageError::Invalid(format!(
-            "{flag} applies to SSH targets; `local` is read directly"
-        )));
-    }
+    let ssh = if remote { Some(ssh_setup(options)?) } else { None };
     let mut specs = Vec::new();
     for name in names {
-        if name != "local" {
-            return Err(UsageError::NotYetAvailable {
-                feature: format!("scanning over SSH (`{name}`)"),
-                hint: "; copy the server's files and use `vouch scan --root DIR`, or run vouch on the server".into(),
-            });
-        }
-        if let Some(root) = &options.root {
-            if !root.is_dir() {
-                return Err(UsageError::Invalid(format!(
-                    "--root {}: not a directory",
-                    root.display()
-                )));
+        if name == "local" {
+            if let Some(root) = &options.root {
+                if !root.is_dir() {
+                    return Err(UsageError::Invalid(format!(
+                        "--root {}: not a directory",
+                        root.display()
+                    )));
+                }
             }
+            if specs.iter().any(|s| matches!(s, TargetSpec::Local { .. })) {
+                return Err(UsageError::Invalid("`local` can be given only once".into()));
+            }
+            specs.push(TargetSpec::Local {
+                root: options.root.clone(),
+            });
+            continue;
         }
-        specs.push(TargetSpec::Local {
-            root: options.root.clone(),
+        let Some((files, ssh_options)) = &ssh else {
+            continue;
+        };
+        let identities: Vec<PathBuf> = options.identity.iter().cloned().collect();
+        let target = crate::transport::ssh::target::resolve(name, &identities, files).map_err(UsageError::Invalid)?;
+        specs.push(TargetSpec::Ssh {
+            target: Box::new(target),
+            options: Box::new(ssh_options.clone()),
         });
     }
-    if specs.len() > 1 {
-        return Err(UsageError::Invalid("`local` can be given only once".into()));
-    }
     Ok(specs)
+}
+
+/// A saved session's SSH target, reached again with the default options.
+pub fn ssh_target(name: &str) -> Result<TargetSpec, UsageError> {
+    let options = TargetOptions::default();
+    let (files, ssh_options) = ssh_setup(&options)?;
+    let target = crate::transport::ssh::target::resolve(name, &[], &files).map_err(UsageError::Invalid)?;
+    Ok(TargetSpec::Ssh {
+        target: Box::new(target),
+        options: Box::new(ssh_options),
+    })
+}
+
+/// The user's ssh files and the options every SSH target of this run shares.
+fn ssh_setup(options: &TargetOptions) -> Result<(UserFiles, SshOptions), UsageError> {
+    let files = UserFiles::current().map_err(UsageError::Invalid)?;
+    if let Some(key) = &options.identity {
+        if !key.is_file() {
+            return Err(UsageError::Invalid(format!("-i {}: no such key file", key.display())));
+        }
+    }
+    let known_hosts = options
+        .known_hosts
+        .clone()
+        .unwrap_or_else(|| files.home.join(".ssh").join("known_hosts"));
+    let ssh_options = SshOptions {
+        known_hosts,
+        accept_new: options.accept_new,
+        sudo: options.sudo,
+        connect_timeout: std::time::Duration::from_secs(10),
+        home: files.home.clone(),
+    };
+    Ok((files, ssh_options))
 }
 
 /// The auditor's name: given, else the login name.

@@ -63,13 +63,6 @@ fn commands_of_later_releases_say_so_and_exit_2() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no-such-pack.zip"));
-    vouch()
-        .args(["scan", "root@203.0.113.7"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "scanning over SSH (`root@203.0.113.7`) is not yet available",
-        ));
 }
 
 #[test]

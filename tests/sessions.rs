@@ -30,6 +30,7 @@ fn recorded_scan(data: &Path) -> (String, Vec<(String, String)>) {
     let start = Start {
         target: "local".into(),
         root: Some(fixture("weak")),
+        host_key: None,
         transport: transport.describe(),
         auditor: "A. Auditor".into(),
         as_of: options.as_of,
@@ -458,6 +459,7 @@ fn a_halt_stands_until_every_control_is_collected_again() {
     let start = Start {
         target: "local".into(),
         root: Some(fixture("weak")),
+        host_key: None,
         transport: transport.describe(),
         auditor: "A. Auditor".into(),
         as_of: options.as_of,

@@ -198,7 +198,7 @@ pub fn plan(store: &Store, id: &str, key: Option<&Key>) -> Result<Plan, String> 
             address: session.target.clone(),
             root: session.root.clone(),
             transport: session.transport.clone(),
-            host_key: None,
+            host_key: session.host_key.clone(),
         }],
         started: crate::clock::rfc3339(&session.started),
         finished: session.finished.then(|| crate::clock::rfc3339(&session.last_change)),

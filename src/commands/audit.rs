@@ -78,10 +78,12 @@ fn open(settings: &AuditSettings, keymap: Keymap, home: bool) -> Result<(), Stri
     if let Some(id) = resumed {
         return resume(&store, &id, settings, keymap, color);
     }
-    let transport = transport::open(&settings.target).map_err(|e| e.to_string())?;
+    let transport: Arc<dyn transport::Transport> =
+        Arc::from(transport::open(&settings.target).map_err(|e| e.to_string())?);
     let start = Start {
         target: target.name.clone(),
         root: target.root.clone(),
+        host_key: transport.host_key(),
         transport: transport.describe(),
         auditor: settings.auditor.clone(),
         as_of: settings.as_of,
@@ -107,6 +109,7 @@ fn open(settings: &AuditSettings, keymap: Keymap, home: bool) -> Result<(), Stri
         catalog: &settings.catalog,
         spec: settings.target.clone(),
         as_of: settings.as_of,
+        opened: std::sync::Mutex::new(Some(transport)),
     };
     let live = collector.collect(None)?;
     let reload = reloader(&store, &id, &settings.catalog);
@@ -139,12 +142,22 @@ fn resume(store: &Store, id: &str, settings: &AuditSettings, keymap: Keymap, col
     app.organisation = saved.organisation.clone();
     app.on_call = saved.on_call.clone();
     let reload = reloader(store, id, &catalog);
+    // The saved session's target, reached again: the one named now when it is
+    // the same (with this run's SSH options), else as the session names it.
+    let spec = if settings.target.name() == saved.target {
+        settings.target.clone()
+    } else if saved.target == "local" {
+        TargetSpec::Local {
+            root: saved.root.as_ref().map(std::path::PathBuf::from),
+        }
+    } else {
+        crate::settings::ssh_target(&saved.target).map_err(|e| e.to_string())?
+    };
     let collector = Collector {
         catalog: &catalog,
-        spec: TargetSpec::Local {
-            root: saved.root.as_ref().map(std::path::PathBuf::from),
-        },
+        spec,
         as_of: saved.as_of,
+        opened: std::sync::Mutex::new(None),
     };
     let collect = |only: Option<&str>| collector.collect(only);
     let mut session = crate::tui::run::Session {
@@ -206,6 +219,9 @@ struct Collector<'a> {
     catalog: &'a Catalog,
     spec: TargetSpec,
     as_of: chrono::DateTime<chrono::Utc>,
+    /// The transport opened to start the session, used by the first collection
+    /// (an SSH login, and any passphrase, once); later ones connect again.
+    opened: std::sync::Mutex<Option<Arc<dyn transport::Transport>>>,
 }
 
 impl Collector<'_> {
@@ -216,7 +232,15 @@ impl Collector<'_> {
 
     /// Collect these controls (none named: all of them).
     fn collect_these(&self, only: &[String]) -> Result<engine::LiveHost, String> {
-        let transport = transport::open(&self.spec).map_err(|e| e.to_string())?;
+        let kept = self
+            .opened
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        let transport: Arc<dyn transport::Transport> = match kept {
+            Some(transport) => transport,
+            None => Arc::from(transport::open(&self.spec).map_err(|e| e.to_string())?),
+        };
         let mut catalog = self.catalog.clone();
         if !only.is_empty() {
             catalog.restrict(only);
@@ -224,18 +248,14 @@ impl Collector<'_> {
         let target = Target {
             name: self.spec.name(),
             root: self.spec.root(),
+            host_key: transport.host_key(),
             ..Target::default()
         };
         let options = Options {
             as_of: self.as_of,
             ..Options::default()
         };
-        Ok(engine::spawn_host(
-            Arc::new(catalog),
-            target,
-            Arc::from(transport),
-            options,
-        ))
+        Ok(engine::spawn_host(Arc::new(catalog), target, transport, options))
     }
 }
 
@@ -383,6 +403,7 @@ fn awaiting(catalog: &Catalog, target: &Target, as_of: chrono::DateTime<chrono::
         app_dir: None,
         app_dir_source: None,
         transport: String::new(),
+        host_key: None,
         error: None,
         facts: None,
         summary: Summary::of(controls.iter().map(|c| &c.status)),

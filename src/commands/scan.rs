@@ -148,7 +148,7 @@ fn scan_targets(settings: &ScanSettings, store: Option<&Store>) -> Vec<Scanned> 
 /// from the end of its event stream. A target that cannot be opened is a host whose
 /// every control is an error.
 fn scan_target(settings: &ScanSettings, spec: &TargetSpec, store: Option<&Store>) -> Scanned {
-    let target = Target {
+    let mut target = Target {
         name: spec.name(),
         root: spec.root(),
         ..Target::default()
@@ -157,6 +157,7 @@ fn scan_target(settings: &ScanSettings, spec: &TargetSpec, store: Option<&Store>
         Ok(transport) => transport,
         Err(e) => return (unaudited(settings, spec, &target, &e.to_string()), None),
     };
+    target.host_key = transport.host_key();
     let mut options = Options {
         as_of: settings.as_of,
         ..Options::default()
@@ -189,6 +190,7 @@ fn saved_scan(
     let start = Start {
         target: target.name.clone(),
         root: target.root.clone(),
+        host_key: target.host_key.clone(),
         transport: transport.describe(),
         auditor: settings.auditor.clone(),
         as_of: options.as_of,
@@ -246,6 +248,7 @@ fn unaudited(settings: &ScanSettings, spec: &TargetSpec, target: &Target, reason
         app_dir: None,
         app_dir_source: None,
         transport: spec.describe(),
+        host_key: None,
         error: Some(reason.to_string()),
         facts: None,
         summary: Summary::of(controls.iter().map(|c| &c.status)),

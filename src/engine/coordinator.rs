@@ -293,6 +293,7 @@ impl<'a> Coordinator<'a> {
             app_dir: self.target.app_dir.clone(),
             app_dir_source: self.target.app_dir_source.clone(),
             transport: self.transport.clone(),
+            host_key: self.target.host_key.clone(),
             error: self.halt.as_ref().map(Halt::reason),
             facts: self.facts.take().filter(|f| !f.is_empty()),
             summary: Summary::of(controls.iter().map(|c| &c.status)),

@@ -33,6 +33,7 @@ static NO_TARGET: Target = Target {
     root: None,
     app_dir: None,
     app_dir_source: None,
+    host_key: None,
 };
 
 impl<'a> EvalContext<'a> {

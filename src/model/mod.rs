@@ -64,6 +64,8 @@ pub struct Target {
     pub app_dir: Option<String>,
     /// How it was found (`--app-dir`, `systemd unit gunicorn.service`).
     pub app_dir_source: Option<String>,
+    /// The SHA256 fingerprint of the host key it was trusted by (SSH).
+    pub host_key: Option<String>,
 }
 
 /// How a control is decided.

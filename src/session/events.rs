@@ -35,6 +35,9 @@ pub enum Event {
     SessionStarted {
         target: String,
         root: Option<String>,
+        /// The SHA256 fingerprint of the host key the target was trusted by (SSH).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        host_key: Option<String>,
         transport: String,
         auditor: String,
         #[serde(with = "crate::session::events::time")]

@@ -37,6 +37,8 @@ fn redacted(text: &str) -> String {
 pub struct Start {
     pub target: String,
     pub root: Option<String>,
+    /// The SHA256 fingerprint of the host key it was trusted by (SSH).
+    pub host_key: Option<String>,
     pub transport: String,
     pub auditor: String,
     pub as_of: DateTime<Utc>,
@@ -77,6 +79,7 @@ impl Recording {
         let event = Event::SessionStarted {
             target: start.target,
             root: start.root,
+            host_key: start.host_key,
             transport: start.transport,
             auditor: redacted(&start.auditor),
             as_of: start.as_of,

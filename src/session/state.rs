@@ -25,6 +25,8 @@ pub struct Session {
     pub id: String,
     pub target: String,
     pub root: Option<String>,
+    /// The SHA256 fingerprint of the host key it was trusted by (SSH).
+    pub host_key: Option<String>,
     pub transport: String,
     pub auditor: String,
     pub as_of: DateTime<Utc>,
@@ -78,6 +80,7 @@ impl Session {
         let Ok(Event::SessionStarted {
             target,
             root,
+            host_key,
             transport,
             auditor,
             as_of,
@@ -97,6 +100,7 @@ impl Session {
             id: id.to_string(),
             target,
             root,
+            host_key,
             transport,
             auditor,
             as_of,
@@ -257,6 +261,7 @@ impl Session {
             app_dir: None,
             app_dir_source: None,
             transport: self.transport.clone(),
+            host_key: self.host_key.clone(),
             error: self.halt_standing(catalog),
             facts: self.facts.clone(),
             summary: Summary::of(controls.iter().map(|c| &c.status)),

@@ -90,6 +90,23 @@ impl KnownHosts {
             .collect()
     }
 
+    /// The key types held for `host` on `port` (not revoked, not CAs), in file order.
+    pub fn key_types_for(&self, host: &str, port: u16) -> Vec<String> {
+        let name = lookup_name(host, port);
+        let mut types: Vec<String> = Vec::new();
+        for (_, entry) in self
+            .lines
+            .iter()
+            .filter(|(_, e)| e.marker().is_none() && names(e, &name))
+        {
+            let algorithm = entry.public_key().algorithm().to_string();
+            if !types.contains(&algorithm) {
+                types.push(algorithm);
+            }
+        }
+        types
+    }
+
     /// What `key`, shown by `host` on `port`, is.
     pub fn check(&self, host: &str, port: u16, key: &PublicKey) -> Verdict {
         let name = lookup_name(host, port);

@@ -10,6 +10,7 @@ pub mod fs;
 pub mod known_hosts;
 pub mod pattern;
 pub mod readonly;
+pub mod ssh;
 pub mod ssh_config;
 
 use crate::evidence::FileMeta;
@@ -21,6 +22,11 @@ use std::time::Duration;
 pub enum TargetSpec {
     /// This machine, or a copy of a server's filesystem under `root`.
     Local { root: Option<PathBuf> },
+    /// A server over SSH, resolved with the user's ssh_config.
+    Ssh {
+        target: Box<ssh::SshTarget>,
+        options: Box<ssh::SshOptions>,
+    },
 }
 
 impl TargetSpec {
@@ -28,14 +34,16 @@ impl TargetSpec {
     pub fn name(&self) -> String {
         match self {
             TargetSpec::Local { .. } => "local".to_string(),
+            TargetSpec::Ssh { target, .. } => target.name.clone(),
         }
     }
 
     /// How the target is reached, as results show it (`local`, `local --root DIR`).
     pub fn describe(&self) -> String {
-        match self.root() {
-            Some(root) => format!("{} --root {root}", self.name()),
-            None => self.name(),
+        match (self, self.root()) {
+            (TargetSpec::Ssh { target, .. }, _) => format!("ssh {}", target.address()),
+            (_, Some(root)) => format!("{} --root {root}", self.name()),
+            (_, None) => self.name(),
         }
     }
 
@@ -43,6 +51,7 @@ impl TargetSpec {
     pub fn root(&self) -> Option<String> {
         match self {
             TargetSpec::Local { root } => root.as_ref().map(|r| r.display().to_string()),
+            TargetSpec::Ssh { .. } => None,
         }
     }
 }
@@ -66,6 +75,7 @@ pub enum TransportError {
 /// clear error before any probe runs.
 pub fn open(spec: &TargetSpec) -> Result<Box<dyn Transport>, TransportError> {
     match spec {
+        TargetSpec::Ssh { target, options } => Ok(Box::new(ssh::SshTransport::open(target, options)?)),
         TargetSpec::Local { root: None } => Ok(Box::new(fs::FsTransport::local())),
         TargetSpec::Local { root: Some(root) } => match std::fs::metadata(root) {
             Ok(meta) if meta.is_dir() => Ok(Box::new(fs::FsTransport::rooted(root))),
@@ -184,6 +194,10 @@ pub enum Stat {
 pub trait Transport: Send + Sync {
     /// How the target was reached, for provenance (`local`, `local --root /srv/copy`).
     fn describe(&self) -> String;
+    /// The SHA256 fingerprint of the host key the target was trusted by (SSH).
+    fn host_key(&self) -> Option<String> {
+        None
+    }
     /// Read a file, following symlinks (inside the target's tree), at most `cap`
     /// bytes. `admit` is asked once the file is known to be a regular file within
     /// the cap, before anything is read, so a caller can refuse what it cannot afford.

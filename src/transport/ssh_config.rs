@@ -177,20 +177,29 @@ impl Resolver<'_> {
 
 /// HostName's tokens: `%h` the host as typed, `%%` a percent sign.
 fn tokens(value: &str, host: &str) -> String {
+    expand_tokens(value, &[('h', host)])
+}
+
+/// ssh's `%x` tokens in a value: each letter given its text, `%%` a percent
+/// sign, any other `%x` left as written.
+pub fn expand_tokens(value: &str, given: &[(char, &str)]) -> String {
     let mut out = String::with_capacity(value.len());
     let mut chars = value.chars();
     while let Some(c) = chars.next() {
-        match (c, c == '%') {
-            (_, true) => match chars.next() {
-                Some('h') => out.push_str(host),
-                Some('%') => out.push('%'),
-                Some(other) => {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('%') => out.push('%'),
+            Some(letter) => match given.iter().find(|(l, _)| *l == letter) {
+                Some((_, text)) => out.push_str(text),
+                None => {
                     out.push('%');
-                    out.push(other);
+                    out.push(letter);
                 }
-                None => out.push('%'),
             },
-            (c, false) => out.push(c),
+            None => out.push('%'),
         }
     }
     out

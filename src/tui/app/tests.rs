@@ -19,6 +19,7 @@ fn app() -> App {
         app_dir: None,
         app_dir_source: None,
         transport: "local".into(),
+        host_key: None,
         error: None,
         facts: None,
         summary: Summary::of(controls.iter().map(|c| &c.status)),
