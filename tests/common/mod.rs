@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod differential;
+pub mod sshd;
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -105,6 +106,11 @@ pub fn scan_root(root: &Path, extra: &[&str]) -> Scan {
         .args(extra)
         .output()
         .expect("vouch runs");
+    scan_of(out)
+}
+
+/// A finished `vouch scan --format json` read back.
+pub fn scan_of(out: std::process::Output) -> Scan {
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     let json: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{stdout}\n{stderr}"));

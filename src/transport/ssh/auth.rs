@@ -107,9 +107,15 @@ fn refusal(e: &ssh2::Error) -> String {
     }
 }
 
-/// The server hung up (too many tries): nothing more can be offered.
+/// The server hung up (too many tries): nothing more can be offered. libssh2
+/// says so with a socket error, or, when the server's goodbye arrived while it
+/// waited for an answer, with "Waiting for USERAUTH response".
 fn disconnected(e: &ssh2::Error) -> bool {
-    matches!(e.code(), ssh2::ErrorCode::Session(-7 | -13 | -43))
+    match e.code() {
+        ssh2::ErrorCode::Session(-7 | -13 | -43) => true,
+        ssh2::ErrorCode::Session(-19) => e.message().starts_with("Waiting for"),
+        _ => false,
+    }
 }
 
 /// The agent and its identities, when SSH_AUTH_SOCK leads to one.
@@ -176,12 +182,17 @@ fn key_files(target: &SshTarget, home: &Path) -> Vec<KeyFile> {
         .collect()
 }
 
-/// The public half of a key file: from the OpenSSH private key itself (public
-/// even when encrypted), else from `FILE.pub`.
+/// The public half of a key file, as ssh finds it: the OpenSSH private key
+/// itself (public even when encrypted), the file as a public key (`-i key.pub`
+/// names the agent's copy), else `FILE.pub`.
 fn public_of(path: &Path) -> Option<PublicKey> {
-    let text = read_key(path).ok()?;
-    if let Ok(key) = PrivateKey::from_openssh(&text) {
-        return Some(key.public_key().clone());
+    if let Ok(text) = read_key(path) {
+        if let Ok(key) = PrivateKey::from_openssh(&text) {
+            return Some(key.public_key().clone());
+        }
+        if let Ok(key) = PublicKey::from_openssh(text.trim()) {
+            return Some(key);
+        }
     }
     let mut pub_path = path.as_os_str().to_owned();
     pub_path.push(".pub");

@@ -22,21 +22,31 @@ const HANDSHAKE: Duration = Duration::from_secs(30);
 /// How long a closed channel's server side may take to say it closed too.
 const CLOSE_WAIT: Duration = Duration::from_secs(2);
 
-/// The channels in use and how many the server allows.
+/// The channels taken (opening or open), those open, and how many the server allows.
 pub struct Channels {
-    state: Mutex<(usize, usize)>,
+    state: Mutex<Counts>,
     freed: Condvar,
+}
+
+struct Counts {
+    taken: usize,
+    open: usize,
+    limit: usize,
 }
 
 impl Channels {
     pub fn new(limit: usize) -> Channels {
         Channels {
-            state: Mutex::new((0, limit.max(1))),
+            state: Mutex::new(Counts {
+                taken: 0,
+                open: 0,
+                limit: limit.max(1),
+            }),
             freed: Condvar::new(),
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, (usize, usize)> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Counts> {
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
@@ -44,9 +54,8 @@ impl Channels {
     fn take(&self, deadline: Instant) -> bool {
         let mut state = self.lock();
         loop {
-            let (used, limit) = *state;
-            if used < limit {
-                state.0 += 1;
+            if state.taken < state.limit {
+                state.taken += 1;
                 return true;
             }
             let now = Instant::now();
@@ -60,26 +69,41 @@ impl Channels {
         }
     }
 
-    fn give_back(&self) {
-        self.lock().0 -= 1;
-        self.freed.notify_one();
+    fn opened(&self) {
+        self.lock().open += 1;
     }
 
-    /// The server refused a channel while `used` (this one included) were taken:
-    /// it allows one fewer. False when it allows none at all.
-    fn refused(&self) -> bool {
+    fn give_back(&self, was_open: bool) {
         let mut state = self.lock();
-        let granted = state.0.saturating_sub(1);
-        state.0 -= 1;
-        state.1 = granted;
-        granted > 0
+        state.taken -= 1;
+        if was_open {
+            state.open -= 1;
+        }
+        drop(state);
+        self.freed.notify_all();
+    }
+
+    /// The server refused a channel: it allows as many as are open now (at least
+    /// one: with none open, a channel still closing on its side holds the place).
+    fn refused(&self) -> usize {
+        let mut state = self.lock();
+        state.taken -= 1;
+        state.limit = state.open.max(1);
+        let open = state.open;
+        drop(state);
+        self.freed.notify_all();
+        open
     }
 
     /// The most channels used at once from now on.
     pub fn limit(&self) -> usize {
-        self.lock().1
+        self.lock().limit
     }
 }
+
+/// Refusals in a row with no channel of vouch's open before the server is taken
+/// to allow no command channel at all.
+const REFUSALS_WITH_NONE_OPEN: u32 = 5;
 
 /// The command line the server's shell runs for `argv`: every word quoted.
 pub fn command_line(argv: &[String], sudo: bool) -> Result<String, String> {
@@ -98,6 +122,7 @@ pub fn command_line(argv: &[String], sudo: bool) -> Result<String, String> {
 /// Run `command` on a channel of `link`. `Err` only when the session is lost.
 pub fn run(link: &Link, channels: &Channels, command: &str, timeout: Duration, cap: u64) -> Result<CommandRun, String> {
     let deadline = Instant::now() + timeout;
+    let mut lonely_refusals = 0;
     let mut channel = loop {
         if !channels.take(deadline) {
             return Ok(timed_out_waiting());
@@ -109,23 +134,30 @@ pub fn run(link: &Link, channels: &Channels, command: &str, timeout: Duration, c
             })
         };
         match opened {
-            Ok(channel) => break channel,
+            Ok(channel) => {
+                channels.opened();
+                break channel;
+            }
             Err(Stop::Failed {
                 code: ErrorCode::Session(CHANNEL_FAILURE),
                 message,
             }) => {
-                if !channels.refused() {
+                let none_open = channels.refused() == 0;
+                lonely_refusals = if none_open { lonely_refusals + 1 } else { 0 };
+                if lonely_refusals >= REFUSALS_WITH_NONE_OPEN {
                     return Ok(CommandRun::NotRun(format!(
                         "the server opens no channel for commands ({message})"
                     )));
                 }
+                // Back off a little: a channel closing on the server's side frees its place.
+                std::thread::sleep(Duration::from_millis(20 << lonely_refusals.min(4)));
             }
             Err(Stop::Lost(reason)) => {
-                channels.give_back();
+                channels.give_back(false);
                 return Err(reason);
             }
             Err(other) => {
-                channels.give_back();
+                channels.give_back(false);
                 return Ok(CommandRun::NotRun(format!("no channel: {}", other.reason())));
             }
         }
@@ -133,7 +165,7 @@ pub fn run(link: &Link, channels: &Channels, command: &str, timeout: Duration, c
     let outcome = execute(link, &mut channel, command, deadline, cap);
     let closed = close(link, &mut channel);
     drop(channel);
-    channels.give_back();
+    channels.give_back(true);
     closed?;
     outcome
 }
@@ -270,14 +302,16 @@ mod tests {
     }
 
     #[test]
-    fn a_refusal_lowers_the_limit_to_what_was_granted() {
+    fn a_refusal_lowers_the_limit_to_the_channels_open() {
         let channels = Channels::new(8);
         let far = Instant::now() + Duration::from_secs(1);
         assert!(channels.take(far) && channels.take(far) && channels.take(far));
-        assert!(channels.refused());
+        channels.opened();
+        channels.opened();
+        channels.refused();
         assert_eq!(channels.limit(), 2);
         assert!(!channels.take(Instant::now()));
-        channels.give_back();
+        channels.give_back(true);
         assert!(channels.take(Instant::now()));
     }
 }
