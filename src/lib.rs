@@ -15,6 +15,7 @@ pub mod commands;
 pub mod engine;
 pub mod eval;
 pub mod evidence;
+pub mod inventory;
 pub mod model;
 pub mod parse;
 pub mod pathname;

@@ -101,18 +101,32 @@ impl AuditSettings {
 
 impl ScanSettings {
     pub fn from_args(args: &ScanArgs) -> Result<Self, UsageError> {
-        let not_yet = UsageError::not_yet;
         if args.sign_key.is_some() && args.bundle.is_none() {
             return Err(UsageError::Invalid("--sign-key goes with --bundle PACK".into()));
-        }
-        if args.inventory.is_some() {
-            return Err(not_yet("--inventory (fleet scans)"));
         }
         let format = args.format.unwrap_or(Format::Text);
         if args.jobs == 0 {
             return Err(UsageError::Invalid("--jobs must be at least 1".into()));
         }
-        let targets = targets(&args.targets, &args.options)?;
+        let mut targets = if args.targets.is_empty() && args.inventory.is_some() {
+            Vec::new()
+        } else {
+            targets(&args.targets, &args.options)?
+        };
+        if let Some(file) = &args.inventory {
+            targets.extend(inventory_targets(file, &args.options)?);
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        if let Some(twice) = targets
+            .iter()
+            .map(TargetSpec::name)
+            .find(|name| !seen.insert(name.clone()))
+        {
+            return Err(UsageError::Invalid(format!(
+                "`{}` is named twice: each target is audited once",
+                crate::sanitize::terminal(&twice)
+            )));
+        }
         let bundle = match &args.bundle {
             None => None,
             Some(path) => {
@@ -203,6 +217,56 @@ fn targets(names: &[String], options: &TargetOptions) -> Result<Vec<TargetSpec>,
         });
     }
     Ok(specs)
+}
+
+/// The targets of an Ansible inventory (or a plain list), each resolved through
+/// ssh_config with its inventory variables, and named as the inventory names it.
+fn inventory_targets(file: &Path, options: &TargetOptions) -> Result<Vec<TargetSpec>, UsageError> {
+    use std::io::Read;
+    let shown = file.display().to_string();
+    let mut text = String::new();
+    std::fs::File::open(file)
+        .and_then(|f| f.take(crate::inventory::CAP + 1).read_to_string(&mut text))
+        .map_err(|e| UsageError::Invalid(format!("--inventory {shown}: {e}")))?;
+    if text.len() as u64 > crate::inventory::CAP {
+        return Err(UsageError::Invalid(format!(
+            "--inventory {shown}: larger than {} MiB",
+            crate::inventory::CAP >> 20
+        )));
+    }
+    let hosts =
+        crate::inventory::parse(&text, &shown).map_err(|e| UsageError::Invalid(crate::sanitize::terminal(&e)))?;
+    if options.root.is_some() {
+        return Err(UsageError::Invalid(
+            "--root applies to `local`, not to an inventory's hosts".into(),
+        ));
+    }
+    let (files, ssh_options) = ssh_setup(options)?;
+    hosts
+        .iter()
+        .map(|host| {
+            let mut identities: Vec<PathBuf> = options.identity.iter().cloned().collect();
+            if let Some(key) = &host.key_file {
+                let key = match key.strip_prefix("~/") {
+                    Some(rest) => files.home.join(rest),
+                    None => PathBuf::from(key),
+                };
+                identities.push(key);
+            }
+            let mut target =
+                crate::transport::ssh::target::resolve(&host.target(), &identities, &files).map_err(|e| {
+                    UsageError::Invalid(format!(
+                        "--inventory {shown}: host {}: {e}",
+                        crate::sanitize::terminal(&host.name)
+                    ))
+                })?;
+            target.name = host.name.clone();
+            Ok(TargetSpec::Ssh {
+                target: Box::new(target),
+                options: Box::new(ssh_options.clone()),
+            })
+        })
+        .collect()
 }
 
 /// A saved session's SSH target, reached again with the default options.

@@ -6,6 +6,7 @@
 //! compute a status.
 
 pub mod chart;
+pub mod fleet;
 pub mod html;
 pub mod json;
 pub mod junit;

@@ -20,6 +20,7 @@ pub fn render(results: &ScanResults, color: bool) -> String {
     for host in &results.hosts {
         host_report(&mut out, results, host, color);
     }
+    out.push_str(&super::fleet::table(results));
     out
 }
 
