@@ -192,6 +192,10 @@ pub struct ScanArgs {
     /// The auditor's name, recorded in a saved session (default: the login name).
     #[arg(long, value_name = "NAME")]
     pub auditor: Option<String>,
+    /// Connect to nothing: list the files, directories and commands the scan would
+    /// read and run on each target, for the server's admin to review.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]
@@ -290,9 +294,22 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct CollectorArgs {
-    /// Write the script to FILE instead of stdout.
+    /// Write the script (or the grant) to FILE instead of stdout.
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Print instead a sudoers grant for `vouch scan --sudo`: exactly the
+    /// read-only commands and reads the checklists need, as root, for --user.
+    #[arg(long)]
+    pub sudoers: bool,
+    /// The login the sudoers grant is for (default: the current user).
+    #[arg(long, value_name = "NAME", requires = "sudoers")]
+    pub user: Option<String>,
+    /// Use these checklist files or folders instead of the bundled ones (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub checklists: Vec<PathBuf>,
+    /// Restrict to these sections or control ids (repeatable, or comma-separated).
+    #[arg(long, value_name = "SECTION|ID", value_delimiter = ',')]
+    pub only: Vec<String>,
 }
 
 #[derive(Debug, Args)]

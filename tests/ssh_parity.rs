@@ -7,13 +7,24 @@ mod common;
 
 use common::sshd::{Client, Sshd};
 use common::{scan_of, vouch, AS_OF};
-use std::sync::Mutex;
+use std::process::Command;
 
-static LIVE_STATE: Mutex<()> = Mutex::new(());
+/// One test at a time reads this machine's live state, across test processes
+/// too (nextest runs each test in its own): an exclusive lock on a fixed file.
+fn live_state() -> std::fs::File {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(std::env::temp_dir().join("vouch-tests-live-state.lock"))
+        .expect("the lock file opens");
+    rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive).expect("the lock is taken");
+    file
+}
 
 #[test]
 fn every_control_has_the_same_status_over_ssh_as_locally() {
-    let _turn = LIVE_STATE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = live_state();
     let client = Client::new();
     let server = Sshd::start(&[&client.key()], "");
     client.trust(&server);
@@ -61,5 +72,160 @@ fn every_control_has_the_same_status_over_ssh_as_locally() {
             })
             .unwrap_or_default()
     };
-    assert_eq!(sources(&local), sources(&remote));
+    let (here, there) = (sources(&local), sources(&remote));
+    let only: Vec<&String> = here.symmetric_difference(&there).collect();
+    assert!(only.is_empty(), "read on one side only: {only:?}");
+}
+
+/// A login that is not root, made for the test (unlocked, no password), and a
+/// sudoers file of the test's own, removed when done.
+struct SudoLab {
+    grant: std::path::PathBuf,
+}
+
+const USER: &str = "vouch-sudo-test";
+
+impl SudoLab {
+    fn new() -> SudoLab {
+        assert_eq!(
+            common::sshd::login(),
+            "root",
+            "the --sudo tests make a user and a sudoers file: run them as root (CI does)"
+        );
+        let exists = Command::new("id").arg(USER).output().expect("id runs").status.success();
+        if !exists {
+            let made = Command::new("useradd")
+                .args(["--no-create-home", "--shell", "/bin/sh", USER])
+                .status();
+            assert!(made.expect("useradd runs").success(), "useradd failed");
+        }
+        // Unlocked without a password, so sshd lets the key in (UsePAM no).
+        assert!(Command::new("usermod")
+            .args(["-p", "*", USER])
+            .status()
+            .expect("usermod runs")
+            .success());
+        SudoLab {
+            grant: std::path::PathBuf::from("/etc/sudoers.d/vouch-sudo-test"),
+        }
+    }
+
+    /// Install what `vouch collector --sudoers --user USER` prints, checked by visudo first.
+    fn grant(&self) {
+        let out = vouch()
+            .args(["collector", "--sudoers", "--user", USER])
+            .output()
+            .expect("vouch runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let staged = self.grant.with_extension("staged");
+        std::fs::write(&staged, &out.stdout).expect("written");
+        let checked = Command::new("visudo")
+            .arg("-cf")
+            .arg(&staged)
+            .output()
+            .expect("visudo runs (sudo is installed by .ci/run)");
+        assert!(
+            checked.status.success(),
+            "visudo refuses the grant: {}",
+            String::from_utf8_lossy(&checked.stdout)
+        );
+        std::fs::set_permissions(&staged, std::os::unix::fs::PermissionsExt::from_mode(0o440)).expect("chmod");
+        std::fs::rename(&staged, &self.grant).expect("installed");
+        assert!(Command::new("visudo")
+            .arg("-c")
+            .output()
+            .expect("visudo runs")
+            .status
+            .success());
+    }
+}
+
+impl Drop for SudoLab {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.grant);
+    }
+}
+
+#[test]
+fn with_sudo_a_login_that_is_not_root_audits_as_root_would_once_granted() {
+    let _turn = live_state();
+    let lab = SudoLab::new();
+    let client = Client::new();
+    let server = Sshd::start(&[&client.key()], "");
+    client.trust(&server);
+    let scan_as_user = || {
+        scan_of(
+            client
+                .vouch()
+                .args([
+                    "scan",
+                    &server.target_as(USER),
+                    "--sudo",
+                    "--format",
+                    "json",
+                    "--as-of",
+                    AS_OF,
+                ])
+                .output()
+                .expect("vouch runs"),
+        )
+    };
+    // No grant: what only root may read is the auditor's to look at, never a failure.
+    let refused = scan_as_user();
+    assert_ne!(refused.code, 2, "{}", refused.stderr);
+    assert_eq!(
+        refused.status("auth.sudo"),
+        "needs_review",
+        "{}",
+        refused.summary("auth.sudo")
+    );
+    assert!(
+        refused.summary("auth.sudo").contains("not readable without root"),
+        "{}",
+        refused.summary("auth.sudo")
+    );
+    assert!(
+        refused.statuses().values().all(|s| s != "error"),
+        "{:?}",
+        refused.statuses()
+    );
+
+    // Granted exactly what `vouch collector --sudoers` names: as root would see it.
+    lab.grant();
+    let granted = scan_as_user();
+    let local = scan_of(
+        vouch()
+            .args(["scan", "local", "--format", "json", "--as-of", AS_OF])
+            .output()
+            .expect("vouch runs"),
+    );
+    let (here, there) = (local.statuses(), granted.statuses());
+    let differ: Vec<String> = here
+        .iter()
+        .filter(|(id, status)| there.get(*id) != Some(status))
+        .map(|(id, status)| {
+            format!(
+                "{id}: local {status}, ssh --sudo {} ({})",
+                there[id],
+                granted.summary(id)
+            )
+        })
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "with the grant the verdicts differ:\n{}",
+        differ.join("\n")
+    );
+    // The grant is not a way in: nothing outside it runs as root.
+    let shadow = Command::new("su")
+        .args([
+            USER,
+            "-s",
+            "/bin/sh",
+            "-c",
+            "sudo -n cat -- /etc/sudoers.d/README /etc/shadow",
+        ])
+        .output()
+        .expect("su runs");
+    assert!(!shadow.status.success(), "an extra argument rode along the grant");
 }

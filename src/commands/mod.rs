@@ -4,10 +4,13 @@
 
 pub mod audit;
 pub mod checklists;
+pub mod collector;
+pub mod dry_run;
 pub mod export;
 pub mod scan;
 pub mod sessions;
 pub mod signing;
+pub mod sudoers;
 pub mod verify;
 
 use crate::settings::UsageError;
@@ -47,6 +50,24 @@ impl From<anyhow::Error> for Ended {
     }
 }
 
+/// Write `text` to `path`, or to stdout.
+pub fn write_out(path: Option<&std::path::Path>, text: &str) -> Ended {
+    use std::io::Write;
+    let written = match path {
+        Some(path) => std::fs::write(path, text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display())),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .map_err(|e| anyhow::anyhow!("cannot write to stdout: {e}"))
+        }
+    };
+    match written {
+        Ok(()) => Ended::Clean,
+        Err(e) => Ended::Failed(e),
+    }
+}
+
 /// Key the redaction markers with the user's key before anything is collected, so
 /// a reader cannot confirm a guessed secret; if it cannot be kept, say so and use
 /// a key made for this run only.
@@ -78,7 +99,7 @@ pub fn dispatch(cli: crate::cli::Cli) -> Ended {
         Some(Command::Export(args)) => export::run(args),
         Some(Command::Verify(args)) => verify::run(args),
         Some(Command::Sessions { action }) => sessions::run(action.as_ref()),
-        Some(Command::Collector(_)) => not_yet("`vouch collector` (offline collection)"),
+        Some(Command::Collector(args)) => collector::run(args),
         Some(Command::Import(_)) => not_yet("`vouch import`"),
     }
 }

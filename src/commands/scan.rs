@@ -20,6 +20,9 @@ pub fn run(args: &ScanArgs) -> Ended {
         Ok(settings) => settings,
         Err(e) => return e.into(),
     };
+    if args.dry_run {
+        return super::write_out(settings.output.as_deref(), &super::dry_run::render(&settings));
+    }
     super::install_redaction_key();
     for warning in &settings.warnings {
         if !warning.file.starts_with("bundled:") {

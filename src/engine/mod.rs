@@ -9,6 +9,7 @@
 mod coordinator;
 mod decide;
 mod driver;
+pub mod plan;
 
 pub use coordinator::{Coordinator, Msg};
 pub use decide::MAX_FINDINGS;

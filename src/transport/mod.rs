@@ -9,6 +9,7 @@ pub mod confined;
 pub mod fs;
 pub mod known_hosts;
 pub mod pattern;
+pub mod plan;
 pub mod readonly;
 pub mod ssh;
 pub mod ssh_config;

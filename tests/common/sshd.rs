@@ -59,6 +59,14 @@ impl Sshd {
             keys.push_str(&std::fs::read_to_string(key).expect("a public key"));
         }
         std::fs::write(dir.path().join("authorized_keys"), keys).expect("authorized_keys written");
+        // sshd reads authorized_keys as the user logging in, who may not be the tests' own.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        std::fs::set_permissions(
+            dir.path().join("authorized_keys"),
+            std::fs::Permissions::from_mode(0o644),
+        )
+        .expect("chmod");
         // Privilege separation wants this folder when sshd runs as root.
         let _ = std::fs::create_dir_all("/run/sshd");
         for _ in 0..20 {
@@ -99,7 +107,12 @@ impl Sshd {
 
     /// `user@127.0.0.1:PORT`.
     pub fn target(&self) -> String {
-        format!("{}@127.0.0.1:{}", login(), self.port)
+        self.target_as(&login())
+    }
+
+    /// `USER@127.0.0.1:PORT`.
+    pub fn target_as(&self, user: &str) -> String {
+        format!("{user}@127.0.0.1:{}", self.port)
     }
 
     /// The known_hosts line for this server, as ssh writes it (plain).

@@ -11,6 +11,7 @@ pub static APT_CONFIG: DomainDef = DomainDef {
     description: "APT configuration: /etc/apt/apt.conf.d files apt reads (in its order), /etc/apt/apt.conf, #includes",
     params: &[],
     collect,
+    stock: &["/etc/apt/apt.conf.d/*"],
 };
 
 /// Read every file apt would read; the source records each read as evidence.

@@ -17,6 +17,9 @@ pub struct DomainDef {
     pub description: &'static str,
     pub params: &'static [ParamDef],
     pub collect: fn(&dyn Source, &Params),
+    /// What its includes reach on a stock Debian or Ubuntu server (patterns): what
+    /// a plan made without reading (dry run, sudoers grant, collector) names.
+    pub stock: &'static [&'static str],
 }
 
 /// The collector of a domain probe type; None for the generic ones.

@@ -16,6 +16,7 @@ pub static NFTABLES: DomainDef = DomainDef {
         "the nftables script nftables.service loads (default /etc/nftables.conf)",
     )],
     collect,
+    stock: &["/etc/nftables.d/*", "/etc/nftables/*"],
 };
 
 fn collect(source: &dyn Source, params: &Params) {

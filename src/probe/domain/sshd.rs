@@ -16,6 +16,7 @@ pub static CONFIG: DomainDef = DomainDef {
         "sshd_config to read, with its Includes (default /etc/ssh/sshd_config; `sshd -T` is only used for the default)",
     )],
     collect: collect_config,
+    stock: &["/etc/ssh/sshd_config.d/*.conf"],
 };
 
 pub static KEYS: DomainDef = DomainDef {
@@ -23,6 +24,13 @@ pub static KEYS: DomainDef = DomainDef {
     description: "/etc/passwd, the sshd configuration and every authorized_keys file sshd would read",
     params: &[],
     collect: collect_keys,
+    stock: &[
+        "/etc/ssh/sshd_config.d/*.conf",
+        "/root/.ssh/authorized_keys",
+        "/root/.ssh/authorized_keys2",
+        "/home/*/.ssh/authorized_keys",
+        "/home/*/.ssh/authorized_keys2",
+    ],
 };
 
 fn collect_config(source: &dyn Source, params: &Params) {

@@ -16,6 +16,7 @@ pub static SUDOERS: DomainDef = DomainDef {
         "the main sudoers file (default /etc/sudoers)",
     )],
     collect,
+    stock: &["/etc/sudoers.d/*"],
 };
 
 fn collect(source: &dyn Source, params: &Params) {

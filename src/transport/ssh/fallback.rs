@@ -43,8 +43,9 @@ pub fn list_argv(path: &str) -> Vec<String> {
         "1".into(),
         "-maxdepth".into(),
         "1".into(),
-        "-printf".into(),
-        "%f\\0".into(),
+        // Whole paths, NUL-ended: no backslash in the arguments, which a sudoers
+        // grant could only match through two layers of escaping.
+        "-print0".into(),
     ]
 }
 
@@ -58,8 +59,43 @@ pub enum Answer {
     Failed(String),
 }
 
-/// Read a command's run as one of the answers.
+/// How evidence that only root may read, and sudo would not give, is named: the
+/// engine makes a control it leaves undecided one for the auditor (needs_review),
+/// never a failure of the host or of vouch.
+pub const NEEDS_ROOT: &str = "not readable without root";
+
+/// sudo's own refusal (`sudo: a password is required`, `... is not allowed to
+/// execute ...`): exit status 1, nothing on stdout, a line of stderr from sudo.
+/// Other lines (sshd's "Could not chdir to home directory") are not the command's.
+pub fn sudo_refusal(run: &CommandRun) -> Option<String> {
+    let CommandRun::Finished {
+        stdout,
+        stderr,
+        exit_code: Some(1),
+        ..
+    } = run
+    else {
+        return None;
+    };
+    if !stdout.is_empty() {
+        return None;
+    }
+    let text = String::from_utf8_lossy(stderr);
+    let line = text.lines().find(|l| l.starts_with("sudo: "))?;
+    Some(format!(
+        "{NEEDS_ROOT}: `sudo -n` refused ({})",
+        crate::sanitize::terminal(line)
+    ))
+}
+
+/// Read a run of vouch's own command `argv[0]` as one of the answers: only the
+/// lines that command (or sudo) wrote decide "missing" or "denied".
 pub fn answer(run: CommandRun, sudo: bool) -> Answer {
+    if sudo {
+        if let Some(refused) = sudo_refusal(&run) {
+            return Answer::Denied(refused);
+        }
+    }
     let CommandRun::Finished {
         stdout,
         stderr,
@@ -73,26 +109,24 @@ pub fn answer(run: CommandRun, sudo: bool) -> Answer {
         };
         return Answer::Failed(why);
     };
-    let said = String::from_utf8_lossy(&stderr)
-        .trim()
-        .lines()
-        .next()
-        .unwrap_or("")
-        .to_string();
-    let said = crate::sanitize::terminal(&said);
     if timed_out {
         return Answer::Failed("timed out".into());
     }
     if exit_code == Some(0) || truncated {
         return Answer::Output(stdout);
     }
-    if sudo && said.starts_with("sudo:") {
-        return Answer::Denied(format!("not readable without root: `sudo -n` refused ({said})"));
-    }
-    if said.contains("No such file or directory") || said.contains("Not a directory") {
+    let text = String::from_utf8_lossy(&stderr);
+    let own = |l: &&str| {
+        ["cat: ", "stat: ", "find: ", "readlink: "]
+            .iter()
+            .any(|p| l.starts_with(p))
+    };
+    let said = crate::sanitize::terminal(text.lines().find(own).or(text.lines().next()).unwrap_or(""));
+    let by_command = text.lines().any(|l| own(&l));
+    if by_command && (said.contains("No such file or directory") || said.contains("Not a directory")) {
         return Answer::Missing;
     }
-    if said.contains("Permission denied") {
+    if by_command && said.contains("Permission denied") {
         return Answer::Denied("permission denied".into());
     }
     Answer::Failed(if said.is_empty() {
@@ -143,9 +177,18 @@ pub fn describe_kind(mode: u32) -> &'static str {
     }
 }
 
-/// Names from `find -printf '%f\0'`, sorted by their bytes.
+/// Names from `find DIR ... -print0` (each `DIR/name`), sorted by their bytes.
 pub fn parse_names(output: &[u8]) -> Vec<String> {
-    let mut names: Vec<&[u8]> = output.split(|b| *b == 0).filter(|n| !n.is_empty()).collect();
+    let mut names: Vec<&[u8]> = output
+        .split(|b| *b == 0)
+        .filter_map(|path| {
+            path.iter()
+                .rposition(|b| *b == b'/')
+                .map(|at| &path[at + 1..])
+                .or(Some(path))
+        })
+        .filter(|n| !n.is_empty())
+        .collect();
     names.sort();
     names
         .into_iter()
@@ -181,8 +224,19 @@ mod tests {
             matches!(answer(run("sudo: a password is required"), true), Answer::Denied(r) if r.contains("not readable without root"))
         );
         assert_eq!(answer(run("cat: /x: No such file or directory"), true), Answer::Missing);
+        // sshd's own complaint about a missing home says nothing of the file.
+        let chdir =
+            "Could not chdir to home directory /home/a: No such file or directory\nsudo: a password is required";
+        assert!(matches!(answer(run(chdir), true), Answer::Denied(r) if r.contains("not readable without root")));
+        assert!(matches!(
+            answer(
+                run("Could not chdir to home directory /home/a: No such file or directory"),
+                false
+            ),
+            Answer::Failed(_)
+        ));
         assert_eq!(
-            parse_names(b"b\0a\0\xff\0"),
+            parse_names(b"/d/b\0/d/a\0/d/\xff\0"),
             vec![
                 "a".to_string(),
                 "b".to_string(),

@@ -280,10 +280,16 @@ impl Transport for SshTransport {
         let run =
             exec::run(&self.connected.link, &self.channels, &line, timeout, output_cap).map_err(|e| self.lost(e))?;
         if self.options.sudo {
-            if let Answer::Denied(why) = fallback::answer(run.clone(), true) {
-                if why.starts_with("not readable without root") {
-                    return Ok(CommandRun::NotRun(why));
-                }
+            if let Some(refused) = fallback::sudo_refusal(&run) {
+                // Not granted as root: what the login itself may run still counts
+                // (`ss` lists ports without root, only not their processes).
+                let line = exec::command_line(argv, false).map_err(|e| self.lost(e))?;
+                let plain = exec::run(&self.connected.link, &self.channels, &line, timeout, output_cap)
+                    .map_err(|e| self.lost(e))?;
+                return Ok(match plain {
+                    CommandRun::Finished { exit_code: Some(0), .. } => plain,
+                    _ => CommandRun::NotRun(refused),
+                });
             }
         }
         Ok(run)
