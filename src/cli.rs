@@ -155,7 +155,7 @@ pub enum FailOn {
     Never,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default)]
 pub struct ScanArgs {
     /// Targets: `local` (default), `[ssh://][user@]host[:port]`, or ssh_config Host aliases.
     #[arg(value_name = "TARGET")]
@@ -196,6 +196,10 @@ pub struct ScanArgs {
     /// read and run on each target, for the server's admin to review.
     #[arg(long)]
     pub dry_run: bool,
+    /// Audit an archive made by `vouch collector` on a server (repeatable); its
+    /// evidence has provenance `imported`.
+    #[arg(long, value_name = "ARCHIVE")]
+    pub from: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -314,7 +318,28 @@ pub struct CollectorArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The tar.gz made by the collector script.
-    #[arg(value_name = "SNAPSHOT")]
-    pub snapshot: PathBuf,
+    /// The tar.gz archives made by the collector script (one per server).
+    #[arg(value_name = "ARCHIVE", required = true)]
+    pub archives: Vec<PathBuf>,
+    /// Report format (default: text).
+    #[arg(long, value_enum, value_name = "FMT")]
+    pub format: Option<Format>,
+    /// Write the report to FILE instead of stdout.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Which statuses make the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Fail, value_name = "LEVEL")]
+    pub fail_on: FailOn,
+    /// Use these checklist files or folders instead of the bundled ones (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub checklists: Vec<PathBuf>,
+    /// Restrict to these sections or control ids (repeatable, or comma-separated).
+    #[arg(long, value_name = "SECTION|ID", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Evaluate time-based controls at this RFC 3339 time instead of now.
+    #[arg(long, value_name = "TIME")]
+    pub as_of: Option<String>,
+    /// Keep each archive's audit as a session (see `vouch sessions`).
+    #[arg(long)]
+    pub save: bool,
 }

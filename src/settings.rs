@@ -108,13 +108,22 @@ impl ScanSettings {
         if args.jobs == 0 {
             return Err(UsageError::Invalid("--jobs must be at least 1".into()));
         }
-        let mut targets = if args.targets.is_empty() && args.inventory.is_some() {
+        let mut targets = if args.targets.is_empty() && (args.inventory.is_some() || !args.from.is_empty()) {
             Vec::new()
         } else {
             targets(&args.targets, &args.options)?
         };
         if let Some(file) = &args.inventory {
             targets.extend(inventory_targets(file, &args.options)?);
+        }
+        for archive in &args.from {
+            if !archive.is_file() {
+                return Err(UsageError::Invalid(format!(
+                    "--from {}: no such archive",
+                    archive.display()
+                )));
+            }
+            targets.push(TargetSpec::Archive { path: archive.clone() });
         }
         let mut seen = std::collections::BTreeSet::new();
         if let Some(twice) = targets

@@ -26,7 +26,8 @@ pub fn run(args: &CollectorArgs) -> Ended {
         }
         super::sudoers::render(&plan, &user, env!("CARGO_PKG_VERSION"))
     } else {
-        return UsageError::not_yet("the offline collector script (`vouch collector` without --sudoers)").into();
+        let homes: Vec<String> = plan.homes.iter().cloned().collect();
+        super::script::render(&plan, &homes, &crate::parse::host::PATHS, env!("CARGO_PKG_VERSION"))
     };
     super::write_out(args.output.as_deref(), &text)
 }

@@ -8,6 +8,7 @@ pub mod collector;
 pub mod dry_run;
 pub mod export;
 pub mod scan;
+pub mod script;
 pub mod sessions;
 pub mod signing;
 pub mod sudoers;
@@ -47,6 +48,25 @@ impl From<UsageError> for Ended {
 impl From<anyhow::Error> for Ended {
     fn from(e: anyhow::Error) -> Self {
         Ended::Failed(e)
+    }
+}
+
+/// `vouch import ARCHIVE...` is `vouch scan --from ARCHIVE...`.
+fn import_as_scan(args: &crate::cli::ImportArgs) -> crate::cli::ScanArgs {
+    crate::cli::ScanArgs {
+        from: args.archives.clone(),
+        format: args.format,
+        output: args.output.clone(),
+        fail_on: args.fail_on,
+        save: args.save,
+        jobs: 4,
+        options: crate::cli::TargetOptions {
+            checklists: args.checklists.clone(),
+            only: args.only.clone(),
+            as_of: args.as_of.clone(),
+            ..Default::default()
+        },
+        ..Default::default()
     }
 }
 
@@ -90,7 +110,6 @@ pub fn install_redaction_key() {
 /// Run the command the user asked for.
 pub fn dispatch(cli: crate::cli::Cli) -> Ended {
     use crate::cli::Command;
-    let not_yet = |feature: &str| Ended::Usage(UsageError::not_yet(feature));
     match &cli.command {
         None => audit::home(),
         Some(Command::Audit(args)) => audit::run(args),
@@ -100,6 +119,6 @@ pub fn dispatch(cli: crate::cli::Cli) -> Ended {
         Some(Command::Verify(args)) => verify::run(args),
         Some(Command::Sessions { action }) => sessions::run(action.as_ref()),
         Some(Command::Collector(args)) => collector::run(args),
-        Some(Command::Import(_)) => not_yet("`vouch import`"),
+        Some(Command::Import(args)) => scan::run(&import_as_scan(args)),
     }
 }

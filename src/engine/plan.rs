@@ -21,6 +21,8 @@ pub struct ReadPlan {
     pub commands: BTreeSet<Vec<String>>,
     /// Configurations read through their includes: `description` of each.
     pub follows: Vec<String>,
+    /// Paths read under every login's home (`.ssh/authorized_keys`).
+    pub homes: BTreeSet<String>,
 }
 
 /// The plan of every probe the catalog's controls need.
@@ -45,6 +47,7 @@ pub fn reads(catalog: &Catalog) -> ReadPlan {
         stats,
         commands,
         follows: Vec::new(),
+        homes: BTreeSet::new(),
     };
     for kind in kinds {
         match kind {
@@ -61,7 +64,19 @@ pub fn reads(catalog: &Catalog) -> ReadPlan {
                     if !plan.follows.iter().any(|d| d == def.description) {
                         plan.follows.push(def.description.to_string());
                     }
-                    plan.files.extend(def.stock.iter().map(|p| p.to_string()));
+                    for path in def.stock {
+                        match path.strip_prefix("~/") {
+                            // Homes are where /etc/passwd says; root's and /home's are the usual.
+                            Some(rest) => {
+                                plan.homes.insert(rest.to_string());
+                                plan.files.insert(format!("/root/{rest}"));
+                                plan.files.insert(format!("/home/*/{rest}"));
+                            }
+                            None => {
+                                plan.files.insert(path.to_string());
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -188,6 +188,7 @@ impl<'t> Collector<'t> {
         if !clock::is_fixed() {
             draft.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         }
+        draft.provenance = self.transport.provenance();
         let record = recorder::record(draft);
         if let (Some(file), EvidenceState::Ok) = (identity, record.state()) {
             self.files_read().insert(file, record.clone());
@@ -212,7 +213,9 @@ impl<'t> Collector<'t> {
         let Some(same) = self.files_read().get(file).cloned() else {
             return halted(request, "the file read under another name is gone");
         };
-        let record = recorder::record_same(Draft::new(Payload::File, path.as_str(), at), &same);
+        let mut draft = Draft::new(Payload::File, path.as_str(), at);
+        draft.provenance = self.transport.provenance();
+        let record = recorder::record_same(draft, &same);
         Entry {
             answer: Answer::File(FileState::Text(record.content().clone())),
             request,

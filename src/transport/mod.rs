@@ -4,6 +4,7 @@
 //! foreign trees (`local --root DIR`); SSH and imported archives plug in there.
 //! May import `evidence` (for `FileMeta`) and nothing above it.
 
+pub mod archive;
 pub mod command;
 pub mod confined;
 pub mod fs;
@@ -14,6 +15,7 @@ pub mod readonly;
 pub mod ssh;
 pub mod ssh_config;
 
+use crate::evidence::record::Provenance;
 use crate::evidence::FileMeta;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -23,6 +25,8 @@ use std::time::Duration;
 pub enum TargetSpec {
     /// This machine, or a copy of a server's filesystem under `root`.
     Local { root: Option<PathBuf> },
+    /// An archive made by `vouch collector` on a server.
+    Archive { path: PathBuf },
     /// A server over SSH, resolved with the user's ssh_config.
     Ssh {
         target: Box<ssh::SshTarget>,
@@ -36,6 +40,7 @@ impl TargetSpec {
         match self {
             TargetSpec::Local { .. } => "local".to_string(),
             TargetSpec::Ssh { target, .. } => target.name.clone(),
+            TargetSpec::Archive { path } => path.display().to_string(),
         }
     }
 
@@ -43,6 +48,7 @@ impl TargetSpec {
     pub fn describe(&self) -> String {
         match (self, self.root()) {
             (TargetSpec::Ssh { target, .. }, _) => format!("ssh {}", target.address()),
+            (TargetSpec::Archive { path }, _) => format!("imported {}", path.display()),
             (_, Some(root)) => format!("{} --root {root}", self.name()),
             (_, None) => self.name(),
         }
@@ -52,7 +58,7 @@ impl TargetSpec {
     pub fn root(&self) -> Option<String> {
         match self {
             TargetSpec::Local { root } => root.as_ref().map(|r| r.display().to_string()),
-            TargetSpec::Ssh { .. } => None,
+            TargetSpec::Ssh { .. } | TargetSpec::Archive { .. } => None,
         }
     }
 }
@@ -77,6 +83,7 @@ pub enum TransportError {
 pub fn open(spec: &TargetSpec) -> Result<Box<dyn Transport>, TransportError> {
     match spec {
         TargetSpec::Ssh { target, options } => Ok(Box::new(ssh::SshTransport::open(target, options)?)),
+        TargetSpec::Archive { path } => Ok(Box::new(archive::ArchiveTransport::open(path)?)),
         TargetSpec::Local { root: None } => Ok(Box::new(fs::FsTransport::local())),
         TargetSpec::Local { root: Some(root) } => match std::fs::metadata(root) {
             Ok(meta) if meta.is_dir() => Ok(Box::new(fs::FsTransport::rooted(root))),
@@ -198,6 +205,10 @@ pub trait Transport: Send + Sync {
     /// The SHA256 fingerprint of the host key the target was trusted by (SSH).
     fn host_key(&self) -> Option<String> {
         None
+    }
+    /// How its evidence came to vouch: read by vouch itself, or imported.
+    fn provenance(&self) -> Provenance {
+        Provenance::Collected
     }
     /// Read a file, following symlinks (inside the target's tree), at most `cap`
     /// bytes. `admit` is asked once the file is known to be a regular file within

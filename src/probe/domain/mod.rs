@@ -17,8 +17,9 @@ pub struct DomainDef {
     pub description: &'static str,
     pub params: &'static [ParamDef],
     pub collect: fn(&dyn Source, &Params),
-    /// What its includes reach on a stock Debian or Ubuntu server (patterns): what
-    /// a plan made without reading (dry run, sudoers grant, collector) names.
+    /// What its includes reach on a stock Debian or Ubuntu server (patterns; `~/`
+    /// under every login's home): what a plan made without reading (dry run,
+    /// sudoers grant, collector) names.
     pub stock: &'static [&'static str],
 }
 

@@ -26,10 +26,8 @@ pub static KEYS: DomainDef = DomainDef {
     collect: collect_keys,
     stock: &[
         "/etc/ssh/sshd_config.d/*.conf",
-        "/root/.ssh/authorized_keys",
-        "/root/.ssh/authorized_keys2",
-        "/home/*/.ssh/authorized_keys",
-        "/home/*/.ssh/authorized_keys2",
+        "~/.ssh/authorized_keys",
+        "~/.ssh/authorized_keys2",
     ],
 };
 

@@ -123,25 +123,27 @@ pub fn command_line(argv: &[String], sudo: bool) -> Result<String, String> {
 pub fn run(link: &Link, channels: &Channels, command: &str, timeout: Duration, cap: u64) -> Result<CommandRun, String> {
     let deadline = Instant::now() + timeout;
     let mut lonely_refusals = 0;
-    let mut channel = loop {
+    let (mut channel, turn) = loop {
         if !channels.take(deadline) {
             return Ok(timed_out_waiting());
         }
-        let opened = {
-            let _turn = link.opening.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            link.finish(Instant::now() + HANDSHAKE, "opening a channel", || {
-                link.session().channel_session().into()
-            })
-        };
+        // Opening a channel and starting its command take a turn together: libssh2
+        // waits for a request's answer by packet type and fails the wait when the
+        // answer to another channel's request comes first.
+        let turn = link.opening.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let opened = link.finish(Instant::now() + HANDSHAKE, "opening a channel", || {
+            link.session().channel_session().into()
+        });
         match opened {
             Ok(channel) => {
                 channels.opened();
-                break channel;
+                break (channel, turn);
             }
             Err(Stop::Failed {
                 code: ErrorCode::Session(CHANNEL_FAILURE),
                 message,
             }) => {
+                drop(turn);
                 let none_open = channels.refused() == 0;
                 lonely_refusals = if none_open { lonely_refusals + 1 } else { 0 };
                 if lonely_refusals >= REFUSALS_WITH_NONE_OPEN {
@@ -162,7 +164,13 @@ pub fn run(link: &Link, channels: &Channels, command: &str, timeout: Duration, c
             }
         }
     };
-    let outcome = execute(link, &mut channel, command, deadline, cap);
+    let started = start(link, &mut channel, command);
+    drop(turn);
+    let outcome = match started {
+        Ok(None) => read_out(link, &mut channel, deadline, cap),
+        Ok(Some(refused)) => Ok(refused),
+        Err(lost) => Err(lost),
+    };
     let closed = close(link, &mut channel);
     drop(channel);
     channels.give_back(true);
@@ -180,26 +188,22 @@ fn timed_out_waiting() -> CommandRun {
     }
 }
 
-/// Start the command and read it to its end, its cap or its deadline.
-fn execute(
-    link: &Link,
-    channel: &mut Channel,
-    command: &str,
-    deadline: Instant,
-    cap: u64,
-) -> Result<CommandRun, String> {
+/// Start the command: None once it runs, or why the server would not run it.
+fn start(link: &Link, channel: &mut Channel, command: &str) -> Result<Option<CommandRun>, String> {
     match link.finish(Instant::now() + HANDSHAKE, "starting a command", || {
         channel.exec(command).into()
     }) {
-        Ok(()) => {}
-        Err(Stop::Lost(reason)) => return Err(reason),
-        Err(other) => {
-            return Ok(CommandRun::NotRun(format!(
-                "the server would not run it: {}",
-                other.reason()
-            )))
-        }
+        Ok(()) => Ok(None),
+        Err(Stop::Lost(reason)) => Err(reason),
+        Err(other) => Ok(Some(CommandRun::NotRun(format!(
+            "the server would not run it: {}",
+            other.reason()
+        )))),
     }
+}
+
+/// Read a started command to its end, its cap or its deadline.
+fn read_out(link: &Link, channel: &mut Channel, deadline: Instant, cap: u64) -> Result<CommandRun, String> {
     let cap = usize::try_from(cap).unwrap_or(usize::MAX);
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
     let mut truncated = false;

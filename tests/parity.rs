@@ -1,7 +1,8 @@
 //! Parity: this machine audited over SSH (a real sshd on loopback, logged in as
-//! whoever runs the tests) gets, control by control, the status `scan local`
-//! gives it. Both read the machine's live state, so the tests of this file take
-//! turns, and nothing else runs in this test binary.
+//! whoever runs the tests, or as a login granted `vouch collector --sudoers`),
+//! and through the offline collector script run here and imported, gets control
+//! by control the status `scan local` gives it. All read the machine's live
+//! state, so they take turns (a lock on a file, across test processes).
 
 mod common;
 
@@ -228,4 +229,49 @@ fn with_sudo_a_login_that_is_not_root_audits_as_root_would_once_granted() {
         .output()
         .expect("su runs");
     assert!(!shadow.status.success(), "an extra argument rode along the grant");
+}
+
+#[test]
+fn the_collector_script_run_here_and_imported_gives_the_same_verdicts() {
+    let _turn = live_state();
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let script = dir.path().join("vouch-collect.sh");
+    let archive = dir.path().join("here.tar.gz");
+    vouch().args(["collector", "-o"]).arg(&script).assert().success();
+    let ran = Command::new("sh").arg(&script).arg(&archive).output().expect("sh runs");
+    assert!(ran.status.success(), "{}", String::from_utf8_lossy(&ran.stderr));
+    let local = scan_of(
+        vouch()
+            .args(["scan", "local", "--format", "json", "--as-of", AS_OF])
+            .output()
+            .expect("vouch runs"),
+    );
+    let imported = scan_of(
+        vouch()
+            .arg("import")
+            .arg(&archive)
+            .args(["--format", "json", "--as-of", AS_OF])
+            .output()
+            .expect("vouch runs"),
+    );
+    assert_ne!(imported.code, 2, "{}", imported.stderr);
+    let (here, there) = (local.statuses(), imported.statuses());
+    let differ: Vec<String> = here
+        .iter()
+        .filter(|(id, status)| there.get(*id) != Some(status))
+        .map(|(id, status)| {
+            format!(
+                "{id}: local {status}, imported {} ({})",
+                there[id],
+                imported.summary(id)
+            )
+        })
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "imported, the verdicts differ:\n{}",
+        differ.join("\n")
+    );
+    let evidence = imported.host()["evidence"].as_array().expect("evidence");
+    assert!(evidence.iter().all(|e| e["provenance"] == "imported"));
 }
