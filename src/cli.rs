@@ -155,13 +155,9 @@ pub enum FailOn {
     Never,
 }
 
+/// Where a scan's report goes, and what it makes of the exit code.
 #[derive(Debug, Args, Default)]
-pub struct ScanArgs {
-    /// Targets: `local` (default), `[ssh://][user@]host[:port]`, or ssh_config Host aliases.
-    #[arg(value_name = "TARGET")]
-    pub targets: Vec<String>,
-    #[command(flatten)]
-    pub options: TargetOptions,
+pub struct ReportArgs {
     /// Report format (default: text).
     #[arg(long, value_enum, value_name = "FMT")]
     pub format: Option<Format>,
@@ -171,6 +167,17 @@ pub struct ScanArgs {
     /// Which statuses make the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOn::Fail, value_name = "LEVEL")]
     pub fail_on: FailOn,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct ScanArgs {
+    /// Targets: `local` (default), `[ssh://][user@]host[:port]`, or ssh_config Host aliases.
+    #[arg(value_name = "TARGET")]
+    pub targets: Vec<String>,
+    #[command(flatten)]
+    pub options: TargetOptions,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Hosts audited at once (fleet).
     #[arg(short = 'j', long, value_name = "N", default_value_t = 4)]
     pub jobs: usize,
@@ -321,15 +328,8 @@ pub struct ImportArgs {
     /// The tar.gz archives made by the collector script (one per server).
     #[arg(value_name = "ARCHIVE", required = true)]
     pub archives: Vec<PathBuf>,
-    /// Report format (default: text).
-    #[arg(long, value_enum, value_name = "FMT")]
-    pub format: Option<Format>,
-    /// Write the report to FILE instead of stdout.
-    #[arg(short = 'o', long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Which statuses make the exit code 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Fail, value_name = "LEVEL")]
-    pub fail_on: FailOn,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Use these checklist files or folders instead of the bundled ones (repeatable).
     #[arg(long, value_name = "PATH")]
     pub checklists: Vec<PathBuf>,

@@ -104,7 +104,7 @@ impl ScanSettings {
         if args.sign_key.is_some() && args.bundle.is_none() {
             return Err(UsageError::Invalid("--sign-key goes with --bundle PACK".into()));
         }
-        let format = args.format.unwrap_or(Format::Text);
+        let format = args.report.format.unwrap_or(Format::Text);
         if args.jobs == 0 {
             return Err(UsageError::Invalid("--jobs must be at least 1".into()));
         }
@@ -158,8 +158,8 @@ impl ScanSettings {
             targets,
             as_of: as_of(args.options.as_of.as_deref())?,
             format,
-            output: args.output.clone(),
-            fail_on: args.fail_on,
+            output: args.report.output.clone(),
+            fail_on: args.report.fail_on,
             jobs: args.jobs,
             save: args.save,
             auditor: remembered_auditor(args.auditor.as_deref()),

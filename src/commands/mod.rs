@@ -55,9 +55,11 @@ impl From<anyhow::Error> for Ended {
 fn import_as_scan(args: &crate::cli::ImportArgs) -> crate::cli::ScanArgs {
     crate::cli::ScanArgs {
         from: args.archives.clone(),
-        format: args.format,
-        output: args.output.clone(),
-        fail_on: args.fail_on,
+        report: crate::cli::ReportArgs {
+            format: args.report.format,
+            output: args.report.output.clone(),
+            fail_on: args.report.fail_on,
+        },
         save: args.save,
         jobs: 4,
         options: crate::cli::TargetOptions {
