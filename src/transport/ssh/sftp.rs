@@ -1,7 +1,6 @@
 //! A server's files through its SFTP subsystem, one operation at a time
 //! (libssh2 keeps one state per SFTP operation kind): stat with and without
-//! following links, the link's target, the real path (a file's identity, since
-//! SFTP v3 gives no inode), a directory's names as raw bytes, a file's first
+//! following links, the link's target, a directory's names as raw bytes, a file's first
 //! bytes up to a cap. Started on first use; a server without the subsystem is
 //! remembered, and the caller reads through commands instead.
 
@@ -113,18 +112,6 @@ impl Files {
         })
     }
 
-    /// The canonical path: what a file is, whichever link led to it.
-    pub fn realpath(&self, link: &Link, path: &str) -> Result<Vec<u8>, Refusal> {
-        let bytes = path_of(path);
-        let path = Path::new(OsStr::from_bytes(&bytes));
-        self.with(link, |sftp| {
-            let real = link.finish(Instant::now() + ANSWER, "an SFTP realpath", || {
-                sftp.realpath(path).into()
-            })?;
-            Ok(real.as_os_str().as_bytes().to_vec())
-        })
-    }
-
     /// A directory's entry names (not `.` or `..`), sorted by their bytes.
     pub fn list(&self, link: &Link, path: &str) -> Result<Vec<String>, Refusal> {
         let bytes = path_of(path);
@@ -155,7 +142,9 @@ impl Files {
     }
 
     /// The file's bytes, at most `cap + 1` of them (more than `cap` means too large).
-    pub fn read(&self, link: &Link, path: &str, cap: u64) -> Result<Vec<u8>, Refusal> {
+    /// With the size a stat gave (`expected`, not 0 as /proc files say), reading
+    /// stops there rather than asking once more to learn it is the end.
+    pub fn read(&self, link: &Link, path: &str, cap: u64, expected: u64) -> Result<Vec<u8>, Refusal> {
         let bytes = path_of(path);
         let path = Path::new(OsStr::from_bytes(&bytes));
         self.with(link, |sftp| {
@@ -166,7 +155,7 @@ impl Files {
             let mut kept = Vec::new();
             let mut buf = vec![0u8; 64 * 1024];
             let read = loop {
-                if kept.len() >= limit {
+                if kept.len() >= limit || (expected > 0 && kept.len() as u64 >= expected) {
                     break Ok(());
                 }
                 match link.finish(Instant::now() + ANSWER, "an SFTP read", || {
