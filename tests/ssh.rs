@@ -324,3 +324,76 @@ fn a_host_alias_of_ssh_config_gives_the_address_port_and_key() {
         .contains(&format!("127.0.0.1:{}", server.port)));
     let _ = fingerprint;
 }
+
+#[test]
+fn a_server_without_sftp_is_read_through_commands_alike() {
+    let client = Client::new();
+    let with = Sshd::start(&[&client.key()], "");
+    // No SFTP subsystem: sshd refuses it, and vouch reads with `cat`, `stat`, `find`.
+    let without = Sshd::start(&[&client.key()], "Subsystem other /bin/true");
+    client.trust(&with);
+    client.trust(&without);
+    let a = scan(&client, &with.target(), &["--only", "ssh,patching"]);
+    let b = scan(&client, &without.target(), &["--only", "ssh,patching"]);
+    assert_ne!(b.code, 2, "{}", b.stderr);
+    assert_eq!(a.statuses(), b.statuses());
+    let read = |s: &Scan| {
+        s.host()["evidence"]
+            .as_array()
+            .map(|all| all.iter().filter(|e| e["kind"] == "file" && e["state"] == "ok").count())
+            .unwrap_or(0)
+    };
+    assert!(read(&b) > 0 && read(&a) == read(&b), "{} vs {}", read(&a), read(&b));
+}
+
+#[test]
+fn a_dry_run_connects_to_nothing_and_lists_what_would_be_read_and_run() {
+    let client = Client::new();
+    // 203.0.113.0/24 is reserved for documentation: nothing answers there.
+    let out = client
+        .vouch()
+        .args(["scan", "deploy@203.0.113.9:2222", "--dry-run", "--sudo"])
+        .output()
+        .expect("vouch runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for expected in [
+        "nothing was connected to",
+        "ssh deploy@203.0.113.9:2222",
+        "/etc/ssh/sshd_config",
+        "sshd -T",
+        "sudo -n",
+    ] {
+        assert!(text.contains(expected), "{expected} missing:\n{text}");
+    }
+}
+
+#[test]
+fn the_bundle_of_a_scan_over_ssh_names_the_host_key() {
+    let client = Client::new();
+    let server = Sshd::start(&[&client.key()], "");
+    client.trust(&server);
+    let pack = client.home.path().join("pack");
+    let out = client
+        .vouch()
+        .args([
+            "scan",
+            &server.target(),
+            "--only",
+            "ssh",
+            "--format",
+            "json",
+            "--bundle",
+        ])
+        .arg(&pack)
+        .output()
+        .expect("vouch runs");
+    assert_ne!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(pack.join("manifest.json")).expect("a manifest")).expect("JSON");
+    assert_eq!(manifest["targets"][0]["host_key"], server.host_fingerprint());
+    assert!(manifest["targets"][0]["transport"]
+        .as_str()
+        .unwrap_or_default()
+        .starts_with("ssh "));
+}

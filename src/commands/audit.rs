@@ -128,7 +128,7 @@ fn open(settings: &AuditSettings, keymap: Keymap, home: bool) -> Result<(), Stri
             .unwrap_or_else(|| settings.auditor.clone()),
         attachment_cap: settings.attachment_cap,
     };
-    let ran = crate::tui::run::run(app, session, Some(live), color);
+    let ran = walkthrough(app, session, Some(live), color);
     say(&format!("session {id} saved (`vouch sessions show {id}`)"));
     ran
 }
@@ -180,7 +180,7 @@ fn resume(store: &Store, id: &str, settings: &AuditSettings, keymap: Keymap, col
     if saved.finished {
         // A finished session is read-only: shown, never written.
         app.finished();
-        return crate::tui::run::run(app, session, None, color);
+        return walkthrough(app, session, None, color);
     }
     let mut recording = Recording::resume(store, id)?;
     if let Some(dropped) = &recording.recovered {
@@ -203,9 +203,23 @@ fn resume(store: &Store, id: &str, settings: &AuditSettings, keymap: Keymap, col
         Some(collector.collect_these(&undecided)?)
     };
     session.recording = Some(&mut recording);
-    crate::tui::run::run(app, session, live, color)?;
+    walkthrough(app, session, live, color)?;
     say(&format!("session {id} saved (`vouch sessions show {id}`)"));
     Ok(())
+}
+
+/// Run the walkthrough; while it holds the terminal, an SSH reconnection asks no
+/// passphrase there (keys in ssh-agent, or SSH_ASKPASS, still work).
+fn walkthrough(
+    app: App,
+    session: crate::tui::run::Session,
+    live: Option<engine::LiveHost>,
+    color: bool,
+) -> Result<(), String> {
+    crate::transport::ssh::terminal_prompts(false);
+    let ran = crate::tui::run::run(app, session, live, color);
+    crate::transport::ssh::terminal_prompts(true);
+    ran
 }
 
 /// One line to the auditor on stderr; a terminal already gone (SIGHUP) is no error.
@@ -219,8 +233,8 @@ struct Collector<'a> {
     catalog: &'a Catalog,
     spec: TargetSpec,
     as_of: chrono::DateTime<chrono::Utc>,
-    /// The transport opened to start the session, used by the first collection
-    /// (an SSH login, and any passphrase, once); later ones connect again.
+    /// The transport opened to start the session, used by every collection while
+    /// it answers (an SSH login, and any passphrase, once); then one connects again.
     opened: std::sync::Mutex<Option<Arc<dyn transport::Transport>>>,
 }
 
@@ -232,15 +246,17 @@ impl Collector<'_> {
 
     /// Collect these controls (none named: all of them).
     fn collect_these(&self, only: &[String]) -> Result<engine::LiveHost, String> {
-        let kept = self
-            .opened
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take();
-        let transport: Arc<dyn transport::Transport> = match kept {
-            Some(transport) => transport,
-            None => Arc::from(transport::open(&self.spec).map_err(|e| e.to_string())?),
+        let mut kept = self.opened.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let transport: Arc<dyn transport::Transport> = match kept.as_ref().filter(|t| t.alive()) {
+            Some(transport) => transport.clone(),
+            None => {
+                let fresh: Arc<dyn transport::Transport> =
+                    Arc::from(transport::open(&self.spec).map_err(|e| e.to_string())?);
+                *kept = Some(fresh.clone());
+                fresh
+            }
         };
+        drop(kept);
         let mut catalog = self.catalog.clone();
         if !only.is_empty() {
             catalog.restrict(only);

@@ -206,6 +206,10 @@ pub trait Transport: Send + Sync {
     fn host_key(&self) -> Option<String> {
         None
     }
+    /// Whether it still answers (an SSH session not yet lost); asked before reuse.
+    fn alive(&self) -> bool {
+        true
+    }
     /// How its evidence came to vouch: read by vouch itself, or imported.
     fn provenance(&self) -> Provenance {
         Provenance::Collected

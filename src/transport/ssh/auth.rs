@@ -20,6 +20,14 @@ const KEY_CAP: u64 = 1 << 20;
 
 /// One passphrase prompt at a time, whichever host asks.
 static PROMPT: Mutex<()> = Mutex::new(());
+/// Whether a passphrase may be asked on the terminal: not while the walkthrough
+/// draws on it (SSH_ASKPASS still may).
+static TERMINAL_PROMPTS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Allow or forbid passphrase prompts on the terminal from now on.
+pub fn terminal_prompts(allowed: bool) {
+    TERMINAL_PROMPTS.store(allowed, std::sync::atomic::Ordering::SeqCst);
+}
 
 /// A key file to offer.
 struct KeyFile {
@@ -254,6 +262,9 @@ fn passphrase(path: &Path) -> Result<String, String> {
         }
         let text = String::from_utf8_lossy(&out.stdout);
         return Ok(text.trim_end_matches(['\n', '\r']).to_string());
+    }
+    if !TERMINAL_PROMPTS.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err("encrypted, and the walkthrough holds the terminal (add it to ssh-agent)".into());
     }
     rpassword::prompt_password(prompt)
         .map_err(|_| "encrypted, and no terminal to ask its passphrase on (add it to ssh-agent)".to_string())

@@ -5,6 +5,7 @@
 //! their own within the server's MaxSessions. Nothing here interprets what it reads.
 
 mod auth;
+pub use auth::terminal_prompts;
 mod connect;
 mod exec;
 pub mod fallback;
@@ -183,6 +184,10 @@ impl Transport for SshTransport {
 
     fn host_key(&self) -> Option<String> {
         Some(self.connected.host_key.fingerprint.clone())
+    }
+
+    fn alive(&self) -> bool {
+        self.connected.link.lost().is_none()
     }
 
     fn read_file(&self, path: &str, cap: u64, admit: Admit) -> Result<FileRead, TransportError> {
