@@ -116,6 +116,19 @@ fn hashed_and_revoked_known_hosts_lines_are_read_as_ssh_reads_them() {
     assert_ne!(trusted.code, 2, "{}", trusted.stderr);
     assert_eq!(trusted.host()["host_key"], server.host_fingerprint());
 
+    // A CA line covers the host, but vouch checks no host certificate: said, refused.
+    let ca = tempfile::tempdir().expect("a temp dir");
+    keygen(&ca.path().join("ca"), "ed25519", "", "host CA");
+    let ca_key = std::fs::read_to_string(ca.path().join("ca.pub")).expect("the CA key");
+    std::fs::write(
+        client.known_hosts(),
+        format!("@cert-authority [127.0.0.1]:{} {ca_key}", server.port),
+    )
+    .expect("written");
+    let ca_only = scan(&client, &server.target(), &[]);
+    assert_eq!(ca_only.code, 2, "{}", ca_only.stderr);
+    assert!(ca_only.stderr.contains("@cert-authority"), "{}", ca_only.stderr);
+
     std::fs::write(client.known_hosts(), format!("@revoked {}", server.known_hosts_line())).expect("written");
     let revoked = scan(&client, &server.target(), &["--accept-new"]);
     assert_eq!(revoked.code, 2, "{}", revoked.stderr);

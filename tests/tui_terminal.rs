@@ -681,3 +681,41 @@ fn the_export_screen_writes_a_signed_bundle_that_verifies() {
         .expect("sha256sum");
     assert!(checked.status.success());
 }
+
+#[test]
+fn the_walkthrough_of_a_server_over_ssh_collects_there_and_again_on_r() {
+    let client = common::sshd::Client::new();
+    let server = common::sshd::Sshd::start(&[&client.key()], "");
+    client.trust(&server);
+    let data = tempfile::tempdir().expect("temp dir");
+    let command = format!(
+        "HOME={home} USER={user} VOUCH_DATA_DIR={data} VOUCH_CONFIG_DIR={data}/config SSH_AUTH_SOCK= {bin} audit {target} --as-of {AS_OF} --auditor Ada --new; echo EXIT=$?; sleep 60",
+        home = client.home.path().display(),
+        user = common::sshd::login(),
+        data = data.path().display(),
+        bin = env!("CARGO_BIN_EXE_vouch"),
+        target = server.target(),
+    );
+    let tmux = Tmux::start("over-ssh", &command);
+    let overview = tmux.wait_collected();
+    assert!(
+        overview.contains(&format!("127.0.0.1:{}", server.port)) || overview.contains("Overview"),
+        "{overview}"
+    );
+    tmux.open("ssh.password-auth");
+    tmux.keys(&["r"]);
+    tmux.wait_for("collecting ssh.password-auth again");
+    tmux.wait_collected();
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+    // The session knows the server by its host key, and its evidence came over SSH.
+    let id = sessions(data.path()).pop().expect("a session");
+    let results = show(data.path(), &id);
+    let host = &results.hosts[0];
+    assert_eq!(host.host_key.as_deref(), Some(server.host_fingerprint().as_str()));
+    assert!(host.transport.starts_with("ssh "), "{}", host.transport);
+    assert_ne!(
+        control(&results, "ssh.password-auth").status,
+        vouch::model::Status::Error
+    );
+}
