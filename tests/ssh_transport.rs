@@ -256,3 +256,39 @@ fn a_connection_cut_mid_audit_is_lost_once_for_every_probe() {
     let again = ssh.read_file("/etc/hostname", 1024, &admit_all);
     assert!(matches!(again, Err(TransportError::ConnectionLost { .. })), "{again:?}");
 }
+
+#[test]
+fn a_proxy_jump_chain_goes_through_each_hop_in_turn() {
+    let client = Client::new();
+    let (first, second, inner) = (
+        Sshd::start(&[&client.key()], ""),
+        Sshd::start(&[&client.key()], ""),
+        Sshd::start(&[&client.key()], ""),
+    );
+    for server in [&first, &second, &inner] {
+        client.trust(server);
+    }
+    std::fs::write(
+        client.ssh_dir().join("config"),
+        format!(
+            "Host app\n  HostName 127.0.0.1\n  Port {}\n  ProxyJump {user}@127.0.0.1:{},{user}@127.0.0.1:{}\n",
+            inner.port,
+            first.port,
+            second.port,
+            user = login()
+        ),
+    )
+    .expect("config written");
+    let ssh = open(&client, "app").expect("connected through both hops");
+    let via = format!(
+        "via {u}@127.0.0.1:{}, {u}@127.0.0.1:{}",
+        first.port,
+        second.port,
+        u = login()
+    );
+    assert!(ssh.describe().contains(&via), "{}", ssh.describe());
+    let run = ssh
+        .run(&argv(&["echo", "deep"]), Duration::from_secs(10), 1024)
+        .expect("answers");
+    assert_eq!(stdout_of(&run), "deep\n");
+}

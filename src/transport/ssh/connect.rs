@@ -53,7 +53,19 @@ pub fn connect(target: &SshTarget, options: &SshOptions) -> Result<Connected, Tr
             (Box::new(tcp), socket, None)
         }
         Some(hop) => {
-            let (route, ours, socket) = jump::through(hop, &target.host, target.port, options)?;
+            let jump = connect(hop, options).map_err(|e| match e {
+                TransportError::Unreachable { reason, .. } => TransportError::Unreachable {
+                    target: format!("ProxyJump {}", hop.name),
+                    reason,
+                },
+                TransportError::Refused { reason, .. } => TransportError::Refused {
+                    target: format!("ProxyJump {}", hop.name),
+                    reason,
+                },
+                other => other,
+            })?;
+            let (route, ours, socket) =
+                jump::through(jump.link, jump._route, &hop.address(), &target.host, target.port)?;
             (Box::new(ours), socket, Some(route))
         }
     };

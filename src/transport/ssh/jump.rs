@@ -3,10 +3,7 @@
 //! end of a Unix socket pair by a pump thread that copies both ways without
 //! blocking on either side, and stops when either side ends.
 
-use super::connect::{connect, Connected};
-use super::link::{io_try, Try};
-use super::target::SshTarget;
-use super::SshOptions;
+use super::link::{io_try, Link, Try};
 use crate::transport::TransportError;
 use rustix::event::{poll, PollFd, PollFlags, Timespec};
 use ssh2::Channel;
@@ -35,33 +32,23 @@ impl Drop for Route {
     }
 }
 
-/// Reach `host:port` through `hop`: the route, the socket for the inner session,
-/// and a duplicate of that socket to wait on.
+/// Reach `host:port` through the logged-in jump host (`jump`, kept alive with the
+/// hops before it, `before`): the route, the socket for the inner session, and a
+/// duplicate of that socket to wait on. `via` names the jump host in errors.
 pub fn through(
-    hop: &SshTarget,
+    jump: Link,
+    before: Option<Route>,
+    via: &str,
     host: &str,
     port: u16,
-    options: &SshOptions,
 ) -> Result<(Route, UnixStream, OwnedFd), TransportError> {
-    let jump = connect(hop, options).map_err(|e| match e {
-        TransportError::Unreachable { reason, .. } => TransportError::Unreachable {
-            target: format!("ProxyJump {}", hop.name),
-            reason,
-        },
-        TransportError::Refused { reason, .. } => TransportError::Refused {
-            target: format!("ProxyJump {}", hop.name),
-            reason,
-        },
-        other => other,
-    })?;
     let channel = jump
-        .link
         .finish(Instant::now() + OPEN, "opening the jump channel", || {
-            jump.link.session().channel_direct_tcpip(host, port, None).into()
+            jump.session().channel_direct_tcpip(host, port, None).into()
         })
         .map_err(|stop| TransportError::Unreachable {
             target: format!("{host}:{port}"),
-            reason: format!("the jump host {} could not reach it: {}", hop.address(), stop.reason()),
+            reason: format!("the jump host {via} could not reach it: {}", stop.reason()),
         })?;
     let lost = |e: std::io::Error| TransportError::Unreachable {
         target: format!("{host}:{port}"),
@@ -75,15 +62,18 @@ pub fn through(
         let stop = stop.clone();
         std::thread::Builder::new()
             .name("vouch-jump".into())
-            .spawn(move || pump(jump, channel, theirs, &stop))
+            .spawn(move || {
+                pump(&jump, channel, theirs, &stop);
+                // The hops before this one outlive the pump.
+                drop(before);
+            })
             .map_err(lost)?
     };
     Ok((Route { stop, pump: Some(pump) }, ours, socket))
 }
 
 /// Copy between the channel and the socket until either ends or `stop` is set.
-fn pump(jump: Connected, mut channel: Channel, mut socket: UnixStream, stop: &AtomicBool) {
-    let link = &jump.link;
+fn pump(link: &Link, mut channel: Channel, mut socket: UnixStream, stop: &AtomicBool) {
     // Bytes waiting to go each way. A channel write that would block must be
     // retried with the very same bytes, so `up` is only refilled once empty.
     let (mut up, mut down): (Vec<u8>, Vec<u8>) = (Vec::new(), Vec::new());
@@ -134,7 +124,7 @@ fn pump(jump: Connected, mut channel: Channel, mut socket: UnixStream, stop: &At
             break;
         }
         if !moved {
-            wait(&jump, &socket);
+            wait(link, &socket);
         }
     }
     let _ = link.finish(
@@ -146,9 +136,9 @@ fn pump(jump: Connected, mut channel: Channel, mut socket: UnixStream, stop: &At
 }
 
 /// Wait until either side has something, at most a short while.
-fn wait(jump: &Connected, socket: &UnixStream) {
+fn wait(link: &Link, socket: &UnixStream) {
     let ours = socket.as_fd();
-    let theirs = jump.link.socket();
+    let theirs = link.socket();
     let mut fds = [PollFd::new(&ours, PollFlags::IN), PollFd::new(&theirs, PollFlags::IN)];
     let timeout = Timespec {
         tv_sec: 0,
