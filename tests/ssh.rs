@@ -410,3 +410,54 @@ fn the_bundle_of_a_scan_over_ssh_names_the_host_key() {
         .unwrap_or_default()
         .starts_with("ssh "));
 }
+
+#[test]
+fn an_encrypted_key_asks_for_its_passphrase_on_the_terminal_without_echo() {
+    let client = Client::new();
+    let keys = tempfile::tempdir().expect("a temp dir");
+    keygen(&keys.path().join("id_locked"), "ed25519", "open sesame", "locked");
+    let server = Sshd::start(&[&keys.path().join("id_locked.pub")], "");
+    client.trust(&server);
+    let out = keys.path().join("out.json");
+    let socket = format!("vouch-pass-{}", std::process::id());
+    let tmux = |args: &[&str]| {
+        Command::new("tmux")
+            .args(["-L", &socket, "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    };
+    let command = format!(
+        "HOME={} USER={} SSH_AUTH_SOCK= {} scan {} -i {} --only ssh --format json -o {}; echo EXIT=$?; sleep 30",
+        client.home.path().display(),
+        login(),
+        env!("CARGO_BIN_EXE_vouch"),
+        server.target(),
+        keys.path().join("id_locked").display(),
+        out.display()
+    );
+    assert!(tmux(&["new-session", "-d", "-x", "120", "-y", "20", &command])
+        .status
+        .success());
+    let screen = || String::from_utf8_lossy(&tmux(&["capture-pane", "-p"]).stdout).into_owned();
+    let wait_for = |text: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let now = screen();
+            if now.contains(text) {
+                return now;
+            }
+            assert!(std::time::Instant::now() < deadline, "never showed {text:?}:\n{now}");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    };
+    wait_for("Enter passphrase for key");
+    tmux(&["send-keys", "-l", "open sesame"]);
+    tmux(&["send-keys", "Enter"]);
+    let done = wait_for("EXIT=");
+    let _ = tmux(&["kill-server"]);
+    assert!(!done.contains("open sesame"), "the passphrase was echoed:\n{done}");
+    assert!(!done.contains("EXIT=2"), "{done}");
+    let results: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).expect("results")).expect("JSON");
+    assert_eq!(results["hosts"][0]["host_key"], server.host_fingerprint());
+}
