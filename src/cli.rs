@@ -36,9 +36,10 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<ChecklistsAction>,
     },
-    /// Print a POSIX sh script that gathers the same evidence into a tar.gz (offline collection).
+    /// Print a POSIX sh script that gathers the same evidence into a tar.gz (offline
+    /// collection); with --sudoers, the sudoers grant `scan --sudo` needs instead.
     Collector(CollectorArgs),
-    /// Import an archive made by the `collector` script as evidence.
+    /// Audit archives made by the `collector` script, as `scan --from` does (provenance: imported).
     Import(ImportArgs),
 }
 
