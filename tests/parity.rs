@@ -275,3 +275,55 @@ fn the_collector_script_run_here_and_imported_gives_the_same_verdicts() {
     let evidence = imported.host()["evidence"].as_array().expect("evidence");
     assert!(evidence.iter().all(|e| e["provenance"] == "imported"));
 }
+
+#[test]
+fn the_collector_run_by_a_login_that_is_not_root_never_takes_unread_for_absent() {
+    let _turn = live_state();
+    let _lab = SudoLab::new();
+    let dir = tempfile::tempdir().expect("a temp dir");
+    std::fs::set_permissions(dir.path(), std::os::unix::fs::PermissionsExt::from_mode(0o777)).expect("chmod");
+    let script = dir.path().join("vouch-collect.sh");
+    let archive = dir.path().join("as-user.tar.gz");
+    vouch().args(["collector", "-o"]).arg(&script).assert().success();
+    let line = format!("sh {} {}", script.display(), archive.display());
+    let ran = Command::new("su")
+        .args([USER, "-s", "/bin/sh", "-c", &line])
+        .output()
+        .expect("su runs");
+    assert!(ran.status.success(), "{}", String::from_utf8_lossy(&ran.stderr));
+    let manifest = Command::new("tar")
+        .args(["xzf"])
+        .arg(&archive)
+        .args(["-O", "vouch-collect/MANIFEST"])
+        .output()
+        .expect("tar runs");
+    let manifest = String::from_utf8_lossy(&manifest.stdout);
+    assert!(manifest.contains("file\t/etc/sudoers\tunreadable"), "{manifest}");
+    assert!(
+        manifest.contains("file\t/root/.ssh/authorized_keys\tunreadable"),
+        "{manifest}"
+    );
+    let imported = scan_of(
+        vouch()
+            .arg("import")
+            .arg(&archive)
+            .args([
+                "--format",
+                "json",
+                "--as-of",
+                AS_OF,
+                "--only",
+                "auth.sudo,ssh.authorized-keys",
+            ])
+            .output()
+            .expect("vouch runs"),
+    );
+    for id in ["auth.sudo", "ssh.authorized-keys"] {
+        assert_ne!(imported.status(id), "pass", "{id}: {}", imported.summary(id));
+        assert!(
+            imported.summary(id).contains("could not"),
+            "{id}: {}",
+            imported.summary(id)
+        );
+    }
+}

@@ -95,7 +95,9 @@ fn gather(pattern: &str, each: &str, out: &mut Vec<String>) {
 /// The script for `plan`; `homes` are paths under every login's home (`.ssh/authorized_keys`).
 pub fn render(plan: &ReadPlan, homes: &[String], facts: &[&str], version: &str) -> String {
     let mut body: Vec<String> = Vec::new();
-    for path in facts.iter().map(|p| p.to_string()).chain(plan.files.iter().cloned()) {
+    // /home is walked through /etc/passwd below, its links not followed.
+    let files = plan.files.iter().filter(|f| !f.starts_with("/home/")).cloned();
+    for path in facts.iter().map(|p| p.to_string()).chain(files) {
         gather(&path, "file", &mut body);
     }
     for dir in &plan.dirs {
@@ -112,9 +114,18 @@ pub fn render(plan: &ReadPlan, homes: &[String], facts: &[&str], version: &str) 
         body.push("while IFS=: read -r _ _ _ _ _ home _; do".into());
         body.push("  case $home in /*) ;; *) continue ;; esac".into());
         for rest in homes {
-            body.push(format!("  file \"${{home%/}}\"/{}", quote(rest)));
+            // A user's home is theirs: its links are not followed as root.
+            body.push(format!("  file \"${{home%/}}\"/{} nofollow", quote(rest)));
         }
         body.push("done < /etc/passwd".into());
+        // And every folder of /home, whether /etc/passwd names it or not.
+        body.push("listdir /home".into());
+        body.push("for home in /home/*; do".into());
+        body.push("  [ -d \"$home\" ] && [ ! -L \"$home\" ] || continue".into());
+        for rest in homes {
+            body.push(format!("  file \"$home\"/{} nofollow", quote(rest)));
+        }
+        body.push("done".into());
     }
     for argv in &plan.commands {
         let words: Vec<String> = argv.iter().map(|w| quote(w)).collect();
@@ -158,20 +169,40 @@ printf 'vouch-collect\t1\nhost\t%s\ncollected\t%s\nuser\t%s\n' "$host" "$(date -
 say() { printf '%s\n' "$*" >> "$manifest"; }
 odd() { case $1 in *"$tab"*|*"$nl"*) return 0 ;; esac; return 1; }
 meta_of() { stat -c '%f %u %g %s %Y %d %i' -- "$1" 2>/dev/null; }
-file() {
-  p=$1; odd "$p" && return
-  if [ ! -e "$p" ] && [ ! -L "$p" ]; then say "file${tab}$p${tab}missing"; return; fi
+absent() { # PATH: missing only when the nearest folder that exists could be searched
+  d=${1%/*}
+  while [ -n "$d" ] && [ ! -e "$d" ] && [ ! -L "$d" ]; do d=${d%/*}; done
+  [ -n "$d" ] || d=/
+  if [ -d "$d" ] && [ ! -x "$d" ]; then echo unreadable; else echo missing; fi
+}
+# Read at most the cap, never blocking on a FIFO swapped in (nonblock), with a
+# timeout where coreutils has one; `nofollow` for paths users control.
+grab() { # PATH FLAGS
+  if command -v timeout >/dev/null 2>&1; then
+    timeout @TIMEOUT@ dd if="$1" iflag="$2" bs=65536 count=$((@FILE_CAP@ / 65536)) status=none
+  else dd if="$1" iflag="$2" bs=65536 count=$((@FILE_CAP@ / 65536)) status=none; fi
+}
+file() { # PATH [nofollow]
+  p=$1; flags=nonblock; odd "$p" && return
+  if [ ! -e "$p" ] && [ ! -L "$p" ]; then say "file${tab}$p${tab}$(absent "$p")"; return; fi
+  if [ "${2:-}" = nofollow ]; then
+    if [ -L "$p" ]; then say "file${tab}$p${tab}link"; return; fi
+    flags=nofollow,nonblock
+  fi
   if [ ! -f "$p" ]; then say "file${tab}$p${tab}not-regular${tab}$(stat -L -c %f -- "$p" 2>/dev/null)"; return; fi
   m=$(stat -L -c '%f %u %g %s %Y %d %i' -- "$p" 2>/dev/null) || { say "file${tab}$p${tab}unreadable"; return; }
   size=$(printf '%s' "$m" | cut -d' ' -f4)
   if [ "$size" -gt @FILE_CAP@ ]; then say "file${tab}$p${tab}too-large${tab}$size"; return; fi
   mkdir -p "$root/files${p%/*}" 2>/dev/null
-  if head -c @FILE_CAP@ -- "$p" > "$root/files$p" 2>/dev/null; then say "file${tab}$p${tab}present${tab}$m"
+  if grab "$p" "$flags" > "$root/files$p" 2>/dev/null; then say "file${tab}$p${tab}present${tab}$m"
   else rm -f "$root/files$p"; say "file${tab}$p${tab}unreadable"; fi
 }
 listdir() {
   d=${1%/}; [ -n "$d" ] || d=/; odd "$d" && return
-  if [ ! -e "$d" ]; then say "dir${tab}$d${tab}missing"; return; fi
+  if [ ! -e "$d" ]; then
+    case $(absent "$d") in missing) say "dir${tab}$d${tab}missing" ;; *) say "dir${tab}$d${tab}unreadable" ;; esac
+    return
+  fi
   if [ ! -d "$d" ]; then say "dir${tab}$d${tab}not-dir"; return; fi
   if [ ! -r "$d" ] || [ ! -x "$d" ]; then say "dir${tab}$d${tab}unreadable"; return; fi
   n=$((n + 1)); : > "$root/dirs/$n"
@@ -182,7 +213,7 @@ listdir() {
 }
 meta() {
   p=$1; odd "$p" && return
-  if [ ! -e "$p" ] && [ ! -L "$p" ]; then say "meta${tab}$p${tab}missing"; return; fi
+  if [ ! -e "$p" ] && [ ! -L "$p" ]; then say "meta${tab}$p${tab}$(absent "$p")"; return; fi
   m=$(meta_of "$p") || { say "meta${tab}$p${tab}unreadable"; return; }
   l=; [ -L "$p" ] && l=$(readlink -- "$p" 2>/dev/null)
   odd "$l" && l=

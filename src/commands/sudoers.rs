@@ -38,8 +38,13 @@ fn word(text: &str) -> String {
 /// takes a `^...$` argument as written (no sudoers escaping inside it).
 fn glob_regex(pattern: &str) -> String {
     let mut out = String::new();
+    let mut start = true;
     for c in pattern.chars() {
+        let at_start = std::mem::replace(&mut start, c == '/');
         match c {
+            // As glob(7): a name's leading `.` is never matched by a wildcard (no `..`).
+            '*' if at_start => out.push_str("([^./[:space:]][^/[:space:]]*)?"),
+            '?' if at_start => out.push_str("[^./[:space:]]"),
             '*' => out.push_str("[^/[:space:]]*"),
             '?' => out.push_str("[^/[:space:]]"),
             '.' | '+' | '(' | ')' | '|' | '^' | '$' | '{' | '}' | '\\' => {
@@ -64,10 +69,15 @@ pub fn commands(plan: &ReadPlan) -> Vec<String> {
         .iter()
         .filter_map(|argv| argv.split_first())
         .map(|(program, args)| {
+            // sudoers takes a command written without arguments to allow any: `""`
+            // says none (`hostname` must not become `hostname evil`).
             let args: Vec<String> = args.iter().map(|a| word(a)).collect();
-            format!("{} {}", program_path(program), args.join(" "))
-                .trim_end()
-                .to_string()
+            let args = if args.is_empty() {
+                "\"\"".to_string()
+            } else {
+                args.join(" ")
+            };
+            format!("{} {args}", program_path(program))
         })
         .collect();
     // A pattern's arguments as one anchored regex: `PREFIX -- PATH`.
@@ -88,7 +98,9 @@ pub fn commands(plan: &ReadPlan) -> Vec<String> {
             format!("{find} {} -mindepth 1 -maxdepth 1 -print0", word(dir))
         }
     };
-    for file in &plan.files {
+    // A user's own home is theirs to fill with links (`~/.ssh/authorized_keys` ->
+    // /etc/shadow): nothing under /home is read as root.
+    for file in plan.files.iter().filter(|f| !f.starts_with("/home/")) {
         if is_glob(file) {
             out.push(format!("{cat} {}", regex_args("", file)));
             out.push(format!(
@@ -137,17 +149,30 @@ pub fn render(plan: &ReadPlan, user: &str, version: &str) -> String {
         "# vouch {version}: read-only access for `vouch scan --sudo`, as {user}.\n\
          # Exactly the commands and reads the checklists in use need; nothing that writes.\n\
          # Install: visudo -f /etc/sudoers.d/vouch   (sudo 1.9.10 or later reads the ^...$ forms)\n\
-         # Files a configuration includes from elsewhere are read only if listed here.\n\
-         Cmnd_Alias VOUCH = \\\n"
+         # Files a configuration includes from elsewhere are read only if listed here;\n\
+         # nothing under /home is read as root (a user's own links could lead anywhere).\n"
     );
-    let lines = commands(plan);
-    for (n, line) in lines.iter().enumerate() {
-        let more = if n + 1 < lines.len() { ", \\" } else { "" };
-        out.push_str(&format!("    {line}{more}\n"));
+    let (ufw, lines): (Vec<String>, Vec<String>) = commands(plan)
+        .into_iter()
+        .partition(|l| l.starts_with("/usr/sbin/ufw "));
+    let alias = |name: &str, lines: &[String], out: &mut String| {
+        out.push_str(&format!("Cmnd_Alias {name} = \\\n"));
+        for (n, line) in lines.iter().enumerate() {
+            let more = if n + 1 < lines.len() { ", \\" } else { "" };
+            out.push_str(&format!("    {line}{more}\n"));
+        }
+    };
+    alias("VOUCH", &lines, &mut out);
+    if !ufw.is_empty() {
+        alias("VOUCH_UFW", &ufw, &mut out);
     }
+    let ufw = !ufw.is_empty();
     out.push_str(&format!(
-        "Defaults!VOUCH !requiretty\n{} ALL=(root) NOPASSWD: VOUCH\n",
-        word(user)
+        "Defaults!VOUCH !requiretty\n{} ALL=(root) NOPASSWD: {} VOUCH\n",
+        word(user),
+        // None of these needs to start another program (a pager, a shell): NOEXEC
+        // keeps them from it. ufw's `status` runs iptables, so it may.
+        if ufw { "EXEC: VOUCH_UFW, NOEXEC:" } else { "NOEXEC:" }
     ));
     out
 }

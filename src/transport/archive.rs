@@ -30,10 +30,16 @@ const TOP: &str = "vouch-collect/";
 /// What the manifest says of one file.
 #[derive(Debug, Clone)]
 enum Gathered {
-    Present { meta: FileMeta, device: u64, inode: u64 },
+    Present {
+        meta: FileMeta,
+        device: u64,
+        inode: u64,
+    },
     Missing,
     NotRegular(u32),
     Unreadable,
+    /// A link in a user's home, not followed by the collector (run as root).
+    Link,
     TooLarge(u64),
 }
 
@@ -180,6 +186,7 @@ impl ArchiveTransport {
                         }
                         ("missing", []) => Gathered::Missing,
                         ("unreadable", []) => Gathered::Unreadable,
+                        ("link", []) => Gathered::Link,
                         ("not-regular", [mode]) => Gathered::NotRegular(u32::from_str_radix(mode, 16).unwrap_or(0)),
                         ("too-large", [size]) => Gathered::TooLarge(size.parse().unwrap_or(0)),
                         _ => return Err(at("an unknown file line")),
@@ -293,6 +300,9 @@ impl Transport for ArchiveTransport {
             )),
             Some(Gathered::Missing) => FileRead::Missing,
             Some(Gathered::Unreadable) => FileRead::Failed("the collector could not read it".into()),
+            Some(Gathered::Link) => FileRead::Failed(format!(
+                "{path} is a link in a user's home, which the collector does not follow as root"
+            )),
             Some(Gathered::NotRegular(mode)) => FileRead::Failed(format!(
                 "{path} is {}",
                 crate::transport::ssh::fallback::describe_kind(*mode)
