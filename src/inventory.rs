@@ -74,7 +74,7 @@ impl Groups {
 
     /// Every host with its variables resolved: host vars, then the groups
     /// holding it from the nearest out, then `all`.
-    fn hosts(&self) -> Vec<InventoryHost> {
+    fn hosts(&self) -> Result<Vec<InventoryHost>, String> {
         self.order
             .iter()
             .map(|name| {
@@ -85,13 +85,21 @@ impl Groups {
                     }
                 }
                 let pick = |names: &[&str]| names.iter().find_map(|n| vars.get(*n).cloned());
-                InventoryHost {
+                // A port that is no number (a template left unrendered) is an error, never port 22.
+                let port = match pick(&["ansible_port", "ansible_ssh_port"]) {
+                    None => None,
+                    Some(text) => match text.parse::<u16>() {
+                        Ok(port) if port > 0 => Some(port),
+                        _ => return Err(format!("host {name}: ansible_port `{text}` is not a port number")),
+                    },
+                };
+                Ok(InventoryHost {
                     name: name.clone(),
                     address: pick(&["ansible_host", "ansible_ssh_host"]),
                     user: pick(&["ansible_user", "ansible_ssh_user"]),
-                    port: pick(&["ansible_port", "ansible_ssh_port"]).and_then(|p| p.parse().ok()),
+                    port,
                     key_file: pick(&["ansible_ssh_private_key_file", "ansible_private_key_file"]),
-                }
+                })
             })
             .collect()
     }
@@ -130,7 +138,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Vec<InventoryHost>, String> {
         Some(line) if line == "---" || (line.ends_with(':') && !line.starts_with('[')) => yaml(text, origin)?,
         Some(_) => ini(text, origin)?,
     };
-    let hosts = groups.hosts();
+    let hosts = groups.hosts().map_err(|e| format!("{origin}: {e}"))?;
     if hosts.is_empty() {
         return Err(format!("{origin}: no host in it"));
     }
@@ -217,7 +225,7 @@ fn expand(pattern: &str) -> Result<Vec<String>, String> {
     let stride = stride.max(1);
     let mut middles = Vec::new();
     if let (Ok(a), Ok(b)) = (start.parse::<usize>(), end.parse::<usize>()) {
-        let width = start.len();
+        let width = start.len().min(20);
         for n in (a..=b).step_by(stride) {
             middles.push(format!("{n:0width$}"));
             if middles.len() > MAX_HOSTS {
@@ -229,9 +237,13 @@ fn expand(pattern: &str) -> Result<Vec<String>, String> {
     } else {
         return Err(format!("`{pattern}`: a range is numbers or single letters"));
     }
+    let tails = expand(tail)?;
+    if middles.len().saturating_mul(tails.len()) > MAX_HOSTS {
+        return Err(format!("`{pattern}` names more than {MAX_HOSTS} hosts"));
+    }
     let mut out = Vec::new();
     for middle in middles {
-        for rest in expand(tail)? {
+        for rest in &tails {
             out.push(format!("{head}{middle}{rest}"));
         }
     }
@@ -356,6 +368,12 @@ mod tests {
         assert!(parse("[web:stuff]\na\n", "inv").unwrap_err().starts_with("inv:1:"));
         assert!(parse("a ansible_port\n", "inv").unwrap_err().starts_with("inv:1:"));
         assert!(parse("web[1:999999999]\n", "inv").unwrap_err().contains("more than"));
+        assert!(parse("a[0:99999]b[0:99999]\n", "inv")
+            .unwrap_err()
+            .contains("more than"));
+        assert!(parse("a ansible_port={{port}}\n", "inv")
+            .unwrap_err()
+            .contains("not a port number"));
         assert!(parse("\n# nothing\n", "inv").unwrap_err().contains("no host"));
     }
 }

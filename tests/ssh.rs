@@ -461,3 +461,60 @@ fn an_encrypted_key_asks_for_its_passphrase_on_the_terminal_without_echo() {
     let results: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).expect("results")).expect("JSON");
     assert_eq!(results["hosts"][0]["host_key"], server.host_fingerprint());
 }
+
+/// /etc/ssh/ssh_known_hosts as the test wants it, put back as it was when dropped.
+struct GlobalKnownHosts {
+    before: Option<Vec<u8>>,
+}
+
+impl GlobalKnownHosts {
+    const PATH: &'static str = "/etc/ssh/ssh_known_hosts";
+
+    fn with(text: &str) -> GlobalKnownHosts {
+        let before = std::fs::read(Self::PATH).ok();
+        let mut all = before.clone().unwrap_or_default();
+        all.extend_from_slice(text.as_bytes());
+        std::fs::create_dir_all("/etc/ssh").expect("/etc/ssh");
+        std::fs::write(Self::PATH, all).expect("the system known_hosts is written (the tests run as root)");
+        GlobalKnownHosts { before }
+    }
+}
+
+impl Drop for GlobalKnownHosts {
+    fn drop(&mut self) {
+        match &self.before {
+            Some(bytes) => {
+                let _ = std::fs::write(Self::PATH, bytes);
+            }
+            None => {
+                let _ = std::fs::remove_file(Self::PATH);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_system_known_hosts_is_read_as_ssh_reads_it() {
+    let client = Client::new();
+    let server = Sshd::start(&[&client.key()], "");
+    // Known only system-wide: trusted, and said where.
+    {
+        let _global = GlobalKnownHosts::with(&server.known_hosts_line());
+        let trusted = scan(&client, &server.target(), &[]);
+        assert_ne!(trusted.code, 2, "{}", trusted.stderr);
+        assert!(trusted.host()["transport"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("/etc/ssh/ssh_known_hosts:"));
+    }
+    // Revoked system-wide: refused, however the user's own file trusts it.
+    client.trust(&server);
+    let _global = GlobalKnownHosts::with(&format!("@revoked {}", server.known_hosts_line()));
+    let refused = scan(&client, &server.target(), &["--accept-new"]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("@revoked at /etc/ssh/ssh_known_hosts"),
+        "{}",
+        refused.stderr
+    );
+}

@@ -183,12 +183,26 @@ mod tests {
 
     #[test]
     fn globs_admit_one_name_and_no_extra_argument() {
-        assert_eq!(glob_regex("/etc/sudoers.d/*"), "/etc/sudoers\\.d/[^/[:space:]]*");
+        assert_eq!(
+            glob_regex("/etc/sudoers.d/*"),
+            "/etc/sudoers\\.d/([^./[:space:]][^/[:space:]]*)?"
+        );
+        assert_eq!(glob_regex("/etc/x/a*.conf"), "/etc/x/a[^/[:space:]]*\\.conf");
         let mut plan = ReadPlan::default();
         plan.files.insert("/etc/sudoers".into());
         plan.files.insert("/etc/ssh/sshd_config.d/*.conf".into());
         plan.commands.insert(vec!["sshd".into(), "-T".into()]);
+        plan.commands.insert(vec!["hostname".into()]);
+        plan.files.insert("/home/*/.ssh/authorized_keys".into());
         let lines = commands(&plan);
+        assert!(
+            lines.contains(&"/usr/bin/hostname \"\"".to_string()),
+            "no argument may be added: {lines:?}"
+        );
+        assert!(
+            !lines.iter().any(|l| l.contains("/home")),
+            "nothing under /home as root: {lines:?}"
+        );
         assert!(lines.contains(&"/usr/sbin/sshd -T".to_string()), "{lines:?}");
         assert!(lines.contains(&"/usr/bin/cat -- /etc/sudoers".to_string()), "{lines:?}");
         assert!(

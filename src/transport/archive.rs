@@ -108,14 +108,21 @@ impl ArchiveTransport {
             if !kind.is_file() {
                 return Err(refused(
                     archive,
-                    format!("{name} is a {kind:?} entry: links, devices and FIFOs are never imported"),
+                    format!(
+                        "{} is a {kind:?} entry: links, devices and FIFOs are never imported",
+                        crate::sanitize::terminal(&name)
+                    ),
                 ));
             }
             let declared = entry.header().size().unwrap_or(u64::MAX);
             if declared > ENTRY_CAP {
                 return Err(refused(
                     archive,
-                    format!("{name} is larger than {} MiB", ENTRY_CAP >> 20),
+                    format!(
+                        "{} is larger than {} MiB",
+                        crate::sanitize::terminal(&name),
+                        ENTRY_CAP >> 20
+                    ),
                 ));
             }
             let mut body = Vec::new();

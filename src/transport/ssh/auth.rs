@@ -10,6 +10,7 @@ use ssh2::Session;
 use ssh_key::{HashAlg, PrivateKey, PublicKey};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use zeroize::Zeroizing;
 
 use super::target::SshTarget;
 
@@ -47,7 +48,8 @@ pub fn login(session: &Session, target: &SshTarget, home: &Path) -> Result<(), S
     }
     if !methods.split(',').any(|m| m == "publickey") {
         return Err(format!(
-            "the server accepts only {methods} for {user}: vouch logs in with keys (agent or -i), never a password"
+            "the server accepts only {} for {user}: vouch logs in with keys (agent or -i), never a password",
+            crate::sanitize::terminal(methods)
         ));
     }
     let mut files = key_files(target, home);
@@ -234,7 +236,7 @@ fn offer_file(session: &Session, user: &str, file: &KeyFile) -> Result<(), Offer
         None
     };
     session
-        .userauth_pubkey_file(user, None, &file.path, passphrase.as_deref())
+        .userauth_pubkey_file(user, None, &file.path, passphrase.as_ref().map(|p| p.as_str()))
         .map_err(Offer::Refused)
 }
 
@@ -247,7 +249,7 @@ fn encrypted(text: &str) -> bool {
 
 /// Ask for a key's passphrase: through SSH_ASKPASS when ssh would (forced, or no
 /// terminal and a display), else on the terminal without echo.
-fn passphrase(path: &Path) -> Result<String, String> {
+fn passphrase(path: &Path) -> Result<Zeroizing<String>, String> {
     let _one = PROMPT.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let prompt = format!("Enter passphrase for key '{}': ", path.display());
     if let Some(program) = askpass() {
@@ -260,13 +262,15 @@ fn passphrase(path: &Path) -> Result<String, String> {
         if !out.status.success() {
             return Err("encrypted; no passphrase given".into());
         }
-        let text = String::from_utf8_lossy(&out.stdout);
-        return Ok(text.trim_end_matches(['\n', '\r']).to_string());
+        let stdout = Zeroizing::new(out.stdout);
+        let text = Zeroizing::new(String::from_utf8_lossy(&stdout).into_owned());
+        return Ok(Zeroizing::new(text.trim_end_matches(['\n', '\r']).to_string()));
     }
     if !TERMINAL_PROMPTS.load(std::sync::atomic::Ordering::SeqCst) {
         return Err("encrypted, and the walkthrough holds the terminal (add it to ssh-agent)".into());
     }
     rpassword::prompt_password(prompt)
+        .map(Zeroizing::new)
         .map_err(|_| "encrypted, and no terminal to ask its passphrase on (add it to ssh-agent)".to_string())
 }
 

@@ -112,7 +112,11 @@ pub fn answer(run: CommandRun, sudo: bool) -> Answer {
     if timed_out {
         return Answer::Failed("timed out".into());
     }
-    if exit_code == Some(0) || truncated {
+    if truncated {
+        // A listing or a stat cut short would pass off what is missing as absent.
+        return Answer::Failed("its output passed vouch's cap".into());
+    }
+    if exit_code == Some(0) {
         return Answer::Output(stdout);
     }
     let text = String::from_utf8_lossy(&stderr);

@@ -10,6 +10,9 @@ use ssh_key::{HashAlg, PublicKey};
 use std::io::Write;
 use std::path::Path;
 
+/// The system-wide known_hosts files ssh reads beside the user's (GlobalKnownHostsFile).
+const GLOBAL_KNOWN_HOSTS: [&str; 2] = ["/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"];
+
 /// The largest known_hosts file read.
 const KNOWN_HOSTS_CAP: u64 = 16 << 20;
 
@@ -67,7 +70,39 @@ pub fn trust(file: &Path, host: &str, port: u16, blob: &[u8], accept_new: bool) 
         algorithm: algorithm.clone(),
         trusted_by,
     };
-    match known.check(host, port, &key) {
+    // The system-wide files count as they do for ssh: a @revoked line there is
+    // final, a key they hold is known, another key of the type they hold is a change.
+    let (mut known_globally, mut changed_globally) = (None, None);
+    for global in GLOBAL_KNOWN_HOSTS.iter().map(Path::new).filter(|g| g.exists()) {
+        let text = read_capped(global)?;
+        match KnownHosts::parse(&text).check(host, port, &key) {
+            Verdict::Revoked { line } => {
+                return Err(format!(
+                    "host key refused: the {shown} shown by {name} is marked @revoked at {}:{line}",
+                    global.display()
+                ))
+            }
+            Verdict::Known { line } => {
+                known_globally.get_or_insert(format!("{}:{line}", global.display()));
+            }
+            Verdict::Changed { lines } => {
+                changed_globally.get_or_insert(format!("{}:{}", global.display(), lines.first().copied().unwrap_or(0)));
+            }
+            Verdict::Unknown { .. } => {}
+        }
+    }
+    let verdict = known.check(host, port, &key);
+    // As ssh: the key found in any file is known (unless the user's file revokes it).
+    if let (Some(place), Verdict::Changed { .. } | Verdict::Unknown { .. }) = (&known_globally, &verdict) {
+        return Ok(trusted(place.clone()));
+    }
+    if let (Some(place), Verdict::Unknown { .. }) = (&changed_globally, &verdict) {
+        return Err(format!(
+            "REMOTE HOST IDENTIFICATION HAS CHANGED: {name} showed the {shown}, not the key at {place} — \
+             someone could be in the middle (or the key was replaced); refused, and no flag overrides it"
+        ));
+    }
+    match verdict {
         Verdict::Known { line } => Ok(trusted(format!("{}:{line}", file.display()))),
         Verdict::Revoked { line } => Err(format!(
             "host key refused: the {shown} shown by {name} is marked @revoked at {}:{line}",

@@ -124,7 +124,8 @@ fn pump(link: &Link, mut channel: Channel, mut socket: UnixStream, stop: &Atomic
             break;
         }
         if !moved {
-            wait(link, &socket);
+            // Wait for what is pending: room to write where bytes wait, else input.
+            wait(link, &socket, !down.is_empty());
         }
     }
     let _ = link.finish(
@@ -136,10 +137,22 @@ fn pump(link: &Link, mut channel: Channel, mut socket: UnixStream, stop: &Atomic
 }
 
 /// Wait until either side has something, at most a short while.
-fn wait(link: &Link, socket: &UnixStream) {
+fn wait(link: &Link, socket: &UnixStream, to_inner: bool) {
     let ours = socket.as_fd();
     let theirs = link.socket();
-    let mut fds = [PollFd::new(&ours, PollFlags::IN), PollFd::new(&theirs, PollFlags::IN)];
+    let ours_flags = if to_inner {
+        PollFlags::IN | PollFlags::OUT
+    } else {
+        PollFlags::IN
+    };
+    // The jump side waits the way libssh2 says it is stuck (a full channel window
+    // waits for input: the server's window adjust), not merely for a writable socket.
+    let theirs_flags = match link.session().block_directions() {
+        ssh2::BlockDirections::Outbound => PollFlags::OUT,
+        ssh2::BlockDirections::Both => PollFlags::IN | PollFlags::OUT,
+        _ => PollFlags::IN,
+    };
+    let mut fds = [PollFd::new(&ours, ours_flags), PollFd::new(&theirs, theirs_flags)];
     let timeout = Timespec {
         tv_sec: 0,
         tv_nsec: 20_000_000,

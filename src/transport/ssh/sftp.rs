@@ -14,8 +14,13 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// How long one SFTP request may wait for its answer before the session is lost.
+/// How long one SFTP request may wait for its answer before the session is lost,
+/// and how long a whole read or listing may take.
 const ANSWER: Duration = Duration::from_secs(30);
+const WHOLE: Duration = Duration::from_secs(120);
+/// The most names, and bytes of names, one listing keeps.
+const NAMES_CAP: usize = 100_000;
+const NAME_BYTES_CAP: usize = 8 << 20;
 /// SFTP status codes (RFC draft-ietf-secsh-filexfer-02).
 const NO_SUCH_FILE: i32 = 2;
 const PERMISSION_DENIED: i32 = 3;
@@ -119,11 +124,19 @@ impl Files {
         self.with(link, |sftp| {
             let mut dir = link.finish(Instant::now() + ANSWER, "an SFTP opendir", || sftp.opendir(path).into())?;
             let mut names: Vec<Vec<u8>> = Vec::new();
+            let mut bytes = 0usize;
+            let whole = Instant::now() + WHOLE;
             let listed = loop {
-                match link.finish(Instant::now() + ANSWER, "an SFTP readdir", || dir.readdir().into()) {
+                if names.len() >= NAMES_CAP || bytes >= NAME_BYTES_CAP {
+                    break Err(Refusal::Other(format!("more than {NAMES_CAP} names, or 8 MiB of them")));
+                }
+                match link.finish(whole.min(Instant::now() + ANSWER), "an SFTP readdir", || {
+                    dir.readdir().into()
+                }) {
                     Ok((name, _)) => {
                         let name = name.as_os_str().as_bytes();
                         if name != b"." && name != b".." {
+                            bytes += name.len();
                             names.push(name.to_vec());
                         }
                     }
@@ -154,11 +167,12 @@ impl Files {
             let limit = usize::try_from(cap).unwrap_or(usize::MAX).saturating_add(1);
             let mut kept = Vec::new();
             let mut buf = vec![0u8; 64 * 1024];
+            let whole = Instant::now() + WHOLE;
             let read = loop {
                 if kept.len() >= limit || (expected > 0 && kept.len() as u64 >= expected) {
                     break Ok(());
                 }
-                match link.finish(Instant::now() + ANSWER, "an SFTP read", || {
+                match link.finish(whole.min(Instant::now() + ANSWER), "an SFTP read", || {
                     super::link::io_try(file.read(&mut buf))
                 }) {
                     Ok(0) => break Ok(()),
