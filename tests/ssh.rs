@@ -518,3 +518,43 @@ fn the_system_known_hosts_is_read_as_ssh_reads_it() {
         refused.stderr
     );
 }
+
+#[test]
+fn identities_only_offers_no_agent_key_but_the_named_ones() {
+    let client = Client::new();
+    let keys = tempfile::tempdir().expect("a temp dir");
+    keygen(&keys.path().join("right"), "ed25519", "", "right");
+    keygen(&keys.path().join("named"), "ed25519", "", "named");
+    let server = Sshd::start(&[&keys.path().join("right.pub")], "");
+    client.trust(&server);
+    let agent = Agent::start();
+    agent.add(&[keys.path().join("right")]);
+    let config = |only: &str| {
+        std::fs::write(
+            client.ssh_dir().join("config"),
+            format!(
+                "Host box\n  HostName 127.0.0.1\n  Port {}\n  User {}\n  IdentityFile {}\n  IdentitiesOnly {only}\n",
+                server.port,
+                login(),
+                keys.path().join("named").display()
+            ),
+        )
+        .expect("config written")
+    };
+    let run = || {
+        let out = client
+            .vouch()
+            .args(["scan", "box", "--only", "ssh", "--format", "json"])
+            .env("SSH_AUTH_SOCK", &agent.socket)
+            .output()
+            .expect("vouch runs");
+        scan_of(out)
+    };
+    config("no");
+    assert_ne!(run().code, 2, "without IdentitiesOnly the agent's key is offered too");
+    config("yes");
+    let refused = run();
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(!error_of(&refused).contains("agent"), "{}", error_of(&refused));
+    assert!(error_of(&refused).contains("named: refused"), "{}", error_of(&refused));
+}
