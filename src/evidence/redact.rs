@@ -32,7 +32,7 @@ use std::sync::OnceLock;
 mod inert;
 
 pub use inert::is_inert;
-use inert::is_tag;
+use inert::{is_relay, is_tag};
 
 /// Redacted text and how many secrets were removed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,7 +122,8 @@ fn value_is_inert(c: &Captures, prose: bool) -> bool {
     let prose_colon = prose && c.name("sep").is_some_and(|s| s.as_str() == ":");
     prose_colon
         || c.name("value").is_some_and(|v| is_inert(v.as_str()))
-        || c.name("name").is_some_and(|n| is_tag(n.as_str()))
+        || c.name("name")
+            .is_some_and(|n| is_tag(n.as_str()) || is_relay(n.as_str()))
 }
 
 /// A secret-looking name: the strong words anywhere, as one token of letters,

@@ -11,6 +11,7 @@ pub mod cron;
 pub mod group;
 pub mod host;
 pub mod nft;
+pub mod nginx;
 pub mod passwd;
 pub mod period;
 pub mod ports;

@@ -8,6 +8,21 @@ pub(super) fn is_tag(name: &str) -> bool {
     matches!(name, "NOPASSWD" | "PASSWD")
 }
 
+/// nginx's relays (`proxy_pass`, `fastcgi_pass`, `uwsgi_pass`, `scgi_pass`,
+/// `grpc_pass`, `memcached_pass`, and their `_pass_header`-like kin) pass a
+/// request on: their value is an address, not a password. Credentials in an
+/// address (`http://user:pw@host`) are still caught by the URL rule.
+pub(super) fn is_relay(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let relays = ["proxy", "fastcgi", "uwsgi", "scgi", "grpc", "memcached"];
+    relays.iter().any(|r| {
+        lower
+            .strip_prefix(r)
+            .and_then(|rest| rest.strip_prefix("_pass"))
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('_'))
+    })
+}
+
 /// Words that are configuration, never secrets: booleans, policies, methods,
 /// nsswitch sources, HTTP schemes.
 const KEYWORDS: &[&str] = &[
@@ -160,4 +175,26 @@ fn is_placeholder(v: &str) -> bool {
     v.strip_prefix('<')
         .and_then(|rest| rest.strip_suffix('>'))
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_'))
+}
+
+#[cfg(test)]
+mod relay_tests {
+    use super::is_relay;
+
+    #[test]
+    fn nginx_relays_are_not_password_names() {
+        for relay in [
+            "proxy_pass",
+            "fastcgi_pass",
+            "uwsgi_pass",
+            "grpc_pass",
+            "proxy_pass_header",
+            "PROXY_PASS",
+        ] {
+            assert!(is_relay(relay), "{relay}");
+        }
+        for secret in ["proxy_password", "db_pass", "pass", "passwd", "proxy_passphrase"] {
+            assert!(!is_relay(secret), "{secret}");
+        }
+    }
 }

@@ -1,0 +1,119 @@
+//! nginx is the judge of how its configuration is read: for each fixture tree,
+//! `nginx -T` (run in a private mount namespace where the tree is /etc/nginx)
+//! lists the files it reads, in its order; vouch's loader must read the same files
+//! in the same order. Generated trees add include orders nginx sorts by name.
+
+mod common;
+
+use common::differential::require_program;
+use common::fixture;
+use std::path::Path;
+use std::process::Command;
+use vouch::parse::nginx;
+use vouch::probe::collector::Collector;
+use vouch::probe::ProbeScope;
+use vouch::transport::fs::FsTransport;
+use vouch::transport::Limits;
+
+/// The files vouch reads for the tree under `root`, in order.
+fn vouch_files(root: &Path) -> Result<Vec<String>, String> {
+    let transport = FsTransport::rooted(root);
+    let collector = Collector::new(&transport, Limits::default());
+    let scope = ProbeScope::new(&collector);
+    nginx::load(&scope, nginx::MAIN)
+        .map(|config| config.files)
+        .map_err(|e| e.to_string())
+}
+
+/// The files `nginx -T` reads for the tree under `root`, in order; Err with what nginx said.
+fn nginx_files(nginx: &Path, root: &Path) -> Result<Vec<String>, String> {
+    let out = Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "--", "sh", "-c"])
+        .arg(r#"mount --bind "$1" /etc/nginx && exec "$2" -T"#)
+        .arg("sh")
+        .arg(root.join("etc/nginx"))
+        .arg(nginx)
+        .output()
+        .expect("unshare runs (util-linux; the tests run as root)");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    Ok(stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("# configuration file "))
+        .map(|l| l.trim_end_matches(':').to_string())
+        .collect())
+}
+
+#[test]
+fn vouch_reads_the_files_nginx_reads_in_its_order() {
+    let Some(nginx) = require_program("nginx", &["/usr/sbin"], "nginx") else {
+        return;
+    };
+    for tree in ["nginx/stock", "nginx/includes"] {
+        let root = std::path::PathBuf::from(fixture(tree));
+        let theirs = nginx_files(&nginx, &root).unwrap_or_else(|why| panic!("{tree}: nginx -T refuses it: {why}"));
+        let ours = vouch_files(&root).unwrap_or_else(|why| panic!("{tree}: {why}"));
+        assert_eq!(ours, theirs, "{tree}");
+    }
+}
+
+#[test]
+fn generated_include_trees_are_read_in_nginx_order() {
+    let Some(nginx) = require_program("nginx", &["/usr/sbin"], "nginx") else {
+        return;
+    };
+    let mut rng = common::differential::XorShift(0x006e_6769_6e78);
+    for case in 0..12 {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let etc = dir.path().join("etc/nginx");
+        std::fs::create_dir_all(etc.join("inc")).expect("made");
+        // Names nginx sorts bytewise: digits, capitals, dashes, dots.
+        let names = [
+            "a.conf",
+            "B.conf",
+            "10-x.conf",
+            "9.conf",
+            "a-b.conf",
+            "a.b.conf",
+            "_z.conf",
+            "Z.conf",
+        ];
+        let mut main = String::from("events {}\nhttp {\n");
+        for _ in 0..(1 + rng.below(3)) {
+            main.push_str(match rng.below(3) {
+                0 => "  include inc/*.conf;\n",
+                1 => "  include /etc/nginx/inc/a*.conf;\n",
+                _ => "  server { listen 127.0.0.1:8080; include inc/[0-9]*.conf; }\n",
+            });
+        }
+        main.push_str("}\n");
+        std::fs::write(etc.join("nginx.conf"), main).expect("written");
+        for name in names.iter().filter(|_| rng.below(4) != 0) {
+            std::fs::write(etc.join("inc").join(name), "# nothing\n").expect("written");
+        }
+        let theirs = nginx_files(&nginx, dir.path()).unwrap_or_else(|why| panic!("case {case}: {why}"));
+        let ours = vouch_files(dir.path()).unwrap_or_else(|why| panic!("case {case}: {why}"));
+        assert_eq!(ours, theirs, "case {case}");
+    }
+}
+
+#[test]
+fn a_missing_plain_include_is_refused_as_nginx_refuses_it() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let etc = dir.path().join("etc/nginx");
+    std::fs::create_dir_all(&etc).expect("made");
+    std::fs::write(
+        etc.join("nginx.conf"),
+        "events {}\nhttp {\n  include missing.conf;\n}\n",
+    )
+    .expect("written");
+    let why = vouch_files(dir.path()).unwrap_err();
+    assert!(why.contains("/etc/nginx/nginx.conf:3"), "{why}");
+    assert!(why.contains("missing.conf"), "{why}");
+    if let Some(nginx) = require_program("nginx", &["/usr/sbin"], "nginx") {
+        let theirs = nginx_files(&nginx, dir.path()).unwrap_err();
+        assert!(theirs.contains("nginx.conf:3"), "{theirs}");
+    }
+}
