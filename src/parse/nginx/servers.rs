@@ -1,0 +1,167 @@
+//! The server blocks of an nginx configuration with the values that apply in
+//! them, by nginx's inheritance: a directive set at `http` applies in every
+//! `server` that does not set its own, and in every `location` that does not
+//! either; `add_header` is the classic trap — a level with any `add_header` of
+//! its own drops every header inherited from above (nginx's array merge), so an
+//! HSTS header set at `http` vanishes from a location that adds another header.
+//! Each value keeps the directive that set it (file and line). No verdict here.
+
+use super::Directive;
+
+/// A value and the directive it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Set<'a> {
+    pub args: &'a [String],
+    pub at: &'a Directive,
+}
+
+/// One `server` block, its values resolved.
+#[derive(Debug, Clone)]
+pub struct Server<'a> {
+    pub block: &'a Directive,
+    pub listens: Vec<&'a Directive>,
+    pub names: Vec<String>,
+    /// `ssl_protocols`, from the server or inherited from `http`.
+    pub protocols: Option<Set<'a>>,
+    pub ciphers: Option<Set<'a>>,
+    pub certificate: Option<Set<'a>>,
+    /// The headers that apply at the server's own level.
+    pub headers: Vec<&'a Directive>,
+    /// `return` and `rewrite` at the server's level, in order.
+    pub redirects: Vec<&'a Directive>,
+    pub locations: Vec<Location<'a>>,
+}
+
+/// One `location` (nested ones included, flattened), its values resolved.
+#[derive(Debug, Clone)]
+pub struct Location<'a> {
+    pub block: &'a Directive,
+    /// The headers that apply here (its own, else the nearest level's above).
+    pub headers: Vec<&'a Directive>,
+    pub redirects: Vec<&'a Directive>,
+    pub proxy_pass: Option<&'a Directive>,
+}
+
+fn own<'a>(block: &'a [Directive], name: &str) -> Vec<&'a Directive> {
+    block.iter().filter(|d| d.name == name).collect()
+}
+
+fn setting<'a>(block: &'a [Directive], name: &str) -> Option<Set<'a>> {
+    // nginx refuses these repeated at one level ("is duplicate"): the one there is.
+    block
+        .iter()
+        .find(|d| d.name == name)
+        .map(|d| Set { args: &d.args, at: d })
+}
+
+/// Headers at a level: its own `add_header`s if it has any, else those inherited.
+fn headers<'a>(block: &'a [Directive], inherited: &[&'a Directive]) -> Vec<&'a Directive> {
+    let mine = own(block, "add_header");
+    if mine.is_empty() {
+        inherited.to_vec()
+    } else {
+        mine
+    }
+}
+
+/// Every server of every `http` block, in order.
+pub fn servers(directives: &[Directive]) -> Vec<Server<'_>> {
+    let mut out = Vec::new();
+    for http in directives.iter().filter(|d| d.name == "http") {
+        let Some(http_block) = &http.block else { continue };
+        let http_headers = own(http_block, "add_header");
+        for server in http_block.iter().filter(|d| d.name == "server") {
+            let Some(block) = &server.block else { continue };
+            let server_headers = headers(block, &http_headers);
+            let mut locations = Vec::new();
+            collect_locations(block, &server_headers, &mut locations);
+            out.push(Server {
+                block: server,
+                listens: own(block, "listen"),
+                names: own(block, "server_name").iter().flat_map(|d| d.args.clone()).collect(),
+                protocols: setting(block, "ssl_protocols").or_else(|| setting(http_block, "ssl_protocols")),
+                ciphers: setting(block, "ssl_ciphers").or_else(|| setting(http_block, "ssl_ciphers")),
+                certificate: setting(block, "ssl_certificate").or_else(|| setting(http_block, "ssl_certificate")),
+                headers: server_headers,
+                redirects: block
+                    .iter()
+                    .filter(|d| d.name == "return" || d.name == "rewrite")
+                    .collect(),
+                locations,
+            });
+        }
+    }
+    out
+}
+
+fn collect_locations<'a>(block: &'a [Directive], inherited: &[&'a Directive], out: &mut Vec<Location<'a>>) {
+    for location in block.iter().filter(|d| d.name == "location") {
+        let Some(inner) = &location.block else { continue };
+        let here = headers(inner, inherited);
+        out.push(Location {
+            block: location,
+            headers: here.clone(),
+            redirects: inner
+                .iter()
+                .filter(|d| d.name == "return" || d.name == "rewrite")
+                .collect(),
+            proxy_pass: inner.iter().find(|d| d.name == "proxy_pass"),
+        });
+        collect_locations(inner, &here, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn parse(text: &str) -> Vec<Directive> {
+        super::super::syntax::parse(text, &Arc::from("/etc/nginx/nginx.conf")).unwrap()
+    }
+
+    #[test]
+    fn http_values_reach_servers_that_set_none() {
+        let tree = parse(
+            "http {\n ssl_protocols TLSv1 TLSv1.1 TLSv1.2;\n server { listen 443 ssl; server_name a.example b.example; }\n server { listen 443 ssl; ssl_protocols TLSv1.3; }\n}\n",
+        );
+        let servers = servers(&tree);
+        assert_eq!(servers.len(), 2);
+        let inherited = servers[0].protocols.as_ref().unwrap();
+        assert_eq!(inherited.args, ["TLSv1", "TLSv1.1", "TLSv1.2"]);
+        assert_eq!(inherited.at.line, 2);
+        assert_eq!(servers[0].names, ["a.example", "b.example"]);
+        assert_eq!(servers[1].protocols.as_ref().unwrap().args, ["TLSv1.3"]);
+    }
+
+    #[test]
+    fn a_level_with_its_own_add_header_drops_the_inherited_ones() {
+        let tree = parse(
+            "http {\n add_header Strict-Transport-Security \"max-age=63072000\" always;\n server {\n  listen 443 ssl;\n  location / { proxy_pass http://127.0.0.1:8000; }\n  location /static { add_header Cache-Control public; location /static/x { } }\n }\n}\n",
+        );
+        let server = &servers(&tree)[0];
+        assert_eq!(server.headers[0].args[0], "Strict-Transport-Security");
+        let root = &server.locations[0];
+        assert_eq!(root.headers[0].args[0], "Strict-Transport-Security");
+        assert_eq!(root.proxy_pass.unwrap().args, ["http://127.0.0.1:8000"]);
+        let statics = &server.locations[1];
+        assert_eq!(statics.headers.len(), 1);
+        assert_eq!(
+            statics.headers[0].args[0], "Cache-Control",
+            "HSTS silently dropped here"
+        );
+        // A nested location inherits from the location around it.
+        assert_eq!(server.locations[2].headers[0].args[0], "Cache-Control");
+    }
+
+    #[test]
+    fn redirects_at_the_server_level_are_told_from_those_in_a_location() {
+        let tree = parse(
+            "http {\n server { listen 80; return 301 https://$host$request_uri; }\n server { listen 80; location / { rewrite ^ https://$host$request_uri permanent; } }\n}\n",
+        );
+        let servers = servers(&tree);
+        assert_eq!(servers[0].redirects[0].args[0], "301");
+        assert!(servers[1].redirects.is_empty());
+        assert_eq!(servers[1].locations[0].redirects[0].name, "rewrite");
+    }
+}
