@@ -117,3 +117,32 @@ fn a_missing_plain_include_is_refused_as_nginx_refuses_it() {
         assert!(theirs.contains("nginx.conf:3"), "{theirs}");
     }
 }
+
+#[test]
+fn the_nginx_config_probe_collects_exactly_what_nginx_reads() {
+    let Some(nginx) = require_program("nginx", &["/usr/sbin"], "nginx") else {
+        return;
+    };
+    let root = std::path::PathBuf::from(fixture("nginx/includes"));
+    let theirs = nginx_files(&nginx, &root).expect("nginx -T reads it");
+    let snapshot = common::differential::snapshot_of(&root, vouch::model::ProbeType::NginxConfig);
+    for file in &theirs {
+        assert!(
+            matches!(
+                vouch::evidence::Source::read(&snapshot, file),
+                vouch::evidence::FileState::Text(_)
+            ),
+            "{file} was not collected"
+        );
+    }
+    // Nothing that nginx does not read: sites-available/old, conf.d/readme.txt.
+    for never in ["/etc/nginx/sites-available/old", "/etc/nginx/conf.d/readme.txt"] {
+        assert!(
+            !matches!(
+                vouch::evidence::Source::read(&snapshot, never),
+                vouch::evidence::FileState::Text(_)
+            ),
+            "{never} was collected"
+        );
+    }
+}

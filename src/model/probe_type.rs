@@ -16,10 +16,11 @@ pub enum ProbeType {
     AptConfig,
     Nftables,
     Sudoers,
+    NginxConfig,
 }
 
 impl ProbeType {
-    pub const ALL: [ProbeType; 9] = [
+    pub const ALL: [ProbeType; 10] = [
         ProbeType::Files,
         ProbeType::Dir,
         ProbeType::Meta,
@@ -29,6 +30,7 @@ impl ProbeType {
         ProbeType::AptConfig,
         ProbeType::Nftables,
         ProbeType::Sudoers,
+        ProbeType::NginxConfig,
     ];
 
     /// The name a checklist writes (`kind = "sshd_config"`).
@@ -43,6 +45,7 @@ impl ProbeType {
             ProbeType::AptConfig => "apt_config",
             ProbeType::Nftables => "nftables",
             ProbeType::Sudoers => "sudoers",
+            ProbeType::NginxConfig => "nginx_config",
         }
     }
 

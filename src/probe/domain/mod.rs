@@ -5,6 +5,7 @@
 
 mod apt;
 mod nft;
+mod nginx;
 mod sshd;
 mod sudoers;
 
@@ -31,6 +32,7 @@ pub fn def(kind: ProbeType) -> Option<&'static DomainDef> {
         ProbeType::AptConfig => Some(&apt::APT_CONFIG),
         ProbeType::Nftables => Some(&nft::NFTABLES),
         ProbeType::Sudoers => Some(&sudoers::SUDOERS),
+        ProbeType::NginxConfig => Some(&nginx::NGINX),
         ProbeType::Files | ProbeType::Dir | ProbeType::Meta | ProbeType::Command => None,
     }
 }
