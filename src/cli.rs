@@ -43,6 +43,18 @@ pub enum Command {
     Import(ImportArgs),
 }
 
+/// Which checklists are in use, and which of their controls: for `audit`, `scan`,
+/// `import` and `collector` alike.
+#[derive(Debug, Args, Clone, Default)]
+pub struct CatalogArgs {
+    /// Use these checklist files or folders instead of the bundled ones (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub checklists: Vec<PathBuf>,
+    /// Restrict to these sections or control ids (repeatable, or comma-separated).
+    #[arg(long, value_name = "SECTION|ID", value_delimiter = ',')]
+    pub only: Vec<String>,
+}
+
 /// Options shared by `audit` and `scan`: what to audit and with which checklists.
 #[derive(Debug, Args, Clone, Default)]
 pub struct TargetOptions {
@@ -53,12 +65,8 @@ pub struct TargetOptions {
     /// The Python application's directory on the target (default: discovered).
     #[arg(long, value_name = "PATH")]
     pub app_dir: Option<String>,
-    /// Use these checklist files or folders instead of the bundled ones (repeatable).
-    #[arg(long, value_name = "PATH")]
-    pub checklists: Vec<PathBuf>,
-    /// Restrict to these sections or control ids (repeatable, or comma-separated).
-    #[arg(long, value_name = "SECTION|ID", value_delimiter = ',')]
-    pub only: Vec<String>,
+    #[command(flatten)]
+    pub catalog: CatalogArgs,
     /// Evaluate time-based controls at this RFC 3339 time instead of now.
     #[arg(long, value_name = "TIME")]
     pub as_of: Option<String>,
@@ -316,12 +324,8 @@ pub struct CollectorArgs {
     /// The login the sudoers grant is for (default: the current user).
     #[arg(long, value_name = "NAME", requires = "sudoers")]
     pub user: Option<String>,
-    /// Use these checklist files or folders instead of the bundled ones (repeatable).
-    #[arg(long, value_name = "PATH")]
-    pub checklists: Vec<PathBuf>,
-    /// Restrict to these sections or control ids (repeatable, or comma-separated).
-    #[arg(long, value_name = "SECTION|ID", value_delimiter = ',')]
-    pub only: Vec<String>,
+    #[command(flatten)]
+    pub catalog: CatalogArgs,
 }
 
 #[derive(Debug, Args)]
@@ -331,12 +335,8 @@ pub struct ImportArgs {
     pub archives: Vec<PathBuf>,
     #[command(flatten)]
     pub report: ReportArgs,
-    /// Use these checklist files or folders instead of the bundled ones (repeatable).
-    #[arg(long, value_name = "PATH")]
-    pub checklists: Vec<PathBuf>,
-    /// Restrict to these sections or control ids (repeatable, or comma-separated).
-    #[arg(long, value_name = "SECTION|ID", value_delimiter = ',')]
-    pub only: Vec<String>,
+    #[command(flatten)]
+    pub catalog: CatalogArgs,
     /// Evaluate time-based controls at this RFC 3339 time instead of now.
     #[arg(long, value_name = "TIME")]
     pub as_of: Option<String>,

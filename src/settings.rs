@@ -83,7 +83,7 @@ impl AuditSettings {
             .into_iter()
             .next()
             .ok_or_else(|| UsageError::Invalid("no target".into()))?;
-        let (catalog, warnings) = catalog(&args.options.checklists, &args.options.only)?;
+        let (catalog, warnings) = catalog(&args.options.catalog.checklists, &args.options.catalog.only)?;
         Ok(AuditSettings {
             catalog,
             warnings,
@@ -151,7 +151,7 @@ impl ScanSettings {
                 })
             }
         };
-        let (catalog, warnings) = catalog(&args.options.checklists, &args.options.only)?;
+        let (catalog, warnings) = catalog(&args.options.catalog.checklists, &args.options.catalog.only)?;
         Ok(ScanSettings {
             catalog,
             warnings,

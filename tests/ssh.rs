@@ -12,10 +12,16 @@ use std::process::Command;
 
 /// `vouch scan TARGET --only ssh --format json` as `client`, plus `extra`.
 fn scan(client: &Client, target: &str, extra: &[&str]) -> Scan {
+    scan_env(client, target, extra, &[])
+}
+
+/// `scan` with these environment variables set (an agent's socket, SSH_ASKPASS).
+fn scan_env(client: &Client, target: &str, extra: &[&str], env: &[(&str, &std::path::Path)]) -> Scan {
     let out = client
         .vouch()
         .args(["scan", target, "--only", "ssh", "--format", "json"])
         .args(extra)
+        .envs(env.iter().copied())
         .output()
         .expect("vouch runs");
     scan_of(out)
@@ -191,15 +197,12 @@ fn an_encrypted_key_asks_for_its_passphrase_through_ssh_askpass() {
     .expect("written");
     std::fs::set_permissions(&askpass, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
     let key = keys.path().join("id_locked");
-    let out = client
-        .vouch()
-        .args(["scan", &server.target(), "--only", "ssh", "--format", "json", "-i"])
-        .arg(&key)
-        .env("SSH_ASKPASS", &askpass)
-        .env("SSH_ASKPASS_REQUIRE", "force")
-        .output()
-        .expect("vouch runs");
-    let opened = scan_of(out);
+    let key = key.to_str().expect("utf-8");
+    let askpass_env = [
+        ("SSH_ASKPASS", askpass.as_path()),
+        ("SSH_ASKPASS_REQUIRE", std::path::Path::new("force")),
+    ];
+    let opened = scan_env(&client, &server.target(), &["-i", key], &askpass_env);
     assert_ne!(opened.code, 2, "{}", opened.stderr);
     let asked = std::fs::read_to_string(keys.path().join("asked")).expect("the passphrase was asked");
     assert!(asked.contains("Enter passphrase for key"), "{asked}");
@@ -207,15 +210,7 @@ fn an_encrypted_key_asks_for_its_passphrase_through_ssh_askpass() {
 
     // A wrong passphrase is a refusal that says which key, never the passphrase.
     std::fs::write(&askpass, "#!/bin/sh\necho 'wrong battery'\n").expect("written");
-    let out = client
-        .vouch()
-        .args(["scan", &server.target(), "--only", "ssh", "--format", "json", "-i"])
-        .arg(&key)
-        .env("SSH_ASKPASS", &askpass)
-        .env("SSH_ASKPASS_REQUIRE", "force")
-        .output()
-        .expect("vouch runs");
-    let refused = scan_of(out);
+    let refused = scan_env(&client, &server.target(), &["-i", key], &askpass_env);
     assert_eq!(refused.code, 2, "{}", refused.stderr);
     assert!(refused.stderr.contains("id_locked"), "{}", refused.stderr);
     assert!(!refused.stderr.contains("wrong battery"), "{}", refused.stderr);
@@ -241,16 +236,7 @@ fn the_agent_offers_every_identity_and_the_named_key_first() {
     agent.add(&held);
     std::fs::remove_file(client.ssh_dir().join("id_ed25519")).expect("no default key");
 
-    let run = |extra: &[&str]| {
-        let out = client
-            .vouch()
-            .args(["scan", &server.target(), "--only", "ssh", "--format", "json"])
-            .args(extra)
-            .env("SSH_AUTH_SOCK", &agent.socket)
-            .output()
-            .expect("vouch runs");
-        scan_of(out)
-    };
+    let run = |extra: &[&str]| scan_env(&client, &server.target(), extra, &[("SSH_AUTH_SOCK", &agent.socket)]);
     // Offered in the agent's order, the server hangs up before the right one, and says so.
     let cut = run(&[]);
     assert_eq!(cut.code, 2, "{}", cut.stderr);
@@ -281,13 +267,7 @@ fn the_agent_offers_every_identity_and_the_named_key_first() {
     let second = Sshd::start(&[&fclient.key()], "");
     fclient.trust(&second);
     std::fs::remove_file(fclient.ssh_dir().join("id_ed25519")).expect("only in the agent now");
-    let out = fclient
-        .vouch()
-        .args(["scan", &second.target(), "--only", "ssh", "--format", "json"])
-        .env("SSH_AUTH_SOCK", &few.socket)
-        .output()
-        .expect("vouch runs");
-    let fourth = scan_of(out);
+    let fourth = scan_env(&fclient, &second.target(), &[], &[("SSH_AUTH_SOCK", &few.socket)]);
     assert_ne!(fourth.code, 2, "{}", fourth.stderr);
 }
 
@@ -541,15 +521,7 @@ fn identities_only_offers_no_agent_key_but_the_named_ones() {
         )
         .expect("config written")
     };
-    let run = || {
-        let out = client
-            .vouch()
-            .args(["scan", "box", "--only", "ssh", "--format", "json"])
-            .env("SSH_AUTH_SOCK", &agent.socket)
-            .output()
-            .expect("vouch runs");
-        scan_of(out)
-    };
+    let run = || scan_env(&client, "box", &[], &[("SSH_AUTH_SOCK", &agent.socket)]);
     config("no");
     assert_ne!(run().code, 2, "without IdentitiesOnly the agent's key is offered too");
     config("yes");

@@ -6,7 +6,7 @@ use super::{Ended, UsageError};
 use crate::cli::CollectorArgs;
 
 pub fn run(args: &CollectorArgs) -> Ended {
-    let (catalog, _) = match crate::settings::catalog(&args.checklists, &args.only) {
+    let (catalog, _) = match crate::settings::catalog(&args.catalog.checklists, &args.catalog.only) {
         Ok(loaded) => loaded,
         Err(e) => return e.into(),
     };

@@ -63,8 +63,7 @@ fn import_as_scan(args: &crate::cli::ImportArgs) -> crate::cli::ScanArgs {
         save: args.save,
         jobs: 4,
         options: crate::cli::TargetOptions {
-            checklists: args.checklists.clone(),
-            only: args.only.clone(),
+            catalog: args.catalog.clone(),
             as_of: args.as_of.clone(),
             ..Default::default()
         },
