@@ -310,10 +310,7 @@ impl Transport for ArchiveTransport {
             Some(Gathered::Link) => FileRead::Failed(format!(
                 "{path} is a link in a user's home, which the collector does not follow as root"
             )),
-            Some(Gathered::NotRegular(mode)) => FileRead::Failed(format!(
-                "{path} is {}",
-                crate::transport::ssh::fallback::describe_kind(*mode)
-            )),
+            Some(Gathered::NotRegular(mode)) => FileRead::Failed(format!("{path} is {}", super::describe_kind(*mode))),
             Some(Gathered::TooLarge(bytes)) => FileRead::TooLarge { bytes: *bytes },
             Some(Gathered::Present { meta, device, inode }) => {
                 let body = self.bodies.get(&format!("files{path}")).cloned().unwrap_or_default();

@@ -7,7 +7,7 @@
 
 use super::confined::Root;
 use super::{command, Admit, CommandRun, DirList, FileIdentity, FileRead, Stat, Transport, TransportError};
-use crate::evidence::{FileKind, FileMeta};
+use crate::evidence::FileMeta;
 use crate::pathname::{from_bytes, to_bytes};
 use rustix::fs::{FileType, Mode, OFlags};
 use rustix::io::Errno;
@@ -96,9 +96,8 @@ impl FsTransport {
             Ok(seen) => seen,
             Err(e) => return FileRead::Failed(Failure::from(e).reason()),
         };
-        let kind = FileType::from_raw_mode(seen.st_mode);
-        if kind != FileType::RegularFile {
-            return FileRead::Failed(format!("{path} is {}", describe_kind(kind)));
+        if FileType::from_raw_mode(seen.st_mode) != FileType::RegularFile {
+            return FileRead::Failed(format!("{path} is {}", super::describe_kind(seen.st_mode)));
         }
         let size = u64::try_from(seen.st_size).unwrap_or(0);
         if size > cap {
@@ -236,16 +235,6 @@ fn local_lstat(path: &str) -> Result<(rustix::fs::Stat, Option<Vec<u8>>), Errno>
     Ok((found, link))
 }
 
-fn describe_kind(kind: FileType) -> &'static str {
-    match kind {
-        FileType::Directory => "a directory",
-        FileType::Fifo => "a named pipe",
-        FileType::Socket => "a socket",
-        FileType::BlockDevice | FileType::CharacterDevice => "a device",
-        _ => "not a regular file",
-    }
-}
-
 fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
@@ -254,14 +243,8 @@ fn io_reason(e: &std::io::Error) -> String {
 }
 
 fn to_meta(found: &rustix::fs::Stat) -> FileMeta {
-    let kind = match FileType::from_raw_mode(found.st_mode) {
-        FileType::Symlink => FileKind::Symlink,
-        FileType::Directory => FileKind::Dir,
-        FileType::RegularFile => FileKind::File,
-        _ => FileKind::Other,
-    };
     FileMeta {
-        kind,
+        kind: super::kind_of(found.st_mode),
         mode: found.st_mode & 0o7777,
         uid: found.st_uid,
         gid: found.st_gid,
@@ -309,6 +292,7 @@ impl Transport for FsTransport {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::evidence::FileKind;
     use std::os::unix::fs::symlink;
 
     #[test]

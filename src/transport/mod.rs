@@ -99,6 +99,30 @@ pub fn open(spec: &TargetSpec) -> Result<Box<dyn Transport>, TransportError> {
     }
 }
 
+/// The kind of file a raw `st_mode` says (from a local stat, an SFTP stat, or
+/// `stat -c %f` on a server).
+pub fn kind_of(mode: u32) -> crate::evidence::FileKind {
+    use crate::evidence::FileKind;
+    match rustix::fs::FileType::from_raw_mode(mode) {
+        rustix::fs::FileType::Symlink => FileKind::Symlink,
+        rustix::fs::FileType::Directory => FileKind::Dir,
+        rustix::fs::FileType::RegularFile => FileKind::File,
+        _ => FileKind::Other,
+    }
+}
+
+/// What a file that is not a regular one is, for a reason (`a directory`).
+pub fn describe_kind(mode: u32) -> &'static str {
+    use rustix::fs::FileType;
+    match FileType::from_raw_mode(mode) {
+        FileType::Directory => "a directory",
+        FileType::Fifo => "a named pipe",
+        FileType::Socket => "a socket",
+        FileType::BlockDevice | FileType::CharacterDevice => "a device",
+        _ => "not a regular file",
+    }
+}
+
 /// The result of reading one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileRead {

@@ -6,7 +6,7 @@
 //! refusal is told apart from the command's, so the evidence can say "not
 //! readable without root" rather than "missing".
 
-use crate::evidence::{FileKind, FileMeta};
+use crate::evidence::FileMeta;
 use crate::transport::CommandRun;
 
 /// `stat`'s format: raw mode (hex), uid, gid, size, mtime, device, inode.
@@ -149,7 +149,7 @@ pub fn parse_stat(output: &[u8]) -> Option<(FileMeta, u64, u64)> {
     };
     let raw = u32::from_str_radix(mode, 16).ok()?;
     let meta = FileMeta {
-        kind: kind_of(raw),
+        kind: crate::transport::kind_of(raw),
         mode: raw & 0o7777,
         uid: uid.parse().ok()?,
         gid: gid.parse().ok()?,
@@ -158,27 +158,6 @@ pub fn parse_stat(output: &[u8]) -> Option<(FileMeta, u64, u64)> {
         link: None,
     };
     Some((meta, device.parse().ok()?, inode.parse().ok()?))
-}
-
-/// The file kind from a raw `st_mode`.
-pub fn kind_of(mode: u32) -> FileKind {
-    match mode & 0o170000 {
-        0o100000 => FileKind::File,
-        0o040000 => FileKind::Dir,
-        0o120000 => FileKind::Symlink,
-        _ => FileKind::Other,
-    }
-}
-
-/// What a non-regular kind is called in a reason.
-pub fn describe_kind(mode: u32) -> &'static str {
-    match mode & 0o170000 {
-        0o040000 => "a directory",
-        0o010000 => "a named pipe",
-        0o140000 => "a socket",
-        0o060000 | 0o020000 => "a device",
-        _ => "not a regular file",
-    }
 }
 
 /// Names from `find DIR ... -print0` (each `DIR/name`), sorted by their bytes.
@@ -203,6 +182,7 @@ pub fn parse_names(output: &[u8]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::evidence::FileKind;
 
     #[test]
     fn stat_output_reads_back() {
@@ -211,7 +191,7 @@ mod tests {
             (meta.kind, meta.mode, meta.size, dev, ino),
             (FileKind::File, 0o644, 3512, 2049, 131)
         );
-        assert_eq!(kind_of(0xa1ff), FileKind::Symlink);
+        assert_eq!(crate::transport::kind_of(0xa1ff), FileKind::Symlink);
         assert_eq!(parse_stat(b"garbage"), None);
     }
 

@@ -109,7 +109,7 @@ impl SshTransport {
             Ok(stat) => {
                 let raw = stat.perm.unwrap_or(0);
                 let meta = FileMeta {
-                    kind: fallback::kind_of(raw),
+                    kind: super::kind_of(raw),
                     mode: raw & 0o7777,
                     uid: stat.uid.unwrap_or(0),
                     gid: stat.gid.unwrap_or(0),
@@ -203,7 +203,7 @@ impl Transport for SshTransport {
                 FileKind::Dir => 0o040000,
                 _ => 0,
             };
-            return Ok(FileRead::Failed(format!("{path} is {}", fallback::describe_kind(raw))));
+            return Ok(FileRead::Failed(format!("{path} is {}", super::describe_kind(raw))));
         }
         if meta.size > cap {
             return Ok(FileRead::TooLarge { bytes: meta.size });
