@@ -57,8 +57,38 @@ fn glob_regex(pattern: &str) -> String {
     out
 }
 
+/// A word a grant can hold as it is: no blank or control character (a newline in
+/// a checklist's path would start a rule of its own) and none of sudoers' own
+/// separators or quotes.
+fn plain(word: &str) -> bool {
+    !word.is_empty()
+        && !word
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, ',' | ':' | '=' | '\\' | '"' | '#'))
+}
+
+/// The plan without what no grant line can hold safely (those reads stay
+/// "not readable without root").
+fn writable(plan: &ReadPlan) -> ReadPlan {
+    let keep = |set: &std::collections::BTreeSet<String>| set.iter().filter(|p| plain(p)).cloned().collect();
+    ReadPlan {
+        files: keep(&plan.files),
+        dirs: keep(&plan.dirs),
+        stats: keep(&plan.stats),
+        commands: plan
+            .commands
+            .iter()
+            .filter(|argv| argv.iter().all(|w| plain(w)))
+            .cloned()
+            .collect(),
+        follows: plan.follows.clone(),
+        homes: plan.homes.clone(),
+    }
+}
+
 /// The commands of the grant, one per line, as sudoers reads them.
 pub fn commands(plan: &ReadPlan) -> Vec<String> {
+    let plan = &writable(plan);
     let cat = program_path("cat");
     let stat = program_path("stat");
     let find = program_path("find");
@@ -202,6 +232,16 @@ mod tests {
         assert!(
             !lines.iter().any(|l| l.contains("/home")),
             "nothing under /home as root: {lines:?}"
+        );
+        // A hostile checklist's path cannot start a rule of its own.
+        plan.files.insert("/etc/x\nALL ALL=(ALL) NOPASSWD: ALL".into());
+        plan.commands.insert(vec!["id".into(), "a,b".into()]);
+        let lines = commands(&plan);
+        assert!(
+            !lines
+                .iter()
+                .any(|l| l.contains("ALL") || l.contains('\n') || l.contains("a,b")),
+            "{lines:?}"
         );
         assert!(lines.contains(&"/usr/sbin/sshd -T".to_string()), "{lines:?}");
         assert!(lines.contains(&"/usr/bin/cat -- /etc/sudoers".to_string()), "{lines:?}");

@@ -27,6 +27,9 @@ pub struct SyntaxError {
     pub message: String,
 }
 
+/// The deepest blocks vouch reads.
+pub const MAX_NESTING: usize = 64;
+
 /// What one call to the tokenizer ended on.
 enum Ended {
     Directive,
@@ -67,6 +70,11 @@ pub fn parse(text: &str, file: &Arc<str>) -> Result<Vec<Directive>, SyntaxError>
                     block: None,
                 };
                 if matches!(ended, Ended::BlockStart) {
+                    // nginx has no bound but its stack; real configurations nest a
+                    // handful deep, and what reads the tree recurses on it.
+                    if stack.len() >= MAX_NESTING {
+                        return Err(reader.error(&format!("blocks nested more than {MAX_NESTING} deep")));
+                    }
                     stack.push((directive, std::mem::take(&mut current)));
                 } else {
                     current.push(directive);
@@ -330,6 +338,11 @@ mod tests {
         assert!(parse("}").unwrap_err().message.contains("unexpected \"}\""));
         assert!(parse("a {\n").unwrap_err().message.contains("end of file"));
         assert!(parse("a b").unwrap_err().message.contains("end of file"));
+        // Hostile nesting ends with a reason, not a stack overflow downstream.
+        assert!(parse(&"a {".repeat(300_000))
+            .unwrap_err()
+            .message
+            .contains("nested more than"));
         // A lone word at the very end is dropped, as nginx drops it.
         assert_eq!(parse("a b;\nc").unwrap().len(), 1);
     }
