@@ -2,10 +2,11 @@
 //! the one asked for, else the newest unfinished one of this target, else a new
 //! one whose collection starts at once in the background.
 
+use super::collect::Collector;
 use super::{Ended, UsageError};
 use crate::checklist::Catalog;
 use crate::cli::AuditArgs;
-use crate::engine::{self, Options};
+use crate::engine;
 use crate::model::{Mode, Status, Target};
 use crate::results::{ControlResult, HostResult, ScanResults, Summary};
 use crate::sanitize::terminal;
@@ -226,53 +227,6 @@ fn walkthrough(
 fn say(line: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "vouch: {line}");
-}
-
-/// Starts the engine on the target, for everything or for one control.
-struct Collector<'a> {
-    catalog: &'a Catalog,
-    spec: TargetSpec,
-    as_of: chrono::DateTime<chrono::Utc>,
-    /// The transport opened to start the session, used by every collection while
-    /// it answers (an SSH login, and any passphrase, once); then one connects again.
-    opened: std::sync::Mutex<Option<Arc<dyn transport::Transport>>>,
-}
-
-impl Collector<'_> {
-    fn collect(&self, only: Option<&str>) -> Result<engine::LiveHost, String> {
-        let only: Vec<String> = only.iter().map(|id| id.to_string()).collect();
-        self.collect_these(&only)
-    }
-
-    /// Collect these controls (none named: all of them).
-    fn collect_these(&self, only: &[String]) -> Result<engine::LiveHost, String> {
-        let mut kept = self.opened.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let transport: Arc<dyn transport::Transport> = match kept.as_ref().filter(|t| t.alive()) {
-            Some(transport) => transport.clone(),
-            None => {
-                let fresh: Arc<dyn transport::Transport> =
-                    Arc::from(transport::open(&self.spec).map_err(|e| e.to_string())?);
-                *kept = Some(fresh.clone());
-                fresh
-            }
-        };
-        drop(kept);
-        let mut catalog = self.catalog.clone();
-        if !only.is_empty() {
-            catalog.restrict(only);
-        }
-        let target = Target {
-            name: self.spec.name(),
-            root: self.spec.root(),
-            host_key: transport.host_key(),
-            ..Target::default()
-        };
-        let options = Options {
-            as_of: self.as_of,
-            ..Options::default()
-        };
-        Ok(engine::spawn_host(Arc::new(catalog), target, transport, options))
-    }
 }
 
 /// The auditor's name remembered in the config folder; on first use it is asked

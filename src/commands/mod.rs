@@ -4,9 +4,11 @@
 
 pub mod audit;
 pub mod checklists;
+pub mod collect;
 pub mod collector;
 pub mod dry_run;
 pub mod export;
+pub mod progress;
 pub mod scan;
 pub mod script;
 pub mod sessions;

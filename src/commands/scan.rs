@@ -144,7 +144,7 @@ type Scanned = (HostResult, Option<String>);
 fn scan_targets(settings: &ScanSettings, store: Option<&Store>) -> Vec<Scanned> {
     let next = AtomicUsize::new(0);
     let slots: Vec<Mutex<Option<Scanned>>> = settings.targets.iter().map(|_| Mutex::new(None)).collect();
-    let progress = Progress::start(settings.targets.len());
+    let progress = super::progress::Progress::start(settings.targets.len());
     std::thread::scope(|scope| {
         for _ in 0..settings.jobs.clamp(1, settings.targets.len().max(1)) {
             scope.spawn(|| loop {
@@ -162,41 +162,6 @@ fn scan_targets(settings: &ScanSettings, store: Option<&Store>) -> Vec<Scanned> 
         .into_iter()
         .filter_map(|slot| slot.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner))
         .collect()
-}
-
-/// Hosts audited so far, on stderr while a fleet runs: only on a terminal, and
-/// cleared before the report is written.
-struct Progress(Option<indicatif::ProgressBar>);
-
-impl Progress {
-    fn start(hosts: usize) -> Progress {
-        if hosts < 2 || !std::io::stderr().is_terminal() {
-            return Progress(None);
-        }
-        let bar = indicatif::ProgressBar::new(hosts as u64);
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} hosts  {elapsed}  {wide_msg}")
-        {
-            bar.set_style(style);
-        }
-        bar.enable_steady_tick(std::time::Duration::from_millis(200));
-        Progress(Some(bar))
-    }
-
-    fn done(&self, host: &HostResult) {
-        if let Some(bar) = &self.0 {
-            let how = if host.error.is_some() { "not audited" } else { "done" };
-            bar.set_message(format!("{}: {how}", terminal(&host.target)));
-            bar.inc(1);
-        }
-    }
-}
-
-impl Drop for Progress {
-    fn drop(&mut self) {
-        if let Some(bar) = &self.0 {
-            bar.finish_and_clear();
-        }
-    }
 }
 
 /// One target: open its transport and run the engine, keeping the host's results
