@@ -23,4 +23,5 @@ pub mod sshd;
 pub mod sudoers;
 pub mod systemd;
 pub mod text;
+pub mod tls;
 pub mod ufw;

@@ -1,0 +1,560 @@
+//! OpenSSL cipher strings (nginx's `ssl_ciphers`) expanded as OpenSSL 3 expands
+//! them (`ssl_create_cipher_list`): keywords, cipher names, `+` to combine
+//! keywords in one term, `-` to drop, `!` to drop for good, `+` in front to move to
+//! the end, `@STRENGTH`, `@SECLEVEL=n`, a leading `DEFAULT` and `SUITEB*`; an
+//! unknown keyword is ignored, a character OpenSSL cannot read refuses the whole
+//! string, and a string that selects no TLS 1.2 suite is refused ("no cipher
+//! match"), so nginx would not start. Over the table of `suites`; the judge is
+//! `OPENSSL_CONF=/dev/null openssl ciphers -v STRING`.
+
+use super::suites::{Au, Enc, Kx, Mac, Suite, Version, SUITES};
+
+/// nginx's value when `ssl_ciphers` is not set.
+pub const NGINX_DEFAULT: &str = "HIGH:!aNULL:!MD5";
+/// What `DEFAULT` stands for in OpenSSL 3.
+const OPENSSL_DEFAULT: &str = "ALL:!COMPLEMENTOFDEFAULT:!eNULL";
+/// Longer strings are refused before any work (nginx's own lines are far shorter).
+pub const MAX_LEN: usize = 16 * 1024;
+
+/// Why OpenSSL refuses a cipher string.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CipherError {
+    #[error("OpenSSL cannot read the cipher string at character {at} (\"invalid command\")")]
+    InvalidCommand { at: usize },
+    #[error("the cipher string selects no TLS 1.2 suite (\"no cipher match\")")]
+    NoMatch,
+    #[error("the cipher string is over {MAX_LEN} bytes")]
+    TooLong,
+}
+
+// OpenSSL's strength bits (`algo_strength`).
+const STRONG_NONE: u8 = 0x01;
+const LOW: u8 = 0x02;
+const MEDIUM: u8 = 0x04;
+const HIGH: u8 = 0x08;
+const FIPS: u8 = 0x10;
+const STRONG_MASK: u8 = 0x1f;
+const NOT_DEFAULT: u8 = 0x20;
+/// An encryption no suite of the table has (3DES: a keyword OpenSSL 3 still
+/// knows, whose suites are not built).
+const ENC_ABSENT: u32 = 1 << 31;
+
+fn kx(k: Kx) -> u32 {
+    1 << k as u32
+}
+fn au(a: Au) -> u32 {
+    1 << a as u32
+}
+fn enc(e: Enc) -> u32 {
+    1 << e as u32
+}
+fn mac(m: Mac) -> u32 {
+    1 << m as u32
+}
+
+fn strength(s: &Suite) -> u8 {
+    let class = if s.enc == Enc::Null { STRONG_NONE } else { HIGH };
+    class | if s.fips { FIPS } else { 0 } | if s.not_default { NOT_DEFAULT } else { 0 }
+}
+
+/// What a term selects: each field a mask (0: any), as OpenSSL accumulates it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Pattern {
+    kx: u32,
+    au: u32,
+    enc: u32,
+    mac: u32,
+    version: Option<Version>,
+    strength: u8,
+    cipher: Option<usize>,
+}
+
+/// A keyword of OpenSSL's alias table (those OpenSSL 3 keeps with the default provider).
+struct Keyword {
+    name: &'static str,
+    pattern: fn() -> Pattern,
+}
+
+fn all_enc_but_null() -> u32 {
+    !enc(Enc::Null)
+}
+
+macro_rules! kw {
+    ($name:expr, $($field:ident: $value:expr),* $(,)?) => {
+        Keyword { name: $name, pattern: || Pattern { $($field: $value,)* ..Pattern::default() } }
+    };
+}
+
+fn encs(list: &[Enc]) -> u32 {
+    list.iter().fold(0, |m, e| m | enc(*e))
+}
+
+const AES: &[Enc] = &[
+    Enc::Aes128,
+    Enc::Aes256,
+    Enc::Aes128Gcm,
+    Enc::Aes256Gcm,
+    Enc::Aes128Ccm,
+    Enc::Aes256Ccm,
+    Enc::Aes128Ccm8,
+    Enc::Aes256Ccm8,
+];
+
+/// OpenSSL 3's aliases, less those whose algorithms its default provider lacks
+/// (RC4, RC2, IDEA, SEED, GOST: OpenSSL leaves them out, so they read as unknown).
+fn keywords() -> &'static [Keyword] {
+    use Enc::*;
+    const TABLE: &[Keyword] = &[
+        kw!("ALL", enc: all_enc_but_null()),
+        kw!("COMPLEMENTOFALL", enc: enc(Null)),
+        kw!("COMPLEMENTOFDEFAULT", strength: NOT_DEFAULT),
+        kw!("kRSA", kx: kx(Kx::Rsa)),
+        kw!("kEDH", kx: kx(Kx::Dhe)),
+        kw!("kDHE", kx: kx(Kx::Dhe)),
+        kw!("DH", kx: kx(Kx::Dhe)),
+        kw!("kEECDH", kx: kx(Kx::Ecdhe)),
+        kw!("kECDHE", kx: kx(Kx::Ecdhe)),
+        kw!("ECDH", kx: kx(Kx::Ecdhe)),
+        kw!("kPSK", kx: kx(Kx::Psk)),
+        kw!("kRSAPSK", kx: kx(Kx::RsaPsk)),
+        kw!("kECDHEPSK", kx: kx(Kx::EcdhePsk)),
+        kw!("kDHEPSK", kx: kx(Kx::DhePsk)),
+        kw!("kSRP", kx: kx(Kx::Srp)),
+        kw!("aRSA", au: au(Au::Rsa)),
+        kw!("aDSS", au: au(Au::Dss)),
+        kw!("DSS", au: au(Au::Dss)),
+        kw!("aNULL", au: au(Au::Null)),
+        kw!("aECDSA", au: au(Au::Ecdsa)),
+        kw!("ECDSA", au: au(Au::Ecdsa)),
+        kw!("aPSK", au: au(Au::Psk)),
+        kw!("aSRP", au: au(Au::Srp)),
+        kw!("EDH", kx: kx(Kx::Dhe), au: !au(Au::Null)),
+        kw!("DHE", kx: kx(Kx::Dhe), au: !au(Au::Null)),
+        kw!("EECDH", kx: kx(Kx::Ecdhe), au: !au(Au::Null)),
+        kw!("ECDHE", kx: kx(Kx::Ecdhe), au: !au(Au::Null)),
+        kw!("NULL", enc: enc(Null)),
+        kw!("RSA", kx: kx(Kx::Rsa), au: au(Au::Rsa)),
+        kw!("ADH", kx: kx(Kx::Dhe), au: au(Au::Null)),
+        kw!("AECDH", kx: kx(Kx::Ecdhe), au: au(Au::Null)),
+        kw!("PSK", kx: kx(Kx::Psk) | kx(Kx::RsaPsk) | kx(Kx::EcdhePsk) | kx(Kx::DhePsk)),
+        kw!("SRP", kx: kx(Kx::Srp)),
+        kw!("3DES", enc: ENC_ABSENT),
+        kw!("eNULL", enc: enc(Null)),
+        kw!("AES128", enc: encs(&[Aes128, Aes128Gcm, Aes128Ccm, Aes128Ccm8])),
+        kw!("AES256", enc: encs(&[Aes256, Aes256Gcm, Aes256Ccm, Aes256Ccm8])),
+        kw!("AES", enc: encs(AES)),
+        kw!("AESGCM", enc: encs(&[Aes128Gcm, Aes256Gcm])),
+        kw!("AESCCM", enc: encs(&[Aes128Ccm, Aes256Ccm, Aes128Ccm8, Aes256Ccm8])),
+        kw!("AESCCM8", enc: encs(&[Aes128Ccm8, Aes256Ccm8])),
+        kw!("CAMELLIA128", enc: enc(Camellia128)),
+        kw!("CAMELLIA256", enc: enc(Camellia256)),
+        kw!("CAMELLIA", enc: encs(&[Camellia128, Camellia256])),
+        kw!("CHACHA20", enc: enc(Chacha20Poly1305)),
+        kw!("ARIA", enc: encs(&[Aria128Gcm, Aria256Gcm])),
+        kw!("ARIAGCM", enc: encs(&[Aria128Gcm, Aria256Gcm])),
+        kw!("ARIA128", enc: enc(Aria128Gcm)),
+        kw!("ARIA256", enc: enc(Aria256Gcm)),
+        kw!("CBC", enc: encs(&[Aes128, Aes256, Camellia128, Camellia256]) | ENC_ABSENT),
+        kw!("MD5", mac: mac(Mac::Md5)),
+        kw!("SHA1", mac: mac(Mac::Sha1)),
+        kw!("SHA", mac: mac(Mac::Sha1)),
+        kw!("SHA256", mac: mac(Mac::Sha256)),
+        kw!("SHA384", mac: mac(Mac::Sha384)),
+        kw!("SSLv3", version: Some(Version::Ssl3)),
+        kw!("TLSv1", version: Some(Version::Tls1)),
+        kw!("TLSv1.0", version: Some(Version::Tls1)),
+        kw!("TLSv1.2", version: Some(Version::Tls12)),
+        kw!("LOW", strength: LOW),
+        kw!("MEDIUM", strength: MEDIUM),
+        kw!("HIGH", strength: HIGH),
+        kw!("FIPS", enc: all_enc_but_null(), strength: FIPS),
+        kw!("EDH-DSS-DES-CBC3-SHA", kx: kx(Kx::Dhe), au: au(Au::Dss), enc: ENC_ABSENT, mac: mac(Mac::Sha1), strength: HIGH | FIPS),
+        kw!("EDH-RSA-DES-CBC3-SHA", kx: kx(Kx::Dhe), au: au(Au::Rsa), enc: ENC_ABSENT, mac: mac(Mac::Sha1), strength: HIGH | FIPS),
+    ];
+    TABLE
+}
+
+/// A suite's own pattern, as OpenSSL lists a cipher name among its aliases.
+fn suite_pattern(index: usize, s: &Suite) -> Pattern {
+    Pattern {
+        kx: kx(s.kx),
+        au: au(s.au),
+        enc: enc(s.enc),
+        mac: mac(s.mac),
+        version: None,
+        strength: strength(s),
+        cipher: Some(index),
+    }
+}
+
+fn lookup(word: &str) -> Option<Pattern> {
+    if let Some(i) = SUITES.iter().position(|s| s.name == word) {
+        return Some(suite_pattern(i, &SUITES[i]));
+    }
+    keywords().iter().find(|k| k.name == word).map(|k| (k.pattern)())
+}
+
+/// Narrow `acc` by `next` as OpenSSL does; None when a field empties (the term is ignored).
+fn combine(acc: Pattern, next: &Pattern) -> Option<Pattern> {
+    fn field(a: u32, b: u32) -> Option<u32> {
+        match (a, b) {
+            (_, 0) => Some(a),
+            (0, _) => Some(b),
+            _ => Some(a & b).filter(|m| *m != 0),
+        }
+    }
+    let mut out = Pattern {
+        kx: field(acc.kx, next.kx)?,
+        au: field(acc.au, next.au)?,
+        enc: field(acc.enc, next.enc)?,
+        mac: field(acc.mac, next.mac)?,
+        ..acc
+    };
+    let (strong, default) = (next.strength & STRONG_MASK, next.strength & NOT_DEFAULT);
+    if strong != 0 {
+        if out.strength & STRONG_MASK != 0 {
+            out.strength &= strong | !STRONG_MASK;
+            if out.strength & STRONG_MASK == 0 {
+                return None;
+            }
+        } else {
+            out.strength = (out.strength & !STRONG_MASK) | strong;
+        }
+    }
+    out.strength |= default;
+    match next.cipher {
+        Some(c) => out.cipher = Some(c),
+        None => {
+            if let Some(v) = next.version {
+                if out.version.is_some_and(|have| have != v) {
+                    return None;
+                }
+                out.version = Some(v);
+            }
+        }
+    }
+    Some(out)
+}
+
+fn matches(p: &Pattern, index: usize, s: &Suite) -> bool {
+    let fits = |mask: u32, bit: u32| mask == 0 || mask & bit != 0;
+    p.cipher.is_none_or(|c| c == index)
+        && fits(p.kx, kx(s.kx))
+        && fits(p.au, au(s.au))
+        && fits(p.enc, enc(s.enc))
+        && fits(p.mac, mac(s.mac))
+        && p.version.is_none_or(|v| v == s.version)
+        && (p.strength & STRONG_MASK == 0 || p.strength & STRONG_MASK & strength(s) != 0)
+        && (p.strength & NOT_DEFAULT == 0 || strength(s) & NOT_DEFAULT != 0)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Rule {
+    Add,
+    Delete,
+    Kill,
+    MoveToEnd,
+}
+
+/// OpenSSL's ordered list of suites, each active or not; killed ones are gone.
+struct List {
+    order: Vec<usize>,
+    active: Vec<bool>,
+}
+
+impl List {
+    fn new() -> List {
+        List {
+            order: (0..SUITES.len()).collect(),
+            active: vec![false; SUITES.len()],
+        }
+    }
+
+    /// A stable partition: the suites `pick` takes go to the end (or the front).
+    fn shift(&mut self, mut pick: impl FnMut(usize) -> bool, to_front: bool) -> Vec<usize> {
+        let (moved, rest): (Vec<usize>, Vec<usize>) = self.order.iter().partition(|i| pick(**i));
+        self.order = if to_front {
+            moved.iter().chain(&rest).copied().collect()
+        } else {
+            rest.iter().chain(&moved).copied().collect()
+        };
+        moved
+    }
+
+    fn apply(&mut self, p: &Pattern, rule: Rule) {
+        let hit = |i: usize| matches(p, i, &SUITES[i]);
+        match rule {
+            Rule::Add => {
+                let active = self.active.clone();
+                for i in self.shift(|i| hit(i) && !active[i], false) {
+                    self.active[i] = true;
+                }
+            }
+            Rule::MoveToEnd => {
+                let active = self.active.clone();
+                self.shift(|i| hit(i) && active[i], false);
+            }
+            Rule::Delete => {
+                let active = self.active.clone();
+                for i in self.shift(|i| hit(i) && active[i], true) {
+                    self.active[i] = false;
+                }
+            }
+            Rule::Kill => {
+                self.order.retain(|i| !hit(*i));
+                for i in 0..SUITES.len() {
+                    if hit(i) {
+                        self.active[i] = false;
+                    }
+                }
+            }
+        }
+    }
+
+    /// `@STRENGTH`: the active suites by key length, longest first, order kept within.
+    fn sort_by_strength(&mut self) {
+        let active = self.active.clone();
+        for bits in [256, 128, 0] {
+            self.shift(|i| active[i] && SUITES[i].enc.bits() == bits, false);
+        }
+    }
+
+    fn selected(&self) -> Vec<&'static Suite> {
+        self.order
+            .iter()
+            .filter(|i| self.active[**i])
+            .map(|i| &SUITES[*i])
+            .collect()
+    }
+}
+
+fn is_separator(b: u8) -> bool {
+    matches!(b, b':' | b' ' | b',' | b';')
+}
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'=')
+}
+
+/// Apply one rule string (`ssl_cipher_process_rulestr`).
+fn process(rules: &[u8], offset: usize, list: &mut List) -> Result<(), CipherError> {
+    let mut failed = None;
+    let mut l = 0;
+    while l < rules.len() {
+        let ch = rules[l];
+        let rule = match ch {
+            b'-' => Some(Rule::Delete),
+            b'+' => Some(Rule::MoveToEnd),
+            b'!' => Some(Rule::Kill),
+            b'@' => None,
+            _ => Some(Rule::Add),
+        };
+        if matches!(ch, b'-' | b'+' | b'!' | b'@') {
+            l += 1;
+        }
+        if is_separator(ch) {
+            l += 1;
+            continue;
+        }
+        let mut pattern = Some(Pattern::default());
+        let mut word: &[u8];
+        loop {
+            let start = l;
+            while l < rules.len() && is_word(rules[l]) {
+                l += 1;
+            }
+            word = &rules[start..l];
+            if word.is_empty() {
+                failed.get_or_insert(CipherError::InvalidCommand { at: offset + l });
+                pattern = None;
+                l += 1;
+                break;
+            }
+            if rule.is_none() {
+                break;
+            }
+            let multi = rules.get(l) == Some(&b'+');
+            if multi {
+                l += 1;
+            }
+            let found = std::str::from_utf8(word).ok().and_then(lookup);
+            pattern = match (pattern, found) {
+                (Some(acc), Some(next)) => combine(acc, &next),
+                _ => None,
+            };
+            if pattern.is_none() || !multi {
+                break;
+            }
+        }
+        match rule {
+            None if !word.is_empty() => {
+                if word == b"STRENGTH" {
+                    list.sort_by_strength();
+                } else if !(word.len() == 10 && word.starts_with(b"SECLEVEL=") && (b'0'..=b'5').contains(&word[9])) {
+                    failed.get_or_insert(CipherError::InvalidCommand {
+                        at: offset + l - word.len(),
+                    });
+                }
+                while l < rules.len() && !is_separator(rules[l]) {
+                    l += 1;
+                }
+            }
+            Some(rule) if pattern.is_some() => {
+                if let Some(p) = pattern {
+                    list.apply(&p, rule);
+                }
+            }
+            _ => {
+                while l < rules.len() && !is_separator(rules[l]) {
+                    l += 1;
+                }
+            }
+        }
+    }
+    failed.map_or(Ok(()), Err)
+}
+
+/// The TLS 1.2-and-older suites `rules` enables, in OpenSSL's order (exact among
+/// suites that encrypt, and among those that do not; where those two groups
+/// interleave may differ from OpenSSL's).
+pub fn expand(rules: &str) -> Result<Vec<&'static Suite>, CipherError> {
+    if rules.len() > MAX_LEN {
+        return Err(CipherError::TooLong);
+    }
+    let mut rules = rules;
+    // Suite B modes replace the whole string (`check_suiteb_cipher_list`).
+    for (prefix, replacement) in [
+        ("SUITEB128ONLY", "ECDHE-ECDSA-AES128-GCM-SHA256"),
+        ("SUITEB128C2", "ECDHE-ECDSA-AES256-GCM-SHA384"),
+        (
+            "SUITEB128",
+            "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384",
+        ),
+        ("SUITEB192", "ECDHE-ECDSA-AES256-GCM-SHA384"),
+    ] {
+        if rules.starts_with(prefix) {
+            rules = replacement;
+            break;
+        }
+    }
+    let mut list = List::new();
+    let mut rest = rules.as_bytes();
+    let mut offset = 0;
+    if let Some(after) = rest.strip_prefix(b"DEFAULT") {
+        process(OPENSSL_DEFAULT.as_bytes(), 0, &mut list)?;
+        offset = rules.len() - after.len();
+        rest = after;
+        if rest.first() == Some(&b':') {
+            rest = &rest[1..];
+            offset += 1;
+        }
+    }
+    process(rest, offset, &mut list)?;
+    let selected = list.selected();
+    if selected.is_empty() {
+        return Err(CipherError::NoMatch);
+    }
+    Ok(selected)
+}
+
+/// Why a suite is weak, if it is: the verdict tls.ciphers gives each suite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Weakness {
+    /// No encryption, no authentication, or an MD5 MAC (RC4, DES, 3DES and export
+    /// suites are unknown to OpenSSL 3 and cannot be enabled).
+    Broken(&'static str),
+    /// No forward secrecy, or not AEAD.
+    Dated(&'static str),
+}
+
+pub fn weakness(s: &Suite) -> Option<Weakness> {
+    if s.enc == Enc::Null {
+        return Some(Weakness::Broken("no encryption"));
+    }
+    if s.au == Au::Null {
+        return Some(Weakness::Broken("no authentication (anonymous)"));
+    }
+    if s.mac == Mac::Md5 {
+        return Some(Weakness::Broken("an MD5 MAC"));
+    }
+    match s.kx {
+        Kx::Ecdhe | Kx::Dhe => {}
+        Kx::DhePsk | Kx::EcdhePsk => return Some(Weakness::Dated("a pre-shared key exchange")),
+        Kx::Rsa | Kx::Psk | Kx::RsaPsk | Kx::Srp => return Some(Weakness::Dated("no forward secrecy")),
+    }
+    if s.mac != Mac::Aead {
+        return Some(Weakness::Dated("CBC, not AEAD"));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(rules: &str) -> Vec<&'static str> {
+        expand(rules).unwrap().iter().map(|s| s.name).collect()
+    }
+
+    #[test]
+    fn nginx_default_allows_no_anonymous_or_md5_suite() {
+        let suites = expand(NGINX_DEFAULT).unwrap();
+        assert!(suites
+            .iter()
+            .all(|s| s.au != Au::Null && s.mac != Mac::Md5 && s.enc != Enc::Null));
+        assert!(suites.iter().any(|s| s.name == "AES128-SHA"), "kRSA CBC suites stay in");
+    }
+
+    #[test]
+    fn mozilla_intermediate_is_exactly_its_six_suites() {
+        let list = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+        assert_eq!(names(list).len(), 6);
+        assert!(expand(list).unwrap().iter().all(|s| weakness(s).is_none()));
+    }
+
+    #[test]
+    fn kill_is_final_and_delete_is_not() {
+        assert!(!names("ALL:!aNULL:ADH").iter().any(|n| n.starts_with("ADH-")));
+        assert!(names("ALL:-aNULL:ADH").iter().any(|n| n.starts_with("ADH-")));
+    }
+
+    #[test]
+    fn combined_keywords_narrow_and_an_unknown_one_voids_the_term() {
+        assert!(names("ECDHE+AESGCM")
+            .iter()
+            .all(|n| n.starts_with("ECDHE-") && n.contains("GCM")));
+        assert_eq!(expand("ECDHE+NOPE"), Err(CipherError::NoMatch));
+        assert_eq!(expand("AES128-SHA+ECDHE"), Err(CipherError::NoMatch));
+    }
+
+    #[test]
+    fn unreadable_strings_are_refused_as_openssl_refuses_them() {
+        assert!(matches!(
+            expand("HIGH:!!aNULL"),
+            Err(CipherError::InvalidCommand { .. })
+        ));
+        assert!(matches!(expand("HIGH+"), Err(CipherError::InvalidCommand { .. })));
+        assert!(matches!(
+            expand("HIGH:@SECLEVEL=9"),
+            Err(CipherError::InvalidCommand { .. })
+        ));
+        assert_eq!(expand("nope"), Err(CipherError::NoMatch));
+        assert_eq!(expand(&"A".repeat(MAX_LEN + 1)), Err(CipherError::TooLong));
+    }
+
+    #[test]
+    fn weak_suites_are_named_for_what_breaks_them() {
+        let by = |n: &str| SUITES.iter().find(|s| s.name == n).unwrap();
+        assert_eq!(weakness(by("NULL-SHA")), Some(Weakness::Broken("no encryption")));
+        assert!(matches!(weakness(by("ADH-AES128-SHA")), Some(Weakness::Broken(_))));
+        assert_eq!(
+            weakness(by("AES128-GCM-SHA256")),
+            Some(Weakness::Dated("no forward secrecy"))
+        );
+        assert_eq!(
+            weakness(by("ECDHE-RSA-AES128-SHA")),
+            Some(Weakness::Dated("CBC, not AEAD"))
+        );
+        assert_eq!(weakness(by("DHE-RSA-AES128-CCM")), None);
+    }
+}
