@@ -9,6 +9,7 @@ pub mod firewall;
 pub mod generic;
 pub mod host;
 pub mod sshd;
+pub mod web;
 
 use crate::evidence::Source;
 use crate::model::{Outcome, ParamDef, Params, ProbeType, Target};
@@ -73,6 +74,7 @@ const FAMILIES: &[Family] = &[
     ("firewall", firewall::evaluators),
     ("apt", apt::evaluators),
     ("host", host::evaluators),
+    ("web", web::evaluators),
     ("generic", generic::evaluators),
 ];
 

@@ -6,6 +6,7 @@
 //! HSTS header set at `http` vanishes from a location that adds another header.
 //! Each value keeps the directive that set it (file and line). No verdict here.
 
+use super::listen::{self, Listen};
 use super::Directive;
 
 /// A value and the directive it came from.
@@ -19,17 +20,47 @@ pub struct Set<'a> {
 #[derive(Debug, Clone)]
 pub struct Server<'a> {
     pub block: &'a Directive,
-    pub listens: Vec<&'a Directive>,
+    /// Its sockets (the implicit `*:80` when it has no `listen`); a `listen` nginx
+    /// would refuse is left out.
+    pub listens: Vec<Listen<'a>>,
     pub names: Vec<String>,
+    /// The legacy `ssl on;` (server or http level): every socket is TLS.
+    pub ssl_on: Option<&'a Directive>,
     /// `ssl_protocols`, from the server or inherited from `http`.
     pub protocols: Option<Set<'a>>,
     pub ciphers: Option<Set<'a>>,
-    pub certificate: Option<Set<'a>>,
+    /// Every `ssl_certificate` (an RSA and an ECDSA one may both be set), the
+    /// server's own or else the http block's.
+    pub certificates: Vec<&'a Directive>,
     /// The headers that apply at the server's own level.
     pub headers: Vec<&'a Directive>,
     /// `return` and `rewrite` at the server's level, in order.
     pub redirects: Vec<&'a Directive>,
+    /// The `if` blocks at the server's level, in order.
+    pub conditions: Vec<&'a Directive>,
+    /// Directives at the server's level that serve content (`root`, `proxy_pass`...).
+    pub content: Vec<&'a Directive>,
     pub locations: Vec<Location<'a>>,
+}
+
+impl Server<'_> {
+    /// Whether it offers TLS: a socket with `ssl` or `quic`, or `ssl on`.
+    pub fn offers_tls(&self) -> bool {
+        self.ssl_on.is_some() || self.listens.iter().any(|l| l.ssl || l.quic)
+    }
+
+    /// Its plain-HTTP sockets on `port`.
+    pub fn plain_on(&self, port: u16) -> impl Iterator<Item = &Listen<'_>> {
+        let tls = self.ssl_on.is_some();
+        self.listens
+            .iter()
+            .filter(move |l| !tls && !l.ssl && !l.quic && l.port == Some(port))
+    }
+
+    /// The `location /` block (the one that answers requests no other location takes).
+    pub fn root_location(&self) -> Option<&Location<'_>> {
+        self.locations.iter().find(|l| l.block.args == ["/"])
+    }
 }
 
 /// One `location` (nested ones included, flattened), its values resolved.
@@ -39,7 +70,31 @@ pub struct Location<'a> {
     /// The headers that apply here (its own, else the nearest level's above).
     pub headers: Vec<&'a Directive>,
     pub redirects: Vec<&'a Directive>,
-    pub proxy_pass: Option<&'a Directive>,
+    /// Directives here that serve content (`root`, `alias`, `proxy_pass`...).
+    pub content: Vec<&'a Directive>,
+}
+
+impl Location<'_> {
+    /// Its `location` arguments as written (`= /`, `~ \.php$`, `/static/`).
+    pub fn pattern(&self) -> String {
+        self.block.args.join(" ")
+    }
+}
+
+/// Directives that make nginx answer with content rather than a redirect.
+pub const CONTENT: &[&str] = &["root", "alias", "try_files", "index"];
+/// Directives that hand a request to another server.
+pub const PROXIES: &[&str] = &[
+    "proxy_pass",
+    "uwsgi_pass",
+    "fastcgi_pass",
+    "scgi_pass",
+    "grpc_pass",
+    "memcached_pass",
+];
+
+fn is_content(d: &Directive) -> bool {
+    CONTENT.contains(&d.name.as_str()) || PROXIES.contains(&d.name.as_str())
 }
 
 fn own<'a>(block: &'a [Directive], name: &str) -> Vec<&'a Directive> {
@@ -64,6 +119,19 @@ fn headers<'a>(block: &'a [Directive], inherited: &[&'a Directive]) -> Vec<&'a D
     }
 }
 
+fn redirects(block: &[Directive]) -> Vec<&Directive> {
+    block
+        .iter()
+        .filter(|d| d.name == "return" || d.name == "rewrite")
+        .collect()
+}
+
+fn ssl_on(block: &[Directive]) -> Option<&Directive> {
+    block
+        .iter()
+        .find(|d| d.name == "ssl" && d.args.first().is_some_and(|a| a.eq_ignore_ascii_case("on")))
+}
+
 /// Every server of every `http` block, in order.
 pub fn servers(directives: &[Directive]) -> Vec<Server<'_>> {
     let mut out = Vec::new();
@@ -75,23 +143,41 @@ pub fn servers(directives: &[Directive]) -> Vec<Server<'_>> {
             let server_headers = headers(block, &http_headers);
             let mut locations = Vec::new();
             collect_locations(block, &server_headers, &mut locations);
+            let mut listens: Vec<Listen> = own(block, "listen").into_iter().filter_map(listen::listen).collect();
+            if !block.iter().any(|d| d.name == "listen") {
+                listens.push(listen::implicit(server));
+            }
+            let mut certificates = own(block, "ssl_certificate");
+            if certificates.is_empty() {
+                certificates = own(http_block, "ssl_certificate");
+            }
             out.push(Server {
                 block: server,
-                listens: own(block, "listen"),
+                listens,
                 names: own(block, "server_name").iter().flat_map(|d| d.args.clone()).collect(),
+                ssl_on: ssl_on(block).or_else(|| ssl_on(http_block)),
                 protocols: setting(block, "ssl_protocols").or_else(|| setting(http_block, "ssl_protocols")),
                 ciphers: setting(block, "ssl_ciphers").or_else(|| setting(http_block, "ssl_ciphers")),
-                certificate: setting(block, "ssl_certificate").or_else(|| setting(http_block, "ssl_certificate")),
+                certificates,
                 headers: server_headers,
-                redirects: block
-                    .iter()
-                    .filter(|d| d.name == "return" || d.name == "rewrite")
-                    .collect(),
+                redirects: redirects(block),
+                conditions: own(block, "if"),
+                content: block.iter().filter(|d| is_content(d)).collect(),
                 locations,
             });
         }
     }
     out
+}
+
+/// Every `upstream` block of every `http` block.
+pub fn upstreams(directives: &[Directive]) -> Vec<&Directive> {
+    directives
+        .iter()
+        .filter(|d| d.name == "http")
+        .filter_map(|http| http.block.as_ref())
+        .flat_map(|block| own(block, "upstream"))
+        .collect()
 }
 
 fn collect_locations<'a>(block: &'a [Directive], inherited: &[&'a Directive], out: &mut Vec<Location<'a>>) {
@@ -101,11 +187,8 @@ fn collect_locations<'a>(block: &'a [Directive], inherited: &[&'a Directive], ou
         out.push(Location {
             block: location,
             headers: here.clone(),
-            redirects: inner
-                .iter()
-                .filter(|d| d.name == "return" || d.name == "rewrite")
-                .collect(),
-            proxy_pass: inner.iter().find(|d| d.name == "proxy_pass"),
+            redirects: redirects(inner),
+            content: inner.iter().filter(|d| is_content(d)).collect(),
         });
         collect_locations(inner, &here, out);
     }
@@ -143,7 +226,7 @@ mod tests {
         assert_eq!(server.headers[0].args[0], "Strict-Transport-Security");
         let root = &server.locations[0];
         assert_eq!(root.headers[0].args[0], "Strict-Transport-Security");
-        assert_eq!(root.proxy_pass.unwrap().args, ["http://127.0.0.1:8000"]);
+        assert_eq!(root.content[0].args, ["http://127.0.0.1:8000"]);
         let statics = &server.locations[1];
         assert_eq!(statics.headers.len(), 1);
         assert_eq!(

@@ -1,0 +1,201 @@
+//! `tls.backend-loopback`: is the application reachable only through the proxy?
+//! Every `proxy_pass`/`uwsgi_pass`/... of nginx (through `upstream` blocks) must
+//! reach a loopback address or a unix socket, and every application server a
+//! systemd unit starts (gunicorn, uvicorn, hypercorn, waitress, daphne, Django's
+//! runserver) must listen on one; a public address is named with where it is set.
+
+use super::front::{self, at, describe, Front};
+use crate::eval::{EvalContext, EvaluatorDef};
+use crate::evidence::{FileState, Source};
+use crate::model::{Finding, Location, Outcome, ProbeType, Status};
+use crate::parse::appserver::{config_binds, from_command, local_address};
+use crate::parse::nginx::listen::targets;
+use crate::parse::nginx::servers::{servers, upstreams, PROXIES};
+use crate::parse::systemd::{exec_command, parse_unit, values, WANTS_GLOB};
+
+/// Where application servers' units are looked for.
+pub const BACKEND_PATHS: &[&str] = &[WANTS_GLOB, "/etc/systemd/system/*.service"];
+
+pub fn evaluator() -> EvaluatorDef {
+    EvaluatorDef {
+        name: "tls.backend-loopback",
+        description: "passes when nginx proxies only to loopback or unix sockets and the app server binds only there",
+        params: &[],
+        needs: &[ProbeType::NginxConfig, ProbeType::Files],
+        run,
+    }
+}
+
+/// One place the application is reached or listens, and whether only this machine reaches it.
+struct Reach {
+    local: bool,
+    message: String,
+    location: Location,
+}
+
+fn proxies(front: &Front) -> Vec<Reach> {
+    let Front::Nginx(config) = front else { return Vec::new() };
+    let ups = upstreams(&config.directives);
+    let mut out = Vec::new();
+    for server in servers(&config.directives) {
+        let levels = std::iter::once((String::new(), server.content.clone())).chain(
+            server
+                .locations
+                .iter()
+                .map(|l| (format!(", location {}", l.pattern()), l.content.clone())),
+        );
+        for (place, content) in levels {
+            for directive in content.iter().filter(|d| PROXIES.contains(&d.name.as_str())) {
+                let Some(value) = directive.args.first() else { continue };
+                for (target, given) in targets(value, directive, &ups) {
+                    let local = target.is_local();
+                    let via = if std::ptr::eq(given, *directive) {
+                        String::new()
+                    } else {
+                        format!(" (upstream server at {})", at(given))
+                    };
+                    out.push(Reach {
+                        local,
+                        message: format!(
+                            "{}{place}: {} {value} reaches {target}{via}{}",
+                            describe(&server),
+                            directive.name,
+                            if local {
+                                ""
+                            } else {
+                                ", off this machine or on a public interface"
+                            }
+                        ),
+                        location: at(given),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The application servers systemd units start, and where each listens.
+fn app_servers(source: &dyn Source) -> Vec<Reach> {
+    let mut units: Vec<String> = source.glob("/etc/systemd/system/*.service").paths;
+    for link in source.glob(WANTS_GLOB).paths {
+        if link.ends_with(".service") && !units.iter().any(|u| u.rsplit('/').next() == link.rsplit('/').next()) {
+            units.push(link);
+        }
+    }
+    let mut out = Vec::new();
+    for path in units {
+        let FileState::Text(text) = source.read(&path) else {
+            continue;
+        };
+        let directives = parse_unit(&text);
+        let environment: Vec<(String, String)> = values(&directives, "Service", "Environment")
+            .flat_map(|d| shlex::split(&d.value).unwrap_or_default())
+            .filter_map(|kv| kv.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
+            .collect();
+        let workdir = values(&directives, "Service", "WorkingDirectory")
+            .last()
+            .map(|d| d.value.clone());
+        for exec in values(&directives, "Service", "ExecStart") {
+            let Some(server) = from_command(exec_command(&exec.value), &environment) else {
+                continue;
+            };
+            let location = Location::line(path.clone(), exec.line);
+            // gunicorn's configuration file sets `bind` when the command does not.
+            let config = server.config.clone().or_else(|| {
+                (server.program == "gunicorn").then(|| {
+                    workdir
+                        .as_ref()
+                        .map(|w| format!("{}/gunicorn.conf.py", w.trim_end_matches('/')))
+                })?
+            });
+            let from_config = config.as_ref().and_then(|c| {
+                let full = if c.starts_with('/') {
+                    c.clone()
+                } else {
+                    format!("{}/{c}", workdir.clone().unwrap_or_default())
+                };
+                match source.read(&full) {
+                    FileState::Text(text) => Some((full, config_binds(&text))),
+                    _ => None,
+                }
+            });
+            let only_defaults = server.binds.iter().all(|b| b.default);
+            match from_config {
+                Some((file, binds)) if only_defaults && !binds.is_empty() => {
+                    for (address, line) in binds {
+                        out.push(bind_reach(
+                            server.program,
+                            &address,
+                            false,
+                            Location::line(file.clone(), line),
+                        ));
+                    }
+                }
+                _ => {
+                    for bind in &server.binds {
+                        out.push(bind_reach(
+                            server.program,
+                            &bind.address,
+                            bind.default,
+                            location.clone(),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn bind_reach(program: &str, address: &str, default: bool, location: Location) -> Reach {
+    let local = local_address(address);
+    let default = if default { " (its default)" } else { "" };
+    Reach {
+        local,
+        message: format!(
+            "{program} listens on {address}{default}{}",
+            if local { "" } else { ": reachable without the proxy" }
+        ),
+        location,
+    }
+}
+
+fn run(ctx: &EvalContext) -> Outcome {
+    let front = front::load(ctx.source);
+    if let Front::Unknown(..) = front {
+        if let Some(outcome) = front::undecided(&front, Status::NeedsReview) {
+            return outcome;
+        }
+    }
+    let proxied = proxies(&front);
+    if proxied.is_empty() {
+        let apps = app_servers(ctx.source);
+        let outcome = Outcome::needs_review("no proxy configuration found (no proxy_pass or uwsgi_pass in nginx)");
+        return outcome.with_all(apps.into_iter().map(|r| Finding::at(r.message, r.location)));
+    }
+    let reaches: Vec<Reach> = proxied.into_iter().chain(app_servers(ctx.source)).collect();
+    let exposed: Vec<String> = reaches
+        .iter()
+        .filter(|r| !r.local)
+        .map(|r| format!("{} ({})", r.message, r.location))
+        .collect();
+    let findings: Vec<Finding> = reaches
+        .iter()
+        .map(|r| Finding::at(r.message.clone(), r.location.clone()))
+        .collect();
+    let outcome = match exposed.first() {
+        Some(first) => Outcome::warn(if exposed.len() == 1 {
+            first.clone()
+        } else {
+            format!("{first}, and {} more", exposed.len() - 1)
+        }),
+        None => Outcome::pass(format!(
+            "the application is reached only through loopback or unix sockets ({} proxy target{} and app server bind{})",
+            reaches.len(),
+            if reaches.len() == 1 { "" } else { "s" },
+            if reaches.len() == 1 { "" } else { "s" }
+        )),
+    };
+    outcome.with_all(findings)
+}

@@ -1,0 +1,239 @@
+//! `tls.certificate`: is every certificate nginx serves valid at `as_of`, not
+//! about to expire, and issued for the names of the servers that serve it? Each
+//! `ssl_certificate` file (certbot's live/ links followed on the target) is parsed
+//! whole: the leaf decides, the chain is listed. Private keys are never read.
+
+use super::front::{self, at, describe};
+use crate::eval::{EvalContext, EvaluatorDef};
+use crate::evidence::{FileState, Source};
+use crate::model::{Finding, Location, Outcome, ParamDef, ParamKind, ProbeType, Status};
+use crate::parse::nginx::servers::Server;
+use crate::parse::nginx::{full_name, Directive};
+use crate::parse::tls::certificate::{parse_pem, Certificate};
+use chrono::{DateTime, Duration, Utc};
+
+/// Warn when a certificate expires within this many days (the rule's 14).
+pub const WARN_DAYS: i64 = 14;
+
+const PARAMS: &[ParamDef] = &[ParamDef::optional(
+    "warn_days",
+    ParamKind::Integer,
+    "warn when a certificate expires within this many days (default 14)",
+)];
+
+pub fn evaluator() -> EvaluatorDef {
+    EvaluatorDef {
+        name: "tls.certificate",
+        description:
+            "passes when every certificate nginx serves is valid, covers its server names and is not about to expire",
+        params: PARAMS,
+        needs: &[ProbeType::NginxConfig],
+        run,
+    }
+}
+
+/// The certificate files of a server, as nginx opens them; None for those nginx
+/// builds per request (`$variable`, `data:`).
+pub fn certificate_paths<'a>(server: &Server<'a>) -> Vec<(Option<String>, &'a Directive)> {
+    server
+        .certificates
+        .iter()
+        .map(|d| {
+            let path = d.args.first().filter(|p| !p.contains('$') && !p.starts_with("data:"));
+            (path.map(|p| full_name(p)), *d)
+        })
+        .collect()
+}
+
+/// What a certificate file holds, read through the source.
+pub fn read_certificates(source: &dyn Source, path: &str) -> Result<Vec<Certificate>, (bool, String)> {
+    match source.read(path) {
+        FileState::Text(text) => parse_pem(text.as_bytes()).map_err(|e| (true, format!("{path}: {e}"))),
+        FileState::Missing => Err((true, format!("{path} does not exist: nginx cannot start with it"))),
+        other => Err((
+            false,
+            other
+                .problem(path)
+                .unwrap_or_else(|| format!("{path} could not be read")),
+        )),
+    }
+}
+
+/// Facts of one certificate for the evidence.
+pub fn facts(cert: &Certificate) -> String {
+    format!(
+        "subject {}; SANs {}; issuer {}; valid {} to {}; SHA-256 {}",
+        cert.subject,
+        if cert.dns_names.is_empty() {
+            "(none)".to_string()
+        } else {
+            cert.dns_names.join(", ")
+        },
+        cert.issuer,
+        cert.not_before.format("%Y-%m-%d %H:%M:%SZ"),
+        cert.not_after.format("%Y-%m-%d %H:%M:%SZ"),
+        cert.sha256
+    )
+}
+
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum Level {
+    Pass,
+    Warn,
+    Review,
+    Fail,
+}
+
+fn run(ctx: &EvalContext) -> Outcome {
+    front::judge_tls(ctx.source, Status::NeedsReview, |tls| {
+        let warn_days = ctx.params.int("warn_days").unwrap_or(WARN_DAYS);
+        let mut judged = Judged::default();
+        for server in tls {
+            if server.certificates.is_empty() {
+                judged.add(
+                    Level::Fail,
+                    format!("{}: offers TLS with no ssl_certificate", describe(server)),
+                    at(server.block),
+                );
+            }
+            for (path, directive) in certificate_paths(server) {
+                let Some(path) = path else {
+                    judged.add(
+                        Level::Review,
+                        format!(
+                            "{}: ssl_certificate {} is chosen per request",
+                            describe(server),
+                            directive.args.join(" ")
+                        ),
+                        at(directive),
+                    );
+                    continue;
+                };
+                judge(ctx, server, &path, directive, warn_days, &mut judged);
+            }
+        }
+        judged.outcome(tls.len())
+    })
+}
+
+#[derive(Default)]
+struct Judged {
+    worst: Option<(Level, String)>,
+    findings: Vec<Finding>,
+    seen: Vec<String>,
+}
+
+impl Judged {
+    fn add(&mut self, level: Level, message: String, location: Location) {
+        if self.worst.as_ref().is_none_or(|(w, _)| level > *w) {
+            self.worst = Some((level, message.clone()));
+        }
+        self.findings.push(Finding::at(message, location));
+    }
+
+    fn outcome(self, servers: usize) -> Outcome {
+        let outcome = match self.worst {
+            None | Some((Level::Pass, _)) => Outcome::pass(format!(
+                "every certificate served is valid and covers its server names ({servers} server{})",
+                if servers == 1 { "" } else { "s" }
+            )),
+            Some((Level::Warn, m)) => Outcome::warn(m),
+            Some((Level::Review, m)) => Outcome::needs_review(m),
+            Some((Level::Fail, m)) => Outcome::fail(m),
+        };
+        outcome.with_all(self.findings)
+    }
+}
+
+fn judge(ctx: &EvalContext, server: &Server, path: &str, directive: &Directive, warn_days: i64, judged: &mut Judged) {
+    let place = at(directive);
+    let certs = match read_certificates(ctx.source, path) {
+        Ok(certs) => certs,
+        Err((true, why)) => return judged.add(Level::Fail, format!("{}: {why}", describe(server)), place),
+        Err((false, why)) => return judged.add(Level::Review, format!("{}: {why}", describe(server)), place),
+    };
+    let leaf = &certs[0];
+    let file = Location::file(path.to_string());
+    if !judged.seen.iter().any(|p| p == path) {
+        judged.seen.push(path.to_string());
+        for (i, cert) in certs.iter().enumerate() {
+            let role = if i == 0 { "leaf" } else { "chain" };
+            judged
+                .findings
+                .push(Finding::at(format!("{role}: {}", facts(cert)), file.clone()));
+        }
+    }
+    let (level, message) = validity(leaf, ctx.as_of, warn_days);
+    judged.add(level, format!("{}: {path}: {message}", describe(server)), place.clone());
+    let uncovered: Vec<&String> = server
+        .names
+        .iter()
+        .filter(|name| checked_name(name).is_some_and(|hosts| !hosts.iter().all(|h| leaf.covers(h))))
+        .collect();
+    if !uncovered.is_empty() {
+        let names: Vec<&str> = uncovered.iter().map(|s| s.as_str()).collect();
+        judged.add(
+            Level::Warn,
+            format!(
+                "{}: {path} does not cover {} (its names: {})",
+                describe(server),
+                names.join(", "),
+                if leaf.dns_names.is_empty() {
+                    leaf.common_name.clone().unwrap_or_default()
+                } else {
+                    leaf.dns_names.join(", ")
+                }
+            ),
+            place,
+        );
+    }
+}
+
+fn validity(leaf: &Certificate, as_of: DateTime<Utc>, warn_days: i64) -> (Level, String) {
+    let day = |t: DateTime<Utc>| t.format("%Y-%m-%d").to_string();
+    if leaf.not_after < as_of {
+        return (
+            Level::Fail,
+            format!("expired on {} ({})", day(leaf.not_after), leaf.subject),
+        );
+    }
+    if leaf.not_before > as_of {
+        return (
+            Level::Fail,
+            format!("not valid before {} ({})", day(leaf.not_before), leaf.subject),
+        );
+    }
+    let left = leaf.not_after - as_of;
+    if left < Duration::days(warn_days) {
+        return (
+            Level::Warn,
+            format!(
+                "expires on {} in {} days (under {warn_days})",
+                day(leaf.not_after),
+                left.num_days()
+            ),
+        );
+    }
+    (
+        Level::Pass,
+        format!("valid until {} ({} days)", day(leaf.not_after), left.num_days()),
+    )
+}
+
+/// The host names a `server_name` stands for that a certificate must cover; None
+/// for catch-alls (`_`, empty, regexes) the rule sets aside.
+fn checked_name(name: &str) -> Option<Vec<String>> {
+    if name.is_empty() || name == "_" || name.starts_with('~') || name == "localhost" {
+        return None;
+    }
+    if let Some(domain) = name.strip_prefix('.') {
+        return Some(vec![domain.to_string(), format!("vouch-any-name.{domain}")]);
+    }
+    if let Some(domain) = name.strip_prefix("*.") {
+        return Some(vec![format!("vouch-any-name.{domain}")]);
+    }
+    if name.contains('*') {
+        return None; // `www.example.*`: nginx's trailing wildcard names no one host
+    }
+    Some(vec![name.to_string()])
+}

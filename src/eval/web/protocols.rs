@@ -1,0 +1,116 @@
+//! `tls.protocols`: does every nginx server offering TLS allow only TLS 1.2 and
+//! 1.3? The effective `ssl_protocols` is the server's own, else the http block's;
+//! with neither, nginx's built-in default applies, safe since 1.23.4 (before it,
+//! `TLSv1 TLSv1.1 TLSv1.2 TLSv1.3`), so the installed version decides.
+
+use super::front::{self, at, describe};
+use crate::eval::{EvalContext, EvaluatorDef};
+use crate::model::{Finding, Outcome, ProbeType, Status};
+use crate::parse::nginx::servers::Server;
+
+/// The first nginx whose default `ssl_protocols` is `TLSv1.2 TLSv1.3`.
+pub const SAFE_DEFAULT_SINCE: &str = "1.23.4";
+const LEGACY: &[&str] = &["SSLv2", "SSLv3", "TLSv1", "TLSv1.1"];
+
+pub fn evaluator() -> EvaluatorDef {
+    EvaluatorDef {
+        name: "tls.protocols",
+        description: "passes when every nginx server offering TLS allows only TLSv1.2 and TLSv1.3",
+        params: &[],
+        needs: &[ProbeType::NginxConfig, ProbeType::Files],
+        run,
+    }
+}
+
+/// The protocols a server allows and where that was decided (None: nginx's default).
+pub fn effective<'a>(
+    server: &'a Server<'a>,
+    version: Option<&str>,
+) -> (Vec<String>, Option<&'a crate::parse::nginx::Directive>) {
+    match &server.protocols {
+        Some(set) => (set.args.to_vec(), Some(set.at)),
+        None if version.is_some_and(|v| front::at_least(v, SAFE_DEFAULT_SINCE)) => {
+            (vec!["TLSv1.2".into(), "TLSv1.3".into()], None)
+        }
+        None => (
+            ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"].map(String::from).to_vec(),
+            None,
+        ),
+    }
+}
+
+fn run(ctx: &EvalContext) -> Outcome {
+    front::judge_tls(ctx.source, Status::NeedsReview, |tls| {
+        let version = front::nginx_version(ctx.source);
+        let mut legacy = Vec::new();
+        let mut defaulted = Vec::new();
+        let mut findings = Vec::new();
+        for server in tls {
+            match &server.protocols {
+                Some(set) => {
+                    let old: Vec<&str> = set
+                        .args
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|p| LEGACY.contains(p))
+                        .collect();
+                    let message = if old.is_empty() {
+                        format!("{}: ssl_protocols {}", describe(server), set.args.join(" "))
+                    } else {
+                        legacy.push(format!("{} ({})", describe(server), at(set.at)));
+                        format!(
+                            "{}: ssl_protocols {} allows {} (OpenSSL 3 at its default security level refuses TLS 1.0 and 1.1 \
+                             handshakes, but the configuration asks for them, and another OpenSSL build or setting gives them)",
+                            describe(server),
+                            set.args.join(" "),
+                            old.join(" ")
+                        )
+                    };
+                    findings.push(Finding::at(message, at(set.at)));
+                }
+                None => {
+                    let message = match &version {
+                        Some((v, _)) if front::at_least(v, SAFE_DEFAULT_SINCE) => {
+                            format!(
+                                "{}: no ssl_protocols; nginx {v}'s default is TLSv1.2 TLSv1.3",
+                                describe(server)
+                            )
+                        }
+                        Some((v, _)) => {
+                            defaulted.push(describe(server));
+                            format!(
+                                "{}: no ssl_protocols; nginx {v} (before {SAFE_DEFAULT_SINCE}) defaults to TLSv1 TLSv1.1 TLSv1.2 TLSv1.3",
+                                describe(server)
+                            )
+                        }
+                        None => {
+                            defaulted.push(describe(server));
+                            format!(
+                                "{}: no ssl_protocols, and the nginx version is unknown (its default allows TLSv1 and TLSv1.1 before {SAFE_DEFAULT_SINCE})",
+                                describe(server)
+                            )
+                        }
+                    };
+                    findings.push(Finding::at(message, at(server.block)));
+                }
+            }
+        }
+        if let Some((v, location)) = &version {
+            findings.push(Finding::at(format!("nginx {v} installed"), location.clone()));
+        }
+        let outcome = if !legacy.is_empty() {
+            Outcome::fail(format!("TLS 1.0/1.1 or SSL enabled: {}", legacy.join(", ")))
+        } else if !defaulted.is_empty() {
+            Outcome::warn(format!(
+                "no ssl_protocols applies and nginx's default may allow TLS 1.0/1.1: {}",
+                defaulted.join(", ")
+            ))
+        } else {
+            Outcome::pass(format!(
+                "every server offering TLS allows only TLSv1.2/TLSv1.3 ({})",
+                front::count(tls.len(), "server")
+            ))
+        };
+        outcome.with_all(findings)
+    })
+}

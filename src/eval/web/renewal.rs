@@ -1,0 +1,107 @@
+//! `tls.renewal`: is certificate renewal automated? certbot's timer (Debian's
+//! `certbot.timer`, the snap's `snap.certbot.renew.timer`) enabled under
+//! /etc/systemd/system/*.wants/ and not masked, or /etc/cron.d/certbot. Without
+//! one, a Let's Encrypt certificate served (by its issuer, or a path under
+//! /etc/letsencrypt) fails; other issuers are for the auditor.
+
+use super::certificate::{certificate_paths, read_certificates};
+use super::front::{self, describe, Front};
+use crate::eval::{EvalContext, EvaluatorDef};
+use crate::evidence::{FileState, Source};
+use crate::model::{Finding, Location, Outcome, ProbeType, Status};
+use crate::parse::nginx::servers::servers;
+use crate::parse::systemd::{all_enable_links, masked_at, unit_mask};
+
+/// What `tls.renewal` reads besides nginx's configuration and certificates.
+pub const RENEWAL_PATHS: &[&str] = &[CRON, "/etc/systemd/system/*.wants/*", "/etc/systemd/system/*.timer"];
+const CRON: &str = "/etc/cron.d/certbot";
+const TIMERS: &[&str] = &["certbot.timer", "snap.certbot.renew.timer"];
+
+pub fn evaluator() -> EvaluatorDef {
+    EvaluatorDef {
+        name: "tls.renewal",
+        description: "passes when certbot's renewal timer or cron job is in place for the certificates nginx serves",
+        params: &[],
+        needs: &[ProbeType::NginxConfig, ProbeType::Files],
+        run,
+    }
+}
+
+/// The renewal mechanisms in place, each with where it was seen.
+pub fn mechanisms(source: &dyn Source) -> Vec<Finding> {
+    let mut found = Vec::new();
+    for link in all_enable_links(source) {
+        // A masked timer never runs, enable link or not.
+        let masked = masked_at(source, &link.path).is_some() || unit_mask(source, &link.unit).is_some();
+        if !TIMERS.contains(&link.unit.as_str()) || masked {
+            continue;
+        }
+        found.push(Finding::at(
+            format!("{} enabled (wanted by {})", link.unit, link.target),
+            Location::file(link.path.clone()),
+        ));
+    }
+    if let FileState::Text(text) = source.read(CRON) {
+        if text
+            .lines()
+            .any(|l| !l.trim_start().starts_with('#') && l.contains("certbot"))
+        {
+            found.push(Finding::at("certbot's cron job", Location::file(CRON)));
+        }
+    }
+    found
+}
+
+fn run(ctx: &EvalContext) -> Outcome {
+    let front = front::load(ctx.source);
+    if let Some(outcome) = front::undecided(&front, Status::NotApplicable) {
+        return outcome;
+    }
+    let Front::Nginx(config) = &front else {
+        unreachable!("undecided covers the rest")
+    };
+    let all = servers(&config.directives);
+    let tls: Vec<_> = all.iter().filter(|s| s.offers_tls()).collect();
+    if tls.is_empty() {
+        return Outcome::not_applicable("no certificate is served: no nginx server offers TLS");
+    }
+    let found = mechanisms(ctx.source);
+    if let Some(first) = found.first() {
+        return Outcome::pass(format!("certificate renewal is automated: {}", first.message)).with_all(found);
+    }
+    let mut letsencrypt = Vec::new();
+    let mut others = Vec::new();
+    for server in &tls {
+        for (path, directive) in certificate_paths(server) {
+            let Some(path) = path else { continue };
+            let issuer = read_certificates(ctx.source, &path)
+                .ok()
+                .and_then(|certs| certs.first().map(|c| c.issuer.clone()));
+            let by_letsencrypt =
+                issuer.as_deref().is_some_and(|i| i.contains("Let's Encrypt")) || path.starts_with("/etc/letsencrypt/");
+            let what = format!(
+                "{}: {path} issued by {}",
+                describe(server),
+                issuer.as_deref().unwrap_or("an issuer that could not be read")
+            );
+            let finding = Finding::at(what, super::front::at(directive));
+            if by_letsencrypt {
+                letsencrypt.push(finding);
+            } else {
+                others.push(finding);
+            }
+        }
+    }
+    let none = "no certbot.timer, snap.certbot.renew.timer or /etc/cron.d/certbot";
+    if let Some(first) = letsencrypt.first() {
+        let message = format!(
+            "a Let's Encrypt certificate is served and {none} renews it: {}",
+            first.message
+        );
+        return Outcome::fail(message).with_all(letsencrypt).with_all(others);
+    }
+    Outcome::needs_review(format!(
+        "{none}; the certificates served are not Let's Encrypt's: confirm how they are renewed"
+    ))
+    .with_all(others)
+}
