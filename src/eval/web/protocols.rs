@@ -6,7 +6,7 @@
 use super::front::{self, at, describe};
 use crate::eval::{EvalContext, EvaluatorDef};
 use crate::model::{Finding, Outcome, ProbeType, Status};
-use crate::parse::nginx::servers::Server;
+use crate::parse::nginx::servers::{tls_sockets, Server};
 
 /// The first nginx whose default `ssl_protocols` is `TLSv1.2 TLSv1.3`.
 pub const SAFE_DEFAULT_SINCE: &str = "1.23.4";
@@ -58,9 +58,18 @@ fn run(ctx: &EvalContext) -> Outcome {
                         format!("{}: ssl_protocols {}", describe(server), set.args.join(" "))
                     } else {
                         legacy.push(format!("{} ({})", describe(server), at(set.at)));
+                        let lowered = server
+                            .ciphers
+                            .as_ref()
+                            .is_some_and(|c| c.args.iter().any(|a| a.contains("@SECLEVEL=0")));
+                        let openssl = if lowered {
+                            "its ssl_ciphers sets @SECLEVEL=0, so OpenSSL 3 completes those handshakes"
+                        } else {
+                            "OpenSSL 3 at its default security level refuses TLS 1.0 and 1.1 handshakes, but the \
+                             configuration asks for them, and another OpenSSL build or setting gives them"
+                        };
                         format!(
-                            "{}: ssl_protocols {} allows {} (OpenSSL 3 at its default security level refuses TLS 1.0 and 1.1 \
-                             handshakes, but the configuration asks for them, and another OpenSSL build or setting gives them)",
+                            "{}: ssl_protocols {} allows {} ({openssl})",
                             describe(server),
                             set.args.join(" "),
                             old.join(" ")
@@ -94,6 +103,26 @@ fn run(ctx: &EvalContext) -> Outcome {
                     findings.push(Finding::at(message, at(server.block)));
                 }
             }
+        }
+        // The version is chosen before the host name is known: per socket, the default server's.
+        for socket in tls_sockets(tls) {
+            let default = tls[socket.default];
+            let (list, set_at) = effective(default, version.as_ref().map(|(v, _)| v.as_str()));
+            let from = set_at.map_or_else(|| "nginx's default".to_string(), |d| at(d).to_string());
+            let others = socket.members.len() - 1;
+            let message = format!(
+                "{}: clients negotiate {} — OpenSSL picks the version before the host name is known, from the default \
+                 server ({}, {from}){}",
+                socket.address,
+                list.join(" "),
+                describe(default),
+                if others > 0 {
+                    format!(", for {} on it too", front::count(others, "other server"))
+                } else {
+                    String::new()
+                }
+            );
+            findings.push(Finding::at(message, set_at.map_or_else(|| at(default.block), at)));
         }
         if let Some((v, location)) = &version {
             findings.push(Finding::at(format!("nginx {v} installed"), location.clone()));

@@ -170,6 +170,58 @@ pub fn servers(directives: &[Directive]) -> Vec<Server<'_>> {
     out
 }
 
+/// A TLS socket (`*:443`, `[::]:443`) and the server that answers it before a
+/// client names a host: the one marked `default_server`, else the first listed.
+/// OpenSSL chooses the protocol version from that server's settings before nginx
+/// switches to the named server, so its `ssl_protocols` is what every name on the
+/// socket negotiates (nginx 1.22 with OpenSSL 3, measured in tests/differential_tls.rs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Socket {
+    /// `*:443`, `[::]:443`, `127.0.0.1:8443`.
+    pub address: String,
+    /// Index of the default server in the list given.
+    pub default: usize,
+    /// Every server listening on it, by index.
+    pub members: Vec<usize>,
+}
+
+/// The TLS sockets of `servers` with their default servers, in order of first listen.
+pub fn tls_sockets(servers: &[&Server<'_>]) -> Vec<Socket> {
+    let mut out: Vec<(Socket, bool)> = Vec::new();
+    for (index, server) in servers.iter().enumerate() {
+        let tls = server.ssl_on.is_some();
+        for listen in server.listens.iter().filter(|l| tls || l.ssl) {
+            let Some(port) = listen.port else { continue };
+            let host = if listen.address == "0.0.0.0" {
+                "*"
+            } else {
+                listen.address.as_str()
+            };
+            let address = format!("{host}:{port}");
+            match out.iter_mut().find(|(s, _)| s.address == address) {
+                Some((socket, marked)) => {
+                    if !socket.members.contains(&index) {
+                        socket.members.push(index);
+                    }
+                    if listen.default_server && !*marked {
+                        socket.default = index;
+                        *marked = true;
+                    }
+                }
+                None => out.push((
+                    Socket {
+                        address,
+                        default: index,
+                        members: vec![index],
+                    },
+                    listen.default_server,
+                )),
+            }
+        }
+    }
+    out.into_iter().map(|(socket, _)| socket).collect()
+}
+
 /// Every `upstream` block of every `http` block.
 pub fn upstreams(directives: &[Directive]) -> Vec<&Directive> {
     directives
