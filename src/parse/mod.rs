@@ -8,6 +8,7 @@
 pub mod allow;
 pub mod appserver;
 pub mod apt;
+pub mod caddy;
 pub mod cron;
 pub mod group;
 pub mod host;
