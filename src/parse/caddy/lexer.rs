@@ -20,7 +20,7 @@ pub struct Token {
 pub fn tokenize(text: &str) -> Vec<Token> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out = Vec::new();
-    let mut chars = text.chars().peekable();
+    let chars = text.chars();
     let mut line = 1;
     let mut skipped = 0;
     let mut val = String::new();
@@ -35,7 +35,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             breaks: std::mem::take(breaks),
         });
     };
-    while let Some(ch) = chars.next() {
+    for ch in chars {
         if !escaped && !backtick && ch == '\\' {
             escaped = true;
             continue;
