@@ -167,3 +167,76 @@ fn no_web_server_at_all_is_for_the_auditor_never_a_pass() {
         assert_eq!(scan.status(id), "not_applicable", "{id}");
     }
 }
+
+#[test]
+fn a_caddy_droplet_is_judged_from_its_caddyfile_and_the_certificates_caddy_keeps() {
+    let scan = scan_root(Path::new(&fixture("caddy/site")), &["--only", "tls"]);
+    // Automatic HTTPS redirects the HTTPS sites; an http:// site that proxies in
+    // clear is named, one that only redirects is fine.
+    assert_eq!(scan.status("tls.https-redirect"), "fail");
+    assert_eq!(
+        scan.summary("tls.https-redirect"),
+        "Caddy serves content over plain HTTP: site http://status.example.com (/etc/caddy/Caddyfile:32)"
+    );
+    assert!(has(
+        &scan.findings("tls.https-redirect"),
+        "/etc/caddy/Caddyfile:28: site http://old.example.com: redirects to HTTPS"
+    ));
+    assert_eq!(scan.status("tls.protocols"), "pass");
+    assert!(has(
+        &scan.findings("tls.protocols"),
+        "/etc/caddy/Caddyfile:16: site shop.example.com, www.shop.example.com: protocols tls1.2 tls1.3"
+    ));
+    assert_eq!(scan.status("tls.ciphers"), "pass");
+    // The certificates Caddy obtained, in its data folder (a wildcard one covers the API).
+    assert_eq!(
+        scan.status("tls.certificate"),
+        "pass",
+        "{:#?}",
+        scan.findings("tls.certificate")
+    );
+    assert!(has(
+        &scan.findings("tls.certificate"),
+        "Caddy's certificate for *.example.com"
+    ));
+    assert_eq!(scan.status("tls.renewal"), "pass");
+    // HSTS from a snippet on the shop; a one-day max-age on the API.
+    assert_eq!(scan.status("tls.hsts"), "warn");
+    let hsts = scan.findings("tls.hsts");
+    assert!(has(
+        &hsts,
+        "/etc/caddy/Caddyfile:7: site shop.example.com, www.shop.example.com: HSTS max-age=31536000"
+    ));
+    assert!(has(
+        &hsts,
+        "/etc/caddy/Caddyfile:21: site api.example.com: HSTS max-age=86400 is under 180 days"
+    ));
+    assert_eq!(scan.status("tls.backend-loopback"), "warn");
+    let backend = scan.findings("tls.backend-loopback");
+    assert!(has(&backend, "/etc/caddy/Caddyfile:14: site shop.example.com, www.shop.example.com: reverse_proxy unix//run/shop/gunicorn.sock"));
+    assert!(has(&backend, "/etc/caddy/Caddyfile:25: site api.example.com: reverse_proxy 10.0.0.5:8000, off this machine or on a public interface"));
+}
+
+#[test]
+fn a_caddyfile_caddy_refuses_is_for_the_auditor() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    common::differential::write_tree(
+        dir.path(),
+        &[("etc/caddy/Caddyfile", "example.com {\n\treverse_proxy localhost:8000\n")],
+    );
+    let scan = scan_root(dir.path(), &["--only", "tls"]);
+    for id in [
+        "tls.https-redirect",
+        "tls.protocols",
+        "tls.hsts",
+        "tls.backend-loopback",
+    ] {
+        assert_eq!(scan.status(id), "needs_review", "{id}");
+        assert!(
+            scan.summary(id)
+                .starts_with("Caddy refuses its Caddyfile: Unexpected EOF"),
+            "{id}: {}",
+            scan.summary(id)
+        );
+    }
+}

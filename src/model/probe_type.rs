@@ -17,10 +17,11 @@ pub enum ProbeType {
     Nftables,
     Sudoers,
     NginxConfig,
+    CaddyConfig,
 }
 
 impl ProbeType {
-    pub const ALL: [ProbeType; 10] = [
+    pub const ALL: [ProbeType; 11] = [
         ProbeType::Files,
         ProbeType::Dir,
         ProbeType::Meta,
@@ -31,6 +32,7 @@ impl ProbeType {
         ProbeType::Nftables,
         ProbeType::Sudoers,
         ProbeType::NginxConfig,
+        ProbeType::CaddyConfig,
     ];
 
     /// The name a checklist writes (`kind = "sshd_config"`).
@@ -46,6 +48,7 @@ impl ProbeType {
             ProbeType::Nftables => "nftables",
             ProbeType::Sudoers => "sudoers",
             ProbeType::NginxConfig => "nginx_config",
+            ProbeType::CaddyConfig => "caddy_config",
         }
     }
 

@@ -4,13 +4,14 @@
 //! systemd unit starts (gunicorn, uvicorn, hypercorn, waitress, daphne, Django's
 //! runserver) must listen on one; a public address is named with where it is set.
 
-use super::front::{self, at, describe, Front};
+use super::front::{self, at, describe, Loaded};
 use crate::eval::{EvalContext, EvaluatorDef};
 use crate::evidence::{FileState, Source};
-use crate::model::{Finding, Location, Outcome, ProbeType, Status};
+use crate::model::{Finding, Location, Outcome, ProbeType};
 use crate::parse::appserver::{config_binds, from_command, local_address};
 use crate::parse::nginx::listen::targets;
 use crate::parse::nginx::servers::{servers, upstreams, PROXIES};
+use crate::parse::nginx::NginxConfig;
 use crate::parse::systemd::{exec_command, parse_unit, values, WANTS_GLOB};
 
 /// Where application servers' units are looked for.
@@ -21,7 +22,7 @@ pub fn evaluator() -> EvaluatorDef {
         name: "tls.backend-loopback",
         description: "passes when nginx proxies only to loopback or unix sockets and the app server binds only there",
         params: &[],
-        needs: &[ProbeType::NginxConfig, ProbeType::Files],
+        needs: &[ProbeType::NginxConfig, ProbeType::CaddyConfig, ProbeType::Files],
         run,
     }
 }
@@ -33,8 +34,7 @@ struct Reach {
     location: Location,
 }
 
-fn proxies(front: &Front) -> Vec<Reach> {
-    let Front::Nginx(config) = front else { return Vec::new() };
+fn proxies(config: &NginxConfig) -> Vec<Reach> {
     let ups = upstreams(&config.directives);
     let mut out = Vec::new();
     for server in servers(&config.directives) {
@@ -162,16 +162,28 @@ fn bind_reach(program: &str, address: &str, default: bool, location: Location) -
 }
 
 fn run(ctx: &EvalContext) -> Outcome {
-    let front = front::load(ctx.source);
-    if let Front::Unknown(..) = front {
-        if let Some(outcome) = front::undecided(&front, Status::NeedsReview) {
-            return outcome;
-        }
+    let mut proxied = Vec::new();
+    match front::nginx(ctx.source) {
+        Loaded::Unknown(why) => return why,
+        Loaded::Present(config) => proxied.extend(proxies(&config)),
+        Loaded::Absent => {}
     }
-    let proxied = proxies(&front);
+    match front::caddy(ctx.source) {
+        Loaded::Unknown(why) => return why,
+        Loaded::Present(file) => proxied.extend(super::caddy::upstreams(&file).into_iter().map(
+            |(local, message, location)| Reach {
+                local,
+                message,
+                location,
+            },
+        )),
+        Loaded::Absent => {}
+    }
     if proxied.is_empty() {
         let apps = app_servers(ctx.source);
-        let outcome = Outcome::needs_review("no proxy configuration found (no proxy_pass or uwsgi_pass in nginx)");
+        let outcome = Outcome::needs_review(
+            "no proxy configuration found (no proxy_pass or uwsgi_pass in nginx, no reverse_proxy in Caddy)",
+        );
         return outcome.with_all(apps.into_iter().map(|r| Finding::at(r.message, r.location)));
     }
     let reaches: Vec<Reach> = proxied.into_iter().chain(app_servers(ctx.source)).collect();

@@ -27,7 +27,7 @@ pub fn evaluator() -> EvaluatorDef {
         description:
             "passes when every certificate nginx serves is valid, covers its server names and is not about to expire",
         params: PARAMS,
-        needs: &[ProbeType::NginxConfig],
+        needs: &[ProbeType::NginxConfig, ProbeType::CaddyConfig],
         run,
     }
 }
@@ -76,8 +76,8 @@ pub fn facts(cert: &Certificate) -> String {
     )
 }
 
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
-enum Level {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
     Pass,
     Warn,
     Review,
@@ -85,8 +85,8 @@ enum Level {
 }
 
 fn run(ctx: &EvalContext) -> Outcome {
-    front::judge_tls(ctx.source, Status::NeedsReview, |tls| {
-        let warn_days = ctx.params.int("warn_days").unwrap_or(WARN_DAYS);
+    let warn_days = ctx.params.int("warn_days").unwrap_or(WARN_DAYS);
+    let nginx = front::nginx_tls(ctx.source, |tls| {
         let mut judged = Judged::default();
         for server in tls {
             if server.certificates.is_empty() {
@@ -109,33 +109,49 @@ fn run(ctx: &EvalContext) -> Outcome {
                     );
                     continue;
                 };
-                judge(ctx, server, &path, directive, warn_days, &mut judged);
+                judge_file(
+                    ctx,
+                    &describe(server),
+                    &server.names,
+                    &path,
+                    at(directive),
+                    warn_days,
+                    &mut judged,
+                );
             }
         }
-        judged.outcome(tls.len())
-    })
+        judged.outcome(tls.len(), "server")
+    });
+    let caddy = front::caddy_https(ctx.source, |_, https| super::caddy::certificate(ctx, https, warn_days));
+    front::decide(Status::NeedsReview, nginx, caddy)
 }
 
+/// The certificates judged so far: the worst verdict and every finding.
 #[derive(Default)]
-struct Judged {
+pub struct Judged {
     worst: Option<(Level, String)>,
     findings: Vec<Finding>,
     seen: Vec<String>,
 }
 
 impl Judged {
-    fn add(&mut self, level: Level, message: String, location: Location) {
+    pub fn add(&mut self, level: Level, message: String, location: Location) {
         if self.worst.as_ref().is_none_or(|(w, _)| level > *w) {
             self.worst = Some((level, message.clone()));
         }
         self.findings.push(Finding::at(message, location));
     }
 
-    fn outcome(self, servers: usize) -> Outcome {
+    pub fn is_empty(&self) -> bool {
+        self.findings.is_empty()
+    }
+
+    /// The outcome over `served` servers (or sites: `noun`).
+    pub fn outcome(self, served: usize, noun: &str) -> Outcome {
         let outcome = match self.worst {
             None | Some((Level::Pass, _)) => Outcome::pass(format!(
-                "every certificate served is valid and covers its server names ({servers} server{})",
-                if servers == 1 { "" } else { "s" }
+                "every certificate served is valid and covers its names ({})",
+                front::count(served, noun)
             )),
             Some((Level::Warn, m)) => Outcome::warn(m),
             Some((Level::Review, m)) => Outcome::needs_review(m),
@@ -145,12 +161,27 @@ impl Judged {
     }
 }
 
-fn judge(ctx: &EvalContext, server: &Server, path: &str, directive: &Directive, warn_days: i64, judged: &mut Judged) {
-    let place = at(directive);
+/// Judge the certificate file at `path`, served by `who` (a server or site) for
+/// `names`, configured at `place`.
+pub fn judge_file(
+    ctx: &EvalContext,
+    who: &str,
+    names: &[String],
+    path: &str,
+    place: Location,
+    warn_days: i64,
+    judged: &mut Judged,
+) -> Option<Certificate> {
     let certs = match read_certificates(ctx.source, path) {
         Ok(certs) => certs,
-        Err((true, why)) => return judged.add(Level::Fail, format!("{}: {why}", describe(server)), place),
-        Err((false, why)) => return judged.add(Level::Review, format!("{}: {why}", describe(server)), place),
+        Err((true, why)) => {
+            judged.add(Level::Fail, format!("{who}: {why}"), place);
+            return None;
+        }
+        Err((false, why)) => {
+            judged.add(Level::Review, format!("{who}: {why}"), place);
+            return None;
+        }
     };
     let leaf = &certs[0];
     let file = Location::file(path.to_string());
@@ -164,29 +195,28 @@ fn judge(ctx: &EvalContext, server: &Server, path: &str, directive: &Directive, 
         }
     }
     let (level, message) = validity(leaf, ctx.as_of, warn_days);
-    judged.add(level, format!("{}: {path}: {message}", describe(server)), place.clone());
-    let uncovered: Vec<&String> = server
-        .names
+    judged.add(level, format!("{who}: {path}: {message}"), place.clone());
+    let uncovered: Vec<&str> = names
         .iter()
         .filter(|name| checked_name(name).is_some_and(|hosts| !hosts.iter().all(|h| leaf.covers(h))))
+        .map(String::as_str)
         .collect();
     if !uncovered.is_empty() {
-        let names: Vec<&str> = uncovered.iter().map(|s| s.as_str()).collect();
+        let has = if leaf.dns_names.is_empty() {
+            leaf.common_name.clone().unwrap_or_default()
+        } else {
+            leaf.dns_names.join(", ")
+        };
         judged.add(
             Level::Warn,
             format!(
-                "{}: {path} does not cover {} (its names: {})",
-                describe(server),
-                names.join(", "),
-                if leaf.dns_names.is_empty() {
-                    leaf.common_name.clone().unwrap_or_default()
-                } else {
-                    leaf.dns_names.join(", ")
-                }
+                "{who}: {path} does not cover {} (its names: {has})",
+                uncovered.join(", ")
             ),
             place,
         );
     }
+    Some(certs[0].clone())
 }
 
 fn validity(leaf: &Certificate, as_of: DateTime<Utc>, warn_days: i64) -> (Level, String) {

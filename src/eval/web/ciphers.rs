@@ -15,7 +15,7 @@ pub fn evaluator() -> EvaluatorDef {
         name: "tls.ciphers",
         description: "passes when every nginx server offering TLS 1.2 allows only ECDHE/DHE AEAD suites",
         params: &[],
-        needs: &[ProbeType::NginxConfig, ProbeType::Files],
+        needs: &[ProbeType::NginxConfig, ProbeType::CaddyConfig, ProbeType::Files],
         run,
     }
 }
@@ -29,7 +29,7 @@ enum Verdict {
 }
 
 fn run(ctx: &EvalContext) -> Outcome {
-    front::judge_tls(ctx.source, Status::NeedsReview, |tls| {
+    let nginx = front::nginx_tls(ctx.source, |tls| {
         let version = front::nginx_version(ctx.source).map(|(v, _)| v);
         let mut worst: Vec<(Verdict, String)> = Vec::new();
         let mut findings = Vec::new();
@@ -113,5 +113,7 @@ fn run(ctx: &EvalContext) -> Outcome {
             ))
         };
         outcome.with_all(findings)
-    })
+    });
+    let caddy = front::caddy_https(ctx.source, |_, https| super::caddy::ciphers(https));
+    front::decide(Status::NeedsReview, nginx, caddy)
 }

@@ -1,11 +1,14 @@
-//! What fronts the application: the nginx configuration as nginx reads it (or why
-//! it is unknown), and the installed nginx's version from dpkg, shared by every
-//! tls.* evaluator. No verdict here but the common ones: no web server found, a
-//! configuration nginx refuses, no server offering TLS.
+//! What fronts the application: nginx's configuration as nginx reads it and the
+//! Caddyfile as Caddy reads it (or why either is unknown), and the installed
+//! nginx's version from dpkg, shared by every tls.* evaluator. No verdict here
+//! but the common ones — no web server found, a configuration its server refuses,
+//! no server offering TLS — and how nginx's and Caddy's parts make one outcome.
 
 use crate::evidence::Source;
 use crate::model::{Finding, Location, Outcome, Status};
 use crate::parse::apt::dpkg;
+use crate::parse::caddy::sites::Site;
+use crate::parse::caddy::{self, Caddyfile};
 use crate::parse::nginx::servers::{self, Server};
 use crate::parse::nginx::{self, LoadError, NginxConfig};
 use crate::parse::text::read_text;
@@ -15,44 +18,62 @@ pub const DPKG_STATUS: &str = "/var/lib/dpkg/status";
 /// The Debian and nginx.org packages that install the nginx binary.
 const NGINX_PACKAGES: &[&str] = &["nginx-core", "nginx-full", "nginx-light", "nginx-extras", "nginx"];
 
-/// The web server configuration found on the target.
+/// What a scan found of one web server's configuration.
 #[derive(Debug)]
-pub enum Front {
-    /// No nginx.conf: no web server here (TLS may end at a load balancer).
+pub enum Loaded<T> {
+    /// Not configured here.
     Absent,
-    /// nginx.conf is there but its configuration is unknown: why, and where.
-    Unknown(String, Option<Location>),
-    Nginx(NginxConfig),
+    /// Configured, but unknown: the outcome that says why.
+    Unknown(Outcome),
+    Present(T),
 }
 
-pub fn load(source: &dyn Source) -> Front {
-    match nginx::load(source, nginx::MAIN) {
-        Ok(config) => Front::Nginx(config),
-        Err(LoadError::Missing { .. }) => Front::Absent,
-        Err(LoadError::Refused { path, line, message }) => Front::Unknown(
-            format!("nginx refuses its configuration: {message}"),
-            Some(Location::line(path, line as u32)),
-        ),
-        Err(e @ LoadError::Unreadable(_)) => Front::Unknown(format!("the nginx configuration is unknown: {e}"), None),
+fn unknown(why: String, at: Option<Location>) -> Outcome {
+    let outcome = Outcome::needs_review(why.clone());
+    match at {
+        Some(at) => outcome.with(Finding::at(why, at)),
+        None => outcome,
     }
 }
 
-/// The outcome when there is no configuration to judge, or None when there is.
-/// `absent` is the rule's status for "no web server configuration found".
-pub fn undecided(front: &Front, absent: Status) -> Option<Outcome> {
-    match front {
-        Front::Absent => Some(Outcome::new(
-            absent,
-            "no web server configuration found (no /etc/nginx/nginx.conf); TLS may end at a load balancer",
+/// nginx's configuration as nginx reads it.
+pub fn nginx(source: &dyn Source) -> Loaded<NginxConfig> {
+    match nginx::load(source, nginx::MAIN) {
+        Ok(config) => Loaded::Present(config),
+        Err(LoadError::Missing { .. }) => Loaded::Absent,
+        Err(LoadError::Refused { path, line, message }) => Loaded::Unknown(unknown(
+            format!("nginx refuses its configuration: {message}"),
+            Some(Location::line(path, line as u32)),
         )),
-        Front::Unknown(why, at) => {
-            let outcome = Outcome::needs_review(why.clone());
-            Some(match at {
-                Some(at) => outcome.with(Finding::at(why.clone(), at.clone())),
-                None => outcome,
-            })
+        Err(e @ LoadError::Unreadable(_)) => {
+            Loaded::Unknown(unknown(format!("the nginx configuration is unknown: {e}"), None))
         }
-        Front::Nginx(_) => None,
+    }
+}
+
+/// The Caddyfile as Caddy reads it.
+pub fn caddy(source: &dyn Source) -> Loaded<Caddyfile> {
+    match caddy::load(source, caddy::MAIN) {
+        Ok(file) => Loaded::Present(file),
+        Err(caddy::LoadError::Missing { .. }) => Loaded::Absent,
+        Err(caddy::LoadError::Refused { path, line, message }) => Loaded::Unknown(unknown(
+            format!("Caddy refuses its Caddyfile: {message}"),
+            Some(Location::line(path, line as u32)),
+        )),
+        Err(e @ caddy::LoadError::Unreadable(_)) => {
+            Loaded::Unknown(unknown(format!("the Caddyfile is unknown: {e}"), None))
+        }
+    }
+}
+
+impl<T> Loaded<T> {
+    /// The rule's part for this server: None when it is not configured.
+    pub fn judge(&self, judge: impl FnOnce(&T) -> Outcome) -> Option<Outcome> {
+        match self {
+            Loaded::Absent => None,
+            Loaded::Unknown(outcome) => Some(outcome.clone()),
+            Loaded::Present(config) => Some(judge(config)),
+        }
     }
 }
 
@@ -60,32 +81,76 @@ pub fn undecided(front: &Front, absent: Status) -> Option<Outcome> {
 pub fn no_tls(config: &NginxConfig) -> Outcome {
     let count = servers::servers(&config.directives).len();
     Outcome::not_applicable(format!(
-        "nginx is configured ({count} server block{}) but no server listens with ssl or quic; \
-         tls.https-redirect reports the missing HTTPS",
-        if count == 1 { "" } else { "s" }
+        "nginx is configured ({}) but no server listens with ssl or quic; tls.https-redirect reports the missing HTTPS",
+        count_of(count, "server block")
     ))
 }
 
-/// Judge the servers offering TLS with `judge`; the common outcomes first: no
-/// configuration (status `absent`), one nginx refuses, no server offering TLS.
-pub fn judge_tls(source: &dyn Source, absent: Status, judge: impl FnOnce(&[&Server]) -> Outcome) -> Outcome {
-    let front = load(source);
-    if let Some(outcome) = undecided(&front, absent) {
-        return outcome;
+/// nginx's part of a rule over its servers offering TLS: None without nginx,
+/// needs_review when its configuration is unknown, not_applicable with no TLS server.
+pub fn nginx_tls(source: &dyn Source, judge: impl FnOnce(&[&Server]) -> Outcome) -> Option<Outcome> {
+    nginx(source).judge(|config| {
+        let all = servers::servers(&config.directives);
+        let tls: Vec<&Server> = all.iter().filter(|s| s.offers_tls()).collect();
+        if tls.is_empty() {
+            return no_tls(config);
+        }
+        judge(&tls)
+    })
+}
+
+/// Caddy's part of a rule over its HTTPS sites: None without a Caddyfile.
+pub fn caddy_https(source: &dyn Source, judge: impl FnOnce(&Caddyfile, &[Site]) -> Outcome) -> Option<Outcome> {
+    caddy(source).judge(|file| {
+        let global = caddy::sites::global(file);
+        let all = caddy::sites::sites(file);
+        let https: Vec<Site> = all.into_iter().filter(|s| s.https(&global)).collect();
+        if https.is_empty() {
+            return Outcome::not_applicable(format!(
+                "Caddy is configured ({}) but no site is served over HTTPS",
+                count_of(file.sites.len(), "site block")
+            ));
+        }
+        judge(file, &https)
+    })
+}
+
+/// How much a status weighs when two web servers' outcomes are one.
+fn weight(status: Status) -> u8 {
+    match status {
+        Status::Fail => 6,
+        Status::Error => 5,
+        Status::Warn => 4,
+        Status::NeedsReview => 3,
+        Status::Pass => 2,
+        Status::NotApplicable => 1,
     }
-    let Front::Nginx(config) = &front else {
-        unreachable!("undecided covers the rest")
-    };
-    let all = servers::servers(&config.directives);
-    let tls: Vec<&Server> = all.iter().filter(|s| s.offers_tls()).collect();
-    if tls.is_empty() {
-        return no_tls(config);
+}
+
+/// One outcome from nginx's and Caddy's parts: the worse decides, both are told;
+/// with neither configured, `absent` (no web server here; TLS may end at a load balancer).
+pub fn decide(absent: Status, nginx: Option<Outcome>, caddy: Option<Outcome>) -> Outcome {
+    match (nginx, caddy) {
+        (None, None) => Outcome::new(
+            absent,
+            "no web server configuration found (no /etc/nginx/nginx.conf or /etc/caddy/Caddyfile); TLS may end at a load balancer",
+        ),
+        (Some(one), None) | (None, Some(one)) => one,
+        (Some(n), Some(c)) => {
+            let status = if weight(n.status) >= weight(c.status) { n.status } else { c.status };
+            Outcome::new(status, format!("nginx: {}; Caddy: {}", n.summary, c.summary))
+                .with_all(n.findings)
+                .with_all(c.findings)
+        }
     }
-    judge(&tls)
 }
 
 /// `3 servers`, `1 server`.
 pub fn count(n: usize, noun: &str) -> String {
+    count_of(n, noun)
+}
+
+fn count_of(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 

@@ -17,7 +17,7 @@ pub fn evaluator() -> EvaluatorDef {
         description:
             "passes when every nginx server offering TLS, and each of its locations, sends HSTS for 180 days or more",
         params: &[],
-        needs: &[ProbeType::NginxConfig],
+        needs: &[ProbeType::NginxConfig, ProbeType::CaddyConfig],
         run,
     }
 }
@@ -50,7 +50,7 @@ fn days(seconds: u64) -> String {
 }
 
 fn run(ctx: &EvalContext) -> Outcome {
-    front::judge_tls(ctx.source, Status::NotApplicable, |tls| {
+    let nginx = front::nginx_tls(ctx.source, |tls| {
         let mut short: Vec<String> = Vec::new();
         let mut findings = Vec::new();
         for server in tls {
@@ -96,5 +96,7 @@ fn run(ctx: &EvalContext) -> Outcome {
             Outcome::warn(format!("HSTS missing or under 180 days: {}", short.join(", ")))
         };
         outcome.with_all(findings)
-    })
+    });
+    let caddy = front::caddy_https(ctx.source, |_, https| super::caddy::hsts(https, MIN_MAX_AGE));
+    front::decide(Status::NotApplicable, nginx, caddy)
 }

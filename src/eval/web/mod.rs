@@ -12,6 +12,7 @@
 //! [`BACKEND_PATHS`].
 
 pub mod backend;
+pub mod caddy;
 pub mod certificate;
 pub mod ciphers;
 pub mod front;

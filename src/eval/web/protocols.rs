@@ -17,7 +17,7 @@ pub fn evaluator() -> EvaluatorDef {
         name: "tls.protocols",
         description: "passes when every nginx server offering TLS allows only TLSv1.2 and TLSv1.3",
         params: &[],
-        needs: &[ProbeType::NginxConfig, ProbeType::Files],
+        needs: &[ProbeType::NginxConfig, ProbeType::CaddyConfig, ProbeType::Files],
         run,
     }
 }
@@ -40,7 +40,7 @@ pub fn effective<'a>(
 }
 
 fn run(ctx: &EvalContext) -> Outcome {
-    front::judge_tls(ctx.source, Status::NeedsReview, |tls| {
+    let nginx = front::nginx_tls(ctx.source, |tls| {
         let version = front::nginx_version(ctx.source);
         let mut legacy = Vec::new();
         let mut defaulted = Vec::new();
@@ -141,5 +141,7 @@ fn run(ctx: &EvalContext) -> Outcome {
             ))
         };
         outcome.with_all(findings)
-    })
+    });
+    let caddy = front::caddy_https(ctx.source, |_, https| super::caddy::protocols(https));
+    front::decide(Status::NeedsReview, nginx, caddy)
 }

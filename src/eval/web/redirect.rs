@@ -8,11 +8,11 @@
 //! the server level, `location /` decides, and any other location that serves
 //! content (but the ACME challenge) is served in clear.
 
-use super::front::{self, at, describe, Front};
+use super::front::{self, at, describe};
 use crate::eval::{EvalContext, EvaluatorDef};
 use crate::model::{Finding, Outcome, ProbeType, Status};
 use crate::parse::nginx::servers::{servers, Location as Block, Server};
-use crate::parse::nginx::Directive;
+use crate::parse::nginx::{Directive, NginxConfig};
 use regex::Regex;
 
 pub fn evaluator() -> EvaluatorDef {
@@ -20,7 +20,7 @@ pub fn evaluator() -> EvaluatorDef {
         name: "tls.https-redirect",
         description: "passes when every nginx server on plain port 80 redirects to HTTPS or serves nothing",
         params: &[],
-        needs: &[ProbeType::NginxConfig],
+        needs: &[ProbeType::NginxConfig, ProbeType::CaddyConfig],
         run,
     }
 }
@@ -38,13 +38,12 @@ enum Answer<'a> {
 }
 
 fn run(ctx: &EvalContext) -> Outcome {
-    let front = front::load(ctx.source);
-    if let Some(outcome) = front::undecided(&front, Status::NeedsReview) {
-        return outcome;
-    }
-    let Front::Nginx(config) = &front else {
-        unreachable!("undecided covers the rest")
-    };
+    let nginx = front::nginx(ctx.source).judge(judge);
+    let caddy = front::caddy(ctx.source).judge(super::caddy::redirect);
+    front::decide(Status::NeedsReview, nginx, caddy)
+}
+
+fn judge(config: &NginxConfig) -> Outcome {
     let all = servers(&config.directives);
     let plain: Vec<&Server> = all.iter().filter(|s| s.plain_on(80).next().is_some()).collect();
     if plain.is_empty() {

@@ -5,11 +5,12 @@
 //! /etc/letsencrypt) fails; other issuers are for the auditor.
 
 use super::certificate::{certificate_paths, read_certificates};
-use super::front::{self, describe, Front};
+use super::front::{self, describe};
 use crate::eval::{EvalContext, EvaluatorDef};
 use crate::evidence::{FileState, Source};
 use crate::model::{Finding, Location, Outcome, ProbeType, Status};
 use crate::parse::nginx::servers::servers;
+use crate::parse::nginx::NginxConfig;
 use crate::parse::systemd::{all_enable_links, masked_at, unit_mask};
 
 /// What `tls.renewal` reads besides nginx's configuration and certificates.
@@ -22,7 +23,7 @@ pub fn evaluator() -> EvaluatorDef {
         name: "tls.renewal",
         description: "passes when certbot's renewal timer or cron job is in place for the certificates nginx serves",
         params: &[],
-        needs: &[ProbeType::NginxConfig, ProbeType::Files],
+        needs: &[ProbeType::NginxConfig, ProbeType::CaddyConfig, ProbeType::Files],
         run,
     }
 }
@@ -53,13 +54,12 @@ pub fn mechanisms(source: &dyn Source) -> Vec<Finding> {
 }
 
 fn run(ctx: &EvalContext) -> Outcome {
-    let front = front::load(ctx.source);
-    if let Some(outcome) = front::undecided(&front, Status::NotApplicable) {
-        return outcome;
-    }
-    let Front::Nginx(config) = &front else {
-        unreachable!("undecided covers the rest")
-    };
+    let nginx = front::nginx(ctx.source).judge(|config| judge(ctx, config));
+    let caddy = front::caddy_https(ctx.source, |_, https| super::caddy::renewal(https));
+    front::decide(Status::NotApplicable, nginx, caddy)
+}
+
+fn judge(ctx: &EvalContext, config: &NginxConfig) -> Outcome {
     let all = servers(&config.directives);
     let tls: Vec<_> = all.iter().filter(|s| s.offers_tls()).collect();
     if tls.is_empty() {

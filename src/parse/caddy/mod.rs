@@ -19,6 +19,9 @@ use std::sync::Arc;
 
 /// Debian's Caddyfile.
 pub const MAIN: &str = "/etc/caddy/Caddyfile";
+/// Where Debian's caddy (user caddy, home /var/lib/caddy) keeps the certificates
+/// it obtains: certificates/ISSUER/NAME/NAME.crt.
+pub const MANAGED_CERTIFICATES: &str = "/var/lib/caddy/.local/share/caddy/certificates/*/*/*.crt";
 /// Imports followed in all (a file or snippet importing itself ends here).
 pub const MAX_IMPORTS: usize = 4096;
 pub const MAX_FILES: usize = 256;

@@ -220,6 +220,15 @@ fn site<'a>(block: &'a SiteBlock, global: &Global) -> Site<'a> {
     }
 }
 
+/// The certificate file a `tls CERT KEY` directive names (not `tls internal`,
+/// `tls EMAIL` or a block alone).
+pub fn certificate_file(tls: &Node) -> Option<&str> {
+    match tls.args.as_slice() {
+        [cert, _key, ..] => Some(cert.as_str()),
+        _ => None,
+    }
+}
+
 /// The address a `reverse_proxy` upstream dials, as Caddy writes it in its JSON
 /// (`dial`): the scheme dropped, `unix/PATH` kept, a missing port from the scheme.
 pub fn dial(upstream: &str) -> String {

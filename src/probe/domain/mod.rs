@@ -4,6 +4,7 @@
 //! probe type, found by an exhaustive match, so no type has two.
 
 mod apt;
+mod caddy;
 mod nft;
 mod nginx;
 mod sshd;
@@ -33,6 +34,7 @@ pub fn def(kind: ProbeType) -> Option<&'static DomainDef> {
         ProbeType::Nftables => Some(&nft::NFTABLES),
         ProbeType::Sudoers => Some(&sudoers::SUDOERS),
         ProbeType::NginxConfig => Some(&nginx::NGINX),
+        ProbeType::CaddyConfig => Some(&caddy::CADDY),
         ProbeType::Files | ProbeType::Dir | ProbeType::Meta | ProbeType::Command => None,
     }
 }
