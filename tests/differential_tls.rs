@@ -386,3 +386,72 @@ fn a_tree_nginx_refuses_fails_the_judge_loudly() {
     let outcome = std::panic::catch_unwind(|| serve(&nginx, dir.path(), &["http:shop.example.com"]));
     assert!(outcome.is_err(), "a configuration nginx refuses must not be judged");
 }
+
+/// `vouch scan` of this machine, run where the tree's /etc/nginx and
+/// /etc/letsencrypt are mounted in place (a private mount namespace, /etc an
+/// overlay without Caddy's files): vouch runs `nginx -T` there as it does on any
+/// host it scans.
+fn scan_in_place(root: &Path) -> Scan {
+    let command = common::vouch();
+    let program = command.get_program().to_owned();
+    let envs: Vec<(std::ffi::OsString, Option<std::ffi::OsString>)> = command
+        .get_envs()
+        .map(|(k, v)| (k.to_owned(), v.map(|v| v.to_owned())))
+        .collect();
+    let mut unshare = Command::new("unshare");
+    unshare
+        .args(["--mount", "--propagation", "private", "--", "sh", "-c"])
+        .arg(
+            r#"scratch=$(mktemp -d) && mount -t tmpfs tmpfs "$scratch" && mkdir "$scratch/u" "$scratch/w" &&
+            mount -t overlay overlay -o "lowerdir=/etc,upperdir=$scratch/u,workdir=$scratch/w" /etc &&
+            rm -rf /etc/caddy && mkdir -p /etc/letsencrypt && mount --bind "$1/etc/nginx" /etc/nginx &&
+            mount --bind "$1/etc/letsencrypt" /etc/letsencrypt && shift && exec "$@""#,
+        )
+        .arg("sh")
+        .arg(root)
+        .arg(program)
+        .args(["scan", "--only", "tls", "--format", "json", "--as-of", common::AS_OF]);
+    for (key, value) in envs {
+        match value {
+            Some(v) => unshare.env(key, v),
+            None => unshare.env_remove(key),
+        };
+    }
+    common::scan_of(unshare.output().expect("unshare runs"))
+}
+
+#[test]
+fn a_scan_of_the_host_takes_nginx_t_as_nginx_s_own_reading() {
+    let Some(_) = judges() else { return };
+    let root = PathBuf::from(fixture("web/legacy"));
+    let offline = scan_root(&root, &["--only", "tls"]);
+    let live = scan_in_place(&root);
+    let dumped = live.host()["evidence"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| e["command"] == "nginx -T")
+        .expect("vouch ran nginx -T");
+    assert_eq!(dumped["exit_code"], 0, "{dumped}");
+    // The same configuration read two ways: the same verdicts, the same lines.
+    for id in ["tls.https-redirect", "tls.ciphers", "tls.certificate", "tls.hsts"] {
+        assert_eq!(live.status(id), offline.status(id), "{id}");
+        assert_eq!(live.findings(id), offline.findings(id), "{id}");
+    }
+
+    // A configuration nginx refuses: nginx's own words, for the auditor.
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_tree(&root, dir.path());
+    std::fs::write(
+        dir.path().join("etc/nginx/conf.d/typo.conf"),
+        "server {\n    lsiten 80;\n}\n",
+    )
+    .expect("write");
+    let refused = scan_in_place(dir.path());
+    assert_eq!(refused.status("tls.https-redirect"), "needs_review");
+    let summary = refused.summary("tls.https-redirect");
+    assert!(
+        summary == "nginx -t refuses its configuration: unknown directive \"lsiten\" in /etc/nginx/conf.d/typo.conf:2",
+        "{summary}"
+    );
+}

@@ -10,7 +10,7 @@ use crate::parse::apt::dpkg;
 use crate::parse::caddy::sites::Site;
 use crate::parse::caddy::{self, Caddyfile};
 use crate::parse::nginx::servers::{self, Server};
-use crate::parse::nginx::{self, LoadError, NginxConfig};
+use crate::parse::nginx::{self, dump, LoadError, NginxConfig};
 use crate::parse::text::read_text;
 
 /// Where dpkg records installed packages.
@@ -36,8 +36,30 @@ fn unknown(why: String, at: Option<Location>) -> Outcome {
     }
 }
 
-/// nginx's configuration as nginx reads it.
+/// nginx's configuration as nginx reads it: from `nginx -T`'s dump when the
+/// target ran it (nginx's own reading, checked against the files), else from the
+/// files, includes followed as nginx follows them.
 pub fn nginx(source: &dyn Source) -> Loaded<NginxConfig> {
+    match dump::from_command(&source.command(dump::ARGV)) {
+        Some(Ok(dumped)) => match dump::verify(&dumped, source) {
+            Ok(()) => {
+                if let Ok(config) = nginx::load(&dump::DumpSource { dump: &dumped }, nginx::MAIN) {
+                    return Loaded::Present(config);
+                }
+            }
+            Err(why) => {
+                return Loaded::Unknown(unknown(
+                    format!("nginx -T and the configuration files disagree: {why}"),
+                    None,
+                ))
+            }
+        },
+        Some(Err(refusal)) => {
+            let at = dump::refusal_at(&refusal).map(|(path, line)| Location::line(path, line as u32));
+            return Loaded::Unknown(unknown(format!("nginx -t refuses its configuration: {refusal}"), at));
+        }
+        None => {}
+    }
     match nginx::load(source, nginx::MAIN) {
         Ok(config) => Loaded::Present(config),
         Err(LoadError::Missing { .. }) => Loaded::Absent,

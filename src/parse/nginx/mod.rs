@@ -5,6 +5,7 @@
 //! error, as nginx has them), so the tree holds every directive in the order
 //! nginx applies it, each with its file and line. No verdict here.
 
+pub mod dump;
 pub mod listen;
 pub mod servers;
 pub mod syntax;

@@ -1,12 +1,13 @@
 //! The domain probe `nginx_config`: nginx.conf and every file its `include`s
 //! reach, read in nginx's order (as `nginx -T` lists them), then the certificate
-//! files its servers name (`ssl_certificate`; never `ssl_certificate_key`).
+//! files its servers name (`ssl_certificate`; never `ssl_certificate_key`); and,
+//! where commands run, `nginx -T`, which evaluators take as nginx's own reading.
 
 use super::DomainDef;
 use crate::evidence::Source;
 use crate::model::{ParamDef, ParamKind, Params, ProbeType};
 use crate::parse::nginx::servers::servers;
-use crate::parse::nginx::{full_name, load, MAIN};
+use crate::parse::nginx::{dump, full_name, load, MAIN};
 
 pub static NGINX: DomainDef = DomainDef {
     kind: ProbeType::NginxConfig,
@@ -36,7 +37,12 @@ pub static NGINX: DomainDef = DomainDef {
 
 fn collect(source: &dyn Source, params: &Params) {
     // The reads are the point: the source records them as evidence.
-    let Ok(config) = load(source, params.str_or("path", MAIN)) else {
+    let main = params.str_or("path", MAIN);
+    if main == MAIN {
+        // nginx's own reading, where the target runs commands (not under --root).
+        let _ = source.command(dump::ARGV);
+    }
+    let Ok(config) = load(source, main) else {
         return;
     };
     let mut read: Vec<String> = Vec::new();
