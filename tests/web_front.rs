@@ -215,6 +215,16 @@ fn a_caddy_droplet_is_judged_from_its_caddyfile_and_the_certificates_caddy_keeps
     let backend = scan.findings("tls.backend-loopback");
     assert!(has(&backend, "/etc/caddy/Caddyfile:14: site shop.example.com, www.shop.example.com: reverse_proxy unix//run/shop/gunicorn.sock"));
     assert!(has(&backend, "/etc/caddy/Caddyfile:25: site api.example.com: reverse_proxy 10.0.0.5:8000, off this machine or on a public interface"));
+    // gunicorn takes its bind from gunicorn.conf.py in its WorkingDirectory; the
+    // status page's uvicorn takes its host from the unit's EnvironmentFile.
+    assert!(has(
+        &backend,
+        "/srv/shop/gunicorn.conf.py:3: gunicorn listens on unix:/run/shop/gunicorn.sock"
+    ));
+    assert!(has(
+        &backend,
+        "/etc/systemd/system/status.service:6: uvicorn listens on 0.0.0.0:9100: reachable without the proxy"
+    ));
 }
 
 #[test]

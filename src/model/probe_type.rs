@@ -18,10 +18,11 @@ pub enum ProbeType {
     Sudoers,
     NginxConfig,
     CaddyConfig,
+    AppServers,
 }
 
 impl ProbeType {
-    pub const ALL: [ProbeType; 11] = [
+    pub const ALL: [ProbeType; 12] = [
         ProbeType::Files,
         ProbeType::Dir,
         ProbeType::Meta,
@@ -33,6 +34,7 @@ impl ProbeType {
         ProbeType::Sudoers,
         ProbeType::NginxConfig,
         ProbeType::CaddyConfig,
+        ProbeType::AppServers,
     ];
 
     /// The name a checklist writes (`kind = "sshd_config"`).
@@ -49,6 +51,7 @@ impl ProbeType {
             ProbeType::Sudoers => "sudoers",
             ProbeType::NginxConfig => "nginx_config",
             ProbeType::CaddyConfig => "caddy_config",
+            ProbeType::AppServers => "app_servers",
         }
     }
 

@@ -6,9 +6,11 @@
 //! `--unix-socket`; default 0.0.0.0:8080), daphne (`-b`, `-p`, `-u`; default
 //! 127.0.0.1), and Django's `runserver` (a development server; default
 //! 127.0.0.1:8000). gunicorn's `-c` configuration file is named for the caller to
-//! read. No verdict here.
+//! read; `listening` reads it all from a target's systemd units. No verdict here.
 
+use crate::evidence::{FileState, Source};
 use crate::parse::nginx::listen::is_loopback;
+use crate::parse::systemd::{self, exec_command, parse_unit, WANTS_GLOB};
 
 /// One application server started by a command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -225,8 +227,9 @@ fn values(args: &[String], names: &[&str]) -> Vec<String> {
     out
 }
 
-/// The `bind` of a gunicorn configuration file (`bind = "..."` or a list of them).
-pub fn config_binds(text: &str) -> Vec<(String, u32)> {
+/// The `bind` of a gunicorn configuration file (`bind = "..."` or a list of
+/// them); a `bind` set by code (`os.environ[...]`) is an address None.
+pub fn config_binds(text: &str) -> Vec<(Option<String>, u32)> {
     let mut out = Vec::new();
     for (index, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -236,6 +239,7 @@ pub fn config_binds(text: &str) -> Vec<(String, u32)> {
         let Some(value) = rest.trim_start().strip_prefix('=') else {
             continue;
         };
+        let before = out.len();
         for part in value.split(',') {
             let item = part
                 .trim()
@@ -246,7 +250,114 @@ pub fn config_binds(text: &str) -> Vec<(String, u32)> {
                 .and_then(|i| i.strip_suffix('"'))
                 .or_else(|| item.strip_prefix('\'').and_then(|i| i.strip_suffix('\'')));
             if let Some(address) = quoted {
-                out.push((address.to_string(), index as u32 + 1));
+                out.push((Some(address.to_string()), index as u32 + 1));
+            }
+        }
+        if out.len() == before {
+            out.push((None, index as u32 + 1));
+        }
+    }
+    out
+}
+
+/// Where systemd units look for gunicorn's configuration and environment.
+pub const UNIT_GLOB: &str = "/etc/systemd/system/*.service";
+
+/// One address an application server listens on, and the line that decides it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listening {
+    pub program: &'static str,
+    /// None: set by code vouch cannot evaluate (a gunicorn.conf.py expression).
+    pub address: Option<String>,
+    /// The program's default, no flag or setting naming it.
+    pub default: bool,
+    pub path: String,
+    pub line: u32,
+}
+
+/// `KEY=VALUE` lines of a systemd EnvironmentFile.
+fn environment_file(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with(';'))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| {
+            (
+                k.trim().to_string(),
+                v.trim().trim_matches('"').trim_matches('\'').to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Every application server the target's systemd units start (in
+/// /etc/systemd/system, or enabled there), with where each listens: the command
+/// line and `Environment=`/`EnvironmentFile=` first, then gunicorn's
+/// configuration file (`-c`, else gunicorn.conf.py in `WorkingDirectory`), then
+/// the program's default.
+pub fn listening(source: &dyn Source) -> Vec<Listening> {
+    let mut units: Vec<String> = source.glob(UNIT_GLOB).paths;
+    for link in source.glob(WANTS_GLOB).paths {
+        let name = link.rsplit('/').next();
+        if link.ends_with(".service") && !units.iter().any(|u| u.rsplit('/').next() == name) {
+            units.push(link);
+        }
+    }
+    let mut out = Vec::new();
+    for path in units {
+        let FileState::Text(text) = source.read(&path) else {
+            continue;
+        };
+        let directives = parse_unit(&text);
+        let mut environment: Vec<(String, String)> = Vec::new();
+        for file in systemd::values(&directives, "Service", "EnvironmentFile") {
+            if let FileState::Text(text) = source.read(file.value.trim_start_matches('-')) {
+                environment.extend(environment_file(&text));
+            }
+        }
+        environment.extend(
+            systemd::values(&directives, "Service", "Environment")
+                .flat_map(|d| shlex::split(&d.value).unwrap_or_default())
+                .filter_map(|kv| kv.split_once('=').map(|(k, v)| (k.to_string(), v.to_string()))),
+        );
+        let workdir = systemd::values(&directives, "Service", "WorkingDirectory")
+            .last()
+            .map(|d| d.value.trim_start_matches('-').trim_end_matches('/').to_string());
+        for exec in systemd::values(&directives, "Service", "ExecStart") {
+            let Some(server) = from_command(exec_command(&exec.value), &environment) else {
+                continue;
+            };
+            let config = server.config.clone().or_else(|| {
+                (server.program == "gunicorn").then(|| workdir.as_ref().map(|w| format!("{w}/gunicorn.conf.py")))?
+            });
+            let from_config = config.and_then(|c| {
+                let full = if c.starts_with('/') {
+                    c
+                } else {
+                    format!("{}/{c}", workdir.clone().unwrap_or_default())
+                };
+                match source.read(&full) {
+                    FileState::Text(text) => Some((full, config_binds(&text))),
+                    _ => None,
+                }
+            });
+            match from_config {
+                Some((file, binds)) if server.binds.iter().all(|b| b.default) && !binds.is_empty() => {
+                    out.extend(binds.into_iter().map(|(address, line)| Listening {
+                        program: server.program,
+                        address,
+                        default: false,
+                        path: file.clone(),
+                        line,
+                    }));
+                }
+                _ => out.extend(server.binds.iter().map(|bind| Listening {
+                    program: server.program,
+                    address: Some(bind.address.clone()),
+                    default: bind.default,
+                    path: path.clone(),
+                    line: exec.line,
+                })),
             }
         }
     }
@@ -352,13 +463,15 @@ mod tests {
     #[test]
     fn gunicorn_config_files_give_their_binds_and_lines() {
         let text = "workers = 3\nbind = \"0.0.0.0:8000\"\n# bind = 'x'\nbind = ['unix:/run/a.sock', \"127.0.0.1:9\"]\n";
+        let some = |a: &str, l| (Some(a.to_string()), l);
         assert_eq!(
             config_binds(text),
             [
-                ("0.0.0.0:8000".to_string(), 2),
-                ("unix:/run/a.sock".to_string(), 4),
-                ("127.0.0.1:9".to_string(), 4)
+                some("0.0.0.0:8000", 2),
+                some("unix:/run/a.sock", 4),
+                some("127.0.0.1:9", 4)
             ]
         );
+        assert_eq!(config_binds("bind = os.environ['BIND']\n"), [(None, 1)]);
     }
 }

@@ -6,23 +6,19 @@
 
 use super::front::{self, at, describe, Loaded};
 use crate::eval::{EvalContext, EvaluatorDef};
-use crate::evidence::{FileState, Source};
+use crate::evidence::Source;
 use crate::model::{Finding, Location, Outcome, ProbeType};
-use crate::parse::appserver::{config_binds, from_command, local_address};
+use crate::parse::appserver::{listening, local_address};
 use crate::parse::nginx::listen::targets;
 use crate::parse::nginx::servers::{servers, upstreams, PROXIES};
 use crate::parse::nginx::NginxConfig;
-use crate::parse::systemd::{exec_command, parse_unit, values, WANTS_GLOB};
-
-/// Where application servers' units are looked for.
-pub const BACKEND_PATHS: &[&str] = &[WANTS_GLOB, "/etc/systemd/system/*.service"];
 
 pub fn evaluator() -> EvaluatorDef {
     EvaluatorDef {
         name: "tls.backend-loopback",
         description: "passes when nginx proxies only to loopback or unix sockets and the app server binds only there",
         params: &[],
-        needs: &[ProbeType::NginxConfig, ProbeType::CaddyConfig, ProbeType::Files],
+        needs: &[ProbeType::NginxConfig, ProbeType::CaddyConfig, ProbeType::AppServers],
         run,
     }
 }
@@ -75,77 +71,22 @@ fn proxies(config: &NginxConfig) -> Vec<Reach> {
     out
 }
 
-/// The application servers systemd units start, and where each listens.
+/// Where the application servers systemd units start listen.
 fn app_servers(source: &dyn Source) -> Vec<Reach> {
-    let mut units: Vec<String> = source.glob("/etc/systemd/system/*.service").paths;
-    for link in source.glob(WANTS_GLOB).paths {
-        if link.ends_with(".service") && !units.iter().any(|u| u.rsplit('/').next() == link.rsplit('/').next()) {
-            units.push(link);
-        }
-    }
-    let mut out = Vec::new();
-    for path in units {
-        let FileState::Text(text) = source.read(&path) else {
-            continue;
-        };
-        let directives = parse_unit(&text);
-        let environment: Vec<(String, String)> = values(&directives, "Service", "Environment")
-            .flat_map(|d| shlex::split(&d.value).unwrap_or_default())
-            .filter_map(|kv| kv.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
-            .collect();
-        let workdir = values(&directives, "Service", "WorkingDirectory")
-            .last()
-            .map(|d| d.value.clone());
-        for exec in values(&directives, "Service", "ExecStart") {
-            let Some(server) = from_command(exec_command(&exec.value), &environment) else {
-                continue;
-            };
-            let location = Location::line(path.clone(), exec.line);
-            // gunicorn's configuration file sets `bind` when the command does not.
-            let config = server.config.clone().or_else(|| {
-                (server.program == "gunicorn").then(|| {
-                    workdir
-                        .as_ref()
-                        .map(|w| format!("{}/gunicorn.conf.py", w.trim_end_matches('/')))
-                })?
-            });
-            let from_config = config.as_ref().and_then(|c| {
-                let full = if c.starts_with('/') {
-                    c.clone()
-                } else {
-                    format!("{}/{c}", workdir.clone().unwrap_or_default())
-                };
-                match source.read(&full) {
-                    FileState::Text(text) => Some((full, config_binds(&text))),
-                    _ => None,
-                }
-            });
-            let only_defaults = server.binds.iter().all(|b| b.default);
-            match from_config {
-                Some((file, binds)) if only_defaults && !binds.is_empty() => {
-                    for (address, line) in binds {
-                        out.push(bind_reach(
-                            server.program,
-                            &address,
-                            false,
-                            Location::line(file.clone(), line),
-                        ));
-                    }
-                }
-                _ => {
-                    for bind in &server.binds {
-                        out.push(bind_reach(
-                            server.program,
-                            &bind.address,
-                            bind.default,
-                            location.clone(),
-                        ));
-                    }
-                }
+    listening(source)
+        .into_iter()
+        .map(|l| {
+            let location = Location::line(l.path, l.line);
+            match l.address {
+                Some(address) => bind_reach(l.program, &address, l.default, location),
+                None => Reach {
+                    local: false,
+                    message: format!("{} binds where code decides (a bind vouch cannot evaluate)", l.program),
+                    location,
+                },
             }
-        }
-    }
-    out
+        })
+        .collect()
 }
 
 fn bind_reach(program: &str, address: &str, default: bool, location: Location) -> Reach {

@@ -5,11 +5,11 @@
 //! - `tls.renewal` — [`renewal`]; `tls.hsts` — [`hsts`];
 //! - `tls.backend-loopback` — [`backend`].
 //!
-//! The controls need the `nginx_config` probe (it also reads the certificates the
-//! configuration names, never their keys); `tls.protocols` and `tls.ciphers` a
+//! The controls need the `nginx_config` and `caddy_config` probes (they also read
+//! the certificates the configurations name, never their keys); `tls.protocols` and `tls.ciphers` a
 //! `files` probe of /var/lib/dpkg/status (nginx's version decides its defaults);
-//! `tls.renewal` one of [`RENEWAL_PATHS`]; `tls.backend-loopback` one of
-//! [`BACKEND_PATHS`].
+//! `tls.renewal` one of [`RENEWAL_PATHS`]; `tls.backend-loopback` the
+//! `app_servers` probe.
 
 pub mod backend;
 pub mod caddy;
@@ -24,7 +24,6 @@ pub mod renewal;
 #[cfg(test)]
 mod tests;
 
-pub use backend::BACKEND_PATHS;
 pub use renewal::RENEWAL_PATHS;
 
 use super::EvaluatorDef;

@@ -3,6 +3,7 @@
 //! every include sshd, apt, nft or sudo would follow is collected. One static per
 //! probe type, found by an exhaustive match, so no type has two.
 
+mod app;
 mod apt;
 mod caddy;
 mod nft;
@@ -35,6 +36,7 @@ pub fn def(kind: ProbeType) -> Option<&'static DomainDef> {
         ProbeType::Sudoers => Some(&sudoers::SUDOERS),
         ProbeType::NginxConfig => Some(&nginx::NGINX),
         ProbeType::CaddyConfig => Some(&caddy::CADDY),
+        ProbeType::AppServers => Some(&app::APP_SERVERS),
         ProbeType::Files | ProbeType::Dir | ProbeType::Meta | ProbeType::Command => None,
     }
 }
