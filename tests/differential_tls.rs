@@ -311,7 +311,10 @@ fn the_legacy_droplet_serves_what_vouch_reads_and_openssl_refuses_the_old_protoc
         "http:admin.example.com",
         "http:www.example.com",
         "http:unknown.example.net",
+        "http:blog.example.com",
         "tls:api.example.com",
+        "tls:blog.example.com",
+        "hsts:blog.example.com:/",
         "tls:admin.example.com",
         "hsts:api.example.com:/",
         "hsts:admin.example.com:/",
@@ -326,6 +329,10 @@ fn the_legacy_droplet_serves_what_vouch_reads_and_openssl_refuses_the_old_protoc
     );
     assert_plain_http(&served, &scan, "www.example.com", "www.example.com");
     assert_plain_http(&served, &scan, "_", "unknown.example.net");
+    // Older certbot's one server for both schemes: `if ($scheme != "https")`.
+    assert_plain_http(&served, &scan, "blog.example.com", "blog.example.com");
+    assert_eq!(hsts_seen(&served, "blog.example.com", "/"), Some(31_536_000));
+    assert_certificate(&served, &scan, "blog.example.com");
     assert_certificate(&served, &scan, "api.example.com");
     assert_certificate(&served, &scan, "admin.example.com");
     assert_eq!(hsts_seen(&served, "api.example.com", "/"), Some(86_400));
@@ -339,6 +346,8 @@ fn the_legacy_droplet_serves_what_vouch_reads_and_openssl_refuses_the_old_protoc
     assert_eq!(negotiated(&scan, "*:443"), ["TLSv1.2"]);
     assert_versions(&served, &scan, "admin.example.com", false);
     assert_versions(&served, &scan, "api.example.com", false);
+    // The blog asks for TLSv1.2 TLSv1.3 but shares the admin's socket: TLSv1.2 only.
+    assert_versions(&served, &scan, "blog.example.com", false);
     let api = protocols(&scan, "api.example.com");
     assert_eq!(api, ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]);
     assert_eq!(scan.status("tls.protocols"), "fail");

@@ -85,6 +85,10 @@ fn a_hand_made_legacy_setup_fails_where_each_mistake_is_written() {
     let redirect = scan.findings("tls.https-redirect");
     assert!(has(&redirect, "/etc/nginx/sites-enabled/admin.conf:4: server admin.example.com admin2.example.com: redirects to HTTPS (rewrite ^ https://$host$request_uri permanent)"));
     assert!(has(&redirect, "/etc/nginx/sites-enabled/admin.conf:11: server www.example.com: redirects to HTTPS (return 301 https://example.com$request_uri)"));
+    assert!(has(
+        &redirect,
+        "/etc/nginx/sites-enabled/blog.conf:12: server blog.example.com: redirects to HTTPS (if"
+    ));
     // The API's server sets no ssl_protocols: Debian's stock line applies.
     assert_eq!(scan.status("tls.protocols"), "fail");
     assert_eq!(

@@ -4,6 +4,7 @@
 //! engine use it, never the reverse.
 
 pub mod glob;
+pub mod memo;
 pub mod record;
 pub mod recorder;
 pub mod redact;

@@ -3,6 +3,7 @@
 //! evaluator can tell "absent on the host" from "not looked at".
 
 use super::glob;
+use super::memo::Memo;
 use super::source::{CommandState, DirState, FileMeta, FileState, Globbed, Source};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -14,6 +15,8 @@ pub struct Snapshot {
     metas: BTreeMap<String, Option<FileMeta>>,
     /// Keyed by argv as a list: `["a b"]` and `["a", "b"]` are different commands.
     commands: BTreeMap<Vec<String>, CommandState>,
+    /// Values derived from the above, emptied whenever they change.
+    memo: Memo,
 }
 
 impl Snapshot {
@@ -23,18 +26,22 @@ impl Snapshot {
 
     /// Record a file's state (as the collector saw it).
     pub fn record_file(&mut self, path: &str, state: FileState) {
+        self.memo.clear();
         self.files.insert(path.to_string(), state);
     }
 
     pub fn record_dir(&mut self, path: &str, state: DirState) {
+        self.memo.clear();
         self.dirs.insert(path.to_string(), state);
     }
 
     pub fn record_meta(&mut self, path: &str, meta: Option<FileMeta>) {
+        self.memo.clear();
         self.metas.insert(path.to_string(), meta);
     }
 
     pub fn record_command(&mut self, argv: &[String], state: CommandState) {
+        self.memo.clear();
         self.commands.insert(argv.to_vec(), state);
     }
 
@@ -69,6 +76,7 @@ impl Snapshot {
     }
 
     fn add_to_parents(&mut self, path: &str) {
+        self.memo.clear();
         let mut child = path.trim_end_matches('/').to_string();
         while let Some(cut) = child.rfind('/') {
             let parent = if cut == 0 {
@@ -108,6 +116,10 @@ impl Snapshot {
 }
 
 impl Source for Snapshot {
+    fn memo(&self) -> Option<&Memo> {
+        Some(&self.memo)
+    }
+
     fn read(&self, path: &str) -> FileState {
         self.files.get(path).cloned().unwrap_or(FileState::NotCollected)
     }

@@ -175,6 +175,11 @@ pub trait Source: Sync {
     fn meta(&self, path: &str) -> Option<FileMeta>;
     /// Run (or look up) a read-only command given as argv.
     fn command(&self, argv: &[&str]) -> CommandState;
+    /// Where values derived from this evidence are kept (collected evidence has
+    /// one; a live source, whose answers may change, has none).
+    fn memo(&self) -> Option<&super::memo::Memo> {
+        None
+    }
 }
 
 /// `1.5 MiB`, `50.0 MiB`, `27 bytes`.

@@ -104,14 +104,14 @@ fn bind_reach(program: &str, address: &str, default: bool, location: Location) -
 
 fn run(ctx: &EvalContext) -> Outcome {
     let mut proxied = Vec::new();
-    match front::nginx(ctx.source) {
-        Loaded::Unknown(why) => return why,
-        Loaded::Present(config) => proxied.extend(proxies(&config)),
+    match &*front::nginx(ctx.source) {
+        Loaded::Unknown(why) => return why.clone(),
+        Loaded::Present(config) => proxied.extend(proxies(config)),
         Loaded::Absent => {}
     }
-    match front::caddy(ctx.source) {
-        Loaded::Unknown(why) => return why,
-        Loaded::Present(file) => proxied.extend(super::caddy::upstreams(&file).into_iter().map(
+    match &*front::caddy(ctx.source) {
+        Loaded::Unknown(why) => return why.clone(),
+        Loaded::Present(file) => proxied.extend(super::caddy::upstreams(file).into_iter().map(
             |(local, message, location)| Reach {
                 local,
                 message,

@@ -4,6 +4,7 @@
 //! but the common ones — no web server found, a configuration its server refuses,
 //! no server offering TLS — and how nginx's and Caddy's parts make one outcome.
 
+use crate::evidence::memo::memoized;
 use crate::evidence::Source;
 use crate::model::{Finding, Location, Outcome, Status};
 use crate::parse::apt::dpkg;
@@ -12,6 +13,7 @@ use crate::parse::caddy::{self, Caddyfile};
 use crate::parse::nginx::servers::{self, Server};
 use crate::parse::nginx::{self, dump, LoadError, NginxConfig};
 use crate::parse::text::read_text;
+use std::sync::Arc;
 
 /// Where dpkg records installed packages.
 pub const DPKG_STATUS: &str = "/var/lib/dpkg/status";
@@ -39,7 +41,11 @@ fn unknown(why: String, at: Option<Location>) -> Outcome {
 /// nginx's configuration as nginx reads it: from `nginx -T`'s dump when the
 /// target ran it (nginx's own reading, checked against the files), else from the
 /// files, includes followed as nginx follows them.
-pub fn nginx(source: &dyn Source) -> Loaded<NginxConfig> {
+pub fn nginx(source: &dyn Source) -> Arc<Loaded<NginxConfig>> {
+    memoized(source, "web.nginx", || load_nginx(source))
+}
+
+fn load_nginx(source: &dyn Source) -> Loaded<NginxConfig> {
     match dump::from_command(&source.command(dump::ARGV)) {
         Some(Ok(dumped)) => match dump::verify(&dumped, source) {
             Ok(()) => {
@@ -74,7 +80,11 @@ pub fn nginx(source: &dyn Source) -> Loaded<NginxConfig> {
 }
 
 /// The Caddyfile as Caddy reads it.
-pub fn caddy(source: &dyn Source) -> Loaded<Caddyfile> {
+pub fn caddy(source: &dyn Source) -> Arc<Loaded<Caddyfile>> {
+    memoized(source, "web.caddy", || load_caddy(source))
+}
+
+fn load_caddy(source: &dyn Source) -> Loaded<Caddyfile> {
     match caddy::load(source, caddy::MAIN) {
         Ok(file) => Loaded::Present(file),
         Err(caddy::LoadError::Missing { .. }) => Loaded::Absent,

@@ -48,6 +48,7 @@ pub fn load(source: &dyn Source, main: &str) -> Result<NginxConfig, LoadError> {
     let mut loader = Loader {
         source,
         config: NginxConfig::default(),
+        done: std::collections::HashMap::new(),
     };
     let directives = loader.file(main, 0, None)?;
     loader.config.directives = directives;
@@ -57,6 +58,9 @@ pub fn load(source: &dyn Source, main: &str) -> Result<NginxConfig, LoadError> {
 struct Loader<'s> {
     source: &'s dyn Source,
     config: NginxConfig,
+    /// Each file's directives, includes spliced, once read: a snippet included by
+    /// every site is read and parsed once.
+    done: std::collections::HashMap<String, Vec<Directive>>,
 }
 
 impl Loader<'_> {
@@ -74,6 +78,9 @@ impl Loader<'_> {
             return Err(LoadError::Unreadable(format!(
                 "more than {MAX_FILES} files included{at}"
             )));
+        }
+        if let Some(done) = self.done.get(path) {
+            return Ok(done.clone());
         }
         let text = match crate::evidence::source::read_config(self.source, path) {
             FileState::Text(text) => text,
@@ -102,7 +109,9 @@ impl Loader<'_> {
             line: e.line,
             message: e.message,
         })?;
-        self.splice(parsed, depth)
+        let spliced = self.splice(parsed, depth)?;
+        self.done.insert(path.to_string(), spliced.clone());
+        Ok(spliced)
     }
 
     /// Replace each `include` by the directives of the files it names, recursively

@@ -112,6 +112,8 @@ impl Reader<'_> {
         let mut first_line = self.line;
         let (mut need_space, mut last_space, mut comment) = (false, true, false);
         let (mut quoted, mut s_quoted, mut d_quoted) = (false, false, false);
+        // After `$`, a `{` belongs to the word (`${host}`).
+        let mut variable = false;
         let mut start = self.pos;
         loop {
             let Some(&ch) = self.bytes.get(self.pos) else {
@@ -140,11 +142,16 @@ impl Reader<'_> {
                     need_space = false;
                     continue;
                 }
-                return match ch {
-                    b';' => Ok((words, first_line, Ended::Directive)),
-                    b'{' => Ok((words, first_line, Ended::BlockStart)),
-                    _ => Err(self.error(&format!("unexpected \"{}\"", ch as char))),
-                };
+                match ch {
+                    b';' => return Ok((words, first_line, Ended::Directive)),
+                    b'{' => return Ok((words, first_line, Ended::BlockStart)),
+                    // `if ($a = "b")`: the `)` starts a word of its own.
+                    b')' => {
+                        last_space = true;
+                        need_space = false;
+                    }
+                    _ => return Err(self.error(&format!("unexpected \"{}\"", ch as char))),
+                }
             }
             if last_space {
                 if space {
@@ -187,12 +194,24 @@ impl Reader<'_> {
                         s_quoted = true;
                         last_space = false;
                     }
+                    b'$' => {
+                        variable = true;
+                        last_space = false;
+                    }
                     _ => last_space = false,
                 }
                 continue;
             }
+            if ch == b'{' && variable {
+                continue;
+            }
+            variable = false;
             if ch == b'\\' {
                 quoted = true;
+                continue;
+            }
+            if ch == b'$' {
+                variable = true;
                 continue;
             }
             let found = if d_quoted {
@@ -303,6 +322,19 @@ mod tests {
         let server = http[1].block.as_ref().unwrap();
         assert_eq!(server[0], d("listen", &["443", "ssl"], 5));
         assert_eq!(server[1], d("server_name", &["a b"], 5));
+    }
+
+    #[test]
+    fn a_paren_after_a_quote_and_braces_after_a_dollar_stay_words() {
+        // Older certbot: `if ($scheme != "https")`; `${host}` is one word.
+        let parsed = parse("if ($scheme != \"https\") { return 301 https://${host}$request_uri; }").unwrap();
+        assert_eq!(parsed[0].args, ["($scheme", "!=", "https", ")"]);
+        let inner = parsed[0].block.as_ref().unwrap();
+        assert_eq!(inner[0].args, ["301", "https://${host}$request_uri"]);
+        assert!(
+            parse("a \"b\"c;").is_err(),
+            "other characters after a quote are refused"
+        );
     }
 
     #[test]
