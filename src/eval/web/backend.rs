@@ -78,10 +78,10 @@ fn app_servers(source: &dyn Source) -> Vec<Reach> {
         .map(|l| {
             let location = Location::line(l.path, l.line);
             match l.address {
-                Some(address) => bind_reach(l.program, &address, l.default, location),
-                None => Reach {
+                Ok(address) => bind_reach(l.program, &address, l.default, location),
+                Err(why) => Reach {
                     local: false,
-                    message: format!("{} binds where code decides (a bind vouch cannot evaluate)", l.program),
+                    message: format!("{} listens where vouch cannot tell: {why}", l.program),
                     location,
                 },
             }

@@ -39,7 +39,7 @@ fn run(ctx: &EvalContext) -> Outcome {
                 .ciphers
                 .as_ref()
                 .map_or_else(|| at(server.block), |set| at(set.at));
-            if protocols.iter().all(|p| p == "TLSv1.3") {
+            if protocols.iter().all(|p| p.eq_ignore_ascii_case("TLSv1.3")) {
                 findings.push(Finding::at(
                     format!("{}: TLSv1.3 only, whose suites are all strong", describe(server)),
                     location,

@@ -52,7 +52,8 @@ fn run(ctx: &EvalContext) -> Outcome {
                         .args
                         .iter()
                         .map(String::as_str)
-                        .filter(|p| LEGACY.contains(p))
+                        // nginx matches protocol names without regard to case.
+                        .filter(|p| LEGACY.iter().any(|l| l.eq_ignore_ascii_case(p)))
                         .collect();
                     let message = if old.is_empty() {
                         format!("{}: ssl_protocols {}", describe(server), set.args.join(" "))

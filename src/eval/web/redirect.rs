@@ -122,52 +122,58 @@ fn answer<'a>(server: &Server<'a>) -> Answer<'a> {
 
 /// With nothing decided at the server's level: `location /`, then the others.
 fn in_locations<'a>(server: &Server<'a>) -> Answer<'a> {
+    // `location /` (or `location = /` with it) answers what no other location takes.
     let root = server.locations.iter().find(|l| l.block.args == ["/"]);
-    let root_answer = match root {
-        Some(location) => location_answer(location),
-        None => None,
-    };
-    let Some(Answer::Redirects(redirect)) = root_answer else {
-        if let Some(answer) = root_answer {
-            return answer;
+    let decided = match root.map(location_answer) {
+        Some(answer @ (Answer::Redirects(_) | Answer::Refuses(_))) => answer,
+        Some(serves) => return serves,
+        None => {
+            let content = server.content.first().copied();
+            let why = match content {
+                Some(d) => format!("{} at the server level", shown(d)),
+                None => "no redirect, so nginx serves its default root".to_string(),
+            };
+            return Answer::Serves(content, why);
         }
-        let content = server.content.first().copied();
-        let why = match content {
-            Some(d) => format!("{} at the server level", shown(d)),
-            None => "no redirect, so nginx serves its default root".to_string(),
-        };
-        return Answer::Serves(content, why);
     };
-    // location / redirects; another location may still serve in clear.
+    // Another location may still serve in clear (the ACME challenge aside).
     for location in server.locations.iter().filter(|l| l.block.args != ["/"]) {
-        let acme = location.pattern().contains("/.well-known/acme-challenge");
-        if acme
-            || matches!(
-                location_answer(location),
-                Some(Answer::Redirects(_) | Answer::Refuses(_)) | None
-            )
-        {
+        if location.pattern().contains("/.well-known/acme-challenge") {
             continue;
         }
-        let d = location.content.first().copied();
-        return Answer::Serves(d, format!("location {} serves content in clear", location.pattern()));
+        if let serves @ Answer::Serves(..) = location_answer(location) {
+            return serves;
+        }
     }
-    Answer::Redirects(redirect)
+    decided
 }
 
-/// What a location does: None when it neither ends the request nor serves.
-fn location_answer<'a>(location: &Block<'a>) -> Option<Answer<'a>> {
-    for directive in &location.redirects {
-        match ends(directive) {
-            Some(End::Https) => return Some(Answer::Redirects(directive)),
-            Some(End::Refused) => return Some(Answer::Refuses(directive)),
-            Some(End::Other(why)) => return Some(Answer::Serves(Some(directive), why)),
-            None => {}
+/// What a location does with a request: its first `return`/`rewrite` that ends
+/// it, an `if ($scheme ...)` redirect, `deny all` (403), else it serves.
+fn location_answer<'a>(location: &Block<'a>) -> Answer<'a> {
+    let Some(block) = &location.block.block else {
+        return Answer::Serves(None, format!("location {} serves content in clear", location.pattern()));
+    };
+    for directive in block {
+        match directive.name.as_str() {
+            "return" | "rewrite" => match ends(directive) {
+                Some(End::Https) => return Answer::Redirects(directive),
+                Some(End::Refused) => return Answer::Refuses(directive),
+                Some(End::Other(why)) => return Answer::Serves(Some(directive), why),
+                None => {}
+            },
+            "if" if matches!(condition(directive), Condition::PlainScheme) && if_redirects(directive) => {
+                return Answer::Redirects(directive)
+            }
+            "deny" if directive.args == ["all"] => return Answer::Refuses(directive),
+            _ => {}
         }
     }
     let first = location.content.first().copied();
-    let why = format!("location {} serves content in clear", location.pattern());
-    Some(Answer::Serves(first, why))
+    Answer::Serves(
+        first,
+        format!("location {} serves content in clear", location.pattern()),
+    )
 }
 
 enum End {
@@ -190,7 +196,7 @@ fn ends(d: &Directive) -> Option<End> {
                 [] => return None,
             };
             match (code, url) {
-                ("301" | "302" | "303" | "307" | "308", Some(url)) if url.starts_with("https://") => Some(End::Https),
+                ("301" | "302" | "307" | "308", Some(url)) if url.starts_with("https://") => Some(End::Https),
                 ("301" | "302" | "303" | "307" | "308", Some(url)) => {
                     Some(End::Other(format!("{} redirects to {url}, not to https://", shown(d))))
                 }
@@ -199,11 +205,11 @@ fn ends(d: &Directive) -> Option<End> {
             }
         }
         "rewrite" => {
-            let [pattern, replacement, flags @ ..] = d.args.as_slice() else {
+            let [pattern, replacement, ..] = d.args.as_slice() else {
                 return None;
             };
-            let redirects = replacement.starts_with("https://")
-                && (flags.is_empty() || flags.iter().any(|f| f == "permanent" || f == "redirect"));
+            // nginx redirects whenever the replacement is an absolute URL, whatever the flag.
+            let redirects = replacement.starts_with("https://");
             // Only a pattern every URI matches redirects the whole site.
             let everything = Regex::new(pattern).is_ok_and(|re| re.is_match("/") && re.is_match("/any/path"));
             (redirects && everything).then_some(End::Https)

@@ -1,1 +1,51 @@
+//! The web evaluators on small nginx configurations, one rule's corner each: what
+//! nginx does with a request decides, as the live judge (tests/differential_tls.rs)
+//! shows on the fixture trees.
 
+use crate::eval::{evaluator, EvalContext};
+use crate::evidence::{FileState, Snapshot};
+use crate::model::{Params, Status};
+use chrono::{TimeZone, Utc};
+
+fn decide(id: &str, site: &str) -> (Status, String) {
+    let snapshot = Snapshot::new()
+        .with_file(
+            "/etc/nginx/nginx.conf",
+            "http {\n    include /etc/nginx/sites-enabled/*;\n}\n",
+        )
+        .with_file("/etc/nginx/sites-enabled/site", site)
+        .with_state("/etc/caddy/Caddyfile", FileState::Missing);
+    let params = Params::default();
+    let as_of = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+    let outcome = (evaluator(id).expect("registered").run)(&EvalContext::new(&snapshot, as_of, &params));
+    (outcome.status, outcome.summary)
+}
+
+#[test]
+fn a_refusing_location_slash_does_not_hide_an_api_served_in_clear() {
+    let site = "server {\n listen 80;\n location / { return 404; }\n location /api/ { proxy_pass http://127.0.0.1:8000; }\n}\n";
+    let (status, summary) = decide("tls.https-redirect", site);
+    assert_eq!(status, Status::Fail, "{summary}");
+    assert!(summary.contains("(/etc/nginx/sites-enabled/site:4)"), "{summary}");
+}
+
+#[test]
+fn denied_and_redirecting_locations_serve_nothing() {
+    let site = "server {\n listen 80;\n location / { return 301 https://$host$request_uri; }\n location ~ /\\.ht { deny all; }\n location /old { rewrite ^ https://example.com/new last; }\n}\n";
+    let (status, summary) = decide("tls.https-redirect", site);
+    assert_eq!(status, Status::Pass, "{summary}");
+}
+
+#[test]
+fn a_303_or_a_partial_rewrite_is_no_redirect_of_the_site() {
+    let see_other = "server {\n listen 80;\n return 303 https://$host$request_uri;\n}\n";
+    assert_eq!(decide("tls.https-redirect", see_other).0, Status::Fail);
+    let partial = "server {\n listen 80;\n rewrite ^/login$ https://$host/login permanent;\n root /var/www;\n}\n";
+    assert_eq!(decide("tls.https-redirect", partial).0, Status::Fail);
+}
+
+#[test]
+fn protocol_names_are_matched_as_nginx_matches_them() {
+    let site = "server {\n listen 443 ssl;\n ssl_certificate /x.pem;\n ssl_protocols tlsv1 TLSv1.2;\n}\n";
+    assert_eq!(decide("tls.protocols", site).0, Status::Fail);
+}
