@@ -227,9 +227,12 @@ fn values(args: &[String], names: &[&str]) -> Vec<String> {
     out
 }
 
+/// One `bind` of a gunicorn configuration file and its line; None when code sets it.
+pub type ConfigBind = (Option<String>, u32);
+
 /// The `bind` of a gunicorn configuration file (`bind = "..."` or a list of
 /// them); a `bind` set by code (`os.environ[...]`) is an address None.
-pub fn config_binds(text: &str) -> Vec<(Option<String>, u32)> {
+pub fn config_binds(text: &str) -> Vec<ConfigBind> {
     let mut out = Vec::new();
     for (index, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -344,7 +347,7 @@ pub fn listening(source: &dyn Source) -> Vec<Listening> {
                 (server.program == "gunicorn").then(|| workdir.as_ref().map(|w| format!("{w}/gunicorn.conf.py")))?
             });
             // The configuration's binds, or why they are unknown.
-            let from_config: Option<(String, Result<Vec<(Option<String>, u32)>, String>)> = config.and_then(|c| {
+            let from_config: Option<(String, Result<Vec<ConfigBind>, String>)> = config.and_then(|c| {
                 let full = if c.starts_with('/') {
                     c
                 } else {
