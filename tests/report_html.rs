@@ -111,7 +111,7 @@ fn the_html_report_opens_with_no_request_and_no_script_and_prints_every_part_to_
     let printed = pdf_text(&pdf);
     for part in [
         "Security audit of local",
-        "9 not met, 3 partly met, 3 met, 2 not applicable, 48 open",
+        "9 not met, 3 partly met, 3 met, 50 open",
         "Verdicts per section",
         "Needs action, most severe first",
         "Controls by section",

@@ -27,57 +27,54 @@ fn only_redirects(site: &Site) -> bool {
         && site.redirects.iter().all(|(to, _)| to.starts_with("https://"))
 }
 
-/// tls.https-redirect.
+/// tls.https-redirect: every plain-HTTP address on the HTTP port (`http://`, `:80`)
+/// of a site that does more than redirect to https:// serves in clear; with
+/// `auto_https off` or `disable_redirects`, HTTP is not redirected at all.
 pub fn redirect(file: &Caddyfile) -> Outcome {
     let g = global(file);
     let all = sites::sites(file);
     let mut findings = Vec::new();
     let mut serving = Vec::new();
-    for site in all.iter().filter(|s| !s.https(&g)) {
-        if only_redirects(site) {
-            findings.push(Finding::at(
-                format!("{}: redirects to HTTPS", site.describe()),
-                site_at(site),
-            ));
-        } else {
-            serving.push(format!("{} ({})", site.describe(), site_at(site)));
-            findings.push(Finding::at(
-                format!("{}: serves content over plain HTTP", site.describe()),
-                site_at(site),
-            ));
+    for site in &all {
+        let has_tls = !site.tls.is_empty();
+        for address in site
+            .addresses
+            .iter()
+            .filter(|a| !a.https(&g, has_tls) && a.port == g.http_port)
+        {
+            if only_redirects(site) {
+                findings.push(Finding::at(
+                    format!("{}: {} redirects to HTTPS", site.describe(), address.raw),
+                    site_at(site),
+                ));
+            } else {
+                serving.push(format!("{} ({})", address.raw, site_at(site)));
+                findings.push(Finding::at(
+                    format!("{}: {} serves content over plain HTTP", site.describe(), address.raw),
+                    site_at(site),
+                ));
+            }
         }
     }
     let https = all.iter().filter(|s| s.https(&g)).count();
-    let automatic = match g.auto_https {
-        Some(("off", node)) => {
-            findings.push(Finding::at(
-                "auto_https off: Caddy neither redirects HTTP nor manages certificates (plain http:// is refused)",
-                at(node),
-            ));
-            false
-        }
-        Some(("disable_redirects", node)) => {
-            findings.push(Finding::at(
-                "auto_https disable_redirects: plain http:// is refused, not redirected",
-                at(node),
-            ));
-            false
-        }
-        _ => true,
-    };
     if !serving.is_empty() {
         return Outcome::fail(format!("Caddy serves content over plain HTTP: {}", serving.join(", ")))
             .with_all(findings);
     }
-    let summary = if automatic {
-        format!(
+    match g.auto_https {
+        Some((mode @ ("off" | "disable_redirects"), node)) => {
+            let message =
+                format!("auto_https {mode}: Caddy does not redirect plain HTTP to HTTPS (http:// is refused)");
+            Outcome::warn(format!("{message} at {}", at(node)))
+                .with(Finding::at(message, at(node)))
+                .with_all(findings)
+        }
+        _ => Outcome::pass(format!(
             "Caddy redirects HTTP to HTTPS for its {} (automatic HTTPS)",
             count(https, "HTTPS site")
-        )
-    } else {
-        "Caddy serves nothing over plain HTTP".to_string()
-    };
-    Outcome::pass(summary).with_all(findings)
+        ))
+        .with_all(findings),
+    }
 }
 
 /// tls.protocols: Caddy offers TLS 1.2 and 1.3 only.
@@ -96,15 +93,9 @@ pub fn protocols(https: &[Site]) -> Outcome {
     .with_all(findings)
 }
 
-/// Why a Go cipher suite name is weak (Caddy's `ciphers`), if it is.
+/// Why a Go cipher suite name is weak by the rule (Caddy's `ciphers`): not AEAD.
 fn weak_suite(name: &str) -> Option<&'static str> {
-    if name.contains("_CBC_") || name.contains("RC4") || name.contains("3DES") {
-        Some("not AEAD")
-    } else if name.starts_with("TLS_RSA_") {
-        Some("no forward secrecy")
-    } else {
-        None
-    }
+    (name.contains("_CBC_") || name.contains("RC4") || name.contains("3DES")).then_some("not AEAD")
 }
 
 /// tls.ciphers: Caddy's defaults are strong; a `ciphers` list may not be.
@@ -157,13 +148,31 @@ pub fn certificate(ctx: &EvalContext, https: &[Site], warn_days: i64) -> Outcome
             }
         }
     }
+    let hosts: Vec<String> = https.iter().flat_map(|s| s.hosts()).map(str::to_string).collect();
     for path in ctx.source.glob(MANAGED_CERTIFICATES).paths {
         // certificates/ISSUER/NAME/NAME.crt: the name it was obtained for
         // (`wildcard_.example.com` for `*.example.com`).
-        let folder = path.rsplit('/').nth(1).unwrap_or_default();
+        let mut parts = path.rsplit('/').skip(1);
+        let (folder, issuer) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
         let name = folder
             .strip_prefix("wildcard_")
             .map_or_else(|| folder.to_string(), |rest| format!("*{rest}"));
+        // Certificates of sites no longer served are not renewed and not judged.
+        if !hosts
+            .iter()
+            .any(|h| crate::parse::tls::certificate::name_matches(&name, h) || h == &name)
+        {
+            continue;
+        }
+        if issuer == "local" {
+            // `tls internal`: Caddy's own CA issues certificates for hours and renews them.
+            judged.add(
+                Level::Pass,
+                format!("Caddy's internal certificate for {name}, renewed by Caddy"),
+                Location::file(path.clone()),
+            );
+            continue;
+        }
         let place = Location::file(path.clone());
         let who = format!("Caddy's certificate for {name}");
         leaves.extend(judge_file(ctx, &who, &[name], &path, place, warn_days, &mut judged));
@@ -175,7 +184,8 @@ pub fn certificate(ctx: &EvalContext, https: &[Site], warn_days: i64) -> Outcome
     }
     for site in https {
         for host in site.hosts().into_iter().filter(|h| !h.contains('*')) {
-            if !leaves.iter().any(|leaf| leaf.covers(host)) {
+            let internal = judged.mentions(&format!("internal certificate for {host},"));
+            if !leaves.iter().any(|leaf| leaf.covers(host)) && !internal {
                 judged.add(
                     Level::Review,
                     format!(

@@ -146,6 +146,11 @@ impl Judged {
         self.findings.is_empty()
     }
 
+    /// Whether a finding says `text`.
+    pub fn mentions(&self, text: &str) -> bool {
+        self.findings.iter().any(|f| f.message.contains(text))
+    }
+
     /// The outcome over `served` servers (or sites: `noun`).
     pub fn outcome(self, served: usize, noun: &str) -> Outcome {
         let outcome = match self.worst {
@@ -234,7 +239,7 @@ fn validity(leaf: &Certificate, as_of: DateTime<Utc>, warn_days: i64) -> (Level,
         );
     }
     let left = leaf.not_after - as_of;
-    if left < Duration::days(warn_days) {
+    if left < Duration::days(warn_days.clamp(0, 36_500)) {
         return (
             Level::Warn,
             format!(

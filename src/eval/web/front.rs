@@ -86,6 +86,13 @@ pub fn caddy(source: &dyn Source) -> Arc<Loaded<Caddyfile>> {
 
 fn load_caddy(source: &dyn Source) -> Loaded<Caddyfile> {
     match caddy::load(source, caddy::MAIN) {
+        Ok(file) if !file.unset_environment.is_empty() => {
+            let (name, path) = &file.unset_environment[0];
+            Loaded::Unknown(unknown(
+                format!("the Caddyfile takes {{${name}}} from Caddy's environment, which a scan cannot see"),
+                Some(Location::file(path.clone())),
+            ))
+        }
         Ok(file) => Loaded::Present(file),
         Err(caddy::LoadError::Missing { .. }) => Loaded::Absent,
         Err(caddy::LoadError::Refused { path, line, message }) => Loaded::Unknown(unknown(

@@ -98,5 +98,5 @@ fn run(ctx: &EvalContext) -> Outcome {
         outcome.with_all(findings)
     });
     let caddy = front::caddy_https(ctx.source, |_, https| super::caddy::hsts(https, MIN_MAX_AGE));
-    front::decide(Status::NotApplicable, nginx, caddy)
+    front::decide(Status::NeedsReview, nginx, caddy)
 }

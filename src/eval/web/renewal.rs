@@ -56,7 +56,7 @@ pub fn mechanisms(source: &dyn Source) -> Vec<Finding> {
 fn run(ctx: &EvalContext) -> Outcome {
     let nginx = front::nginx(ctx.source).judge(|config| judge(ctx, config));
     let caddy = front::caddy_https(ctx.source, |_, https| super::caddy::renewal(https));
-    front::decide(Status::NotApplicable, nginx, caddy)
+    front::decide(Status::NeedsReview, nginx, caddy)
 }
 
 fn judge(ctx: &EvalContext, config: &NginxConfig) -> Outcome {

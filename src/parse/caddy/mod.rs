@@ -62,6 +62,9 @@ pub struct Caddyfile {
     /// The global options block, if any.
     pub global: Vec<Node>,
     pub sites: Vec<SiteBlock>,
+    /// `{$VAR}`s with no default, and the file using each: values only the
+    /// service's environment knows.
+    pub unset_environment: Vec<(String, String)>,
 }
 
 /// Why the Caddyfile is unknown.
@@ -82,10 +85,12 @@ pub fn load(source: &dyn Source, main: &str) -> Result<Caddyfile, LoadError> {
         files: Vec::new(),
         snippets: Vec::new(),
         imports: 0,
+        unset: Vec::new(),
     };
     let tokens = parser.file(main, None)?;
     let mut out = parser.blocks(tokens)?;
     out.files = parser.files;
+    out.unset_environment = parser.unset;
     Ok(out)
 }
 
@@ -94,6 +99,7 @@ struct Parser<'s> {
     files: Vec<String>,
     snippets: Vec<(String, Vec<Tok>)>,
     imports: usize,
+    unset: Vec<(String, String)>,
 }
 
 fn refused(tok: &Tok, message: impl Into<String>) -> LoadError {
@@ -143,7 +149,10 @@ impl Parser<'_> {
             self.files.push(path.to_string());
         }
         let file: Arc<str> = Arc::from(path);
-        Ok(tokenize(&environment(&text))
+        let (text, unset) = environment(&text);
+        self.unset
+            .extend(unset.into_iter().map(|name| (name, path.to_string())));
+        Ok(tokenize(&text)
             .into_iter()
             .map(|token| Tok {
                 token,
@@ -361,8 +370,12 @@ impl Parser<'_> {
     }
 }
 
-/// The tokens between the `{` at `open` and its `}`, and the index after it.
-fn braced(tokens: &[Tok], open: usize) -> Result<(Vec<Tok>, usize), LoadError> {
+/// Blocks nested deeper than this end the reading with a reason (Caddy has no
+/// bound but its stack).
+pub const MAX_NESTING: usize = 64;
+
+/// The index of the `}` closing the `{` at `open`.
+fn close_index(tokens: &[Tok], open: usize) -> Result<usize, LoadError> {
     let mut nesting = 0usize;
     for (k, tok) in tokens.iter().enumerate().skip(open) {
         if is_open(tok) {
@@ -370,7 +383,7 @@ fn braced(tokens: &[Tok], open: usize) -> Result<(Vec<Tok>, usize), LoadError> {
         } else if is_close(tok) {
             nesting -= 1;
             if nesting == 0 {
-                return Ok((tokens[open + 1..k].to_vec(), k + 1));
+                return Ok(k);
             }
         }
     }
@@ -379,6 +392,19 @@ fn braced(tokens: &[Tok], open: usize) -> Result<(Vec<Tok>, usize), LoadError> {
 
 /// Directives of a block body: one per line, a trailing `{` opening its sub-block.
 fn nodes(tokens: &[Tok]) -> Result<Vec<Node>, LoadError> {
+    nodes_at(tokens, 0)
+}
+
+fn nodes_at(tokens: &[Tok], depth: usize) -> Result<Vec<Node>, LoadError> {
+    if depth > MAX_NESTING {
+        let at = tokens
+            .first()
+            .map(|t| format!(" at {}:{}", t.file, t.token.line))
+            .unwrap_or_default();
+        return Err(LoadError::Unreadable(format!(
+            "blocks nest more than {MAX_NESTING} deep{at}"
+        )));
+    }
     let mut out = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
@@ -391,9 +417,9 @@ fn nodes(tokens: &[Tok]) -> Result<Vec<Node>, LoadError> {
         let mut block = None;
         while j < tokens.len() && !new_line(&tokens[j - 1], &tokens[j]) {
             if is_open(&tokens[j]) {
-                let (body, next) = braced(tokens, j)?;
-                block = Some(nodes(&body)?);
-                j = next;
+                let close = close_index(tokens, j)?;
+                block = Some(nodes_at(&tokens[j + 1..close], depth + 1)?);
+                j = close + 1;
                 break;
             }
             args.push(tokens[j].token.text.clone());
@@ -425,17 +451,20 @@ fn fill_args(text: &str, args: &[String]) -> String {
     out
 }
 
-/// `{$VAR}` and `{$VAR:default}` as Caddy sees them with the variable unset.
-fn environment(text: &str) -> String {
+/// `{$VAR}` and `{$VAR:default}` as Caddy sees them with the variable unset,
+/// and the names used with no default (the service's environment decides them).
+fn environment(text: &str) -> (String, Vec<String>) {
     let mut out = String::with_capacity(text.len());
+    let mut unset = Vec::new();
     let mut rest = text;
     while let Some(start) = rest.find("{$") {
         out.push_str(&rest[..start]);
         match rest[start..].find('}') {
             Some(len) => {
                 let inner = &rest[start + 2..start + len];
-                if let Some((_, default)) = inner.split_once(':') {
-                    out.push_str(default);
+                match inner.split_once(':') {
+                    Some((_, default)) => out.push_str(default),
+                    None => unset.push(inner.to_string()),
                 }
                 rest = &rest[start + len + 1..];
             }
@@ -446,7 +475,7 @@ fn environment(text: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    (out, unset)
 }
 
 /// Every node named `name` anywhere under `nodes`, depth first.

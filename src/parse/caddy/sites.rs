@@ -124,9 +124,15 @@ impl Site<'_> {
     }
 }
 
-/// A matcher token as the first argument of a directive (`/path*`, `@name`, `*`).
+/// A matcher token that scopes a directive to part of the site (`/path*`,
+/// `@name`); `*` matches every request.
 fn is_matcher(arg: &str) -> bool {
-    arg.starts_with('/') || arg.starts_with('@') || arg == "*"
+    arg.starts_with('/') || arg.starts_with('@')
+}
+
+/// A header field as `header` writes it, its operation prefix (`+`, `?`, `>`, `-`) aside.
+fn field_name(field: &str) -> &str {
+    field.trim_start_matches(['+', '?', '>'])
 }
 
 /// The directives named `name` that apply to every request of the site: at its top
@@ -164,20 +170,17 @@ fn site<'a>(block: &'a SiteBlock, global: &Global) -> Site<'a> {
         if header.args.first().is_some_and(|a| is_matcher(a)) {
             continue; // applies to part of the site only
         }
-        if let [field, value, ..] = header.args.as_slice() {
-            if field
-                .trim_start_matches(['+', '>'])
-                .eq_ignore_ascii_case("Strict-Transport-Security")
-            {
+        let args = match header.args.first() {
+            Some(all) if all == "*" => &header.args[1..],
+            _ => &header.args[..],
+        };
+        if let [field, value, ..] = args {
+            if field_name(field).eq_ignore_ascii_case("Strict-Transport-Security") {
                 hsts.push((value.to_string(), header));
             }
         }
         for line in header.block.iter().flatten() {
-            if line
-                .name
-                .trim_start_matches(['+', '>'])
-                .eq_ignore_ascii_case("Strict-Transport-Security")
-            {
+            if field_name(&line.name).eq_ignore_ascii_case("Strict-Transport-Security") {
                 if let Some(value) = line.args.first() {
                     hsts.push((value.clone(), header));
                 }
@@ -235,6 +238,9 @@ pub fn dial(upstream: &str) -> String {
     if upstream.starts_with("unix/") {
         return upstream.to_string();
     }
+    if let Some(path) = upstream.strip_prefix("unix+h2c/") {
+        return format!("unix/{path}");
+    }
     let (scheme, rest) = match upstream.split_once("://") {
         Some((scheme, rest)) => (Some(scheme), rest),
         None => (None, upstream),
@@ -262,7 +268,8 @@ pub fn local_upstream(upstream: &str) -> bool {
         Some((host, _)) => host,
         None => &dial,
     };
-    !host.is_empty() && crate::parse::nginx::listen::is_loopback(host)
+    // Go dials an empty host (`:8000`) on the local system.
+    host.is_empty() || crate::parse::nginx::listen::is_loopback(host)
 }
 
 #[cfg(test)]
@@ -303,6 +310,6 @@ mod tests {
         assert!(
             local_upstream("unix//run/app.sock") && local_upstream("[::1]:9000") && local_upstream("localhost:8000")
         );
-        assert!(!local_upstream("10.0.0.2:8000") && !local_upstream(":8000"));
+        assert!(!local_upstream("10.0.0.2:8000") && local_upstream(":8000") && local_upstream("unix+h2c//run/a.sock"));
     }
 }
