@@ -80,7 +80,7 @@ fn run(ctx: &EvalContext) -> Outcome {
             };
             check(&server.headers, describe(server), at(server.block));
             for location in &server.locations {
-                if location.headers == server.headers {
+                if std::rc::Rc::ptr_eq(&location.headers, &server.headers) {
                     continue; // inherits the server's: judged above
                 }
                 let place = format!("{}, location {}", describe(server), location.pattern());

@@ -91,6 +91,10 @@ pub enum Target {
 /// argument: its own address, or each `server` of the `upstream` it names, with
 /// the directive that gave each.
 pub fn targets<'a>(value: &str, at: &'a Directive, upstreams: &[&'a Directive]) -> Vec<(Target, &'a Directive)> {
+    // `uwsgi_pass unix:///run/app.sock`: a socket, not a `unix://` scheme.
+    if let Some(path) = value.strip_prefix("unix:") {
+        return vec![(Target::Unix(path.to_string()), at)];
+    }
     let rest = value.split_once("://").map_or(value, |(_, rest)| rest);
     if let Some(path) = rest.strip_prefix("unix:") {
         // proxy_pass http://unix:/run/app.sock:/uri — the path ends at the next colon.

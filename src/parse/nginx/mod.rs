@@ -22,6 +22,9 @@ pub const MAIN: &str = "/etc/nginx/nginx.conf";
 /// Bounds on include trees (nginx has none but the stack).
 pub const MAX_DEPTH: usize = 16;
 pub const MAX_FILES: usize = 1024;
+/// Directives in the whole configuration, includes spliced in: a file included
+/// many times by files included many times ends here, not after minutes.
+pub const MAX_DIRECTIVES: usize = 500_000;
 
 /// The whole configuration, includes spliced in place.
 #[derive(Debug, Clone, Default)]
@@ -49,6 +52,7 @@ pub fn load(source: &dyn Source, main: &str) -> Result<NginxConfig, LoadError> {
         source,
         config: NginxConfig::default(),
         done: std::collections::HashMap::new(),
+        spliced: 0,
     };
     let directives = loader.file(main, 0, None)?;
     loader.config.directives = directives;
@@ -61,6 +65,8 @@ struct Loader<'s> {
     /// Each file's directives, includes spliced, once read: a snippet included by
     /// every site is read and parsed once.
     done: std::collections::HashMap<String, Vec<Directive>>,
+    /// Directives spliced so far, cached copies included.
+    spliced: usize,
 }
 
 impl Loader<'_> {
@@ -80,7 +86,9 @@ impl Loader<'_> {
             )));
         }
         if let Some(done) = self.done.get(path) {
-            return Ok(done.clone());
+            let done = done.clone();
+            self.count(&done, from)?;
+            return Ok(done);
         }
         let text = match crate::evidence::source::read_config(self.source, path) {
             FileState::Text(text) => text,
@@ -110,8 +118,26 @@ impl Loader<'_> {
             message: e.message,
         })?;
         let spliced = self.splice(parsed, depth)?;
+        self.count(&spliced, from)?;
         self.done.insert(path.to_string(), spliced.clone());
         Ok(spliced)
+    }
+
+    /// Count a file's directives (its includes already counted where they were read).
+    fn count(&mut self, directives: &[Directive], from: Option<&Directive>) -> Result<(), LoadError> {
+        fn size(directives: &[Directive]) -> usize {
+            directives.iter().map(|d| 1 + d.block.as_deref().map_or(0, size)).sum()
+        }
+        self.spliced += size(directives);
+        if self.spliced > MAX_DIRECTIVES {
+            let at = from
+                .map(|d| format!(" (included at {}:{})", d.file, d.line))
+                .unwrap_or_default();
+            return Err(LoadError::Unreadable(format!(
+                "the configuration expands past {MAX_DIRECTIVES} directives{at}"
+            )));
+        }
+        Ok(())
     }
 
     /// Replace each `include` by the directives of the files it names, recursively
@@ -186,4 +212,39 @@ pub fn all<'a>(directives: &'a [Directive], name: &str) -> Vec<&'a Directive> {
         }
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::Snapshot;
+
+    #[test]
+    fn includes_that_multiply_end_with_a_reason() {
+        let fan = |next: &str| format!("include /etc/nginx/{next};\n").repeat(60);
+        let source = Snapshot::new()
+            .with_file(MAIN, &fan("a.conf"))
+            .with_file("/etc/nginx/a.conf", &fan("b.conf"))
+            .with_file("/etc/nginx/b.conf", &fan("c.conf"))
+            .with_file("/etc/nginx/c.conf", &"worker_connections 1;\n".repeat(20));
+        let Err(LoadError::Unreadable(why)) = load(&source, MAIN) else {
+            panic!("60 x 60 x 60 includes of 20 directives are refused")
+        };
+        assert!(why.contains("expands past 500000 directives"), "{why}");
+    }
+
+    #[test]
+    fn a_snippet_every_site_includes_is_read_once_and_spliced_everywhere() {
+        let source = Snapshot::new()
+            .with_file(MAIN, "http { include /etc/nginx/sites/*; }\n")
+            .with_file("/etc/nginx/sites/a", "server { include /etc/nginx/tls.conf; }\n")
+            .with_file("/etc/nginx/sites/b", "server { include /etc/nginx/tls.conf; }\n")
+            .with_file("/etc/nginx/tls.conf", "ssl_protocols TLSv1.2;\n");
+        let config = load(&source, MAIN).unwrap();
+        assert_eq!(
+            config.files,
+            [MAIN, "/etc/nginx/sites/a", "/etc/nginx/tls.conf", "/etc/nginx/sites/b"]
+        );
+        assert_eq!(all(&config.directives, "ssl_protocols").len(), 2);
+    }
 }

@@ -32,8 +32,9 @@ pub struct Server<'a> {
     /// Every `ssl_certificate` (an RSA and an ECDSA one may both be set), the
     /// server's own or else the http block's.
     pub certificates: Vec<&'a Directive>,
-    /// The headers that apply at the server's own level.
-    pub headers: Vec<&'a Directive>,
+    /// The headers that apply at the server's own level (shared, not copied, by
+    /// every level that inherits them).
+    pub headers: Headers<'a>,
     /// `return` and `rewrite` at the server's level, in order.
     pub redirects: Vec<&'a Directive>,
     /// The `if` blocks at the server's level, in order.
@@ -68,7 +69,7 @@ impl Server<'_> {
 pub struct Location<'a> {
     pub block: &'a Directive,
     /// The headers that apply here (its own, else the nearest level's above).
-    pub headers: Vec<&'a Directive>,
+    pub headers: Headers<'a>,
     pub redirects: Vec<&'a Directive>,
     /// Directives here that serve content (`root`, `alias`, `proxy_pass`...).
     pub content: Vec<&'a Directive>,
@@ -109,13 +110,16 @@ fn setting<'a>(block: &'a [Directive], name: &str) -> Option<Set<'a>> {
         .map(|d| Set { args: &d.args, at: d })
 }
 
+/// The `add_header`s in effect at a level; levels that inherit share one list.
+pub type Headers<'a> = std::rc::Rc<[&'a Directive]>;
+
 /// Headers at a level: its own `add_header`s if it has any, else those inherited.
-fn headers<'a>(block: &'a [Directive], inherited: &[&'a Directive]) -> Vec<&'a Directive> {
+fn headers<'a>(block: &'a [Directive], inherited: &Headers<'a>) -> Headers<'a> {
     let mine = own(block, "add_header");
     if mine.is_empty() {
-        inherited.to_vec()
+        inherited.clone()
     } else {
-        mine
+        mine.into()
     }
 }
 
@@ -126,10 +130,14 @@ fn redirects(block: &[Directive]) -> Vec<&Directive> {
         .collect()
 }
 
-fn ssl_on(block: &[Directive]) -> Option<&Directive> {
-    block
-        .iter()
-        .find(|d| d.name == "ssl" && d.args.first().is_some_and(|a| a.eq_ignore_ascii_case("on")))
+/// The legacy `ssl` flag of a level: Some(directive) for `on`, None for `off`
+/// or none at this level (Err: the level sets none, inherit).
+fn ssl_flag(block: &[Directive]) -> Result<Option<&Directive>, ()> {
+    match block.iter().find(|d| d.name == "ssl") {
+        Some(d) if d.args.first().is_some_and(|a| a.eq_ignore_ascii_case("on")) => Ok(Some(d)),
+        Some(_) => Ok(None),
+        None => Err(()),
+    }
 }
 
 /// Every server of every `http` block, in order.
@@ -137,7 +145,7 @@ pub fn servers(directives: &[Directive]) -> Vec<Server<'_>> {
     let mut out = Vec::new();
     for http in directives.iter().filter(|d| d.name == "http") {
         let Some(http_block) = &http.block else { continue };
-        let http_headers = own(http_block, "add_header");
+        let http_headers: Headers = own(http_block, "add_header").into();
         for server in http_block.iter().filter(|d| d.name == "server") {
             let Some(block) = &server.block else { continue };
             let server_headers = headers(block, &http_headers);
@@ -155,7 +163,7 @@ pub fn servers(directives: &[Directive]) -> Vec<Server<'_>> {
                 block: server,
                 listens,
                 names: own(block, "server_name").iter().flat_map(|d| d.args.clone()).collect(),
-                ssl_on: ssl_on(block).or_else(|| ssl_on(http_block)),
+                ssl_on: ssl_flag(block).or_else(|()| ssl_flag(http_block)).unwrap_or(None),
                 protocols: setting(block, "ssl_protocols").or_else(|| setting(http_block, "ssl_protocols")),
                 ciphers: setting(block, "ssl_ciphers").or_else(|| setting(http_block, "ssl_ciphers")),
                 certificates,
@@ -167,6 +175,7 @@ pub fn servers(directives: &[Directive]) -> Vec<Server<'_>> {
             });
         }
     }
+    share_ssl(&mut out);
     out
 }
 
@@ -222,6 +231,37 @@ pub fn tls_sockets(servers: &[&Server<'_>]) -> Vec<Socket> {
     out.into_iter().map(|(socket, _)| socket).collect()
 }
 
+/// nginx keeps one set of options per address:port: `ssl` on any `listen` of a
+/// socket makes every server on it a TLS server there.
+fn share_ssl(servers: &mut [Server<'_>]) {
+    let key = |l: &Listen| {
+        l.port.map(|p| {
+            (
+                if l.address == "0.0.0.0" {
+                    "*".to_string()
+                } else {
+                    l.address.clone()
+                },
+                p,
+            )
+        })
+    };
+    let tls: std::collections::HashSet<(String, u16)> = servers
+        .iter()
+        .flat_map(|s| s.listens.iter())
+        .filter(|l| l.ssl)
+        .filter_map(key)
+        .collect();
+    if tls.is_empty() {
+        return;
+    }
+    for listen in servers.iter_mut().flat_map(|s| s.listens.iter_mut()) {
+        if !listen.ssl && key(listen).is_some_and(|k| tls.contains(&k)) {
+            listen.ssl = true;
+        }
+    }
+}
+
 /// Every `upstream` block of every `http` block.
 pub fn upstreams(directives: &[Directive]) -> Vec<&Directive> {
     directives
@@ -232,7 +272,7 @@ pub fn upstreams(directives: &[Directive]) -> Vec<&Directive> {
         .collect()
 }
 
-fn collect_locations<'a>(block: &'a [Directive], inherited: &[&'a Directive], out: &mut Vec<Location<'a>>) {
+fn collect_locations<'a>(block: &'a [Directive], inherited: &Headers<'a>, out: &mut Vec<Location<'a>>) {
     for location in block.iter().filter(|d| d.name == "location") {
         let Some(inner) = &location.block else { continue };
         let here = headers(inner, inherited);
