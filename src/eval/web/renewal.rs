@@ -28,13 +28,22 @@ pub fn evaluator() -> EvaluatorDef {
     }
 }
 
-/// The renewal mechanisms in place, each with where it was seen.
-pub fn mechanisms(source: &dyn Source) -> Vec<Finding> {
+/// The renewal mechanisms in place, each with where it was seen; and notes on
+/// those that are there but do not run.
+pub fn mechanisms(source: &dyn Source) -> (Vec<Finding>, Vec<Finding>) {
     let mut found = Vec::new();
+    let mut idle = Vec::new();
     for link in all_enable_links(source) {
         // A masked timer never runs, enable link or not.
         let masked = masked_at(source, &link.path).is_some() || unit_mask(source, &link.unit).is_some();
-        if !TIMERS.contains(&link.unit.as_str()) || masked {
+        if !TIMERS.contains(&link.unit.as_str()) {
+            continue;
+        }
+        if masked {
+            idle.push(Finding::at(
+                format!("{} is masked: it never runs", link.unit),
+                Location::file(link.path.clone()),
+            ));
             continue;
         }
         found.push(Finding::at(
@@ -43,14 +52,24 @@ pub fn mechanisms(source: &dyn Source) -> Vec<Finding> {
         ));
     }
     if let FileState::Text(text) = source.read(CRON) {
-        if text
+        let jobs: Vec<&str> = text
             .lines()
-            .any(|l| !l.trim_start().starts_with('#') && l.contains("certbot"))
-        {
+            .filter(|l| !l.trim_start().starts_with('#') && l.contains("certbot"))
+            .collect();
+        // Debian's job steps aside where systemd runs (`! -d /run/systemd/system`):
+        // there the timer renews, or nothing does.
+        let systemd_host = !all_enable_links(source).is_empty();
+        let steps_aside = |job: &&str| job.contains("/run/systemd/system");
+        if jobs.iter().any(|job| !(systemd_host && steps_aside(job))) {
             found.push(Finding::at("certbot's cron job", Location::file(CRON)));
+        } else if !jobs.is_empty() {
+            idle.push(Finding::at(
+                "certbot's cron job runs only where systemd does not (test ! -d /run/systemd/system), and this host runs systemd",
+                Location::file(CRON),
+            ));
         }
     }
-    found
+    (found, idle)
 }
 
 fn run(ctx: &EvalContext) -> Outcome {
@@ -65,7 +84,7 @@ fn judge(ctx: &EvalContext, config: &NginxConfig) -> Outcome {
     if tls.is_empty() {
         return Outcome::not_applicable("no certificate is served: no nginx server offers TLS");
     }
-    let found = mechanisms(ctx.source);
+    let (found, idle) = mechanisms(ctx.source);
     if let Some(first) = found.first() {
         return Outcome::pass(format!("certificate renewal is automated: {}", first.message)).with_all(found);
     }
@@ -92,16 +111,20 @@ fn judge(ctx: &EvalContext, config: &NginxConfig) -> Outcome {
             }
         }
     }
-    let none = "no certbot.timer, snap.certbot.renew.timer or /etc/cron.d/certbot";
+    let none = "no running certbot.timer, snap.certbot.renew.timer or /etc/cron.d/certbot job";
     if let Some(first) = letsencrypt.first() {
         let message = format!(
             "a Let's Encrypt certificate is served and {none} renews it: {}",
             first.message
         );
-        return Outcome::fail(message).with_all(letsencrypt).with_all(others);
+        return Outcome::fail(message)
+            .with_all(idle)
+            .with_all(letsencrypt)
+            .with_all(others);
     }
     Outcome::needs_review(format!(
         "{none}; the certificates served are not Let's Encrypt's: confirm how they are renewed"
     ))
+    .with_all(idle)
     .with_all(others)
 }

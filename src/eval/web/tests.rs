@@ -49,3 +49,36 @@ fn protocol_names_are_matched_as_nginx_matches_them() {
     let site = "server {\n listen 443 ssl;\n ssl_certificate /x.pem;\n ssl_protocols tlsv1 TLSv1.2;\n}\n";
     assert_eq!(decide("tls.protocols", site).0, Status::Fail);
 }
+
+#[test]
+fn debian_s_cron_job_steps_aside_on_a_systemd_host_whose_timer_is_masked() {
+    let site = "server {\n listen 443 ssl;\n ssl_certificate /etc/letsencrypt/live/a/fullchain.pem;\n}\n";
+    let cron = "SHELL=/bin/sh\n0 */12 * * * root test -x /usr/bin/certbot -a \\! -d /run/systemd/system && perl -e 'sleep int(rand(43200))' && certbot -q renew\n";
+    let snapshot = Snapshot::new()
+        .with_file(
+            "/etc/nginx/nginx.conf",
+            "http {\n    include /etc/nginx/sites-enabled/*;\n}\n",
+        )
+        .with_file("/etc/nginx/sites-enabled/site", site)
+        .with_state("/etc/caddy/Caddyfile", FileState::Missing)
+        .with_state(
+            "/etc/letsencrypt/live/a/fullchain.pem",
+            FileState::Unreadable("permission denied".into()),
+        )
+        .with_file("/etc/cron.d/certbot", cron)
+        .with_file(
+            "/etc/systemd/system/timers.target.wants/certbot.timer",
+            "[Timer]\nOnCalendar=daily\n",
+        )
+        .with_file("/etc/systemd/system/certbot.timer", "");
+    let params = Params::default();
+    let as_of = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+    let outcome = (evaluator("tls.renewal").expect("registered").run)(&EvalContext::new(&snapshot, as_of, &params));
+    assert_eq!(outcome.status, Status::Fail, "{}", outcome.summary);
+    let said: Vec<&str> = outcome.findings.iter().map(|f| f.message.as_str()).collect();
+    assert!(said.iter().any(|m| m.contains("certbot.timer is masked")), "{said:?}");
+    assert!(
+        said.iter().any(|m| m.contains("runs only where systemd does not")),
+        "{said:?}"
+    );
+}

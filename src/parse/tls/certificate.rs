@@ -105,14 +105,49 @@ fn facts(
     let digest = Sha256::digest(der);
     let sha256 = digest.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(":");
     Ok(Certificate {
-        subject: x509.subject().to_string(),
-        issuer: x509.issuer().to_string(),
+        subject: name(x509.subject()),
+        issuer: name(x509.issuer()),
         dns_names,
         common_name,
         not_before: time(&validity.not_before)?,
         not_after: time(&validity.not_after)?,
         sha256,
     })
+}
+
+/// A distinguished name as `openssl x509 -subject` writes it (less its spaces
+/// around `=`): `C=US, O="Acme, Inc.", CN=shop.example.com`, a value holding a
+/// separator quoted, so no value can pass for two.
+fn name(x509_name: &x509_parser::x509::X509Name<'_>) -> String {
+    let registry = x509_parser::objects::oid_registry();
+    let mut parts = Vec::new();
+    for rdn in x509_name.iter_rdn() {
+        for attribute in rdn.iter() {
+            let oid = attribute.attr_type();
+            let key = x509_parser::objects::oid2abbrev(oid, registry)
+                .map(str::to_string)
+                .unwrap_or_else(|_| oid.to_id_string());
+            let value = match attribute.as_str() {
+                Ok(text) => text.to_string(),
+                Err(_) => {
+                    let bytes = attribute.as_slice();
+                    format!("#{}", bytes.iter().map(|b| format!("{b:02X}")).collect::<String>())
+                }
+            };
+            let special = value
+                .chars()
+                .any(|c| matches!(c, ',' | '+' | ';' | '<' | '>' | '"' | '\\'))
+                || value.starts_with(' ')
+                || value.ends_with(' ');
+            let value = if special {
+                format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+            } else {
+                value
+            };
+            parts.push(format!("{key}={value}"));
+        }
+    }
+    parts.join(", ")
 }
 
 impl Certificate {
