@@ -5,7 +5,7 @@
 //! `http://` site that serves content, a `ciphers` list with a non-AEAD suite,
 //! the certificates themselves, HSTS per site and `reverse_proxy` upstreams.
 
-use super::certificate::{judge_file, Judged, Level};
+use super::certs::{judge_file, Judged, Level};
 use super::front::count;
 use crate::eval::EvalContext;
 use crate::model::{Finding, Location, Outcome};

@@ -14,6 +14,7 @@
 pub mod backend;
 pub mod caddy;
 pub mod certificate;
+pub mod certs;
 pub mod ciphers;
 pub mod front;
 pub mod hsts;

@@ -4,7 +4,7 @@
 //! one, a Let's Encrypt certificate served (by its issuer, or a path under
 //! /etc/letsencrypt) fails; other issuers are for the auditor.
 
-use super::certificate::{certificate_paths, read_certificates};
+use super::certs::{certificate_paths, read_certificates};
 use super::front::{self, describe};
 use crate::eval::{EvalContext, EvaluatorDef};
 use crate::evidence::{FileState, Source};
