@@ -237,3 +237,62 @@ params = { path = "/var/log/app.log", pattern = "^" }
         Some("-: 999800 more findings not shown (1000000 in all)")
     );
 }
+
+#[test]
+fn a_caddyfile_of_blocks_nested_a_hundred_thousand_deep_is_refused_with_a_reason() {
+    let host = tempfile::tempdir().expect("temp dir");
+    // Under the 1 MiB cap: 100,000 blocks, each inside the one before.
+    let text = format!(
+        "example.com {{\n{}{}}}\n",
+        "a {\n".repeat(100_000),
+        "}\n".repeat(100_000)
+    );
+    write(host.path(), "/etc/caddy/Caddyfile", &text);
+    let scan = scan_root(host.path(), &["--only", "tls", "--fail-on", "never"]);
+    assert_eq!(scan.code, 0, "{}", scan.stderr);
+    let summary = scan.summary("tls.hsts");
+    assert_eq!(scan.status("tls.hsts"), "needs_review", "{summary}");
+    assert!(
+        summary.contains("Caddyfile is unknown: blocks nest more than 64 deep"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn tens_of_thousands_of_headers_and_locations_share_what_they_inherit() {
+    let host = tempfile::tempdir().expect("temp dir");
+    let mut text = String::from("http {\n");
+    text.push_str(&"add_header X-A a;\n".repeat(20_000));
+    text.push_str("server {\nlisten 443 ssl;\nssl_certificate /c.pem;\n");
+    for n in 0..20_000 {
+        text.push_str(&format!("location /{n} {{}}\n"));
+    }
+    text.push_str("}\n}\n");
+    write(host.path(), "/etc/nginx/nginx.conf", &text);
+    let scan = scan_root(host.path(), &["--only", "tls", "--fail-on", "never"]);
+    assert_eq!(scan.code, 0, "{}", scan.stderr);
+    assert_eq!(scan.status("tls.hsts"), "warn", "{}", scan.summary("tls.hsts"));
+}
+
+#[test]
+fn nginx_includes_that_multiply_end_with_a_reason() {
+    let host = tempfile::tempdir().expect("temp dir");
+    let fan = |next: &str| format!("include /etc/nginx/{next};\n").repeat(40);
+    write(
+        host.path(),
+        "/etc/nginx/nginx.conf",
+        &format!("http {{\n{}}}\n", fan("a.conf")),
+    );
+    write(host.path(), "/etc/nginx/a.conf", &fan("b.conf"));
+    write(host.path(), "/etc/nginx/b.conf", &fan("c.conf"));
+    write(host.path(), "/etc/nginx/c.conf", &"server { listen 80; }\n".repeat(20));
+    let scan = scan_root(host.path(), &["--only", "tls", "--fail-on", "never"]);
+    assert_eq!(scan.code, 0, "{}", scan.stderr);
+    assert_eq!(scan.status("tls.https-redirect"), "needs_review");
+    assert!(
+        scan.summary("tls.https-redirect")
+            .contains("expands past 500000 directives"),
+        "{}",
+        scan.summary("tls.https-redirect")
+    );
+}

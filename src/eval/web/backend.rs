@@ -9,7 +9,7 @@ use crate::eval::{EvalContext, EvaluatorDef};
 use crate::evidence::Source;
 use crate::model::{Finding, Location, Outcome, ProbeType};
 use crate::parse::appserver::{listening, local_address};
-use crate::parse::nginx::listen::targets;
+use crate::parse::nginx::listen::{targets, Target};
 use crate::parse::nginx::servers::{servers, upstreams, PROXIES};
 use crate::parse::nginx::NginxConfig;
 
@@ -56,10 +56,10 @@ fn proxies(config: &NginxConfig) -> Vec<Reach> {
                             "{}{place}: {} {value} reaches {target}{via}{}",
                             describe(&server),
                             directive.name,
-                            if local {
-                                ""
-                            } else {
-                                ", off this machine or on a public interface"
+                            match (&target, local) {
+                                (_, true) => "",
+                                (Target::Dynamic(_), false) => ", chosen per request: vouch cannot tell where",
+                                (_, false) => ", off this machine or on a public interface",
                             }
                         ),
                         location: at(given),

@@ -23,10 +23,10 @@ pub const MAIN: &str = "/etc/caddy/Caddyfile";
 /// it obtains: certificates/ISSUER/NAME/NAME.crt.
 pub const MANAGED_CERTIFICATES: &str = "/var/lib/caddy/.local/share/caddy/certificates/*/*/*.crt";
 /// Imports followed in all (a file or snippet importing itself ends here).
-pub const MAX_IMPORTS: usize = 4096;
+pub const MAX_IMPORTS: usize = 1024;
 pub const MAX_FILES: usize = 256;
 /// Tokens after imports are spliced in; a snippet importing itself ten ways ends here.
-pub const MAX_TOKENS: usize = 1_000_000;
+pub const MAX_TOKENS: usize = 500_000;
 
 /// A token with the file it came from.
 #[derive(Debug, Clone)]

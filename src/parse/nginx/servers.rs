@@ -197,6 +197,7 @@ pub struct Socket {
 /// The TLS sockets of `servers` with their default servers, in order of first listen.
 pub fn tls_sockets(servers: &[&Server<'_>]) -> Vec<Socket> {
     let mut out: Vec<(Socket, bool)> = Vec::new();
+    let mut by_address: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (index, server) in servers.iter().enumerate() {
         let tls = server.ssl_on.is_some();
         for listen in server.listens.iter().filter(|l| tls || l.ssl) {
@@ -207,9 +208,11 @@ pub fn tls_sockets(servers: &[&Server<'_>]) -> Vec<Socket> {
                 listen.address.as_str()
             };
             let address = format!("{host}:{port}");
-            match out.iter_mut().find(|(s, _)| s.address == address) {
-                Some((socket, marked)) => {
-                    if !socket.members.contains(&index) {
+            match by_address.get(&address) {
+                Some(&at) => {
+                    let (socket, marked) = &mut out[at];
+                    // A server's listens come together: it is the last member if already one.
+                    if socket.members.last() != Some(&index) {
                         socket.members.push(index);
                     }
                     if listen.default_server && !*marked {
@@ -217,14 +220,17 @@ pub fn tls_sockets(servers: &[&Server<'_>]) -> Vec<Socket> {
                         *marked = true;
                     }
                 }
-                None => out.push((
-                    Socket {
-                        address,
-                        default: index,
-                        members: vec![index],
-                    },
-                    listen.default_server,
-                )),
+                None => {
+                    by_address.insert(address.clone(), out.len());
+                    out.push((
+                        Socket {
+                            address,
+                            default: index,
+                            members: vec![index],
+                        },
+                        listen.default_server,
+                    ));
+                }
             }
         }
     }
