@@ -12,13 +12,19 @@ use crate::parse::appserver::{listening, local_address};
 use crate::parse::nginx::listen::{targets, Target};
 use crate::parse::nginx::servers::{servers, upstreams, PROXIES};
 use crate::parse::nginx::NginxConfig;
+use crate::parse::ss;
 
 pub fn evaluator() -> EvaluatorDef {
     EvaluatorDef {
         name: "tls.backend-loopback",
         description: "passes when nginx proxies only to loopback or unix sockets and the app server binds only there",
         params: &[],
-        needs: &[ProbeType::NginxConfig, ProbeType::CaddyConfig, ProbeType::AppServers],
+        needs: &[
+            ProbeType::NginxConfig,
+            ProbeType::CaddyConfig,
+            ProbeType::AppServers,
+            ProbeType::Command,
+        ],
         run,
     }
 }
@@ -71,6 +77,32 @@ fn proxies(config: &NginxConfig) -> Vec<Reach> {
     out
 }
 
+/// Application servers the host shows listening right now (`ss -tlnpH`, where
+/// vouch runs commands): the running truth beside what the units say.
+fn live_listeners(source: &dyn Source) -> Vec<Reach> {
+    const SERVERS: &[&str] = &["gunicorn", "uvicorn", "hypercorn", "waitress-serve", "daphne"];
+    let Some((label, text)) = ss::collected(source) else {
+        return Vec::new();
+    };
+    ss::parse_ss(&text)
+        .into_iter()
+        .filter(|l| l.process.as_deref().is_some_and(|p| SERVERS.contains(&p)))
+        .map(|l| {
+            let local = l.is_loopback();
+            let program = l.process.clone().unwrap_or_default();
+            Reach {
+                local,
+                message: format!(
+                    "{program} is listening on {}{}",
+                    l.local,
+                    if local { "" } else { " now: reachable without the proxy" }
+                ),
+                location: Location::line(label.clone(), l.line),
+            }
+        })
+        .collect()
+}
+
 /// Where the application servers systemd units start listen.
 fn app_servers(source: &dyn Source) -> Vec<Reach> {
     listening(source)
@@ -121,13 +153,17 @@ fn run(ctx: &EvalContext) -> Outcome {
         Loaded::Absent => {}
     }
     if proxied.is_empty() {
-        let apps = app_servers(ctx.source);
+        let apps = app_servers(ctx.source).into_iter().chain(live_listeners(ctx.source));
         let outcome = Outcome::needs_review(
             "no proxy configuration found (no proxy_pass or uwsgi_pass in nginx, no reverse_proxy in Caddy)",
         );
-        return outcome.with_all(apps.into_iter().map(|r| Finding::at(r.message, r.location)));
+        return outcome.with_all(apps.map(|r| Finding::at(r.message, r.location)));
     }
-    let reaches: Vec<Reach> = proxied.into_iter().chain(app_servers(ctx.source)).collect();
+    let reaches: Vec<Reach> = proxied
+        .into_iter()
+        .chain(app_servers(ctx.source))
+        .chain(live_listeners(ctx.source))
+        .collect();
     let exposed: Vec<String> = reaches
         .iter()
         .filter(|r| !r.local)

@@ -82,3 +82,33 @@ fn debian_s_cron_job_steps_aside_on_a_systemd_host_whose_timer_is_masked() {
         "{said:?}"
     );
 }
+
+#[test]
+fn an_app_server_listening_on_every_interface_now_is_named_from_ss() {
+    let site = "server {\n listen 80;\n location / { proxy_pass http://127.0.0.1:8000; }\n}\n";
+    let ss = "LISTEN 0 2048 0.0.0.0:8000 0.0.0.0:* users:((\"gunicorn\",pid=812,fd=5),(\"gunicorn\",pid=811,fd=5))\nLISTEN 0 511 0.0.0.0:80 0.0.0.0:* users:((\"nginx\",pid=700,fd=6))\n";
+    let snapshot = Snapshot::new()
+        .with_file(
+            "/etc/nginx/nginx.conf",
+            "http {\n    include /etc/nginx/sites-enabled/*;\n}\n",
+        )
+        .with_file("/etc/nginx/sites-enabled/site", site)
+        .with_state("/etc/caddy/Caddyfile", FileState::Missing)
+        .with_command(
+            &["ss", "-tlnpH"],
+            crate::evidence::CommandState::Ran {
+                stdout: ss.into(),
+                stderr: "".into(),
+                exit_code: Some(0),
+            },
+        );
+    let params = Params::default();
+    let as_of = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+    let outcome =
+        (evaluator("tls.backend-loopback").expect("registered").run)(&EvalContext::new(&snapshot, as_of, &params));
+    assert_eq!(outcome.status, Status::Warn, "{}", outcome.summary);
+    assert_eq!(
+        outcome.summary,
+        "gunicorn is listening on 0.0.0.0:8000 now: reachable without the proxy (ss -tlnpH:1)"
+    );
+}
