@@ -139,6 +139,24 @@ pub fn judge_file(
     }
     let (level, message) = validity(leaf, ctx.as_of, warn_days);
     judged.add(level, format!("{who}: {path}: {message}"), place.clone());
+    // The chain's order, for the evidence (the rule judges the leaf): each
+    // certificate issued by the next, and a leaf not served alone.
+    if let Some(i) = (1..certs.len()).find(|&i| certs[i - 1].issuer != certs[i].subject) {
+        judged.add(
+            Level::Pass,
+            format!(
+                "{who}: {path}: certificate {} is not issued by the one after it: the chain is out of order",
+                i
+            ),
+            place.clone(),
+        );
+    } else if certs.len() == 1 && !leaf.is_self_issued() {
+        judged.add(
+            Level::Pass,
+            format!("{who}: {path} holds the leaf alone, no intermediate (cert.pem rather than fullchain.pem?): clients that lack it fail"),
+            place.clone(),
+        );
+    }
     let uncovered: Vec<&str> = names
         .iter()
         .filter(|name| checked_name(name).is_some_and(|hosts| !hosts.iter().all(|h| leaf.covers(h))))

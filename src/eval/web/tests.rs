@@ -112,3 +112,33 @@ fn an_app_server_listening_on_every_interface_now_is_named_from_ss() {
         "gunicorn is listening on 0.0.0.0:8000 now: reachable without the proxy (ss -tlnpH:1)"
     );
 }
+
+#[test]
+fn a_chain_out_of_order_or_a_leaf_alone_is_told_in_the_evidence() {
+    let fullchain = include_str!("../../../tests/fixtures/web/certs/shop.example.com.crt");
+    let end = "-----END CERTIFICATE-----\n";
+    let cut = fullchain.find(end).expect("two certificates") + end.len();
+    let (leaf, chain) = fullchain.split_at(cut);
+    let site = "server {\n listen 443 ssl;\n server_name shop.example.com;\n ssl_certificate /etc/ssl/shop.pem;\n}\n";
+    let judge = |pem: &str| {
+        let snapshot = Snapshot::new()
+            .with_file(
+                "/etc/nginx/nginx.conf",
+                "http {\n    include /etc/nginx/sites-enabled/*;\n}\n",
+            )
+            .with_file("/etc/nginx/sites-enabled/site", site)
+            .with_state("/etc/caddy/Caddyfile", FileState::Missing)
+            .with_file("/etc/ssl/shop.pem", pem);
+        let params = Params::default();
+        let as_of = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+        (evaluator("tls.certificate").expect("registered").run)(&EvalContext::new(&snapshot, as_of, &params))
+    };
+    let said = |o: &crate::model::Outcome, text: &str| o.findings.iter().any(|f| f.message.contains(text));
+    let reversed = judge(&format!("{chain}{leaf}"));
+    assert!(said(&reversed, "the chain is out of order"), "{:?}", reversed.findings);
+    let alone = judge(leaf);
+    assert!(said(&alone, "holds the leaf alone"), "{:?}", alone.findings);
+    let right = judge(fullchain);
+    assert!(!said(&right, "out of order") && !said(&right, "leaf alone"));
+    assert_eq!(right.status, Status::Pass, "{}", right.summary);
+}
