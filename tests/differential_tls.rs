@@ -451,6 +451,8 @@ fn a_scan_of_the_host_takes_nginx_t_as_nginx_s_own_reading() {
     // A configuration nginx refuses: nginx's own words, for the auditor.
     let dir = tempfile::tempdir().expect("temp dir");
     copy_tree(&root, dir.path());
+    // conf.d is empty in the stock tree, so a clone of the repository has none.
+    std::fs::create_dir_all(dir.path().join("etc/nginx/conf.d")).expect("mkdir");
     std::fs::write(
         dir.path().join("etc/nginx/conf.d/typo.conf"),
         "server {\n    lsiten 80;\n}\n",
