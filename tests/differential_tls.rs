@@ -156,6 +156,7 @@ fn judges() -> Option<PathBuf> {
     require_program("curl", &[], "curl")?;
     require_program("openssl", &[], "openssl")?;
     require_program("python3", &[], "python3")?;
+    require_program("ip", &["/usr/sbin", "/sbin"], "iproute2")?;
     Some(nginx)
 }
 
