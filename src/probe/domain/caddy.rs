@@ -17,7 +17,14 @@ pub static CADDY: DomainDef = DomainDef {
         "the Caddyfile (default /etc/caddy/Caddyfile)",
     )],
     collect,
-    stock: &["/etc/caddy/*", MANAGED_CERTIFICATES],
+    // Not `/etc/caddy/*`: a key kept beside the Caddyfile must never be in a grant.
+    stock: &[
+        "/etc/caddy/Caddyfile",
+        "/etc/caddy/*.caddy",
+        "/etc/caddy/*/*.caddy",
+        "/etc/caddy/conf.d/*",
+        MANAGED_CERTIFICATES,
+    ],
 };
 
 fn collect(source: &dyn Source, params: &Params) {
