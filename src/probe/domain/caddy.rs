@@ -22,7 +22,7 @@ pub static CADDY: DomainDef = DomainDef {
         "/etc/caddy/Caddyfile",
         "/etc/caddy/*.caddy",
         "/etc/caddy/*/*.caddy",
-        "/etc/caddy/conf.d/*",
+        "/etc/caddy/conf.d/*.conf",
         MANAGED_CERTIFICATES,
     ],
 };
