@@ -49,9 +49,13 @@ fn load_nginx(source: &dyn Source) -> Loaded<NginxConfig> {
     match dump::from_command(&source.command(dump::ARGV)) {
         Some(Ok(dumped)) => match dump::verify(&dumped, source) {
             Ok(()) => {
-                if let Ok(config) = nginx::load(&dump::DumpSource { dump: &dumped }, nginx::MAIN) {
-                    return Loaded::Present(config);
-                }
+                return match nginx::load(&dump::DumpSource { dump: &dumped }, nginx::MAIN) {
+                    Ok(config) => Loaded::Present(config),
+                    Err(e) => Loaded::Unknown(unknown(
+                        format!("vouch cannot read the configuration nginx -T accepts: {e}"),
+                        None,
+                    )),
+                };
             }
             Err(why) => {
                 return Loaded::Unknown(unknown(

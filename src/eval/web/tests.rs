@@ -142,3 +142,28 @@ fn a_chain_out_of_order_or_a_leaf_alone_is_told_in_the_evidence() {
     assert!(!said(&right, "out of order") && !said(&right, "leaf alone"));
     assert_eq!(right.status, Status::Pass, "{}", right.summary);
 }
+
+#[test]
+fn a_proxy_inside_an_if_block_is_a_proxy_too() {
+    let site = "server {\n listen 80;\n location / {\n  return 301 https://$host$request_uri;\n }\n location /hook {\n  if ($request_method = POST) { proxy_pass http://198.51.100.4:9000; }\n }\n}\n";
+    let snapshot = Snapshot::new()
+        .with_file(
+            "/etc/nginx/nginx.conf",
+            "http {\n    include /etc/nginx/sites-enabled/*;\n}\n",
+        )
+        .with_file("/etc/nginx/sites-enabled/site", site)
+        .with_state("/etc/caddy/Caddyfile", FileState::Missing);
+    let params = Params::default();
+    let as_of = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+    let run = |id: &str| (evaluator(id).expect("registered").run)(&EvalContext::new(&snapshot, as_of, &params));
+    let backend = run("tls.backend-loopback");
+    assert_eq!(backend.status, Status::Warn, "{}", backend.summary);
+    assert!(backend.summary.contains("198.51.100.4:9000"), "{}", backend.summary);
+    let redirect = run("tls.https-redirect");
+    assert_eq!(
+        redirect.status,
+        Status::Fail,
+        "/hook proxies in clear: {}",
+        redirect.summary
+    );
+}

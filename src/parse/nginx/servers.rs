@@ -98,6 +98,18 @@ fn is_content(d: &Directive) -> bool {
     CONTENT.contains(&d.name.as_str()) || PROXIES.contains(&d.name.as_str())
 }
 
+/// A location's content directives, those inside its `if` blocks too (they
+/// serve when the condition holds).
+fn content_of(block: &[Directive]) -> Vec<&Directive> {
+    let mut out: Vec<&Directive> = block.iter().filter(|d| is_content(d)).collect();
+    for condition in block.iter().filter(|d| d.name == "if") {
+        if let Some(inner) = &condition.block {
+            out.extend(content_of(inner));
+        }
+    }
+    out
+}
+
 fn own<'a>(block: &'a [Directive], name: &str) -> Vec<&'a Directive> {
     block.iter().filter(|d| d.name == name).collect()
 }
@@ -286,7 +298,7 @@ fn collect_locations<'a>(block: &'a [Directive], inherited: &Headers<'a>, out: &
             block: location,
             headers: here.clone(),
             redirects: redirects(inner),
-            content: inner.iter().filter(|d| is_content(d)).collect(),
+            content: content_of(inner),
         });
         collect_locations(inner, &here, out);
     }
