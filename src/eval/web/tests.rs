@@ -7,17 +7,26 @@ use crate::evidence::{FileState, Snapshot};
 use crate::model::{Params, Status};
 use chrono::{TimeZone, Utc};
 
-fn decide(id: &str, site: &str) -> (Status, String) {
-    let snapshot = Snapshot::new()
+/// A host with nginx serving `site` (and no Caddy).
+fn host(site: &str) -> Snapshot {
+    Snapshot::new()
         .with_file(
             "/etc/nginx/nginx.conf",
             "http {\n    include /etc/nginx/sites-enabled/*;\n}\n",
         )
         .with_file("/etc/nginx/sites-enabled/site", site)
-        .with_state("/etc/caddy/Caddyfile", FileState::Missing);
+        .with_state("/etc/caddy/Caddyfile", FileState::Missing)
+}
+
+/// Control `id` decided on `snapshot` at the tests' as-of.
+fn run(id: &str, snapshot: &Snapshot) -> crate::model::Outcome {
     let params = Params::default();
     let as_of = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
-    let outcome = (evaluator(id).expect("registered").run)(&EvalContext::new(&snapshot, as_of, &params));
+    (evaluator(id).expect("registered").run)(&EvalContext::new(snapshot, as_of, &params))
+}
+
+fn decide(id: &str, site: &str) -> (Status, String) {
+    let outcome = run(id, &host(site));
     (outcome.status, outcome.summary)
 }
 
@@ -71,9 +80,7 @@ fn debian_s_cron_job_steps_aside_on_a_systemd_host_whose_timer_is_masked() {
             "[Timer]\nOnCalendar=daily\n",
         )
         .with_file("/etc/systemd/system/certbot.timer", "");
-    let params = Params::default();
-    let as_of = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
-    let outcome = (evaluator("tls.renewal").expect("registered").run)(&EvalContext::new(&snapshot, as_of, &params));
+    let outcome = run("tls.renewal", &snapshot);
     assert_eq!(outcome.status, Status::Fail, "{}", outcome.summary);
     let said: Vec<&str> = outcome.findings.iter().map(|f| f.message.as_str()).collect();
     assert!(said.iter().any(|m| m.contains("certbot.timer is masked")), "{said:?}");
@@ -129,9 +136,7 @@ fn a_chain_out_of_order_or_a_leaf_alone_is_told_in_the_evidence() {
             .with_file("/etc/nginx/sites-enabled/site", site)
             .with_state("/etc/caddy/Caddyfile", FileState::Missing)
             .with_file("/etc/ssl/shop.pem", pem);
-        let params = Params::default();
-        let as_of = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
-        (evaluator("tls.certificate").expect("registered").run)(&EvalContext::new(&snapshot, as_of, &params))
+        run("tls.certificate", &snapshot)
     };
     let said = |o: &crate::model::Outcome, text: &str| o.findings.iter().any(|f| f.message.contains(text));
     let reversed = judge(&format!("{chain}{leaf}"));
@@ -153,13 +158,10 @@ fn a_proxy_inside_an_if_block_is_a_proxy_too() {
         )
         .with_file("/etc/nginx/sites-enabled/site", site)
         .with_state("/etc/caddy/Caddyfile", FileState::Missing);
-    let params = Params::default();
-    let as_of = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
-    let run = |id: &str| (evaluator(id).expect("registered").run)(&EvalContext::new(&snapshot, as_of, &params));
-    let backend = run("tls.backend-loopback");
+    let backend = run("tls.backend-loopback", &snapshot);
     assert_eq!(backend.status, Status::Warn, "{}", backend.summary);
     assert!(backend.summary.contains("198.51.100.4:9000"), "{}", backend.summary);
-    let redirect = run("tls.https-redirect");
+    let redirect = run("tls.https-redirect", &snapshot);
     assert_eq!(
         redirect.status,
         Status::Fail,
