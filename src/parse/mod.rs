@@ -6,6 +6,7 @@
 //! imports only `evidence` and `model`.
 
 pub mod allow;
+pub mod app;
 pub mod appserver;
 pub mod apt;
 pub mod caddy;
