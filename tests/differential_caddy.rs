@@ -6,12 +6,11 @@
 
 mod common;
 
-use common::differential::{require_program, write_tree, XorShift};
+use common::differential::{require_program, run_with_etc, write_tree, XorShift};
 use common::fixture;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
 use vouch::parse::caddy::{self, sites};
 use vouch::probe::collector::Collector;
 use vouch::probe::ProbeScope;
@@ -20,18 +19,8 @@ use vouch::transport::Limits;
 
 /// `caddy adapt` of the tree's /etc/caddy/Caddyfile, or what Caddy said.
 fn adapt(caddy: &Path, root: &Path) -> Result<Value, String> {
-    let out = Command::new("unshare")
-        .args(["--mount", "--propagation", "private", "--", "sh", "-c"])
-        .arg(r#"mkdir -p /etc/caddy && mount --bind "$1" /etc/caddy && exec "$2" adapt --config /etc/caddy/Caddyfile"#)
-        .arg("sh")
-        .arg(root.join("etc/caddy"))
-        .arg(caddy)
-        .output()
-        .expect("unshare runs (util-linux; the tests run as root)");
-    if !out.status.success() {
-        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
-    }
-    serde_json::from_slice(&out.stdout).map_err(|e| format!("caddy adapt printed no JSON: {e}"))
+    let stdout = run_with_etc(root, "caddy", caddy, &["adapt", "--config", "/etc/caddy/Caddyfile"])?;
+    serde_json::from_slice(&stdout).map_err(|e| format!("caddy adapt printed no JSON: {e}"))
 }
 
 /// Caddy's placeholders written back as the Caddyfile's shorthands.

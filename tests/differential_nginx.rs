@@ -5,10 +5,9 @@
 
 mod common;
 
-use common::differential::require_program;
+use common::differential::{require_program, run_with_etc};
 use common::fixture;
 use std::path::Path;
-use std::process::Command;
 use vouch::parse::nginx;
 use vouch::probe::collector::Collector;
 use vouch::probe::ProbeScope;
@@ -27,23 +26,9 @@ fn vouch_files(root: &Path) -> Result<Vec<String>, String> {
 
 /// The files `nginx -T` reads for the tree under `root`, in order; Err with what nginx said.
 fn nginx_files(nginx: &Path, root: &Path) -> Result<Vec<String>, String> {
-    let out = Command::new("unshare")
-        .args(["--mount", "--propagation", "private", "--", "sh", "-c"])
-        .arg(r#"mount --bind "$1" /etc/nginx && exec "$2" -T"#)
-        .arg("sh")
-        .arg(root.join("etc/nginx"))
-        .arg(nginx)
-        .output()
-        .expect("unshare runs (util-linux; the tests run as root)");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    if !out.status.success() {
-        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
-    }
-    Ok(stdout
-        .lines()
-        .filter_map(|l| l.strip_prefix("# configuration file "))
-        .map(|l| l.trim_end_matches(':').to_string())
-        .collect())
+    let stdout = run_with_etc(root, "nginx", nginx, &["-T"])?;
+    let dump = nginx::dump::parse(&String::from_utf8_lossy(&stdout)).unwrap_or_default();
+    Ok(dump.files.into_iter().map(|(path, _)| path).collect())
 }
 
 #[test]

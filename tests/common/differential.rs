@@ -61,6 +61,27 @@ pub fn snapshot_of(root: &Path, kind: ProbeType) -> Snapshot {
     collect_snapshot([&probe], &FsTransport::rooted(root))
 }
 
+/// Run `program ARGS` in a private mount namespace where the tree's `etc/NAME` is
+/// mounted on the host's /etc/NAME (which the judge's package made): its stdout
+/// when it exits 0, else its stderr.
+pub fn run_with_etc(root: &Path, name: &str, program: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
+    let out = Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "--", "sh", "-c"])
+        .arg(r#"mount --bind "$1" "/etc/$2" && shift 2 && exec "$@""#)
+        .arg("sh")
+        .arg(root.join("etc").join(name))
+        .arg(name)
+        .arg(program)
+        .args(args)
+        .output()
+        .expect("unshare runs (util-linux; the tests run as root)");
+    if out.status.success() {
+        Ok(out.stdout)
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
 /// Run `command`; its stdout when it exits 0, else its stderr (and exit status).
 pub fn output_of(command: &mut Command) -> Result<String, String> {
     let shown = format!("{command:?}");

@@ -180,10 +180,8 @@ fn run(ctx: &EvalContext) -> Outcome {
             format!("{first}, and {} more", exposed.len() - 1)
         }),
         None => Outcome::pass(format!(
-            "the application is reached only through loopback or unix sockets ({} proxy target{} and app server bind{})",
-            reaches.len(),
-            if reaches.len() == 1 { "" } else { "s" },
-            if reaches.len() == 1 { "" } else { "s" }
+            "the application is reached only through loopback or unix sockets ({}: proxy targets and app server binds)",
+            front::count(reaches.len(), "place")
         )),
     };
     outcome.with_all(findings)

@@ -56,17 +56,20 @@ fn run(ctx: &EvalContext) -> Outcome {
                     format!("{}: nginx cannot load \"{string}\" ({from}): {e}", describe(server)),
                 ),
                 Ok(suites) => {
-                    let broken = suites.iter().find_map(|s| match weakness(s) {
-                        Some(Weakness::Broken(why)) => Some((s, why)),
-                        _ => None,
-                    });
-                    let dated = suites.iter().find_map(|s| match weakness(s) {
-                        Some(Weakness::Dated(why)) => Some((s, why)),
-                        _ => None,
-                    });
-                    match (broken, dated) {
-                        (Some((s, why)), _) => (
-                            Verdict::Broken,
+                    // The first broken suite decides, else the first dated one.
+                    let first = |broken: bool| {
+                        suites.iter().find_map(|s| match weakness(s) {
+                            Some(Weakness::Broken(why)) if broken => Some((s, why)),
+                            Some(Weakness::Dated(why)) if !broken => Some((s, why)),
+                            _ => None,
+                        })
+                    };
+                    let weakest = first(true)
+                        .map(|w| (Verdict::Broken, w))
+                        .or_else(|| first(false).map(|w| (Verdict::Dated, w)));
+                    match weakest {
+                        Some((verdict, (s, why))) => (
+                            verdict,
                             format!(
                                 "{}: allows {} ({why}; {}) of {} suites, by {from}",
                                 describe(server),
@@ -75,17 +78,7 @@ fn run(ctx: &EvalContext) -> Outcome {
                                 suites.len()
                             ),
                         ),
-                        (None, Some((s, why))) => (
-                            Verdict::Dated,
-                            format!(
-                                "{}: allows {} ({why}; {}) of {} suites, by {from}",
-                                describe(server),
-                                s.name,
-                                s.describe(),
-                                suites.len()
-                            ),
-                        ),
-                        (None, None) => (
+                        None => (
                             Verdict::Strong,
                             format!(
                                 "{}: {} suites, all ECDHE/DHE with AEAD, by {from}",

@@ -122,10 +122,10 @@ impl<T> Loaded<T> {
 
 /// The outcome when nginx is configured but no server offers TLS.
 pub fn no_tls(config: &NginxConfig) -> Outcome {
-    let count = servers::servers(&config.directives).len();
+    let blocks = servers::servers(&config.directives).len();
     Outcome::not_applicable(format!(
         "nginx is configured ({}) but no server listens with ssl or quic; tls.https-redirect reports the missing HTTPS",
-        count_of(count, "server block")
+        count(blocks, "server block")
     ))
 }
 
@@ -151,7 +151,7 @@ pub fn caddy_https(source: &dyn Source, judge: impl FnOnce(&Caddyfile, &[Site]) 
         if https.is_empty() {
             return Outcome::not_applicable(format!(
                 "Caddy is configured ({}) but no site is served over HTTPS",
-                count_of(file.sites.len(), "site block")
+                count(file.sites.len(), "site block")
             ));
         }
         judge(file, &https)
@@ -190,10 +190,6 @@ pub fn decide(absent: Status, nginx: Option<Outcome>, caddy: Option<Outcome>) ->
 
 /// `3 servers`, `1 server`.
 pub fn count(n: usize, noun: &str) -> String {
-    count_of(n, noun)
-}
-
-fn count_of(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
