@@ -5,4 +5,5 @@
 
 pub mod certificate;
 pub mod ciphers;
+mod pattern;
 pub mod suites;
