@@ -7,10 +7,10 @@
 //! may be in one of them. No verdict here.
 
 use crate::evidence::{FileState, Source};
-use crate::parse::systemd::{self, exec_command, parse_unit};
+use crate::parse::systemd::{self, exec_command, parse_unit, ETC_SERVICES};
 
 /// Where units are looked for (the contract names /etc/systemd/system only).
-pub const UNITS: &str = "/etc/systemd/system/*.service";
+pub const UNITS: &str = ETC_SERVICES;
 /// The folders searched for a project, in order.
 pub const BASES: &[&str] = &["/srv/*", "/var/www/*", "/opt/*", "/home/*/*"];
 /// The files that make a folder a Python project.

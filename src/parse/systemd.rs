@@ -13,6 +13,8 @@ pub const SYSTEM_UNIT_DIRS: &[&str] = &["/etc/systemd/system", "/lib/systemd/sys
 pub const WANTS_GLOB: &str = "/etc/systemd/system/*.wants/*";
 /// Where `systemctl mask` writes: an entry here overrides the packaged unit file.
 pub const ETC_UNIT_DIR: &str = "/etc/systemd/system";
+/// The services an administrator installed (an app's own unit lives here).
+pub const ETC_SERVICES: &str = "/etc/systemd/system/*.service";
 
 /// One `Key=Value` of a unit file.
 #[derive(Debug, Clone, PartialEq, Eq)]
