@@ -140,6 +140,7 @@ fn ten_thousand_events(catalog: &vouch::checklist::Catalog, root: &str) {
     let start = Start {
         target: "local".into(),
         root: Some(root.into()),
+        app_dir: None,
         host_key: None,
         transport: "bench".into(),
         auditor: "bench".into(),
@@ -202,6 +203,7 @@ fn replay(catalog: &vouch::checklist::Catalog, target: &Target, root: &str) {
     let start = Start {
         target: "local".into(),
         root: Some(root.into()),
+        app_dir: None,
         host_key: None,
         transport: "bench".into(),
         auditor: "bench".into(),

@@ -42,6 +42,8 @@ pub struct ScanSettings {
     pub catalog: Catalog,
     pub warnings: Vec<Diagnostic>,
     pub targets: Vec<TargetSpec>,
+    /// `--app-dir`: the application's directory on every target (none: discovered).
+    pub app_dir: Option<String>,
     pub as_of: DateTime<Utc>,
     pub format: Format,
     pub output: Option<PathBuf>,
@@ -66,6 +68,8 @@ pub struct AuditSettings {
     pub catalog: Catalog,
     pub warnings: Vec<Diagnostic>,
     pub target: TargetSpec,
+    /// `--app-dir`: the application's directory on the target (none: discovered).
+    pub app_dir: Option<String>,
     pub as_of: DateTime<Utc>,
     pub auditor: String,
     pub new: bool,
@@ -88,6 +92,7 @@ impl AuditSettings {
             catalog,
             warnings,
             target,
+            app_dir: app_dir(args.options.app_dir.as_deref())?,
             as_of: as_of(args.options.as_of.as_deref())?,
             auditor: auditor(args.auditor.as_deref()),
             new: args.new,
@@ -156,6 +161,7 @@ impl ScanSettings {
             catalog,
             warnings,
             targets,
+            app_dir: app_dir(args.options.app_dir.as_deref())?,
             as_of: as_of(args.options.as_of.as_deref())?,
             format,
             output: args.report.output.clone(),
@@ -168,15 +174,36 @@ impl ScanSettings {
     }
 }
 
+/// `--app-dir`: an absolute path on the target, without `..` (it names a place
+/// on the target, read inside `--root` when one is given).
+fn app_dir(given: Option<&str>) -> Result<Option<String>, UsageError> {
+    let Some(dir) = given else { return Ok(None) };
+    if !dir.starts_with('/') {
+        return Err(UsageError::Invalid(format!(
+            "--app-dir {}: give the absolute path on the target (e.g. /srv/shop)",
+            crate::sanitize::terminal(dir)
+        )));
+    }
+    if dir.split('/').any(|part| part == "..") || dir.contains('\0') {
+        return Err(UsageError::Invalid(format!(
+            "--app-dir {}: `..` is not allowed",
+            crate::sanitize::terminal(dir)
+        )));
+    }
+    let trimmed = dir.trim_end_matches('/');
+    Ok(Some(if trimmed.is_empty() {
+        "/".to_string()
+    } else {
+        trimmed.to_string()
+    }))
+}
+
 fn targets(names: &[String], options: &TargetOptions) -> Result<Vec<TargetSpec>, UsageError> {
     let names: Vec<&str> = if names.is_empty() {
         vec!["local"]
     } else {
         names.iter().map(String::as_str).collect()
     };
-    if options.app_dir.is_some() {
-        return Err(UsageError::not_yet("--app-dir (the application sections)"));
-    }
     let remote = names.iter().any(|n| *n != "local");
     if !remote {
         let ssh_only = [

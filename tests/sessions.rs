@@ -30,6 +30,7 @@ fn recorded_scan(data: &Path) -> (String, Vec<(String, String)>) {
     let start = Start {
         target: "local".into(),
         root: Some(fixture("weak")),
+        app_dir: None,
         host_key: None,
         transport: transport.describe(),
         auditor: "A. Auditor".into(),
@@ -459,6 +460,7 @@ fn a_halt_stands_until_every_control_is_collected_again() {
     let start = Start {
         target: "local".into(),
         root: Some(fixture("weak")),
+        app_dir: None,
         host_key: None,
         transport: transport.describe(),
         auditor: "A. Auditor".into(),

@@ -64,7 +64,8 @@ fn open(settings: &AuditSettings, keymap: Keymap, home: bool) -> Result<(), Stri
         name: settings.target.name(),
         root: settings.target.root(),
         ..Target::default()
-    };
+    }
+    .with_app_dir(settings.app_dir.as_deref());
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let resumed = match &settings.session {
         Some(id) => Some(id.clone()),
@@ -84,6 +85,7 @@ fn open(settings: &AuditSettings, keymap: Keymap, home: bool) -> Result<(), Stri
     let start = Start {
         target: target.name.clone(),
         root: target.root.clone(),
+        app_dir: settings.app_dir.clone(),
         host_key: transport.host_key(),
         transport: transport.describe(),
         auditor: settings.auditor.clone(),
@@ -109,6 +111,7 @@ fn open(settings: &AuditSettings, keymap: Keymap, home: bool) -> Result<(), Stri
     let collector = Collector {
         catalog: &settings.catalog,
         spec: settings.target.clone(),
+        app_dir: settings.app_dir.clone(),
         as_of: settings.as_of,
         opened: std::sync::Mutex::new(Some(transport)),
     };
@@ -157,6 +160,8 @@ fn resume(store: &Store, id: &str, settings: &AuditSettings, keymap: Keymap, col
     let collector = Collector {
         catalog: &catalog,
         spec,
+        // The app's directory named now, else the one named when the session began.
+        app_dir: settings.app_dir.clone().or_else(|| saved.app_dir_given.clone()),
         as_of: saved.as_of,
         opened: std::sync::Mutex::new(None),
     };

@@ -11,6 +11,8 @@ use std::sync::Arc;
 pub struct Collector<'a> {
     pub catalog: &'a Catalog,
     pub spec: TargetSpec,
+    /// `--app-dir`, when the user named the application's directory.
+    pub app_dir: Option<String>,
     pub as_of: chrono::DateTime<chrono::Utc>,
     /// The transport opened to start the session, used by every collection while
     /// it answers (an SSH login, and any passphrase, once); then one connects again.
@@ -45,7 +47,8 @@ impl Collector<'_> {
             root: self.spec.root(),
             host_key: transport.host_key(),
             ..Target::default()
-        };
+        }
+        .with_app_dir(self.app_dir.as_deref());
         let options = Options {
             as_of: self.as_of,
             ..Options::default()

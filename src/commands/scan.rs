@@ -172,7 +172,8 @@ fn scan_target(settings: &ScanSettings, spec: &TargetSpec, store: Option<&Store>
         name: spec.name(),
         root: spec.root(),
         ..Target::default()
-    };
+    }
+    .with_app_dir(settings.app_dir.as_deref());
     let transport = match transport::open(spec) {
         Ok(transport) => transport,
         Err(e) => return (unaudited(settings, spec, &target, &e.to_string()), None),
@@ -210,6 +211,7 @@ fn saved_scan(
     let start = Start {
         target: target.name.clone(),
         root: target.root.clone(),
+        app_dir: settings.app_dir.clone(),
         host_key: target.host_key.clone(),
         transport: transport.describe(),
         auditor: settings.auditor.clone(),
@@ -327,6 +329,7 @@ mod tests {
             catalog,
             warnings: Vec::new(),
             targets,
+            app_dir: None,
             as_of: crate::clock::now(),
             format: crate::cli::Format::Json,
             output: None,

@@ -27,6 +27,11 @@ pub enum Msg {
         touched: Vec<Arc<Entry>>,
         crashed: Option<String>,
     },
+    /// The application was looked for: where it is, and what that touched.
+    AppFound {
+        found: super::AppFound,
+        touched: Vec<Arc<Entry>>,
+    },
     /// The host's facts were read: what that touched.
     Facts(Vec<Arc<Entry>>),
     /// Collection stopped: cancelled, or the target stopped answering.
@@ -117,15 +122,28 @@ impl<'a> Coordinator<'a> {
                 touched,
                 crashed,
             } => self.probe_finished(probe, touched, crashed, &mut events),
-            Msg::Facts(touched) => {
-                let mut fresh = Vec::new();
-                for entry in touched.into_iter().filter(|e| !e.halted) {
-                    if !self.entries.contains_key(&entry.request) {
-                        entry.record_into(&mut self.snapshot);
-                        fresh.push(entry.record.clone());
-                        self.entries.insert(entry.request.clone(), entry);
+            Msg::AppFound { found, touched } => {
+                let evidence = self.keep(touched);
+                match &found.dir {
+                    Some(dir) => {
+                        self.target.app_dir = Some(dir.clone());
+                        self.target.app_dir_source = Some(found.how.clone());
+                        self.target.app_unfound = None;
+                    }
+                    None => {
+                        self.target.app_dir = None;
+                        self.target.app_dir_source = None;
+                        self.target.app_unfound = Some(found.how.clone());
                     }
                 }
+                events.push(Event::AppFound {
+                    app_dir: found.dir,
+                    how: found.how,
+                    evidence,
+                });
+            }
+            Msg::Facts(touched) => {
+                let fresh = self.keep(touched);
                 let facts = crate::parse::host::facts(&self.snapshot);
                 self.facts = Some(facts.clone());
                 events.push(Event::FactsFound { facts, evidence: fresh });
@@ -146,6 +164,20 @@ impl<'a> Coordinator<'a> {
             }
         }
         events
+    }
+
+    /// Record what a side read (facts, app discovery) touched; the records no
+    /// earlier read had.
+    fn keep(&mut self, touched: Vec<Arc<Entry>>) -> Vec<EvidenceRecord> {
+        let mut fresh = Vec::new();
+        for entry in touched.into_iter().filter(|e| !e.halted) {
+            if !self.entries.contains_key(&entry.request) {
+                entry.record_into(&mut self.snapshot);
+                fresh.push(entry.record.clone());
+                self.entries.insert(entry.request.clone(), entry);
+            }
+        }
+        fresh
     }
 
     fn describe(&self, probe: usize) -> String {

@@ -14,7 +14,7 @@ use crate::transport::Transport;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Where the driver sends its events: a bounded channel to another thread (the
 /// walkthrough, the journal writer), or a function on the driver's own thread (a
@@ -61,22 +61,42 @@ pub fn run_host(
         }
     };
     emit(core.handle(Msg::Start));
-    let needed = core.needed_probes();
+    // The probes that read inside the application go last: they wait for it to be found.
+    let (mut needed, app_probes): (Vec<usize>, Vec<usize>) =
+        core.needed_probes().into_iter().partition(|&p| !reads_app(catalog, p));
+    let app_wanted = !app_probes.is_empty();
+    needed.extend(app_probes);
+    let app_dir: OnceLock<Option<String>> = OnceLock::new();
     let (done_tx, done_rx) = mpsc::channel::<Msg>();
     let next = AtomicUsize::new(0);
     std::thread::scope(|scope| {
+        if app_wanted {
+            let (done_tx, collector, app_dir) = (done_tx.clone(), &collector, &app_dir);
+            scope.spawn(move || {
+                let (found, touched) = super::app::find(collector, target);
+                let dir = found.dir.clone();
+                // Sent before the app probes may start, so it is handled before any of them.
+                let _ = done_tx.send(Msg::AppFound { found, touched });
+                let _ = app_dir.set(dir);
+            });
+        }
         for _ in 0..options.workers.clamp(1, needed.len().max(1)) {
             let done_tx = done_tx.clone();
-            let (collector, needed, next) = (&collector, &needed, &next);
+            let (collector, needed, next, app_dir) = (&collector, &needed, &next, &app_dir);
             scope.spawn(move || {
                 while collector.halted().is_none() {
                     let Some(&probe) = needed.get(next.fetch_add(1, Ordering::SeqCst)) else {
                         break;
                     };
+                    let dir = if reads_app(catalog, probe) {
+                        app_dir.wait().as_deref()
+                    } else {
+                        None
+                    };
                     if done_tx.send(Msg::ProbeStarted(probe)).is_err() {
                         break;
                     }
-                    let (touched, crashed) = run_probe(catalog, collector, probe);
+                    let (touched, crashed) = run_probe(catalog, collector, probe, dir);
                     if done_tx
                         .send(Msg::ProbeFinished {
                             probe,
@@ -171,12 +191,25 @@ fn read_facts(collector: &Collector) -> Vec<Arc<Entry>> {
     scope.into_touched()
 }
 
+/// Whether a probe reads inside the application's directory.
+fn reads_app(catalog: &Catalog, probe: usize) -> bool {
+    catalog
+        .probes
+        .get(probe)
+        .is_some_and(|spec| spec.kind.probe_type().needs_app())
+}
+
 /// Run one probe; a panic in a collector ends the probe with a reason, never the scan.
-fn run_probe(catalog: &Catalog, collector: &Collector, probe: usize) -> (Vec<Arc<Entry>>, Option<String>) {
+fn run_probe(
+    catalog: &Catalog,
+    collector: &Collector,
+    probe: usize,
+    app_dir: Option<&str>,
+) -> (Vec<Arc<Entry>>, Option<String>) {
     let Some(spec) = catalog.probes.get(probe) else {
         return (Vec::new(), Some("no such probe".to_string()));
     };
-    let mut scope = ProbeScope::new(collector);
+    let mut scope = ProbeScope::new(collector).with_app_dir(app_dir);
     let ran = std::panic::catch_unwind(AssertUnwindSafe(|| scope.run(&spec.kind)));
     let crashed = ran
         .err()

@@ -6,11 +6,13 @@
 //! evidence, evaluators (through `decide`) and results; nothing imports the engine
 //! but commands and the UI.
 
+mod app;
 mod coordinator;
 mod decide;
 mod driver;
 pub mod plan;
 
+pub use app::AppFound;
 pub use coordinator::{Coordinator, Msg};
 pub use decide::MAX_FINDINGS;
 pub use driver::{run_host, spawn_host, EventSink, LiveHost};
@@ -56,6 +58,13 @@ pub enum Event {
     /// collection halted), with the evidence they were read from.
     FactsFound {
         facts: crate::parse::host::HostFacts,
+        evidence: Vec<EvidenceRecord>,
+    },
+    /// Where the Python application is (or why it is unknown), before the probes
+    /// that read inside it; with the evidence discovery read.
+    AppFound {
+        app_dir: Option<String>,
+        how: String,
         evidence: Vec<EvidenceRecord>,
     },
     /// Collection stopped early: cancelled, or the target stopped answering. Sent once.

@@ -4,6 +4,7 @@
 //! through `parse` and `evidence` and never do I/O; eval imports neither probes nor
 //! the engine.
 
+pub mod app;
 pub mod apt;
 pub mod firewall;
 pub mod generic;
@@ -34,6 +35,7 @@ static NO_TARGET: Target = Target {
     root: None,
     app_dir: None,
     app_dir_source: None,
+    app_unfound: None,
     host_key: None,
 };
 
@@ -51,6 +53,16 @@ impl<'a> EvalContext<'a> {
     /// The Python application's directory on the target; None until discovered.
     pub fn app_dir(&self) -> Option<&'a str> {
         self.target.app_dir.as_deref()
+    }
+
+    /// The application's directory, or why there is none to judge (the reason an
+    /// app control gives when it leaves the question to the auditor).
+    pub fn app(&self) -> Result<&'a str, String> {
+        match (&self.target.app_dir, &self.target.app_unfound) {
+            (Some(dir), _) => Ok(dir),
+            (None, Some(why)) => Err(format!("no Python application found: {why}")),
+            (None, None) => Err("no Python application found: app discovery did not run".to_string()),
+        }
     }
 }
 
@@ -75,6 +87,7 @@ const FAMILIES: &[Family] = &[
     ("apt", apt::evaluators),
     ("host", host::evaluators),
     ("web", web::evaluators),
+    ("app", app::evaluators),
     ("generic", generic::evaluators),
 ];
 

@@ -12,4 +12,6 @@ pub mod snapshot;
 pub mod source;
 
 pub use snapshot::Snapshot;
-pub use source::{CommandState, DirState, FileKind, FileMeta, FileState, Globbed, Source};
+pub use source::{
+    normalize_path, resolve_relative, CommandState, DirState, FileKind, FileMeta, FileState, Globbed, Source,
+};

@@ -46,6 +46,8 @@ pub enum EvidenceKind {
     Command,
     /// A directory listing (one name a line).
     Listing,
+    /// The paths a Git index lists (one a line), read from the index's bytes.
+    GitIndex,
     /// File metadata (mode, owner, size, mtime).
     Metadata,
     Attestation,
@@ -58,6 +60,7 @@ impl EvidenceKind {
             EvidenceKind::File => "file",
             EvidenceKind::Command => "command",
             EvidenceKind::Listing => "listing",
+            EvidenceKind::GitIndex => "git_index",
             EvidenceKind::Metadata => "metadata",
             EvidenceKind::Attestation => "attestation",
             EvidenceKind::Attachment => "attachment",
@@ -120,6 +123,7 @@ pub enum Provenance {
 pub enum Payload {
     File,
     Listing,
+    GitIndex,
     Metadata,
     Command(CommandRecord),
     Attestation(AttestationRecord),
@@ -131,6 +135,7 @@ impl Payload {
         match self {
             Payload::File => EvidenceKind::File,
             Payload::Listing => EvidenceKind::Listing,
+            Payload::GitIndex => EvidenceKind::GitIndex,
             Payload::Metadata => EvidenceKind::Metadata,
             Payload::Command(_) => EvidenceKind::Command,
             Payload::Attestation(_) => EvidenceKind::Attestation,

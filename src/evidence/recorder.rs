@@ -44,6 +44,12 @@ impl Draft {
         self
     }
 
+    /// A one-line remark on what was kept (how it was derived).
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+
     /// Mark what went wrong, with a one-line reason.
     pub fn state(mut self, state: EvidenceState, note: impl Into<String>) -> Self {
         self.state = state;

@@ -13,6 +13,8 @@ pub struct Snapshot {
     files: BTreeMap<String, FileState>,
     dirs: BTreeMap<String, DirState>,
     metas: BTreeMap<String, Option<FileMeta>>,
+    /// Git index files, as the paths they list.
+    indexes: BTreeMap<String, DirState>,
     /// Keyed by argv as a list: `["a b"]` and `["a", "b"]` are different commands.
     commands: BTreeMap<Vec<String>, CommandState>,
     /// Values derived from the above, emptied whenever they change.
@@ -38,6 +40,11 @@ impl Snapshot {
     pub fn record_meta(&mut self, path: &str, meta: Option<FileMeta>) {
         self.memo.clear();
         self.metas.insert(path.to_string(), meta);
+    }
+
+    pub fn record_git_index(&mut self, path: &str, state: DirState) {
+        self.memo.clear();
+        self.indexes.insert(path.to_string(), state);
     }
 
     pub fn record_command(&mut self, argv: &[String], state: CommandState) {
@@ -151,6 +158,10 @@ impl Source for Snapshot {
 
     fn meta(&self, path: &str) -> Option<FileMeta> {
         self.metas.get(path).cloned().flatten()
+    }
+
+    fn git_index(&self, path: &str) -> DirState {
+        self.indexes.get(path).cloned().unwrap_or(DirState::NotCollected)
     }
 
     fn command(&self, argv: &[&str]) -> CommandState {

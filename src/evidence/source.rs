@@ -171,6 +171,11 @@ pub trait Source: Sync {
             _ => None,
         }
     }
+    /// The paths a Git index file (`.git/index`) lists, read from its bytes by
+    /// the collector, or why they are unknown. Git itself is never run.
+    fn git_index(&self, _path: &str) -> DirState {
+        DirState::NotCollected
+    }
     /// Metadata of a path; None when it does not exist or was not collected.
     fn meta(&self, path: &str) -> Option<FileMeta>;
     /// Run (or look up) a read-only command given as argv.
@@ -205,6 +210,22 @@ pub fn resolve_relative(base: &str, path: &str) -> String {
     } else {
         format!("{}/{}", base.trim_end_matches('/'), path)
     }
+}
+
+/// An absolute path with its `.` and `..` components resolved as text (`..` at
+/// the root stays at the root, as the kernel does).
+pub fn normalize_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    format!("/{}", parts.join("/"))
 }
 
 /// Configuration files are kilobytes; a parser that meets megabytes is looking at

@@ -64,8 +64,21 @@ pub struct Target {
     pub app_dir: Option<String>,
     /// How it was found (`--app-dir`, `systemd unit gunicorn.service`).
     pub app_dir_source: Option<String>,
+    /// Why no application directory is known, once discovery has looked.
+    pub app_unfound: Option<String>,
     /// The SHA256 fingerprint of the host key it was trusted by (SSH).
     pub host_key: Option<String>,
+}
+
+impl Target {
+    /// The application's directory as the user named it (`--app-dir`), if any.
+    pub fn with_app_dir(mut self, app_dir: Option<&str>) -> Self {
+        if let Some(dir) = app_dir {
+            self.app_dir = Some(dir.to_string());
+            self.app_dir_source = Some("--app-dir".to_string());
+        }
+        self
+    }
 }
 
 /// How a control is decided.

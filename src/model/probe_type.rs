@@ -19,10 +19,12 @@ pub enum ProbeType {
     NginxConfig,
     CaddyConfig,
     AppServers,
+    AppDependencies,
+    AppDotenv,
 }
 
 impl ProbeType {
-    pub const ALL: [ProbeType; 12] = [
+    pub const ALL: [ProbeType; 14] = [
         ProbeType::Files,
         ProbeType::Dir,
         ProbeType::Meta,
@@ -35,6 +37,8 @@ impl ProbeType {
         ProbeType::NginxConfig,
         ProbeType::CaddyConfig,
         ProbeType::AppServers,
+        ProbeType::AppDependencies,
+        ProbeType::AppDotenv,
     ];
 
     /// The name a checklist writes (`kind = "sshd_config"`).
@@ -52,11 +56,19 @@ impl ProbeType {
             ProbeType::NginxConfig => "nginx_config",
             ProbeType::CaddyConfig => "caddy_config",
             ProbeType::AppServers => "app_servers",
+            ProbeType::AppDependencies => "app_dependencies",
+            ProbeType::AppDotenv => "app_dotenv",
         }
     }
 
     pub fn parse(name: &str) -> Option<ProbeType> {
         ProbeType::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+
+    /// A collector that reads inside the Python application's directory, so it
+    /// runs once app discovery has found it (or `--app-dir` named it).
+    pub fn needs_app(self) -> bool {
+        matches!(self, ProbeType::AppDependencies | ProbeType::AppDotenv)
     }
 
     /// A domain collector rather than a generic read.

@@ -115,22 +115,7 @@ pub fn link_target(source: &dyn Source, path: &str) -> Option<String> {
 
 /// Whether the symlink at `path` pointing to `target` resolves to /dev/null.
 fn is_dev_null(path: &str, target: &str) -> bool {
-    let joined = if target.starts_with('/') {
-        target.to_string()
-    } else {
-        format!("{}/{target}", dirname(path))
-    };
-    let mut parts: Vec<&str> = Vec::new();
-    for part in joined.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            part => parts.push(part),
-        }
-    }
-    parts == ["dev", "null"]
+    crate::evidence::normalize_path(&crate::evidence::resolve_relative(dirname(path), target)) == "/dev/null"
 }
 
 /// What masks a unit: its file under /etc/systemd/system.

@@ -55,6 +55,50 @@ pub fn file(path: &str, read: FileRead, cap: u64, at: DateTime<Utc>) -> (Answer,
     }
 }
 
+/// A Git index read as bytes, as the paths it lists (an answer like a listing)
+/// and a draft record whose content is those paths, one a line; the note gives
+/// the index file's own size and SHA-256, so the record can be checked against it.
+pub fn git_index(path: &str, read: FileRead, cap: u64, at: DateTime<Utc>) -> (Answer, Draft) {
+    let draft = Draft::new(Payload::GitIndex, path, at);
+    let failed = |reason: String, state: EvidenceState| {
+        (
+            Answer::Dir(DirState::Unreadable(reason.clone())),
+            draft.clone().state(state, reason),
+        )
+    };
+    match read {
+        FileRead::Bytes(bytes) => match crate::parse::git_index::paths(&bytes) {
+            Ok(index) => {
+                use sha2::Digest;
+                let sha = hex::encode(sha2::Sha256::digest(&bytes));
+                let note = format!(
+                    "{} paths of a version {} index ({} bytes, sha256 {sha})",
+                    index.paths.len(),
+                    index.version,
+                    bytes.len()
+                );
+                let content = index.paths.join("\n").into_bytes();
+                let draft = draft.body(content).note(note);
+                (Answer::Dir(DirState::Listed(index.paths)), draft)
+            }
+            Err(reason) => failed(
+                format!("{path} is not a Git index vouch can read: {reason}"),
+                EvidenceState::Unreadable,
+            ),
+        },
+        FileRead::Missing => (
+            Answer::Dir(DirState::Missing),
+            draft.state(EvidenceState::Missing, format!("{path} does not exist")),
+        ),
+        FileRead::TooLarge { bytes } => {
+            let note = FileState::TooLarge { bytes, cap }.problem(path).unwrap_or_default();
+            failed(note, EvidenceState::TooLarge)
+        }
+        FileRead::Failed(reason) | FileRead::Declined(reason) => failed(reason, EvidenceState::Unreadable),
+        FileRead::Known(_) => failed("read under another name".to_string(), EvidenceState::Unreadable),
+    }
+}
+
 /// A directory listing, as an answer and a draft record.
 pub fn listing(path: &str, list: DirList, at: DateTime<Utc>) -> (Answer, Draft) {
     let draft = Draft::new(Payload::Listing, path, at);

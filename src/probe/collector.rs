@@ -24,6 +24,8 @@ pub enum Request {
     Dir(String),
     Meta(String),
     Command(Vec<String>),
+    /// A Git index file, read as bytes and answered as the paths it lists.
+    GitIndex(String),
 }
 
 /// An answer and the evidence record it produced.
@@ -68,6 +70,7 @@ impl Entry {
             (Request::Dir(path), Answer::Dir(names)) => snapshot.record_dir(path, names.clone()),
             (Request::Meta(path), Answer::Meta(meta)) => snapshot.record_meta(path, meta.clone()),
             (Request::Command(argv), Answer::Command(state)) => snapshot.record_command(argv, state.clone()),
+            (Request::GitIndex(path), Answer::Dir(state)) => snapshot.record_git_index(path, state.clone()),
             _ => {}
         }
     }
@@ -165,6 +168,14 @@ impl<'t> Collector<'t> {
                 .list_dir(path)
                 .map(|list| answers::listing(path, list, at)),
             Request::Meta(path) => self.transport.stat(path).map(|stat| answers::metadata(path, stat, at)),
+            Request::GitIndex(path) => match self.read_file(path, &mut None) {
+                Ok(FileRead::Declined(reason)) => return halted(request, &reason),
+                Ok(FileRead::Known(_)) => self
+                    .transport
+                    .read_file(path, self.limits.file_cap, &|_| Admission::Read)
+                    .map(|read| answers::git_index(path, read, self.limits.file_cap, at)),
+                read => read.map(|read| answers::git_index(path, read, self.limits.file_cap, at)),
+            },
             Request::Command(argv) => {
                 let run = match crate::transport::readonly::check(argv) {
                     Ok(()) => self.transport.run(argv, timeout, self.limits.output_cap),
@@ -276,6 +287,7 @@ fn halted(request: Request, reason: &str) -> Entry {
     let (answer, payload) = match &request {
         Request::File(_) => (Answer::File(FileState::Unreadable(note.clone())), Payload::File),
         Request::Dir(_) => (Answer::Dir(DirState::Unreadable(note.clone())), Payload::Listing),
+        Request::GitIndex(_) => (Answer::Dir(DirState::Unreadable(note.clone())), Payload::GitIndex),
         Request::Meta(_) => (Answer::Meta(None), Payload::Metadata),
         Request::Command(argv) => (
             Answer::Command(CommandState::NotRun(note.clone())),
@@ -288,7 +300,7 @@ fn halted(request: Request, reason: &str) -> Entry {
         ),
     };
     let source = match &request {
-        Request::File(p) | Request::Dir(p) | Request::Meta(p) => p.clone(),
+        Request::File(p) | Request::Dir(p) | Request::Meta(p) | Request::GitIndex(p) => p.clone(),
         Request::Command(_) => String::new(),
     };
     let draft = Draft::new(payload, source, clock::now()).state(EvidenceState::NotRun, note);

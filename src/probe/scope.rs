@@ -30,6 +30,8 @@ pub struct ProbeScope<'c, 't> {
     collector: &'c Collector<'t>,
     timeout: Duration,
     touched: Mutex<Vec<Arc<Entry>>>,
+    /// The application's directory, for the probes that read inside it.
+    app_dir: Option<String>,
 }
 
 impl<'c, 't> ProbeScope<'c, 't> {
@@ -38,7 +40,14 @@ impl<'c, 't> ProbeScope<'c, 't> {
             collector,
             timeout: DEFAULT_COMMAND_TIMEOUT,
             touched: Mutex::new(Vec::new()),
+            app_dir: None,
         }
+    }
+
+    /// The application's directory the app probes read in (none found: they read nothing).
+    pub fn with_app_dir(mut self, app_dir: Option<&str>) -> Self {
+        self.app_dir = app_dir.map(str::to_string);
+        self
     }
 
     fn fetch(&self, request: Request) -> Arc<Entry> {
@@ -86,7 +95,8 @@ impl<'c, 't> ProbeScope<'c, 't> {
             }
             ProbeKind::Domain { kind, params } => {
                 if let Some(def) = super::domain::def(*kind) {
-                    (def.collect)(self, params);
+                    let app_dir = self.app_dir.clone();
+                    def.collect(self, params, app_dir.as_deref());
                 }
             }
         }
@@ -127,6 +137,13 @@ impl Source for ProbeScope<'_, '_> {
         match &self.fetch(Request::Meta(path.to_string())).answer {
             Answer::Meta(meta) => meta.clone(),
             _ => None,
+        }
+    }
+
+    fn git_index(&self, path: &str) -> DirState {
+        match &self.fetch(Request::GitIndex(path.to_string())).answer {
+            Answer::Dir(state) => state.clone(),
+            _ => DirState::NotCollected,
         }
     }
 

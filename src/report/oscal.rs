@@ -174,7 +174,11 @@ fn host_props(host: &HostResult) -> Vec<Value> {
 
 fn method(kind: EvidenceKind) -> &'static str {
     match kind {
-        EvidenceKind::File | EvidenceKind::Listing | EvidenceKind::Metadata | EvidenceKind::Attachment => "EXAMINE",
+        EvidenceKind::File
+        | EvidenceKind::Listing
+        | EvidenceKind::GitIndex
+        | EvidenceKind::Metadata
+        | EvidenceKind::Attachment => "EXAMINE",
         EvidenceKind::Command => "TEST",
         EvidenceKind::Attestation => "INTERVIEW",
     }

@@ -35,6 +35,9 @@ pub enum Event {
     SessionStarted {
         target: String,
         root: Option<String>,
+        /// The application's directory as `--app-dir` named it (none: discovered).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        app_dir: Option<String>,
         /// The SHA256 fingerprint of the host key the target was trusted by (SSH).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         host_key: Option<String>,
@@ -73,6 +76,11 @@ pub enum Event {
     /// The host's name, OS and kernel, as read at collection.
     HostFacts {
         facts: crate::parse::host::HostFacts,
+    },
+    /// Where the Python application was found (and how), or why it was not.
+    AppFound {
+        app_dir: Option<String>,
+        how: String,
     },
     /// A collection began (the first, or `r` collecting again).
     CollectionStarted,

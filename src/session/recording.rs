@@ -37,6 +37,8 @@ fn redacted(text: &str) -> String {
 pub struct Start {
     pub target: String,
     pub root: Option<String>,
+    /// The application's directory `--app-dir` named, if any.
+    pub app_dir: Option<String>,
     /// The SHA256 fingerprint of the host key it was trusted by (SSH).
     pub host_key: Option<String>,
     pub transport: String,
@@ -79,6 +81,7 @@ impl Recording {
         let event = Event::SessionStarted {
             target: start.target,
             root: start.root,
+            app_dir: start.app_dir,
             host_key: start.host_key,
             transport: start.transport,
             auditor: redacted(&start.auditor),
@@ -393,6 +396,9 @@ impl EventSink for Recording {
             }
             engine::Event::FactsFound { facts, evidence } => {
                 self.evidence(evidence) && self.write(Actor::Collector, &Event::HostFacts { facts })
+            }
+            engine::Event::AppFound { app_dir, how, evidence } => {
+                self.evidence(evidence) && self.write(Actor::Collector, &Event::AppFound { app_dir, how })
             }
             engine::Event::Halted { reason } => self.write(Actor::Collector, &Event::Halted { reason }),
             engine::Event::HostStarted { .. } => self.write(Actor::Collector, &Event::CollectionStarted),

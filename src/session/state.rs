@@ -25,6 +25,11 @@ pub struct Session {
     pub id: String,
     pub target: String,
     pub root: Option<String>,
+    /// The application's directory `--app-dir` named when the session began.
+    pub app_dir_given: Option<String>,
+    /// Where the application was found at the last collection, and how (or why not).
+    pub app_dir: Option<String>,
+    pub app_dir_source: Option<String>,
     /// The SHA256 fingerprint of the host key it was trusted by (SSH).
     pub host_key: Option<String>,
     pub transport: String,
@@ -80,6 +85,7 @@ impl Session {
         let Ok(Event::SessionStarted {
             target,
             root,
+            app_dir,
             host_key,
             transport,
             auditor,
@@ -100,6 +106,9 @@ impl Session {
             id: id.to_string(),
             target,
             root,
+            app_dir_given: app_dir,
+            app_dir: None,
+            app_dir_source: None,
             host_key,
             transport,
             auditor,
@@ -199,6 +208,10 @@ impl Session {
                     None => self.controls.push(result),
                 }
             }
+            Event::AppFound { app_dir, how } => {
+                self.app_dir_source = app_dir.as_ref().map(|_| how);
+                self.app_dir = app_dir;
+            }
             Event::HostFacts { facts } => self.facts = Some(facts).filter(|f| !f.is_empty()),
             Event::CollectionStarted => self.collection += 1,
             Event::Halted { reason } => {
@@ -258,8 +271,8 @@ impl Session {
         let host = HostResult {
             target: self.target.clone(),
             root: self.root.clone(),
-            app_dir: None,
-            app_dir_source: None,
+            app_dir: self.app_dir.clone(),
+            app_dir_source: self.app_dir_source.clone(),
             transport: self.transport.clone(),
             host_key: self.host_key.clone(),
             error: self.halt_standing(catalog),

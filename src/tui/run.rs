@@ -474,6 +474,18 @@ fn drain(host: &LiveHost, app: &mut App, recording: &mut Recording) -> bool {
                             app.collected(record.clone());
                         }
                     }
+                    engine::Event::AppFound { app_dir, how, evidence } => {
+                        for record in evidence {
+                            app.collected(record.clone());
+                        }
+                        app.message = Some(match app_dir {
+                            Some(dir) => format!("the application: {dir} ({how})"),
+                            None => {
+                                "no Python application found: the app controls are for you (vouch audit --app-dir DIR)"
+                                    .to_string()
+                            }
+                        });
+                    }
                     _ => {}
                 }
                 if !recording.accept(event) {

@@ -220,7 +220,7 @@ fn collector_touches_what_the_evaluator_reads() {
     let Some(def) = domain::def(ProbeType::SshdConfig) else {
         panic!("no sshd_config collector")
     };
-    (def.collect)(&snap, &Params::default());
+    def.collect(&snap, &Params::default(), None);
     let custom = files(&[("/opt/sshd_config", "PasswordAuthentication no\n")]);
     let params = Params::default().with("path", "/opt/sshd_config");
     let ctx = EvalContext::new(&custom, Utc::now(), &params);

@@ -184,7 +184,7 @@ fn collectors_gather_exactly_what_the_evaluators_read() {
             let Some(def) = domain::def(kind) else {
                 panic!("no collector {kind}")
             };
-            (def.collect)(&recorder, &Params::default());
+            def.collect(&recorder, &Params::default(), None);
         }
         let Ok(recorded) = recorder.seen.into_inner() else {
             panic!("poisoned")

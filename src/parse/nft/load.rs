@@ -8,7 +8,7 @@
 
 use super::lex::{tokenize, Kind, Token};
 use crate::evidence::glob::has_magic;
-use crate::evidence::{FileState, Source};
+use crate::evidence::{normalize_path as normalize, FileState, Source};
 use crate::model::Location;
 
 /// nft's MAX_INCLUDE_DEPTH.
@@ -143,21 +143,6 @@ pub fn include_path(name: &str) -> String {
     } else {
         normalize(&format!("{INCLUDE_DIR}/{name}"))
     }
-}
-
-/// Resolve `.` and `..` components of an absolute path.
-fn normalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            other => parts.push(other),
-        }
-    }
-    format!("/{}", parts.join("/"))
 }
 
 #[cfg(test)]

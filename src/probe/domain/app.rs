@@ -3,7 +3,7 @@
 //! file where a unit starts gunicorn — what `parse::appserver::listening` reads
 //! to tell where the application listens.
 
-use super::DomainDef;
+use super::{Collect, DomainDef};
 use crate::evidence::Source;
 use crate::model::{Params, ProbeType};
 use crate::parse::appserver::{listening, UNIT_GLOB};
@@ -13,7 +13,7 @@ pub static APP_SERVERS: DomainDef = DomainDef {
     kind: ProbeType::AppServers,
     description: "the systemd units that start gunicorn, uvicorn, hypercorn, waitress or daphne, with their environment and gunicorn's configuration",
     params: &[],
-    collect,
+    collect: Collect::Host(collect),
     stock: &[UNIT_GLOB, WANTS_GLOB, "/srv/*/gunicorn.conf.py", "/opt/*/gunicorn.conf.py"],
 };
 

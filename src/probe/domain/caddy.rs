@@ -3,7 +3,7 @@
 //! directives name (never their keys) and the certificates Caddy obtained and
 //! keeps in its data folder.
 
-use super::DomainDef;
+use super::{Collect, DomainDef};
 use crate::evidence::Source;
 use crate::model::{ParamDef, ParamKind, Params, ProbeType};
 use crate::parse::caddy::{load, sites, MAIN, MANAGED_CERTIFICATES};
@@ -16,7 +16,7 @@ pub static CADDY: DomainDef = DomainDef {
         ParamKind::String,
         "the Caddyfile (default /etc/caddy/Caddyfile)",
     )],
-    collect,
+    collect: Collect::Host(collect),
     // Not `/etc/caddy/*`: a key kept beside the Caddyfile must never be in a grant.
     stock: &[
         "/etc/caddy/Caddyfile",

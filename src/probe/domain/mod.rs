@@ -8,6 +8,7 @@ mod apt;
 mod caddy;
 mod nft;
 mod nginx;
+mod repo;
 mod sshd;
 mod sudoers;
 
@@ -19,11 +20,30 @@ pub struct DomainDef {
     pub kind: ProbeType,
     pub description: &'static str,
     pub params: &'static [ParamDef],
-    pub collect: fn(&dyn Source, &Params),
+    pub collect: Collect,
     /// What its includes reach on a stock Debian or Ubuntu server (patterns; `~/`
     /// under every login's home): what a plan made without reading (dry run,
     /// sudoers grant, collector) names.
     pub stock: &'static [&'static str],
+}
+
+/// How a domain probe reads: from the host's fixed places, or inside the
+/// application's directory (which it is given once discovery found it).
+pub enum Collect {
+    Host(fn(&dyn Source, &Params)),
+    App(fn(&dyn Source, &Params, &str)),
+}
+
+impl DomainDef {
+    /// Run the collector through `source`. An app collector with no application
+    /// directory reads nothing: its controls say no app was found.
+    pub fn collect(&self, source: &dyn Source, params: &Params, app_dir: Option<&str>) {
+        match (&self.collect, app_dir) {
+            (Collect::Host(collect), _) => collect(source, params),
+            (Collect::App(collect), Some(dir)) => collect(source, params, dir),
+            (Collect::App(_), None) => {}
+        }
+    }
 }
 
 /// The collector of a domain probe type; None for the generic ones.
@@ -37,6 +57,8 @@ pub fn def(kind: ProbeType) -> Option<&'static DomainDef> {
         ProbeType::NginxConfig => Some(&nginx::NGINX),
         ProbeType::CaddyConfig => Some(&caddy::CADDY),
         ProbeType::AppServers => Some(&app::APP_SERVERS),
+        ProbeType::AppDependencies => Some(&repo::DEPENDENCIES),
+        ProbeType::AppDotenv => Some(&repo::DOTENV),
         ProbeType::Files | ProbeType::Dir | ProbeType::Meta | ProbeType::Command => None,
     }
 }

@@ -1,7 +1,7 @@
 //! The domain probe `nftables`: the script nftables.service loads, every file it
 //! includes, and /etc/services (for service names in rules).
 
-use super::DomainDef;
+use super::{Collect, DomainDef};
 use crate::evidence::Source;
 use crate::model::{ParamDef, ParamKind, Params, ProbeType};
 use crate::parse::nft::load::{self, Load};
@@ -15,7 +15,7 @@ pub static NFTABLES: DomainDef = DomainDef {
         ParamKind::String,
         "the nftables script nftables.service loads (default /etc/nftables.conf)",
     )],
-    collect,
+    collect: Collect::Host(collect),
     stock: &["/etc/nftables.d/*", "/etc/nftables/*"],
 };
 

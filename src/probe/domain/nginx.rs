@@ -3,7 +3,7 @@
 //! files its servers name (`ssl_certificate`; never `ssl_certificate_key`); and,
 //! where commands run, `nginx -T`, which evaluators take as nginx's own reading.
 
-use super::DomainDef;
+use super::{Collect, DomainDef};
 use crate::evidence::Source;
 use crate::model::{ParamDef, ParamKind, Params, ProbeType};
 use crate::parse::nginx::servers::servers;
@@ -17,7 +17,7 @@ pub static NGINX: DomainDef = DomainDef {
         ParamKind::String,
         "the main nginx configuration (default /etc/nginx/nginx.conf)",
     )],
-    collect,
+    collect: Collect::Host(collect),
     stock: &[
         "/etc/nginx/mime.types",
         "/etc/nginx/fastcgi.conf",

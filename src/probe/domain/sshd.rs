@@ -2,7 +2,7 @@
 //! code the evaluators run, through the recording source, so exactly the files,
 //! directory listings and commands the evaluators will read get collected.
 
-use super::DomainDef;
+use super::{Collect, DomainDef};
 use crate::evidence::Source;
 use crate::model::{ParamDef, ParamKind, Params, ProbeType};
 use crate::parse::sshd::{keyfiles, View, DEFAULT_CONFIG};
@@ -15,7 +15,7 @@ pub static CONFIG: DomainDef = DomainDef {
         ParamKind::String,
         "sshd_config to read, with its Includes (default /etc/ssh/sshd_config; `sshd -T` is only used for the default)",
     )],
-    collect: collect_config,
+    collect: Collect::Host(collect_config),
     stock: &["/etc/ssh/sshd_config.d/*.conf"],
 };
 
@@ -23,7 +23,7 @@ pub static KEYS: DomainDef = DomainDef {
     kind: ProbeType::AuthorizedKeys,
     description: "/etc/passwd, the sshd configuration and every authorized_keys file sshd would read",
     params: &[],
-    collect: collect_keys,
+    collect: Collect::Host(collect_keys),
     stock: &[
         "/etc/ssh/sshd_config.d/*.conf",
         "~/.ssh/authorized_keys",

@@ -1,7 +1,7 @@
 //! The domain probe `sudoers`: /etc/sudoers and every file it includes, as sudo
 //! follows them, and /etc/group for the admin groups' members.
 
-use super::DomainDef;
+use super::{Collect, DomainDef};
 use crate::evidence::Source;
 use crate::model::{ParamDef, ParamKind, Params, ProbeType};
 use crate::parse::group::GROUP_PATH;
@@ -15,7 +15,7 @@ pub static SUDOERS: DomainDef = DomainDef {
         ParamKind::String,
         "the main sudoers file (default /etc/sudoers)",
     )],
-    collect,
+    collect: Collect::Host(collect),
     stock: &["/etc/sudoers.d/*"],
 };
 

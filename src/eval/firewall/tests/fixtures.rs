@@ -88,7 +88,7 @@ fn the_nftables_collector_reads_every_included_file() {
         reads: Mutex::new(Vec::new()),
     };
     let def = domain::def(ProbeType::Nftables).expect("registered collector");
-    (def.collect)(&recorder, &Params::default());
+    def.collect(&recorder, &Params::default(), None);
     let reads = recorder.reads.lock().expect("lock").clone();
     assert_eq!(
         reads,

@@ -60,6 +60,34 @@ fn runs_python(command: &str) -> bool {
     python || via_env || PROGRAMS.contains(&program)
 }
 
+/// `a, b or c`.
+fn or_list(items: &[&str]) -> String {
+    match items.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+impl Found {
+    /// Why no application was found: where discovery looked, and what it could not read.
+    pub fn reason(&self) -> String {
+        let mut why = format!(
+            "no systemd unit in {} runs gunicorn, uvicorn, hypercorn, daphne, waitress, flask or python with a WorkingDirectory, and none of {} holds {} (name it with --app-dir)",
+            UNITS.trim_end_matches("/*.service"),
+            BASES.join(", "),
+            or_list(MARKERS),
+        );
+        if let Some(first) = self.unread.first() {
+            why.push_str(&format!("; could not read {first}"));
+            if self.unread.len() > 1 {
+                why.push_str(&format!(" (and {} more)", self.unread.len() - 1));
+            }
+        }
+        why
+    }
+}
+
 /// Find the application as the contract says.
 pub fn discover(source: &dyn Source) -> Found {
     let mut found = Found::default();

@@ -1,0 +1,336 @@
+//! The `deps` section: whether the app's dependencies are pinned to exact
+//! versions (`deps.pinned`), whether pycrypto is among them
+//! (`deps.unmaintained-crypto`), and whether something updates them
+//! (`deps.update-automation`).
+
+use super::{app_dir, manifests_of};
+use crate::eval::{EvalContext, EvaluatorDef};
+use crate::model::{Finding, Location, Outcome, ProbeType};
+use crate::parse::app::manifests::{Declared, Manifests, Pin};
+use crate::parse::app::requirements::{link_pin, Kind, Line, LinkPin, Requirements};
+use crate::parse::app::updates::{self, Found, PYTHON_ECOSYSTEMS};
+use std::collections::BTreeSet;
+
+pub fn pinned() -> EvaluatorDef {
+    EvaluatorDef {
+        name: "deps.pinned",
+        description: "passes when every requirement of requirements.txt (and what it includes) or of the project's manifests allows exactly one version, or a lock file pins them",
+        params: &[],
+        needs: &[ProbeType::AppDependencies],
+        run: run_pinned,
+    }
+}
+
+pub fn unmaintained_crypto() -> EvaluatorDef {
+    EvaluatorDef {
+        name: "deps.unmaintained-crypto",
+        description: "fails when pycrypto is a dependency in any manifest or lock file of the app",
+        params: &[],
+        needs: &[ProbeType::AppDependencies],
+        run: run_crypto,
+    }
+}
+
+pub fn update_automation() -> EvaluatorDef {
+    EvaluatorDef {
+        name: "deps.update-automation",
+        description: "passes when Dependabot updates the app's Python packages, or Renovate or pyup is configured",
+        params: &[],
+        needs: &[ProbeType::AppDependencies],
+        run: run_updates,
+    }
+}
+
+/// `file:line` as a finding's location.
+fn at(location: &str) -> Location {
+    match location
+        .rsplit_once(':')
+        .and_then(|(path, line)| Some((path, line.parse::<u32>().ok()?)))
+    {
+        Some((path, line)) => Location::line(path, line),
+        None => Location::file(location),
+    }
+}
+
+/// How one requirement line is pinned: Ok(()) pinned or not a dependency to pin
+/// (the project's own path), Err(what it allows).
+fn requirement_pin(line: &Line, constrained: &BTreeSet<String>) -> Result<(), String> {
+    let link = |url: &str| match link_pin(url) {
+        LinkPin::Commit | LinkPin::Hash | LinkPin::Local => Ok(()),
+        LinkPin::Loose(why) => Err(why.to_string()),
+    };
+    match &line.kind {
+        _ if line.hashed => Ok(()),
+        Kind::Spec(req) => match &req.url {
+            Some(url) => link(url),
+            None if req.pinned_by_version() => Ok(()),
+            None if constrained.contains(&crate::parse::app::pep508::normalize(&req.name)) => Ok(()),
+            None if req.specifiers.is_empty() => Err("any version".to_string()),
+            None => Err(req.specifier_text()),
+        },
+        Kind::Link(url) => link(url),
+        Kind::Invalid(_) => Ok(()),
+    }
+}
+
+fn judge_requirements(requirements: &Requirements, manifests: &Manifests) -> Outcome {
+    // `-c` files pin what other files require.
+    let constrained: BTreeSet<String> = requirements
+        .lines
+        .iter()
+        .filter(|l| l.constraint && requirement_pin(l, &BTreeSet::new()).is_ok())
+        .filter_map(Line::name)
+        .collect();
+    let required: Vec<&Line> = requirements.lines.iter().filter(|l| !l.constraint).collect();
+    let mut loose = Vec::new();
+    let mut unreadable = Vec::new();
+    for line in &required {
+        if let Kind::Invalid(why) = &line.kind {
+            unreadable.push(Finding::at(
+                format!("`{}` is not a requirement pip can read: {why}", line.text),
+                at(&line.location()),
+            ));
+        } else if let Err(allows) = requirement_pin(line, &constrained) {
+            loose.push(Finding::at(
+                format!("`{}` is not pinned: it allows {allows}", line.text),
+                at(&line.location()),
+            ));
+        }
+    }
+    let problems: Vec<Finding> = requirements
+        .problems
+        .iter()
+        .chain(&manifests.problems)
+        .map(|(location, why)| Finding::at(why.clone(), at(location)))
+        .collect();
+    let files = match requirements.files.len() {
+        0 | 1 => "requirements.txt".to_string(),
+        n => format!("requirements.txt and the {} files it includes", n - 1),
+    };
+    if !loose.is_empty() {
+        let names: Vec<String> = loose
+            .iter()
+            .take(5)
+            .filter_map(|f| f.message.split('`').nth(1).map(str::to_string))
+            .collect();
+        return Outcome::fail(format!(
+            "{} of the {} requirements of {files} {} not pinned to one version: {}{}",
+            loose.len(),
+            required.len(),
+            if loose.len() == 1 { "is" } else { "are" },
+            names.join(", "),
+            if loose.len() > 5 { ", ..." } else { "" }
+        ))
+        .with_all(loose)
+        .with_all(unreadable)
+        .with_all(problems);
+    }
+    if !unreadable.is_empty() || !problems.is_empty() {
+        return Outcome::needs_review(format!(
+            "every requirement vouch could read in {files} is pinned, but some could not be read: the rest is for the auditor"
+        ))
+        .with_all(unreadable)
+        .with_all(problems);
+    }
+    Outcome::pass(format!(
+        "all {} requirements of {files} are pinned (==, ===, --hash, a commit or a constraint)",
+        required.len()
+    ))
+    .with_all(
+        requirements
+            .files
+            .iter()
+            .map(|f| Finding::at("read", Location::file(f.clone()))),
+    )
+}
+
+fn judge_declared(manifests: &Manifests) -> Outcome {
+    let runtime: Vec<&Declared> = manifests.declared.iter().filter(|d| d.runtime).collect();
+    let mut loose = Vec::new();
+    let mut unreadable = Vec::new();
+    for dep in &runtime {
+        match &dep.pin {
+            Pin::Exact | Pin::Local => {}
+            Pin::Loose(allows) => loose.push(Finding::at(
+                format!("`{}` ({}) is not pinned: it allows {allows}", dep.text, dep.group),
+                at(&dep.location()),
+            )),
+            Pin::Invalid(why) => unreadable.push(Finding::at(
+                format!("`{}` is not a dependency vouch can read: {why}", dep.text),
+                at(&dep.location()),
+            )),
+        }
+    }
+    let problems: Vec<Finding> = manifests
+        .problems
+        .iter()
+        .map(|(location, why)| Finding::at(why.clone(), at(location)))
+        .collect();
+    let files = manifests.declaring.join(", ");
+    if !loose.is_empty() {
+        return Outcome::fail(format!(
+            "no requirements.txt and no lock file, and {} of the {} dependencies of {files} allow more than one version",
+            loose.len(),
+            runtime.len(),
+        ))
+        .with_all(loose)
+        .with_all(unreadable)
+        .with_all(problems);
+    }
+    if !unreadable.is_empty() || !problems.is_empty() {
+        return Outcome::needs_review(format!(
+            "no requirements.txt and no lock file; {files} could not be read in full: the rest is for the auditor"
+        ))
+        .with_all(unreadable)
+        .with_all(problems);
+    }
+    if runtime.is_empty() {
+        return Outcome::pass(format!("{files} declares no dependencies"));
+    }
+    Outcome::pass(format!(
+        "no requirements.txt and no lock file, but all {} dependencies of {files} are exact versions",
+        runtime.len()
+    ))
+}
+
+fn run_pinned(ctx: &EvalContext) -> Outcome {
+    let dir = match app_dir(ctx) {
+        Ok(dir) => dir,
+        Err(outcome) => return outcome,
+    };
+    let manifests = manifests_of(ctx.source, dir);
+    if let Some(requirements) = &manifests.requirements {
+        return judge_requirements(requirements, &manifests);
+    }
+    if let Some(lock) = manifests.locks.first() {
+        return Outcome::pass(format!(
+            "no requirements.txt; the lock file {lock} pins every dependency"
+        ))
+        .with(Finding::at("lock file", Location::file(lock.clone())));
+    }
+    if !manifests.declaring.is_empty() {
+        return judge_declared(&manifests);
+    }
+    Outcome::needs_review(format!(
+        "no dependency manifest found in {dir} (requirements.txt, a lock file, pyproject.toml, setup.py, setup.cfg or Pipfile)"
+    ))
+    .with_all(
+        manifests
+            .problems
+            .iter()
+            .map(|(location, why)| Finding::at(why.clone(), at(location))),
+    )
+}
+
+/// Unmaintained since 2013, with known CVEs.
+const UNMAINTAINED: &str = "pycrypto";
+
+fn run_crypto(ctx: &EvalContext) -> Outcome {
+    let dir = match app_dir(ctx) {
+        Ok(dir) => dir,
+        Err(outcome) => return outcome,
+    };
+    let manifests = manifests_of(ctx.source, dir);
+    let mut found: Vec<Finding> = Vec::new();
+    let mut looked: Vec<String> = Vec::new();
+    if let Some(requirements) = &manifests.requirements {
+        looked.extend(requirements.files.iter().cloned());
+        found.extend(
+            requirements
+                .lines
+                .iter()
+                .filter(|l| !l.constraint && l.name().as_deref() == Some(UNMAINTAINED))
+                .map(|l| Finding::at(format!("`{}` requires pycrypto", l.text), at(&l.location()))),
+        );
+    }
+    looked.extend(manifests.declaring.iter().cloned());
+    found.extend(manifests.declared.iter().filter(|d| d.name == UNMAINTAINED).map(|d| {
+        Finding::at(
+            format!("`{}` ({}) requires pycrypto", d.text, d.group),
+            at(&d.location()),
+        )
+    }));
+    looked.extend(manifests.locks.iter().cloned());
+    found.extend(manifests.locked.iter().filter(|l| l.name == UNMAINTAINED).map(|l| {
+        Finding::at(
+            "the lock file installs pycrypto",
+            Location::line(l.file.clone(), l.line as u32),
+        )
+    }));
+    if !found.is_empty() {
+        return Outcome::fail(format!(
+            "pycrypto is a dependency ({}): it is unmaintained since 2013 with known CVEs; use `cryptography` or `pycryptodome`",
+            crate::eval::web::front::count(found.len(), "mention")
+        ))
+        .with_all(found);
+    }
+    let problems: Vec<Finding> = manifests
+        .problems
+        .iter()
+        .chain(manifests.requirements.iter().flat_map(|r| r.problems.iter()))
+        .map(|(location, why)| Finding::at(why.clone(), at(location)))
+        .collect();
+    if looked.is_empty() {
+        return Outcome::needs_review(format!("no dependency manifest found in {dir} to look for pycrypto in"));
+    }
+    if !problems.is_empty() {
+        return Outcome::needs_review("pycrypto is in none of the manifests read, but some could not be read")
+            .with_all(problems);
+    }
+    Outcome::pass(format!("pycrypto is in none of {}", looked.join(", ")))
+}
+
+fn run_updates(ctx: &EvalContext) -> Outcome {
+    let dir = match app_dir(ctx) {
+        Ok(dir) => dir,
+        Err(outcome) => return outcome,
+    };
+    let mut folders = vec![dir.to_string()];
+    folders.extend(crate::parse::app::repo_root(ctx.source, dir).filter(|root| root != dir));
+    let found = updates::find(ctx.source, &folders);
+    let mut findings = Vec::new();
+    let mut passing = None;
+    for item in &found {
+        match item {
+            Found::Dependabot { path, ecosystems } => {
+                for (ecosystem, line) in ecosystems {
+                    let python = PYTHON_ECOSYSTEMS.contains(&ecosystem.as_str());
+                    findings.push(Finding::at(
+                        format!(
+                            "Dependabot updates `{ecosystem}`{}",
+                            if python { " (Python packages)" } else { "" }
+                        ),
+                        Location::line(path.clone(), *line as u32),
+                    ));
+                    if python && passing.is_none() {
+                        passing = Some(format!("Dependabot updates the Python packages ({path})"));
+                    }
+                }
+            }
+            Found::Renovate { path } => {
+                findings.push(Finding::at("a Renovate configuration", Location::file(path.clone())));
+                passing.get_or_insert_with(|| format!("Renovate is configured ({path})"));
+            }
+            Found::Pyup { path } => {
+                findings.push(Finding::at("a pyup configuration", Location::file(path.clone())));
+                passing.get_or_insert_with(|| format!("pyup is configured ({path})"));
+            }
+            Found::Unreadable { path, why } => findings.push(Finding::at(why.clone(), Location::file(path.clone()))),
+        }
+    }
+    match passing {
+        Some(summary) => Outcome::pass(summary).with_all(findings),
+        None if found.iter().any(|f| matches!(f, Found::Unreadable { .. })) => Outcome::needs_review(
+            "an update configuration is there but could not be read: whether it covers the Python packages is for the auditor",
+        )
+        .with_all(findings),
+        None if !findings.is_empty() => Outcome::warn(
+            "Dependabot is configured, but not for the Python packages (no `pip` or `uv` package-ecosystem)",
+        )
+        .with_all(findings),
+        None => Outcome::warn(format!(
+            "nothing updates the dependencies: no .github/dependabot.yml, Renovate or pyup configuration in {}",
+            folders.join(" or ")
+        )),
+    }
+}

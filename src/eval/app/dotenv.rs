@@ -1,0 +1,200 @@
+//! The app's .env files: kept out of Git (`secrets.dotenv-ignored`: the ignore
+//! rules Git applies, and Git's index for files tracked anyway) and readable by
+//! their owner only (`secrets.dotenv-permissions`). The files' content is never read.
+
+use super::{app_dir, dotenv_of};
+use crate::eval::{EvalContext, EvaluatorDef};
+use crate::model::{Finding, Location, Outcome, ProbeType, Status};
+use crate::parse::app::dotenv::Dotenv;
+
+pub fn ignored() -> EvaluatorDef {
+    EvaluatorDef {
+        name: "secrets.dotenv-ignored",
+        description: "passes when Git's ignore rules keep every .env file of the app out, and its index tracks none",
+        params: &[],
+        needs: &[ProbeType::AppDotenv],
+        run: run_ignored,
+    }
+}
+
+pub fn permissions() -> EvaluatorDef {
+    EvaluatorDef {
+        name: "secrets.dotenv-permissions",
+        description: "passes when every .env file of the app grants nothing to group or others",
+        params: &[],
+        needs: &[ProbeType::AppDotenv],
+        run: run_permissions,
+    }
+}
+
+/// The .env files, or the outcome when there are none or they are unknown.
+fn env_files<'a>(ctx: &EvalContext<'a>) -> Result<(String, std::sync::Arc<Dotenv>), Outcome> {
+    let dir = app_dir(ctx)?;
+    let dotenv = dotenv_of(ctx.source, dir);
+    if let Some(why) = &dotenv.unlisted {
+        return Err(Outcome::needs_review(format!(
+            "the app's .env files are unknown: {why}"
+        )));
+    }
+    if dotenv.files.is_empty() {
+        return Err(Outcome::not_applicable(format!("no .env file in {dir}")));
+    }
+    Ok((dir.to_string(), dotenv))
+}
+
+fn run_ignored(ctx: &EvalContext) -> Outcome {
+    let (dir, dotenv) = match env_files(ctx) {
+        Ok(found) => found,
+        Err(outcome) => return outcome,
+    };
+    let rules = dotenv.rules();
+    let tracked = dotenv.repo.as_ref().map(|repo| &repo.tracked);
+    let mut findings = Vec::new();
+    let mut failing = Vec::new();
+    for file in &dotenv.files {
+        let relative = dotenv.relative(&file.path);
+        if let Some(Ok(paths)) = tracked {
+            if paths.contains(&relative) {
+                let index = dotenv
+                    .repo
+                    .as_ref()
+                    .map(|r| format!("{}/.git/index", r.root))
+                    .unwrap_or_default();
+                failing.push(relative.clone());
+                findings.push(Finding::at(
+                    format!("{relative} is tracked by Git (listed in {index}): ignore rules never untrack a file; every value in it is in the repository's history"),
+                    Location::file(file.path.clone()),
+                ));
+                continue;
+            }
+        }
+        let decision = rules.decide(&relative, false);
+        match (decision.ignored, &decision.by) {
+            (true, Some((location, pattern))) => {
+                let via = decision
+                    .via_folder
+                    .as_ref()
+                    .map(|folder| format!(" (its folder {folder} is ignored)"))
+                    .unwrap_or_default();
+                findings.push(finding_at(
+                    format!("{relative} is ignored by `{pattern}`{via}"),
+                    location,
+                ));
+            }
+            (_, Some((location, pattern))) => {
+                failing.push(relative.clone());
+                findings.push(finding_at(
+                    format!("{relative} is not ignored: `{pattern}` takes it back"),
+                    location,
+                ));
+            }
+            (_, None) => {
+                failing.push(relative.clone());
+                findings.push(Finding::at(
+                    format!("no ignore rule covers {relative}"),
+                    Location::file(file.path.clone()),
+                ));
+            }
+        }
+    }
+    if !failing.is_empty() {
+        return Outcome::fail(format!("Git would keep {}: add it to .gitignore", failing.join(", ")))
+            .with_all(findings);
+    }
+    let Some(repo) = &dotenv.repo else {
+        if dotenv.loose_ignores.is_empty() {
+            return Outcome::needs_review(format!("{dir} is no Git checkout and has no .gitignore"));
+        }
+        return Outcome::pass(format!(
+            "{dir} is no Git checkout, and its .gitignore ignores every .env file"
+        ))
+        .with_all(findings);
+    };
+    let mut unknown: Vec<Finding> = repo
+        .unread
+        .iter()
+        .map(|(path, why)| Finding::at(why.clone(), Location::file(path.clone())))
+        .collect();
+    if let Err(why) = &repo.tracked {
+        unknown.push(Finding::at(
+            format!("whether Git tracks the .env files is unknown: {why}"),
+            Location::file(format!("{}/.git/index", repo.root)),
+        ));
+    }
+    if !unknown.is_empty() {
+        return Outcome::needs_review(
+            "the ignore rules read ignore every .env file, but some of what decides could not be read",
+        )
+        .with_all(findings)
+        .with_all(unknown);
+    }
+    Outcome::pass(format!(
+        "Git ignores every .env file of the app and tracks none (repository at {})",
+        repo.root
+    ))
+    .with_all(findings)
+}
+
+fn finding_at(message: String, location: &str) -> Finding {
+    match location
+        .rsplit_once(':')
+        .and_then(|(p, l)| Some((p, l.parse::<u32>().ok()?)))
+    {
+        Some((path, line)) => Finding::at(message, Location::line(path, line)),
+        None => Finding::at(message, Location::file(location)),
+    }
+}
+
+fn run_permissions(ctx: &EvalContext) -> Outcome {
+    let (_, dotenv) = match env_files(ctx) {
+        Ok(found) => found,
+        Err(outcome) => return outcome,
+    };
+    let mut worst = Status::Pass;
+    let mut findings = Vec::new();
+    let rank = |s: Status| match s {
+        Status::Fail => 3,
+        Status::NeedsReview => 2,
+        Status::Warn => 1,
+        _ => 0,
+    };
+    for file in &dotenv.files {
+        let shown = match &file.link {
+            Some(link) => format!("{} (a link to {link})", file.path),
+            None => file.path.clone(),
+        };
+        let (status, message) = match &file.meta {
+            None => (Status::NeedsReview, format!("{shown} could not be examined")),
+            Some(meta) => {
+                let mode = meta.mode & 0o777;
+                let who = format!("mode {mode:04o}, owner uid {} group gid {}", meta.uid, meta.gid);
+                if mode & 0o004 != 0 {
+                    (
+                        Status::Fail,
+                        format!("{shown} is readable by every user of the server ({who})"),
+                    )
+                } else if mode & 0o077 == 0 {
+                    (Status::Pass, format!("{shown} is its owner's only ({who})"))
+                } else if mode & 0o040 != 0 && mode & 0o007 == 0 {
+                    (Status::Warn, format!("{shown} is readable by its group ({who})"))
+                } else {
+                    (
+                        Status::Warn,
+                        format!("{shown} grants rights to group or others ({who})"),
+                    )
+                }
+            }
+        };
+        if rank(status) > rank(worst) {
+            worst = status;
+        }
+        findings.push(Finding::at(message, Location::file(file.path.clone())));
+    }
+    let summary = match worst {
+        Status::Fail => "a .env file is readable by every user of the server: chmod 600 it",
+        Status::NeedsReview => "a .env file's mode could not be examined",
+        Status::Warn => "a .env file is readable by its group: chmod 600 unless the group must read it",
+        _ => "every .env file grants nothing to group or others",
+    };
+    Outcome::new(worst, summary).with_all(findings)
+}

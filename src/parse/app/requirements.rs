@@ -1,0 +1,433 @@
+//! Requirements files read as pip reads them (`pip/_internal/req/req_file.py`):
+//! lines ending in `\` joined onto the next, `#` comments after whitespace cut,
+//! options (`-r`/`--requirement`, `-c`/`--constraint`, `-e`, `--hash`, index
+//! options) told from requirements, and `-r`/`-c` files followed relative to the
+//! file that names them — each read once, a cycle or a missing file reported, never
+//! looped on. A requirement is a PEP 508 specifier (`pep508`) or a URL/path.
+
+use super::pep508::{self, Requirement};
+use crate::evidence::{FileState, Source};
+
+/// How deep `-r` files may nest, and how many are read at most.
+pub const MAX_DEPTH: usize = 32;
+pub const MAX_FILES: usize = 256;
+
+/// One requirement line of a file (its first physical line when continued).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub file: String,
+    pub line: usize,
+    /// The logical line: joined, its comment cut.
+    pub text: String,
+    /// From a `-c` file: it pins what other files require, requires nothing itself.
+    pub constraint: bool,
+    pub editable: bool,
+    /// The line carries `--hash`.
+    pub hashed: bool,
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// A PEP 508 specifier (perhaps `name @ URL`).
+    Spec(Requirement),
+    /// A URL or a local path pip installs from (`git+https://...#egg=x`, `./libs/a`).
+    Link(String),
+    /// Not a requirement pip can read: packaging's reason.
+    Invalid(String),
+}
+
+impl Line {
+    pub fn location(&self) -> String {
+        format!("{}:{}", self.file, self.line)
+    }
+
+    /// The name it requires, normalized, when it says one.
+    pub fn name(&self) -> Option<String> {
+        match &self.kind {
+            Kind::Spec(req) => Some(pep508::normalize(&req.name)),
+            Kind::Link(url) => egg_name(url).map(|n| pep508::normalize(&n)),
+            Kind::Invalid(_) => None,
+        }
+    }
+}
+
+/// A requirements file and everything it includes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Requirements {
+    /// The files read, in the order they were read.
+    pub files: Vec<String>,
+    pub lines: Vec<Line>,
+    /// `(location, problem)`: a file that could not be read, a cycle, a URL not followed.
+    pub problems: Vec<(String, String)>,
+}
+
+/// Read `path` and the files it includes, as pip would.
+pub fn read(source: &dyn Source, path: &str) -> Requirements {
+    let mut out = Requirements::default();
+    let mut stack: Vec<String> = Vec::new();
+    visit(source, path, false, None, &mut stack, &mut out);
+    out
+}
+
+fn visit(
+    source: &dyn Source,
+    path: &str,
+    constraint: bool,
+    from: Option<String>,
+    stack: &mut Vec<String>,
+    out: &mut Requirements,
+) {
+    let here = from.clone().unwrap_or_else(|| path.to_string());
+    if stack.iter().any(|p| p == path) {
+        out.problems
+            .push((here, format!("{path} includes itself again (a cycle): read once")));
+        return;
+    }
+    if out.files.iter().any(|p| p == path) {
+        return;
+    }
+    if stack.len() >= MAX_DEPTH || out.files.len() >= MAX_FILES {
+        out.problems.push((
+            here,
+            format!("{path} not read: more than {MAX_DEPTH} levels or {MAX_FILES} requirement files"),
+        ));
+        return;
+    }
+    let text = match source.read(path) {
+        FileState::Text(text) => text,
+        FileState::Missing => {
+            let what = if constraint { "constraints" } else { "requirements" };
+            out.problems
+                .push((here, format!("{what} file {path} does not exist (pip would stop here)")));
+            return;
+        }
+        other => {
+            out.problems.push((
+                here,
+                other.problem(path).unwrap_or_else(|| format!("{path} was not read")),
+            ));
+            return;
+        }
+    };
+    out.files.push(path.to_string());
+    stack.push(path.to_string());
+    for (number, logical) in logical_lines(&text) {
+        let location = format!("{path}:{number}");
+        match classify(&logical) {
+            Parsed::Include { file, constraint: c } => {
+                if file.contains("://") {
+                    out.problems.push((location, format!("{file} is a URL: not followed")));
+                } else {
+                    let target = relative_to(path, &file);
+                    visit(source, &target, constraint || c, Some(location), stack, out);
+                }
+            }
+            Parsed::Requirement { text, editable, hashed } => {
+                let kind = requirement_kind(&text);
+                out.lines.push(Line {
+                    file: path.to_string(),
+                    line: number,
+                    text: logical.clone(),
+                    constraint,
+                    editable,
+                    hashed,
+                    kind,
+                });
+            }
+            Parsed::Option => {}
+        }
+    }
+    stack.pop();
+}
+
+/// pip's `preprocess`: join continued lines (not after a comment line), cut
+/// comments, drop blank lines; each logical line with its first line's number.
+pub fn logical_lines(text: &str) -> Vec<(usize, String)> {
+    let mut joined: Vec<(usize, String)> = Vec::new();
+    let mut pending: Option<(usize, String)> = None;
+    for (index, raw) in text.lines().enumerate() {
+        let number = index + 1;
+        let comment = is_comment_line(raw);
+        if !raw.ends_with('\\') || comment {
+            let line = if comment { format!(" {raw}") } else { raw.to_string() };
+            match pending.take() {
+                Some((first, mut acc)) => {
+                    acc.push_str(&line);
+                    joined.push((first, acc));
+                }
+                None => joined.push((number, line)),
+            }
+        } else {
+            let part = raw.trim_matches('\\');
+            match &mut pending {
+                Some((_, acc)) => acc.push_str(part),
+                None => pending = Some((number, part.to_string())),
+            }
+        }
+    }
+    joined.extend(pending);
+    joined
+        .into_iter()
+        .filter_map(|(n, line)| {
+            let cut = cut_comment(&line).trim().to_string();
+            (!cut.is_empty()).then_some((n, cut))
+        })
+        .collect()
+}
+
+/// `(^|\s+)#.*$` matches at the start of the line.
+fn is_comment_line(line: &str) -> bool {
+    line.trim_start().starts_with('#')
+}
+
+/// Remove `(^|\s+)#.*$`: a `#` at the start or after whitespace starts a comment.
+fn cut_comment(line: &str) -> &str {
+    let bytes = line.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'#' && (i == 0 || bytes[i - 1].is_ascii_whitespace()) {
+            return &line[..i];
+        }
+    }
+    line
+}
+
+enum Parsed {
+    Include { file: String, constraint: bool },
+    Requirement { text: String, editable: bool, hashed: bool },
+    Option,
+}
+
+/// pip's `break_args_options` and its option parser, for the options that matter here.
+fn classify(line: &str) -> Parsed {
+    let tokens: Vec<&str> = line.split(' ').collect();
+    let split = tokens.iter().position(|t| t.starts_with('-')).unwrap_or(tokens.len());
+    let args = tokens[..split].join(" ");
+    let options = shlex::split(&tokens[split..].join(" ")).unwrap_or_default();
+    let hashed = options.iter().any(|o| o == "--hash" || o.starts_with("--hash="));
+    if !args.trim().is_empty() {
+        return Parsed::Requirement {
+            text: args.trim().to_string(),
+            editable: false,
+            hashed,
+        };
+    }
+    let mut words = options.iter();
+    while let Some(word) = words.next() {
+        let (flag, attached) = split_flag(word);
+        let value = || attached.clone().or_else(|| words.clone().next().cloned());
+        match flag {
+            "-r" | "--requirement" => {
+                if let Some(file) = value() {
+                    return Parsed::Include {
+                        file,
+                        constraint: false,
+                    };
+                }
+            }
+            "-c" | "--constraint" => {
+                if let Some(file) = value() {
+                    return Parsed::Include { file, constraint: true };
+                }
+            }
+            "-e" | "--editable" => {
+                if let Some(text) = value() {
+                    return Parsed::Requirement {
+                        text,
+                        editable: true,
+                        hashed,
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+    Parsed::Option
+}
+
+/// `-rfile`, `--requirement=file` and `-r file` alike: the flag, and a value
+/// attached to it.
+fn split_flag(word: &str) -> (&str, Option<String>) {
+    if let Some((flag, value)) = word.split_once('=').filter(|(f, _)| f.starts_with("--")) {
+        return (flag, Some(value.to_string()));
+    }
+    for short in ["-r", "-c", "-e"] {
+        if let Some(rest) = word
+            .strip_prefix(short)
+            .filter(|r| !r.is_empty() && !word.starts_with("--"))
+        {
+            return (short, Some(rest.to_string()));
+        }
+    }
+    (word, None)
+}
+
+fn requirement_kind(text: &str) -> Kind {
+    match pep508::parse(text) {
+        Ok(req) => Kind::Spec(req),
+        Err(_) if looks_like_link(text) => Kind::Link(text.split(" ;").next().unwrap_or(text).trim().to_string()),
+        Err(reason) => Kind::Invalid(reason),
+    }
+}
+
+fn looks_like_link(text: &str) -> bool {
+    text.contains("://")
+        || text.starts_with('.')
+        || text.starts_with('/')
+        || text.starts_with("file:")
+        || ["git+", "hg+", "svn+", "bzr+"].iter().any(|p| text.starts_with(p))
+}
+
+/// The `#egg=name` of a link, as pip reads a name from one.
+pub fn egg_name(url: &str) -> Option<String> {
+    let fragment = url.split_once('#')?.1;
+    fragment
+        .split('&')
+        .find_map(|part| part.strip_prefix("egg="))
+        .map(|name| name.split('[').next().unwrap_or(name).to_string())
+        .filter(|n| !n.is_empty())
+}
+
+/// How a URL or path requirement is fixed: a VCS commit, a content hash, a local
+/// path (the project's own code), or nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkPin {
+    Commit,
+    Hash,
+    Local,
+    Loose(&'static str),
+}
+
+pub fn link_pin(url: &str) -> LinkPin {
+    let without_fragment = url.split('#').next().unwrap_or(url);
+    let fragment = url.split_once('#').map(|(_, f)| f).unwrap_or("");
+    if fragment
+        .split('&')
+        .any(|p| ["sha256=", "sha384=", "sha512="].iter().any(|h| p.starts_with(h)))
+    {
+        return LinkPin::Hash;
+    }
+    let vcs = ["git+", "hg+", "svn+", "bzr+"].iter().any(|p| url.starts_with(p));
+    if vcs {
+        // The revision follows the last `@` after the host (`@v1.2`, `@<sha>`).
+        let path = without_fragment
+            .split_once("://")
+            .map(|(_, p)| p)
+            .unwrap_or(without_fragment);
+        let path = path.split_once('/').map(|(_, p)| p).unwrap_or("");
+        return match path.rsplit_once('@') {
+            Some((_, rev)) if rev.len() == 40 && rev.bytes().all(|b| b.is_ascii_hexdigit()) => LinkPin::Commit,
+            Some(_) => LinkPin::Loose("a VCS reference by branch or tag, not a 40-hex commit"),
+            None => LinkPin::Loose("a VCS reference with no revision (the default branch)"),
+        };
+    }
+    if !url.contains("://") || url.starts_with("file:") {
+        return LinkPin::Local;
+    }
+    LinkPin::Loose("a URL with no hash")
+}
+
+/// `-r other.txt` names a file relative to the file that names it.
+fn relative_to(including: &str, named: &str) -> String {
+    let dir = including.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    crate::evidence::normalize_path(&crate::evidence::resolve_relative(dir, named))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::Snapshot;
+
+    #[test]
+    fn continued_lines_comments_and_options_as_pip_reads_them() {
+        let text = "# top\nflask==2.3.2 \\\n    --hash=sha256:abc # pinned\n\n-i https://pypi.org/simple\nurl#frag\n";
+        assert_eq!(
+            logical_lines(text),
+            vec![
+                (2, "flask==2.3.2     --hash=sha256:abc".to_string()),
+                (5, "-i https://pypi.org/simple".to_string()),
+                (6, "url#frag".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn includes_are_followed_relative_to_their_file_once_and_cycles_reported() {
+        let source = Snapshot::new()
+            .with_file(
+                "/srv/app/requirements.txt",
+                "-r requirements/base.txt\n-c constraints.txt\nflask\n",
+            )
+            .with_file(
+                "/srv/app/requirements/base.txt",
+                "--requirement=../requirements.txt\nrequests==2.31.0\n",
+            )
+            .with_file("/srv/app/constraints.txt", "flask==2.3.2\n-r missing.txt\n");
+        let read = read(&source, "/srv/app/requirements.txt");
+        assert_eq!(
+            read.files,
+            vec![
+                "/srv/app/requirements.txt",
+                "/srv/app/requirements/base.txt",
+                "/srv/app/constraints.txt"
+            ]
+        );
+        let names: Vec<(String, bool)> = read
+            .lines
+            .iter()
+            .map(|l| (l.name().unwrap_or_default(), l.constraint))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("requests".into(), false),
+                ("flask".into(), true),
+                ("flask".into(), false)
+            ]
+        );
+        assert_eq!(read.problems.len(), 2, "{:?}", read.problems);
+        assert!(read.problems[0].1.contains("cycle"));
+        assert_eq!(read.problems[1].0, "/srv/app/constraints.txt:2");
+    }
+
+    #[test]
+    fn links_are_pinned_by_commit_or_hash_only() {
+        let sha = "0123456789abcdef0123456789abcdef01234567";
+        assert_eq!(
+            link_pin(&format!("git+https://github.com/o/r@{sha}#egg=r")),
+            LinkPin::Commit
+        );
+        assert_eq!(
+            link_pin(&format!("git+ssh://git@github.com/o/r.git@{sha}")),
+            LinkPin::Commit
+        );
+        assert!(matches!(
+            link_pin("git+ssh://git@github.com/o/r.git"),
+            LinkPin::Loose(_)
+        ));
+        assert!(matches!(
+            link_pin("git+https://github.com/o/r@v1.2#egg=r"),
+            LinkPin::Loose(_)
+        ));
+        assert_eq!(link_pin("https://x.org/a-1.0.tar.gz#sha256=ab"), LinkPin::Hash);
+        assert!(matches!(link_pin("https://x.org/a-1.0.tar.gz"), LinkPin::Loose(_)));
+        assert_eq!(link_pin("./libs/shared"), LinkPin::Local);
+        assert_eq!(egg_name("git+https://h/o/r@v1#egg=Shared[x]"), Some("Shared".into()));
+    }
+
+    #[test]
+    fn editable_and_attached_flags_are_understood() {
+        let source = Snapshot::new()
+            .with_file(
+                "/a/requirements.txt",
+                "-e .\n-rother.txt\n--editable=git+https://h/o/r#egg=r\n",
+            )
+            .with_file("/a/other.txt", "x===1\n");
+        let read = read(&source, "/a/requirements.txt");
+        let kinds: Vec<(bool, String)> = read.lines.iter().map(|l| (l.editable, l.text.clone())).collect();
+        assert_eq!(kinds.len(), 3, "{kinds:?}");
+        assert!(read.lines[0].editable && read.lines[0].kind == Kind::Link(".".into()));
+        assert_eq!(read.lines[1].name().as_deref(), Some("x"));
+        assert_eq!(read.lines[2].name().as_deref(), Some("r"));
+    }
+}

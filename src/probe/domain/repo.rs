@@ -1,0 +1,57 @@
+//! The domain probes that read inside the Python application's directory:
+//! `app_dependencies` (its manifests and lock files, requirements followed
+//! through `-r`/`-c`) and `app_dotenv` (its .env files' metadata — never their
+//! content — and the Git ignore rules and index that decide whether Git keeps
+//! them). Each is given the directory app discovery found.
+
+use super::{Collect, DomainDef};
+use crate::evidence::Source;
+use crate::model::{Params, ProbeType};
+use crate::parse::app::{dotenv, manifests};
+
+/// Where a plan made without reading looks for the app's manifests (the
+/// folders app discovery searches).
+macro_rules! in_app_folders {
+    ($($file:literal),*) => {
+        &[$(concat!("/srv/*/", $file), concat!("/var/www/*/", $file), concat!("/opt/*/", $file), concat!("/home/*/*/", $file)),*]
+    };
+}
+
+pub static DEPENDENCIES: DomainDef = DomainDef {
+    kind: ProbeType::AppDependencies,
+    description: "the application's dependency manifests and lock files, requirements followed through -r and -c",
+    params: &[],
+    collect: Collect::App(collect_dependencies),
+    stock: in_app_folders!(
+        "requirements.txt",
+        "requirements/*.txt",
+        "constraints.txt",
+        "pyproject.toml",
+        "setup.cfg",
+        "setup.py",
+        "Pipfile",
+        "poetry.lock",
+        "uv.lock",
+        "pdm.lock",
+        "Pipfile.lock"
+    ),
+};
+
+pub static DOTENV: DomainDef = DomainDef {
+    kind: ProbeType::AppDotenv,
+    description:
+        "the application's .env files (mode and owner, never their content), its .gitignore files and Git's index",
+    params: &[],
+    collect: Collect::App(collect_dotenv),
+    // A grant names no .env file: their metadata comes from listing the folder.
+    stock: in_app_folders!(".gitignore", ".git/info/exclude", ".git/index"),
+};
+
+fn collect_dependencies(source: &dyn Source, _params: &Params, dir: &str) {
+    // The reads are the point: the source records them as evidence.
+    let _ = manifests::read(source, dir);
+}
+
+fn collect_dotenv(source: &dyn Source, _params: &Params, dir: &str) {
+    let _ = dotenv::read(source, dir);
+}
