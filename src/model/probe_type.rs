@@ -20,11 +20,12 @@ pub enum ProbeType {
     CaddyConfig,
     AppServers,
     AppDependencies,
+    AppPipelines,
     AppDotenv,
 }
 
 impl ProbeType {
-    pub const ALL: [ProbeType; 14] = [
+    pub const ALL: [ProbeType; 15] = [
         ProbeType::Files,
         ProbeType::Dir,
         ProbeType::Meta,
@@ -38,6 +39,7 @@ impl ProbeType {
         ProbeType::CaddyConfig,
         ProbeType::AppServers,
         ProbeType::AppDependencies,
+        ProbeType::AppPipelines,
         ProbeType::AppDotenv,
     ];
 
@@ -57,6 +59,7 @@ impl ProbeType {
             ProbeType::CaddyConfig => "caddy_config",
             ProbeType::AppServers => "app_servers",
             ProbeType::AppDependencies => "app_dependencies",
+            ProbeType::AppPipelines => "app_pipelines",
             ProbeType::AppDotenv => "app_dotenv",
         }
     }
@@ -68,7 +71,10 @@ impl ProbeType {
     /// A collector that reads inside the Python application's directory, so it
     /// runs once app discovery has found it (or `--app-dir` named it).
     pub fn needs_app(self) -> bool {
-        matches!(self, ProbeType::AppDependencies | ProbeType::AppDotenv)
+        matches!(
+            self,
+            ProbeType::AppDependencies | ProbeType::AppPipelines | ProbeType::AppDotenv
+        )
     }
 
     /// A domain collector rather than a generic read.

@@ -73,6 +73,19 @@ fn requirement_pin(line: &Line, constrained: &BTreeSet<String>) -> Result<(), St
     }
 }
 
+/// A requirement that is a path (`-e .`, `./libs/x`, `file:...`).
+fn is_local(line: &Line) -> bool {
+    let url = match &line.kind {
+        Kind::Link(url) => url,
+        Kind::Spec(req) => match &req.url {
+            Some(url) => url,
+            None => return false,
+        },
+        Kind::Invalid(_) => return false,
+    };
+    link_pin(url) == LinkPin::Local
+}
+
 fn judge_requirements(requirements: &Requirements, manifests: &Manifests) -> Outcome {
     // `-c` files pin what other files require.
     let constrained: BTreeSet<String> = requirements
@@ -105,7 +118,16 @@ fn judge_requirements(requirements: &Requirements, manifests: &Manifests) -> Out
         .collect();
     let files = match requirements.files.len() {
         0 | 1 => "requirements.txt".to_string(),
+        2 => "requirements.txt and the file it includes".to_string(),
         n => format!("requirements.txt and the {} files it includes", n - 1),
+    };
+    // `-e .` and other paths are the project's own code: nothing to pin.
+    let local = required.iter().filter(|l| is_local(l)).count();
+    let judged = required.len() - local;
+    let own = match local {
+        0 => String::new(),
+        1 => " (and a local path, the project's own code)".to_string(),
+        n => format!(" (and {n} local paths, the project's own code)"),
     };
     if !loose.is_empty() {
         let names: Vec<String> = loose
@@ -116,7 +138,7 @@ fn judge_requirements(requirements: &Requirements, manifests: &Manifests) -> Out
         return Outcome::fail(format!(
             "{} of the {} requirements of {files} {} not pinned to one version: {}{}",
             loose.len(),
-            required.len(),
+            judged,
             if loose.len() == 1 { "is" } else { "are" },
             names.join(", "),
             if loose.len() > 5 { ", ..." } else { "" }
@@ -133,8 +155,7 @@ fn judge_requirements(requirements: &Requirements, manifests: &Manifests) -> Out
         .with_all(problems);
     }
     Outcome::pass(format!(
-        "all {} requirements of {files} are pinned (==, ===, --hash, a commit or a constraint)",
-        required.len()
+        "all {judged} requirements of {files} are pinned (==, ===, --hash, a commit or a constraint){own}"
     ))
     .with_all(
         requirements
@@ -285,8 +306,7 @@ fn run_updates(ctx: &EvalContext) -> Outcome {
         Ok(dir) => dir,
         Err(outcome) => return outcome,
     };
-    let mut folders = vec![dir.to_string()];
-    folders.extend(crate::parse::app::repo_root(ctx.source, dir).filter(|root| root != dir));
+    let folders = crate::parse::app::app_and_repo(ctx.source, dir);
     let found = updates::find(ctx.source, &folders);
     let mut findings = Vec::new();
     let mut passing = None;
@@ -333,4 +353,61 @@ fn run_updates(ctx: &EvalContext) -> Outcome {
             folders.join(" or ")
         )),
     }
+}
+
+pub fn vulnerability_scanning() -> EvaluatorDef {
+    EvaluatorDef {
+        name: "deps.vulnerability-scanning",
+        description:
+            "passes when pip-audit, safety, osv-scanner or trivy runs in a CI or hook configuration of the app",
+        params: &[],
+        needs: &[ProbeType::AppPipelines],
+        run: run_scanning,
+    }
+}
+
+fn run_scanning(ctx: &EvalContext) -> Outcome {
+    let dir = match app_dir(ctx) {
+        Ok(dir) => dir,
+        Err(outcome) => return outcome,
+    };
+    let pipelines = super::pipelines_of(ctx.source, dir);
+    let scans: Vec<Finding> = pipelines
+        .runs
+        .iter()
+        .filter(|run| run.tool.scans_dependencies())
+        .map(|run| {
+            Finding::at(
+                format!("{} runs: `{}`", run.tool.name(), run.text),
+                Location::line(run.path.clone(), run.line as u32),
+            )
+        })
+        .collect();
+    if !scans.is_empty() {
+        return Outcome::pass(format!(
+            "dependencies are scanned for known vulnerabilities ({} places)",
+            scans.len()
+        ))
+        .with_all(scans);
+    }
+    let unread: Vec<Finding> = pipelines
+        .unread
+        .iter()
+        .map(|(path, why)| Finding::at(why.clone(), Location::file(path.clone())))
+        .collect();
+    if !unread.is_empty() {
+        return Outcome::needs_review(
+            "no vulnerability scanner in the configurations read, but some could not be read",
+        )
+        .with_all(unread);
+    }
+    let read: Vec<Finding> = pipelines
+        .configs
+        .iter()
+        .map(|c| Finding::at("runs no vulnerability scanner", Location::file(c.path.clone())))
+        .collect();
+    Outcome::fail(format!(
+        "no pip-audit, safety, osv-scanner or trivy runs in {dir}'s CI or hook configurations"
+    ))
+    .with_all(read)
 }

@@ -1,11 +1,14 @@
 //! The application's repository (sections deps, secrets, codesec): evaluators
 //! over what the app probes collected inside the directory app discovery found.
 //! - `deps.pinned`, `deps.unmaintained-crypto`, `deps.update-automation` — [`deps`];
+//! - `deps.vulnerability-scanning` — [`deps`] too, from the CI configurations;
+//! - `codesec.static-analysis`, `codesec.tests-in-ci`, `codesec.ci-hardening` — [`codesec`];
 //! - `secrets.dotenv-ignored`, `secrets.dotenv-permissions` — [`dotenv`].
 //!
 //! No application found: every one of them is needs_review with discovery's
 //! reason (what it looked at, what it could not read).
 
+pub mod codesec;
 pub mod deps;
 pub mod dotenv;
 
@@ -13,7 +16,7 @@ use super::{EvalContext, EvaluatorDef};
 use crate::evidence::memo::memoized;
 use crate::evidence::Source;
 use crate::model::Outcome;
-use crate::parse::app::{dotenv as env, manifests};
+use crate::parse::app::{dotenv as env, manifests, pipelines};
 use std::sync::Arc;
 
 pub fn evaluators() -> Vec<EvaluatorDef> {
@@ -21,6 +24,10 @@ pub fn evaluators() -> Vec<EvaluatorDef> {
         deps::pinned(),
         deps::unmaintained_crypto(),
         deps::update_automation(),
+        deps::vulnerability_scanning(),
+        codesec::static_analysis(),
+        codesec::tests_in_ci(),
+        codesec::ci_hardening(),
         dotenv::ignored(),
         dotenv::permissions(),
     ]
@@ -49,6 +56,25 @@ fn per_app<T: Send + Sync + 'static>(
 /// The app's manifests, read once per scan.
 pub fn manifests_of(source: &dyn Source, dir: &str) -> Arc<manifests::Manifests> {
     per_app(source, "app.manifests", dir, || manifests::read(source, dir))
+}
+
+/// The app's CI and tool configurations, read once per scan.
+pub fn pipelines_of(source: &dyn Source, dir: &str) -> Arc<pipelines::Pipelines> {
+    per_app(source, "app.pipelines", dir, || {
+        pipelines::read(source, dir, &crate::parse::app::app_and_repo(source, dir))
+    })
+}
+
+/// `path:line` (or a bare path) as a finding's location.
+pub fn location(text: &str) -> crate::model::Location {
+    use crate::model::Location;
+    match text
+        .rsplit_once(':')
+        .and_then(|(path, line)| Some((path, line.parse::<u32>().ok()?)))
+    {
+        Some((path, line)) => Location::line(path, line),
+        None => Location::file(text),
+    }
 }
 
 /// The app's .env files and their repository, read once per scan.

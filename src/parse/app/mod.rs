@@ -9,6 +9,7 @@ pub mod dotenv;
 pub mod gitignore;
 pub mod manifests;
 pub mod pep508;
+pub mod pipelines;
 pub mod requirements;
 pub mod updates;
 pub mod yaml;
@@ -31,6 +32,14 @@ pub fn folders_up(dir: &str) -> Vec<String> {
         chain.push(up);
     }
     chain
+}
+
+/// The app's folder, then its repository's root when that is another folder:
+/// where CI and update configurations are looked for.
+pub fn app_and_repo(source: &dyn Source, dir: &str) -> Vec<String> {
+    let mut folders = vec![dir.trim_end_matches('/').to_string()];
+    folders.extend(repo_root(source, dir).filter(|root| *root != folders[0]));
+    folders
 }
 
 /// The repository the app is in: the nearest folder at or above `dir` holding

@@ -188,9 +188,10 @@ impl Cursor<'_> {
     fn details(&mut self) -> Result<Details, String> {
         if self.eat(b'@') {
             self.ws();
+            // `\S+`: up to any of Python's whitespace, which must then be `[ \t]+`.
             let start = self.at;
-            while self.peek().is_some_and(|b| b != b' ' && b != b'\t') {
-                self.at += 1;
+            while self.at < self.s.len() && space_len(self.s, self.at) == 0 {
+                self.at += char_len(self.s, self.at);
             }
             if self.at == start {
                 return Err("Expected URL after @".into());
@@ -199,7 +200,9 @@ impl Cursor<'_> {
             if self.at == self.s.len() {
                 return Ok((Some(url), Vec::new(), None));
             }
-            self.ws();
+            if !self.ws() {
+                return Err("Expected whitespace after URL".into());
+            }
             if self.at == self.s.len() {
                 return Ok((Some(url), Vec::new(), None));
             }
@@ -233,34 +236,89 @@ impl Cursor<'_> {
 
     fn specifier(&mut self) -> Result<Vec<Specifier>, String> {
         let parens = self.eat(b'(');
-        self.ws();
-        let mut out = Vec::new();
-        while let Some((op, version, end)) = specifier_at(self.s, self.at) {
-            self.at = end;
-            let rest = &self.s[self.at..];
-            if rest.starts_with(b".*") {
-                return Err(if matches!(op, "==" | "!=") {
-                    ".* suffix cannot be used after pre-release, post-release, developmental release, or local version labels".into()
-                } else {
-                    ".* suffix can only be used with `==` or `!=` operators".into()
-                });
-            }
-            if op != "==" && op != "!=" && local_label(rest) {
-                return Err("Local version label can only be used with `==` or `!=` operators".into());
-            }
-            out.push(Specifier { op, version });
-            self.ws();
-            if !self.eat(b',') {
-                break;
-            }
+        if parens {
             self.ws();
         }
+        let out = self.version_many()?;
         self.ws();
         if parens && !self.eat(b')') {
             return Err("Expected matching RIGHT_PARENTHESIS for LEFT_PARENTHESIS, after version specifier".into());
         }
         Ok(out)
     }
+
+    /// `version_many` as packaging reads it: the whole list at once as a
+    /// SpecifierSet when that works, else specifier by specifier. Either way the
+    /// specifiers are what SpecifierSet makes of the text read, split at commas
+    /// (so `===1.0,<2`, one token, is two specifiers).
+    fn version_many(&mut self) -> Result<Vec<Specifier>, String> {
+        if let Some((specifiers, end)) = specifier_list(self.s, self.at) {
+            self.at = end;
+            return Ok(specifiers);
+        }
+        let mut text = String::new();
+        while let Some((op, _, end)) = specifier_at(self.s, self.at) {
+            text.push_str(&lossy(&self.s[self.at..end]));
+            self.at = end;
+            let rest = &self.s[self.at..];
+            if rest.starts_with(b".*") {
+                return Err(if matches!(op, "==" | "!=") {
+                    ".* suffix cannot be used with pre-release, post-release, dev or local versions".into()
+                } else {
+                    ".* suffix can only be used with `==` or `!=` operators".into()
+                });
+            }
+            if local_label(rest) {
+                return Err("Local version label can only be used with `==` or `!=` operators".into());
+            }
+            self.ws();
+            if !self.eat(b',') {
+                break;
+            }
+            text.push(',');
+            self.ws();
+        }
+        specifier_set(&text)
+    }
+}
+
+/// packaging's one-pass reading of a specifier list: printable ASCII and tabs up
+/// to `;`, `)` or the end, read by SpecifierSet, with no empty item but a last
+/// one after a trailing comma. The specifiers and where they end, or None.
+fn specifier_list(s: &[u8], at: usize) -> Option<(Vec<Specifier>, usize)> {
+    let mut end = at;
+    while s
+        .get(end)
+        .is_some_and(|&b| b == b'\t' || ((0x20..=0x7e).contains(&b) && b != b')' && b != b';'))
+    {
+        end += 1;
+    }
+    if end == at || !matches!(s.get(end), None | Some(b';' | b')')) {
+        return None;
+    }
+    let text = lossy(&s[at..end]);
+    let specifiers = specifier_set(&text).ok()?;
+    let commas = text.matches(',').count();
+    let trailing_comma = text.trim_end_matches([' ', '\t']).ends_with(',');
+    let fits = specifiers.len() == commas + 1 || (!specifiers.is_empty() && specifiers.len() == commas && trailing_comma);
+    fits.then_some((specifiers, end))
+}
+
+/// `SpecifierSet(text)`: the comma-separated items, blank ones skipped, each one
+/// whole specifier.
+fn specifier_set(text: &str) -> Result<Vec<Specifier>, String> {
+    let mut out = Vec::new();
+    for item in text.split(',') {
+        let item = item.trim_matches(is_py_space);
+        if item.is_empty() {
+            continue;
+        }
+        match specifier_at(item.as_bytes(), 0) {
+            Some((op, version, end)) if end == item.len() => out.push(Specifier { op, version }),
+            _ => return Err(format!("Invalid specifier: '{item}'")),
+        }
+    }
+    Ok(out)
 }
 
 fn is_word(b: u8) -> bool {
@@ -275,9 +333,29 @@ fn local_label(rest: &[u8]) -> bool {
             .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
 }
 
-/// Python's `\s` for the bytes a requirement line can hold.
-fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+/// Python's `\s` (and `str.isspace`): Unicode's White_Space and \x1c-\x1f.
+pub(crate) fn is_py_space(c: char) -> bool {
+    c.is_whitespace() || ('\x1c'..='\x1f').contains(&c)
+}
+
+/// The length of the character at `at` (1 past the end or on a broken byte).
+fn char_len(s: &[u8], at: usize) -> usize {
+    match s.get(at) {
+        Some(0xf0..) => 4,
+        Some(0xe0..) => 3,
+        Some(0xc0..) => 2,
+        _ => 1,
+    }
+}
+
+/// The length of the Python whitespace character at `at`, or 0.
+fn space_len(s: &[u8], at: usize) -> usize {
+    let len = char_len(s, at);
+    s.get(at..at + len)
+        .and_then(|bytes| std::str::from_utf8(bytes).ok())
+        .and_then(|c| c.chars().next())
+        .filter(|&c| is_py_space(c))
+        .map_or(0, |_| len)
 }
 
 /// One specifier at `at` as `Specifier._specifier_regex_str` matches it
@@ -289,13 +367,13 @@ fn specifier_at(s: &[u8], at: usize) -> Option<(&'static str, String, usize)> {
         .into_iter()
         .find(|op| rest.starts_with(op.as_bytes()))?;
     let mut i = at + op.len();
-    while s.get(i).is_some_and(|&b| is_space(b)) {
-        i += 1;
+    while space_len(s, i) > 0 {
+        i += space_len(s, i);
     }
     let version_start = i;
     if op == "===" {
-        while s.get(i).is_some_and(|&b| !is_space(b) && b != b';' && b != b')') {
-            i += 1;
+        while s.get(i).is_some_and(|&b| b != b';' && b != b')') && space_len(s, i) == 0 {
+            i += char_len(s, i);
         }
         return (i > version_start).then(|| (op, lossy(&s[version_start..i]), i));
     }
@@ -496,6 +574,66 @@ const VARIABLES: &[&str] = &[
     "dependency_groups",
 ];
 
+/// Whether Python reads `'body'` as a string literal, as packaging checks a
+/// quoted string with `ast.literal_eval`: no NUL, no raw line break, a backslash
+/// never last (it would escape the closing quote), `\x`, `\u`, `\U` with their
+/// hex digits. A `\N{NAME}` needs Unicode's name table: any name written with
+/// the characters of names reads as valid.
+fn python_literal(body: &[u8]) -> bool {
+    let hex = |digits: Option<&[u8]>| digits.is_some_and(|d| d.iter().all(u8::is_ascii_hexdigit));
+    let mut i = 0;
+    while let Some(&b) = body.get(i) {
+        i += 1;
+        match b {
+            0 | b'\n' | b'\r' => return false,
+            b'\\' => {
+                let Some(&escaped) = body.get(i) else {
+                    return false;
+                };
+                i += 1;
+                let width = match escaped {
+                    0 => return false,
+                    b'x' => 2,
+                    b'u' => 4,
+                    b'U' => 8,
+                    b'N' => {
+                        let name = body[i..].strip_prefix(b"{").and_then(|rest| {
+                            let end = rest.iter().position(|&c| c == b'}')?;
+                            Some(&rest[..end])
+                        });
+                        match name {
+                            Some(name)
+                                if !name.is_empty()
+                                    && name.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b' ' | b'-')) =>
+                            {
+                                i += name.len() + 2;
+                                continue;
+                            }
+                            _ => return false,
+                        }
+                    }
+                    // A line continuation, `\r\n` as one break.
+                    b'\r' if body.get(i) == Some(&b'\n') => {
+                        i += 1;
+                        0
+                    }
+                    _ => 0,
+                };
+                let digits = body.get(i..i + width);
+                if !hex(digits) {
+                    return false;
+                }
+                if width == 8 && digits.and_then(|d| u32::from_str_radix(&lossy(d), 16).ok()).is_none_or(|c| c > 0x10ffff) {
+                    return false;
+                }
+                i += width;
+            }
+            _ => {}
+        }
+    }
+    true
+}
+
 impl Marker<'_, '_> {
     fn expression(&mut self) -> Result<(), String> {
         self.atom()?;
@@ -557,6 +695,9 @@ impl Marker<'_, '_> {
         if let Some(quote @ (b'\'' | b'"')) = self.p.peek() {
             let start = self.p.at + 1;
             if let Some(len) = self.p.s[start..].iter().position(|&b| b == quote) {
+                if !python_literal(&self.p.s[start..start + len]) {
+                    return Err("Invalid quoted string".into());
+                }
                 self.p.at = start + len + 1;
                 return Ok(());
             }

@@ -5,7 +5,7 @@
 //! file that names them — each read once, a cycle or a missing file reported, never
 //! looped on. A requirement is a PEP 508 specifier (`pep508`) or a URL/path.
 
-use super::pep508::{self, Requirement};
+use super::pep508::{self, is_py_space, Requirement};
 use crate::evidence::{FileState, Source};
 
 /// How deep `-r` files may nest, and how many are read at most.
@@ -119,8 +119,10 @@ fn visit(
                 if file.contains("://") {
                     out.problems.push((location, format!("{file} is a URL: not followed")));
                 } else {
+                    // pip reads what `-r` names as requirements even from a
+                    // constraints file: only `-c` makes constraints.
                     let target = relative_to(path, &file);
-                    visit(source, &target, constraint || c, Some(location), stack, out);
+                    visit(source, &target, c, Some(location), stack, out);
                 }
             }
             Parsed::Requirement { text, editable, hashed } => {
@@ -141,12 +143,13 @@ fn visit(
     stack.pop();
 }
 
-/// pip's `preprocess`: join continued lines (not after a comment line), cut
-/// comments, drop blank lines; each logical line with its first line's number.
+/// pip's `preprocess`: split lines as Python's `str.splitlines` does, join
+/// continued lines (not after a comment line), cut comments, drop blank lines;
+/// each logical line with its first line's number.
 pub fn logical_lines(text: &str) -> Vec<(usize, String)> {
     let mut joined: Vec<(usize, String)> = Vec::new();
     let mut pending: Option<(usize, String)> = None;
-    for (index, raw) in text.lines().enumerate() {
+    for (index, raw) in split_lines(text).enumerate() {
         let number = index + 1;
         let comment = is_comment_line(raw);
         if !raw.ends_with('\\') || comment {
@@ -170,24 +173,45 @@ pub fn logical_lines(text: &str) -> Vec<(usize, String)> {
     joined
         .into_iter()
         .filter_map(|(n, line)| {
-            let cut = cut_comment(&line).trim().to_string();
+            let cut = cut_comment(&line).trim_matches(is_py_space).to_string();
             (!cut.is_empty()).then_some((n, cut))
         })
         .collect()
 }
 
+/// Python's `str.splitlines`: `\r\n`, and each of `\n \r \v \f \x1c \x1d
+/// \x1e \x85 \u2028 \u2029`, ends a line.
+fn split_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let breaks = |c: char| matches!(c, '\n' | '\r' | '\x0b' | '\x0c' | '\x1c'..='\x1e' | '\u{85}' | '\u{2028}' | '\u{2029}');
+        let Some((at, c)) = rest.char_indices().find(|&(_, c)| breaks(c)) else {
+            return Some(std::mem::take(&mut rest));
+        };
+        let line = &rest[..at];
+        let after = at + c.len_utf8();
+        let after = if rest[at..].starts_with("\r\n") { after + 1 } else { after };
+        rest = &rest[after..];
+        Some(line)
+    })
+}
+
 /// `(^|\s+)#.*$` matches at the start of the line.
 fn is_comment_line(line: &str) -> bool {
-    line.trim_start().starts_with('#')
+    line.trim_start_matches(is_py_space).starts_with('#')
 }
 
 /// Remove `(^|\s+)#.*$`: a `#` at the start or after whitespace starts a comment.
 fn cut_comment(line: &str) -> &str {
-    let bytes = line.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'#' && (i == 0 || bytes[i - 1].is_ascii_whitespace()) {
+    let mut previous = None;
+    for (i, c) in line.char_indices() {
+        if c == '#' && previous.is_none_or(is_py_space) {
             return &line[..i];
         }
+        previous = Some(c);
     }
     line
 }

@@ -59,6 +59,7 @@ pub fn def(kind: ProbeType) -> Option<&'static DomainDef> {
         ProbeType::AppServers => Some(&app::APP_SERVERS),
         ProbeType::AppDependencies => Some(&repo::DEPENDENCIES),
         ProbeType::AppDotenv => Some(&repo::DOTENV),
+        ProbeType::AppPipelines => Some(&repo::PIPELINES),
         ProbeType::Files | ProbeType::Dir | ProbeType::Meta | ProbeType::Command => None,
     }
 }

@@ -1,13 +1,14 @@
 //! The domain probes that read inside the Python application's directory:
 //! `app_dependencies` (its manifests and lock files, requirements followed
-//! through `-r`/`-c`) and `app_dotenv` (its .env files' metadata — never their
+//! through `-r`/`-c`), `app_pipelines` (its CI and tool configurations, and
+//! whether it has tests) and `app_dotenv` (its .env files' metadata — never their
 //! content — and the Git ignore rules and index that decide whether Git keeps
 //! them). Each is given the directory app discovery found.
 
 use super::{Collect, DomainDef};
 use crate::evidence::Source;
 use crate::model::{Params, ProbeType};
-use crate::parse::app::{dotenv, manifests};
+use crate::parse::app::{dotenv, manifests, pipelines, updates};
 
 /// Where a plan made without reading looks for the app's manifests (the
 /// folders app discovery searches).
@@ -33,7 +34,30 @@ pub static DEPENDENCIES: DomainDef = DomainDef {
         "poetry.lock",
         "uv.lock",
         "pdm.lock",
-        "Pipfile.lock"
+        "Pipfile.lock",
+        ".github/dependabot.yml",
+        ".github/dependabot.yaml"
+    ),
+};
+
+pub static PIPELINES: DomainDef = DomainDef {
+    kind: ProbeType::AppPipelines,
+    description: "the application's CI and tool configurations (GitHub Actions, GitLab CI, CircleCI, Bitbucket, Jenkins, pre-commit, Makefile, tox, nox, ruff settings) and whether it has tests",
+    params: &[],
+    collect: Collect::App(collect_pipelines),
+    stock: in_app_folders!(
+        ".github/workflows/*.yml",
+        ".github/workflows/*.yaml",
+        ".gitlab-ci.yml",
+        ".circleci/config.yml",
+        "bitbucket-pipelines.yml",
+        "Jenkinsfile",
+        ".pre-commit-config.yaml",
+        "Makefile",
+        "tox.ini",
+        "noxfile.py",
+        "ruff.toml",
+        ".ruff.toml"
     ),
 };
 
@@ -50,6 +74,11 @@ pub static DOTENV: DomainDef = DomainDef {
 fn collect_dependencies(source: &dyn Source, _params: &Params, dir: &str) {
     // The reads are the point: the source records them as evidence.
     let _ = manifests::read(source, dir);
+    let _ = updates::find(source, &crate::parse::app::app_and_repo(source, dir));
+}
+
+fn collect_pipelines(source: &dyn Source, _params: &Params, dir: &str) {
+    let _ = pipelines::read(source, dir, &crate::parse::app::app_and_repo(source, dir));
 }
 
 fn collect_dotenv(source: &dyn Source, _params: &Params, dir: &str) {

@@ -1,0 +1,296 @@
+//! An application's CI and tool configurations, in its folder and at the root of
+//! the repository it is in: GitHub Actions workflows, GitLab CI, CircleCI,
+//! Bitbucket Pipelines, a Jenkinsfile, pre-commit, a Makefile, tox.ini,
+//! noxfile.py, and the ruff settings of pyproject.toml, setup.cfg or ruff.toml —
+//! with every tool each one runs at its `file:line` (`tools`), make targets
+//! followed (`make`), workflows read for hardening (`github`), and whether the app
+//! has tests (`testfiles`).
+
+pub mod github;
+pub mod make;
+pub mod testfiles;
+pub mod tools;
+
+use crate::evidence::{FileState, Source};
+use tools::{tools_in, without_comment, Tool};
+
+/// Which file a configuration is, which decides how it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    GithubWorkflow,
+    GitlabCi,
+    CircleCi,
+    Bitbucket,
+    Jenkinsfile,
+    PreCommit,
+    Makefile,
+    Tox,
+    Nox,
+}
+
+impl Kind {
+    /// A CI service runs it on every change (pre-commit and the task runners run
+    /// where someone calls them).
+    pub fn is_ci(self) -> bool {
+        matches!(
+            self,
+            Kind::GithubWorkflow | Kind::GitlabCi | Kind::CircleCi | Kind::Bitbucket | Kind::Jenkinsfile
+        )
+    }
+
+    fn is_yaml(self) -> bool {
+        matches!(
+            self,
+            Kind::GithubWorkflow | Kind::GitlabCi | Kind::CircleCi | Kind::Bitbucket | Kind::PreCommit
+        )
+    }
+}
+
+/// The configuration files looked for in a folder, with their kind.
+pub const FILES: &[(&str, Kind)] = &[
+    (".gitlab-ci.yml", Kind::GitlabCi),
+    (".circleci/config.yml", Kind::CircleCi),
+    ("bitbucket-pipelines.yml", Kind::Bitbucket),
+    ("Jenkinsfile", Kind::Jenkinsfile),
+    (".pre-commit-config.yaml", Kind::PreCommit),
+    ("Makefile", Kind::Makefile),
+    ("tox.ini", Kind::Tox),
+    ("noxfile.py", Kind::Nox),
+];
+pub const WORKFLOWS: &[&str] = &[".github/workflows/*.yml", ".github/workflows/*.yaml"];
+/// Where ruff's rules are chosen.
+pub const RUFF_CONFIGS: &[&str] = &["pyproject.toml", "ruff.toml", ".ruff.toml", "setup.cfg"];
+
+/// A tool a configuration runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    pub tool: Tool,
+    pub path: String,
+    pub line: usize,
+    pub kind: Kind,
+    /// The line as written (its comment cut), trimmed.
+    pub text: String,
+}
+
+/// One configuration file read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub path: String,
+    pub kind: Kind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pipelines {
+    pub configs: Vec<Config>,
+    pub runs: Vec<Run>,
+    pub workflows: Vec<github::Workflow>,
+    /// `(path, why)`: files there that could not be read or understood.
+    pub unread: Vec<(String, String)>,
+    /// Where ruff is told to check the S (flake8-bandit) rules: `path:line` and the line.
+    pub ruff_security: Option<(String, String)>,
+    pub tests: testfiles::TestFiles,
+    /// The app's Makefile (the one a CI's `make X` runs), with its path.
+    pub makefile: Option<(String, make::Makefile)>,
+}
+
+/// Read the app's configurations in `folders` (the app's, then its repository's root).
+pub fn read(source: &dyn Source, dir: &str, folders: &[String]) -> Pipelines {
+    let mut out = Pipelines::default();
+    for folder in folders {
+        let at = |name: &str| format!("{}/{name}", folder.trim_end_matches('/'));
+        let mut files: Vec<(String, Kind)> = Vec::new();
+        for pattern in WORKFLOWS {
+            let globbed = source.glob(&at(pattern));
+            out.unread
+                .extend(globbed.problem().map(|why| (at(".github/workflows"), why)));
+            files.extend(globbed.paths.into_iter().map(|p| (p, Kind::GithubWorkflow)));
+        }
+        files.extend(FILES.iter().map(|(name, kind)| (at(name), *kind)));
+        for (path, kind) in files {
+            let text = match source.read(&path) {
+                FileState::Text(text) => text.to_string(),
+                FileState::Missing | FileState::NotCollected => continue,
+                other => {
+                    out.unread.extend(other.problem(&path).map(|why| (path.clone(), why)));
+                    continue;
+                }
+            };
+            read_config(&mut out, path, kind, text);
+        }
+        for name in RUFF_CONFIGS {
+            let path = at(name);
+            if out.ruff_security.is_none() {
+                if let FileState::Text(text) = source.read(&path) {
+                    out.ruff_security = ruff_security(&text).map(|(line, shown)| (format!("{path}:{line}"), shown));
+                }
+            }
+        }
+    }
+    out.tests = testfiles::find(source, dir);
+    out
+}
+
+fn read_config(out: &mut Pipelines, path: String, kind: Kind, text: String) {
+    if kind.is_yaml() {
+        // A file YAML refuses (a bomb, over 1 MiB, broken) runs nothing vouch can vouch for.
+        if let Err(why) = crate::parse::app::yaml::from_str::<serde_json::Value>(&text) {
+            out.unread.push((path, format!("not YAML vouch reads: {why}")));
+            return;
+        }
+    }
+    if kind == Kind::GithubWorkflow {
+        match github::parse(&path, &text) {
+            Ok(workflow) => out.workflows.push(workflow),
+            Err(why) => out
+                .unread
+                .push((path.clone(), format!("not a workflow vouch reads: {why}"))),
+        }
+    }
+    if kind == Kind::Makefile && out.makefile.is_none() {
+        out.makefile = Some((path.clone(), make::Makefile::parse(&text)));
+    }
+    let mut in_commands = false;
+    for (index, raw) in text.lines().enumerate() {
+        let line = without_comment(raw, kind != Kind::Jenkinsfile);
+        let scanned = match kind {
+            // Only recipe lines run anything.
+            Kind::Makefile => raw.starts_with('\t'),
+            // Hooks are named by their id.
+            Kind::PreCommit => line
+                .trim_start()
+                .trim_start_matches("- ")
+                .trim_start()
+                .starts_with("id:"),
+            // `commands =` and its continuation lines.
+            Kind::Tox => {
+                let trimmed = line.trim_start();
+                if !raw.starts_with([' ', '\t']) {
+                    in_commands = trimmed.starts_with("commands") && trimmed.contains('=');
+                }
+                in_commands
+            }
+            // `session.run("bandit", ...)`, not `session.install("bandit")`.
+            Kind::Nox => line.contains(".run("),
+            _ => true,
+        };
+        if !scanned {
+            continue;
+        }
+        for tool in tools_in(line) {
+            out.runs.push(Run {
+                tool,
+                path: path.clone(),
+                line: index + 1,
+                kind,
+                text: line.trim().to_string(),
+            });
+        }
+    }
+    out.configs.push(Config { path, kind, text });
+}
+
+/// Whether ruff's settings select the S (flake8-bandit) rules: `select` or
+/// `extend-select` holding `S`, an `S` code, or `ALL`; the line that does.
+pub fn ruff_security(text: &str) -> Option<(usize, String)> {
+    let mut key_line: Option<usize> = None;
+    for (index, raw) in text.lines().enumerate() {
+        let line = without_comment(raw, true);
+        let trimmed = line.trim();
+        let starts_key = ["select", "extend-select", "extend_select"].iter().any(|k| {
+            trimmed
+                .strip_prefix(k)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        });
+        if starts_key {
+            key_line = Some(index);
+        } else if key_line.is_some() && !raw.starts_with([' ', '\t']) && !trimmed.starts_with(['"', '\'', ']']) {
+            key_line = None;
+        }
+        if key_line.is_some() && selects_security(trimmed) {
+            return Some((index + 1, trimmed.to_string()));
+        }
+        if trimmed.ends_with(']') {
+            key_line = None;
+        }
+    }
+    None
+}
+
+/// `"S"`, `"S1"`, `"S101"`, `"ALL"` among a line's quoted (or comma-separated) codes.
+fn selects_security(line: &str) -> bool {
+    line.split(|c: char| !(c.is_ascii_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .any(|code| code == "ALL" || (code.starts_with('S') && code[1..].chars().all(|c| c.is_ascii_digit())))
+}
+
+/// Whether a command line asks ruff for the S rules itself (`--select S`, `--extend-select=S,E`).
+pub fn ruff_command_selects_security(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.iter().enumerate().any(|(i, word)| {
+        let value = if let Some((flag, value)) = word.split_once('=') {
+            matches!(flag, "--select" | "--extend-select").then_some(value)
+        } else if matches!(*word, "--select" | "--extend-select") {
+            words.get(i + 1).copied()
+        } else {
+            None
+        };
+        value.is_some_and(selects_security)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::Snapshot;
+
+    #[test]
+    fn every_kind_of_file_gives_its_runs_with_lines() {
+        let source = Snapshot::new()
+            .with_file(
+                "/srv/app/.github/workflows/ci.yml",
+                "on: push\npermissions: {}\njobs:\n  t:\n    runs-on: x\n    steps:\n      - name: Run bandit\n      - run: pip install pip-audit && pip-audit\n      - run: make test\n",
+            )
+            .with_file("/srv/app/Makefile", "test:\n\tpytest\n")
+            .with_file("/srv/app/tox.ini", "[testenv]\ndeps = bandit\ncommands =\n    bandit -r src\n    mypy src\n")
+            .with_file("/srv/app/.pre-commit-config.yaml", "repos:\n  - repo: https://github.com/PyCQA/bandit\n    hooks:\n      - id: bandit\n")
+            .with_file("/srv/app/noxfile.py", "def s(session):\n    session.install('semgrep')\n    session.run('semgrep', '--config', 'auto')\n");
+        let read = read(&source, "/srv/app", &["/srv/app".to_string()]);
+        let runs: Vec<(&str, &str, usize)> = read
+            .runs
+            .iter()
+            .map(|r| (r.tool.name(), r.path.rsplit('/').next().unwrap_or(""), r.line))
+            .collect();
+        assert_eq!(
+            runs,
+            vec![
+                ("pip-audit", "ci.yml", 8),
+                ("bandit", ".pre-commit-config.yaml", 4),
+                ("pytest", "Makefile", 2),
+                ("bandit", "tox.ini", 4),
+                ("mypy", "tox.ini", 5),
+                ("semgrep", "noxfile.py", 3),
+            ]
+        );
+        assert_eq!(read.workflows.len(), 1);
+    }
+
+    #[test]
+    fn ruff_security_rules_in_settings_and_on_the_command_line() {
+        assert_eq!(
+            ruff_security("[tool.ruff.lint]\nselect = [\n  \"E\",\n  \"S\",\n]\n"),
+            Some((4, "\"S\",".to_string()))
+        );
+        assert_eq!(
+            ruff_security("[lint]\nextend-select = [\"S101\"]\n").map(|(l, _)| l),
+            Some(2)
+        );
+        assert_eq!(
+            ruff_security("[tool.ruff]\nselect = [\"E\", \"F\"]\nignore = [\"S101\"]\n"),
+            None
+        );
+        assert!(ruff_command_selects_security("ruff check --select S,E ."));
+        assert!(ruff_command_selects_security("ruff check --extend-select=ALL"));
+        assert!(!ruff_command_selects_security("ruff check --ignore S101"));
+    }
+}

@@ -1,0 +1,258 @@
+//! The application's repository as an auditor meets it: `vouch scan --root` on
+//! droplet trees holding a Python app (tests/fixtures/app), found by app
+//! discovery or named with `--app-dir`, and judged on how it is built and
+//! shipped — pinned dependencies, pycrypto, update bots, vulnerability scanning,
+//! static analysis, tests in CI, GitHub Actions hardening, and its .env files.
+//! Each story names the file and line that decided it.
+//!
+//! The .env files and Git repositories are made by the tests on a copy of the
+//! fixture (a fixture's .gitignore would keep its .env out of vouch's own
+//! repository, and a nested .git cannot be committed): git builds the index, and
+//! vouch reads it from its bytes.
+
+mod common;
+
+use common::{fixture_copy, scan_root, vouch, Scan};
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::Command;
+
+const SECTIONS: &[&str] = &["--only", "deps", "--only", "secrets", "--only", "codesec"];
+
+fn has(findings: &[String], wanted: &str) -> bool {
+    findings.iter().any(|f| f.contains(wanted))
+}
+
+/// A secret-holding file with the given mode (its content is never read by vouch).
+fn env_file(path: &Path, mode: u32) {
+    std::fs::write(path, "SECRET_KEY=not-read-by-vouch\n").expect("write .env");
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+/// Run git in `repo` with no user or system configuration.
+fn git(repo: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .current_dir(repo)
+        .env("HOME", repo)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .args([
+            "-c",
+            "core.excludesFile=/dev/null",
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@e",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs (the tests build their repositories with it)");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn scan(root: &Path, extra: &[&str]) -> Scan {
+    let mut args: Vec<&str> = SECTIONS.to_vec();
+    args.extend_from_slice(extra);
+    scan_root(root, &args)
+}
+
+fn assert_status(scan: &Scan, id: &str, want: &str) {
+    assert_eq!(
+        scan.status(id),
+        want,
+        "{id}: {}\n{:#?}",
+        scan.summary(id),
+        scan.findings(id)
+    );
+}
+
+#[test]
+fn a_well_kept_app_passes_every_repository_control() {
+    let tree = fixture_copy("app/clean");
+    let app = tree.path().join("srv/shop");
+    env_file(&app.join(".env"), 0o600);
+    git(&app, &["init", "-q"]);
+    git(&app, &["add", "-A"]);
+    let scan = scan(tree.path(), &[]);
+    // The systemd unit names the app, not the decoy in /opt.
+    assert_eq!(scan.host()["app_dir"], "/srv/shop");
+    assert_eq!(scan.host()["app_dir_source"], "systemd unit shop.service");
+    for id in [
+        "deps.pinned",
+        "deps.vulnerability-scanning",
+        "deps.update-automation",
+        "deps.unmaintained-crypto",
+        "secrets.dotenv-ignored",
+        "secrets.dotenv-permissions",
+        "codesec.static-analysis",
+        "codesec.tests-in-ci",
+        "codesec.ci-hardening",
+    ] {
+        assert_status(&scan, id, "pass");
+    }
+    // Hashes, `===`, a commit, and a constraint pin each requirement.
+    assert!(scan.summary("deps.pinned").contains("all 6 requirements of requirements.txt and the file it includes are pinned (==, ===, --hash, a commit or a constraint) (and a local path, the project's own code)"), "{}", scan.summary("deps.pinned"));
+    assert!(has(
+        &scan.findings("deps.update-automation"),
+        "/srv/shop/.github/dependabot.yml:3: Dependabot updates `pip` (Python packages)"
+    ));
+    assert!(has(
+        &scan.findings("deps.vulnerability-scanning"),
+        "/srv/shop/.github/workflows/ci.yml:28: pip-audit runs"
+    ));
+    assert!(has(
+        &scan.findings("codesec.static-analysis"),
+        "/srv/shop/.github/workflows/ci.yml:29: bandit runs"
+    ));
+    assert!(has(
+        &scan.findings("codesec.tests-in-ci"),
+        "/srv/shop/.github/workflows/ci.yml:20: `make test` runs pytest (/srv/shop/Makefile:3)"
+    ));
+    assert!(has(
+        &scan.findings("secrets.dotenv-ignored"),
+        "/srv/shop/.gitignore:4: .env is ignored by `.env*`"
+    ));
+    assert!(has(&scan.findings("secrets.dotenv-permissions"), "mode 0600"));
+}
+
+#[test]
+fn a_hurried_app_fails_where_each_mistake_is_written() {
+    let tree = fixture_copy("app/flawed");
+    let app = tree.path().join("srv/api");
+    env_file(&app.join(".env"), 0o644);
+    git(&app, &["init", "-q"]);
+    git(&app, &["add", "-A"]);
+    git(&app, &["rm", "-q", "--cached", ".env"]);
+    let scan = scan(tree.path(), &[]);
+    // No unit: the first folder holding a project, /srv before /var/www.
+    assert_eq!(scan.host()["app_dir"], "/srv/api");
+    assert_eq!(scan.host()["app_dir_source"], "pyproject.toml under /srv/*");
+
+    assert_status(&scan, "deps.pinned", "fail");
+    let pinned = scan.findings("deps.pinned");
+    for line in [6, 7, 9] {
+        assert!(has(&pinned, &format!("/srv/api/pyproject.toml:{line}:")), "{pinned:#?}");
+    }
+    assert!(!has(&pinned, "pyproject.toml:8:"), "sqlalchemy==2.0.36 is pinned");
+    assert_status(&scan, "deps.unmaintained-crypto", "fail");
+    assert!(has(
+        &scan.findings("deps.unmaintained-crypto"),
+        "/srv/api/pyproject.toml:13:"
+    ));
+    assert_status(&scan, "deps.update-automation", "warn");
+    assert_status(&scan, "deps.vulnerability-scanning", "fail");
+
+    // flake8, and ruff without the S rules: linters only.
+    assert_status(&scan, "codesec.static-analysis", "warn");
+    let linters = scan.findings("codesec.static-analysis");
+    assert!(has(&linters, "/srv/api/.github/workflows/lint.yml:10: flake8 runs"));
+    assert!(has(
+        &linters,
+        "/srv/api/.github/workflows/lint.yml:11: ruff runs without the S (bandit) rules"
+    ));
+    assert_status(&scan, "codesec.tests-in-ci", "warn");
+    assert!(has(
+        &scan.findings("codesec.tests-in-ci"),
+        "/srv/api/tests/test_health.py"
+    ));
+
+    assert_status(&scan, "codesec.ci-hardening", "fail");
+    let hardening = scan.findings("codesec.ci-hardening");
+    assert!(
+        has(&hardening, "/srv/api/.github/workflows/preview.yml:12: job `preview`"),
+        "{hardening:#?}"
+    );
+    assert!(has(
+        &hardening,
+        "/srv/api/.github/workflows/preview.yml:7: job `preview` has no `permissions:`"
+    ));
+    assert!(has(
+        &hardening,
+        "/srv/api/.github/workflows/preview.yml:13: third-party `tj-actions/changed-files@v45`"
+    ));
+    // actions/checkout by tag is GitHub's own: fine.
+    assert!(!has(&hardening, "preview.yml:10:"));
+    assert!(
+        !has(&hardening, "lint.yml"),
+        "lint.yml sets permissions and uses GitHub's actions only"
+    );
+
+    assert_status(&scan, "secrets.dotenv-ignored", "fail");
+    assert!(has(
+        &scan.findings("secrets.dotenv-ignored"),
+        "/srv/api/.gitignore:4: .env is not ignored: `!.env` takes it back"
+    ));
+    assert_status(&scan, "secrets.dotenv-permissions", "fail");
+    assert!(has(
+        &scan.findings("secrets.dotenv-permissions"),
+        "readable by every user of the server (mode 0644"
+    ));
+}
+
+#[test]
+fn a_tracked_env_file_fails_whatever_gitignore_says_now() {
+    let tree = fixture_copy("app/clean");
+    let app = tree.path().join("srv/shop");
+    env_file(&app.join(".env"), 0o600);
+    git(&app, &["init", "-q"]);
+    git(&app, &["add", "-A"]);
+    git(&app, &["add", "-f", ".env"]);
+    // A version 4 index (prefix-compressed names) is read the same.
+    git(&app, &["update-index", "--index-version", "4"]);
+    let scan = scan(tree.path(), &[]);
+    assert_status(&scan, "secrets.dotenv-ignored", "fail");
+    assert!(has(
+        &scan.findings("secrets.dotenv-ignored"),
+        ".env is tracked by Git (listed in /srv/shop/.git/index)"
+    ));
+    // The index is evidence: the paths it lists, from its bytes.
+    let evidence = scan.host()["evidence"].as_array().cloned().unwrap_or_default();
+    assert!(evidence
+        .iter()
+        .any(|e| e["kind"] == "git_index" && e["source"] == "/srv/shop/.git/index"));
+}
+
+#[test]
+fn without_an_app_the_app_controls_are_the_auditors_and_app_dir_names_one() {
+    let tree = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(tree.path().join("etc")).expect("mkdir");
+    std::fs::write(tree.path().join("etc/hostname"), "web\n").expect("write");
+    let none = scan(tree.path(), &[]);
+    assert!(none.host()["app_dir"].is_null());
+    assert_status(&none, "deps.pinned", "needs_review");
+    assert!(none
+        .summary("codesec.ci-hardening")
+        .contains("no Python application found"));
+    assert!(none.summary("deps.pinned").contains("--app-dir"));
+
+    // --app-dir overrides discovery: the old site in /var/www, pinned.
+    let flawed = fixture_copy("app/flawed");
+    let named = scan(flawed.path(), &["--app-dir", "/var/www/old"]);
+    assert_eq!(named.host()["app_dir"], "/var/www/old");
+    assert_eq!(named.host()["app_dir_source"], "--app-dir");
+    assert_status(&named, "deps.pinned", "pass");
+    assert_status(&named, "secrets.dotenv-ignored", "not_applicable");
+    let missing = scan(flawed.path(), &["--app-dir", "/srv/nothere"]);
+    assert!(missing
+        .summary("deps.pinned")
+        .contains("--app-dir /srv/nothere does not exist"));
+}
+
+#[test]
+fn a_relative_app_dir_is_refused_before_anything_is_read() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let out = vouch()
+        .args(["scan", "--app-dir", "srv/shop", "--root"])
+        .arg(root.path())
+        .output()
+        .expect("vouch runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--app-dir srv/shop: give the absolute path"),
+        "{stderr}"
+    );
+}
