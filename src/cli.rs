@@ -62,7 +62,10 @@ pub struct TargetOptions {
     /// server's filesystem, a mounted image, a fixture). No command is run.
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
-    /// The Python application's directory on the target (default: discovered).
+    /// The Python application's directory on the target, an absolute path
+    /// (default: the WorkingDirectory of the systemd service running gunicorn,
+    /// uvicorn... else the first of /srv/*, /var/www/*, /opt/*, /home/*/* holding
+    /// requirements.txt, pyproject.toml, setup.py or manage.py).
     #[arg(long, value_name = "PATH")]
     pub app_dir: Option<String>,
     #[command(flatten)]

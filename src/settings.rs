@@ -11,19 +11,8 @@ use std::path::{Path, PathBuf};
 pub enum UsageError {
     #[error("{0}")]
     Invalid(String),
-    #[error("{feature} is not yet available in this version of vouch{hint}")]
-    NotYetAvailable { feature: String, hint: String },
     #[error("the checklists have errors:\n{}", render(.0))]
     Checklists(Vec<Diagnostic>),
-}
-
-impl UsageError {
-    pub fn not_yet(feature: &str) -> Self {
-        UsageError::NotYetAvailable {
-            feature: feature.to_string(),
-            hint: String::new(),
-        }
-    }
 }
 
 fn render(diagnostics: &[Diagnostic]) -> String {

@@ -49,7 +49,7 @@ pub fn reads(catalog: &Catalog) -> ReadPlan {
         follows: Vec::new(),
         homes: BTreeSet::new(),
     };
-    for kind in kinds {
+    for kind in &kinds {
         match kind {
             ProbeKind::Files { paths } => plan.files.extend(paths.iter().cloned()),
             ProbeKind::Meta { paths } => plan.stats.extend(paths.iter().cloned()),
@@ -78,6 +78,18 @@ pub fn reads(catalog: &Catalog) -> ReadPlan {
                         }
                     }
                 }
+            }
+        }
+    }
+    // The probes that read in the app's folder need it found first (`--app-dir` aside).
+    let reads_app = kinds.iter().any(|k| k.probe_type().needs_app());
+    if reads_app {
+        plan.follows
+            .push("app discovery: the systemd services that run the app, and the folders that may hold it".to_string());
+        plan.files.insert(crate::parse::app::UNITS.to_string());
+        for base in crate::parse::app::BASES {
+            for marker in crate::parse::app::MARKERS {
+                plan.stats.insert(format!("{base}/{marker}"));
             }
         }
     }
