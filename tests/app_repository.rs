@@ -256,3 +256,43 @@ fn a_relative_app_dir_is_refused_before_anything_is_read() {
         "{stderr}"
     );
 }
+
+#[test]
+fn hostile_repository_files_are_named_and_never_pass() {
+    let tree = fixture_copy("app/clean");
+    let app = tree.path().join("srv/shop");
+    env_file(&app.join(".env"), 0o600);
+    // A billion laughs among the workflows, and a workflow past the 1 MiB YAML cap.
+    let mut bomb = String::from("on: push\na0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..10 {
+        let previous = format!("*a{}", i - 1);
+        bomb.push_str(&format!("a{i}: &a{i} [{}]\n", vec![previous; 9].join(", ")));
+    }
+    bomb.push_str("jobs: {}\n");
+    std::fs::write(app.join(".github/workflows/laughs.yml"), bomb).expect("write");
+    let huge = format!("on: push\njobs:\n{}", "  # padding\n".repeat(120_000));
+    std::fs::write(app.join(".github/workflows/huge.yml"), huge).expect("write");
+    // An index that is not one.
+    std::fs::create_dir_all(app.join(".git")).expect("mkdir");
+    std::fs::write(app.join(".git/index"), b"DIRC\x00\x00\x00\x02\xff\xff\xff\xff").expect("write");
+    let scan = scan(tree.path(), &[]);
+    assert_status(&scan, "codesec.ci-hardening", "needs_review");
+    let hardening = scan.findings("codesec.ci-hardening");
+    assert!(
+        has(
+            &hardening,
+            "/srv/shop/.github/workflows/laughs.yml: not a workflow vouch reads"
+        ),
+        "{hardening:#?}"
+    );
+    assert!(has(
+        &hardening,
+        "/srv/shop/.github/workflows/huge.yml: not a workflow vouch reads"
+    ));
+    assert!(has(&hardening, "refused unread"));
+    assert_status(&scan, "secrets.dotenv-ignored", "needs_review");
+    assert!(has(
+        &scan.findings("secrets.dotenv-ignored"),
+        "/srv/shop/.git/index is not a Git index vouch can read"
+    ));
+}

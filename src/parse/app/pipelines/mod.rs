@@ -132,19 +132,19 @@ pub fn read(source: &dyn Source, dir: &str, folders: &[String]) -> Pipelines {
 }
 
 fn read_config(out: &mut Pipelines, path: String, kind: Kind, text: String) {
-    if kind.is_yaml() {
-        // A file YAML refuses (a bomb, over 1 MiB, broken) runs nothing vouch can vouch for.
-        if let Err(why) = crate::parse::app::yaml::from_str::<serde_json::Value>(&text) {
-            out.unread.push((path, format!("not YAML vouch reads: {why}")));
-            return;
-        }
-    }
+    // A file YAML refuses (a bomb, over 1 MiB, broken) runs nothing vouch can vouch for.
     if kind == Kind::GithubWorkflow {
         match github::parse(&path, &text) {
             Ok(workflow) => out.workflows.push(workflow),
-            Err(why) => out
-                .unread
-                .push((path.clone(), format!("not a workflow vouch reads: {why}"))),
+            Err(why) => {
+                out.unread.push((path, format!("not a workflow vouch reads: {why}")));
+                return;
+            }
+        }
+    } else if kind.is_yaml() {
+        if let Err(why) = crate::parse::app::yaml::from_str::<serde_json::Value>(&text) {
+            out.unread.push((path, format!("not YAML vouch reads: {why}")));
+            return;
         }
     }
     if kind == Kind::Makefile && out.makefile.is_none() {
