@@ -296,3 +296,37 @@ fn hostile_repository_files_are_named_and_never_pass() {
         "/srv/shop/.git/index is not a Git index vouch can read"
     ));
 }
+
+#[test]
+fn a_saved_scan_keeps_where_the_app_was_found() {
+    let tree = fixture_copy("app/flawed");
+    let data = tempfile::tempdir().expect("temp dir");
+    let scan = vouch()
+        .env("VOUCH_DATA_DIR", data.path())
+        .args([
+            "scan",
+            "--save",
+            "--only",
+            "deps",
+            "--app-dir",
+            "/var/www/old",
+            "--root",
+        ])
+        .arg(tree.path())
+        .output()
+        .expect("vouch runs");
+    let id = common::session_id_in(&String::from_utf8_lossy(&scan.stderr));
+    let shown = vouch()
+        .env("VOUCH_DATA_DIR", data.path())
+        .args(["sessions", "show", &id, "--format", "json"])
+        .output()
+        .expect("vouch runs");
+    let json: serde_json::Value = serde_json::from_slice(&shown.stdout).expect("JSON");
+    assert_eq!(json["hosts"][0]["app_dir"], "/var/www/old");
+    assert_eq!(json["hosts"][0]["app_dir_source"], "--app-dir");
+    // The journal says it too: the --app-dir given, and where the app was found.
+    let journal = std::fs::read_to_string(data.path().join("sessions").join(&id).join("journal.jsonl"))
+        .expect("the session's journal");
+    assert!(journal.contains("\"app_dir\":\"/var/www/old\""), "{journal}");
+    assert!(journal.contains("\"type\":\"app_found\""));
+}
