@@ -177,7 +177,12 @@ fn read_config(out: &mut Pipelines, path: String, kind: Kind, text: String) {
         if !scanned {
             continue;
         }
-        for tool in tools_in(line) {
+        let mut tools = tools_in(line);
+        // GitLab's SAST template runs semgrep on Python code.
+        if kind == Kind::GitlabCi && line.contains("SAST.gitlab-ci.yml") && !tools.contains(&Tool::Semgrep) {
+            tools.push(Tool::Semgrep);
+        }
+        for tool in tools {
             out.runs.push(Run {
                 tool,
                 path: path.clone(),
@@ -273,6 +278,34 @@ mod tests {
             ]
         );
         assert_eq!(read.workflows.len(), 1);
+    }
+
+    #[test]
+    fn gitlab_circleci_bitbucket_and_jenkins_runs_with_comments_cut() {
+        let source = Snapshot::new()
+            .with_file(
+                "/a/.gitlab-ci.yml",
+                "include:\n  - template: Jobs/SAST.gitlab-ci.yml\ntest:\n  script:\n    - pip install safety  # not run here\n    - safety check -r requirements.txt\n    # - bandit -r .\n",
+            )
+            .with_file("/a/.circleci/config.yml", "jobs:\n  t:\n    steps:\n      - run:\n          command: tox -e py312\n")
+            .with_file("/a/bitbucket-pipelines.yml", "pipelines:\n  default:\n    - step:\n        script:\n          - nox -s tests\n")
+            .with_file("/a/Jenkinsfile", "pipeline {\n  stages {\n    // sh 'bandit -r .'\n    stage('t') { steps { sh 'python -m pytest' } }\n  }\n}\n");
+        let read = read(&source, "/a", &["/a".to_string()]);
+        let runs: Vec<(&str, &str, usize, bool)> = read
+            .runs
+            .iter()
+            .map(|r| (r.tool.name(), r.path.as_str(), r.line, r.kind.is_ci()))
+            .collect();
+        assert_eq!(
+            runs,
+            vec![
+                ("semgrep", "/a/.gitlab-ci.yml", 2, true),
+                ("safety", "/a/.gitlab-ci.yml", 6, true),
+                ("tox", "/a/.circleci/config.yml", 5, true),
+                ("nox", "/a/bitbucket-pipelines.yml", 5, true),
+                ("pytest", "/a/Jenkinsfile", 4, true),
+            ]
+        );
     }
 
     #[test]
