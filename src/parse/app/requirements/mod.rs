@@ -5,7 +5,13 @@
 //! file that names them — each read once, a cycle or a missing file reported, never
 //! looped on. A requirement is a PEP 508 specifier (`pep508`) or a URL/path.
 
-use super::pep508::{self, is_py_space, Requirement};
+mod lines;
+mod links;
+
+pub use lines::logical_lines;
+pub use links::{egg_name, link_pin, LinkPin};
+
+use super::pep508::{self, Requirement};
 use crate::evidence::{FileState, Source};
 
 /// How deep `-r` files may nest, and how many are read at most.
@@ -143,79 +149,6 @@ fn visit(
     stack.pop();
 }
 
-/// pip's `preprocess`: split lines as Python's `str.splitlines` does, join
-/// continued lines (not after a comment line), cut comments, drop blank lines;
-/// each logical line with its first line's number.
-pub fn logical_lines(text: &str) -> Vec<(usize, String)> {
-    let mut joined: Vec<(usize, String)> = Vec::new();
-    let mut pending: Option<(usize, String)> = None;
-    for (index, raw) in split_lines(text).enumerate() {
-        let number = index + 1;
-        let comment = is_comment_line(raw);
-        if !raw.ends_with('\\') || comment {
-            let line = if comment { format!(" {raw}") } else { raw.to_string() };
-            match pending.take() {
-                Some((first, mut acc)) => {
-                    acc.push_str(&line);
-                    joined.push((first, acc));
-                }
-                None => joined.push((number, line)),
-            }
-        } else {
-            let part = raw.trim_matches('\\');
-            match &mut pending {
-                Some((_, acc)) => acc.push_str(part),
-                None => pending = Some((number, part.to_string())),
-            }
-        }
-    }
-    joined.extend(pending);
-    joined
-        .into_iter()
-        .filter_map(|(n, line)| {
-            let cut = cut_comment(&line).trim_matches(is_py_space).to_string();
-            (!cut.is_empty()).then_some((n, cut))
-        })
-        .collect()
-}
-
-/// Python's `str.splitlines`: `\r\n`, and each of `\n \r \v \f \x1c \x1d
-/// \x1e \x85 \u2028 \u2029`, ends a line.
-fn split_lines(text: &str) -> impl Iterator<Item = &str> {
-    let mut rest = text;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let breaks = |c: char| matches!(c, '\n' | '\r' | '\x0b' | '\x0c' | '\x1c'..='\x1e' | '\u{85}' | '\u{2028}' | '\u{2029}');
-        let Some((at, c)) = rest.char_indices().find(|&(_, c)| breaks(c)) else {
-            return Some(std::mem::take(&mut rest));
-        };
-        let line = &rest[..at];
-        let after = at + c.len_utf8();
-        let after = if rest[at..].starts_with("\r\n") { after + 1 } else { after };
-        rest = &rest[after..];
-        Some(line)
-    })
-}
-
-/// `(^|\s+)#.*$` matches at the start of the line.
-fn is_comment_line(line: &str) -> bool {
-    line.trim_start_matches(is_py_space).starts_with('#')
-}
-
-/// Remove `(^|\s+)#.*$`: a `#` at the start or after whitespace starts a comment.
-fn cut_comment(line: &str) -> &str {
-    let mut previous = None;
-    for (i, c) in line.char_indices() {
-        if c == '#' && previous.is_none_or(is_py_space) {
-            return &line[..i];
-        }
-        previous = Some(c);
-    }
-    line
-}
-
 enum Parsed {
     Include { file: String, constraint: bool },
     Requirement { text: String, editable: bool, hashed: bool },
@@ -302,55 +235,6 @@ fn looks_like_link(text: &str) -> bool {
         || ["git+", "hg+", "svn+", "bzr+"].iter().any(|p| text.starts_with(p))
 }
 
-/// The `#egg=name` of a link, as pip reads a name from one.
-pub fn egg_name(url: &str) -> Option<String> {
-    let fragment = url.split_once('#')?.1;
-    fragment
-        .split('&')
-        .find_map(|part| part.strip_prefix("egg="))
-        .map(|name| name.split('[').next().unwrap_or(name).to_string())
-        .filter(|n| !n.is_empty())
-}
-
-/// How a URL or path requirement is fixed: a VCS commit, a content hash, a local
-/// path (the project's own code), or nothing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LinkPin {
-    Commit,
-    Hash,
-    Local,
-    Loose(&'static str),
-}
-
-pub fn link_pin(url: &str) -> LinkPin {
-    let without_fragment = url.split('#').next().unwrap_or(url);
-    let fragment = url.split_once('#').map(|(_, f)| f).unwrap_or("");
-    if fragment
-        .split('&')
-        .any(|p| ["sha256=", "sha384=", "sha512="].iter().any(|h| p.starts_with(h)))
-    {
-        return LinkPin::Hash;
-    }
-    let vcs = ["git+", "hg+", "svn+", "bzr+"].iter().any(|p| url.starts_with(p));
-    if vcs {
-        // The revision follows the last `@` after the host (`@v1.2`, `@<sha>`).
-        let path = without_fragment
-            .split_once("://")
-            .map(|(_, p)| p)
-            .unwrap_or(without_fragment);
-        let path = path.split_once('/').map(|(_, p)| p).unwrap_or("");
-        return match path.rsplit_once('@') {
-            Some((_, rev)) if rev.len() == 40 && rev.bytes().all(|b| b.is_ascii_hexdigit()) => LinkPin::Commit,
-            Some(_) => LinkPin::Loose("a VCS reference by branch or tag, not a 40-hex commit"),
-            None => LinkPin::Loose("a VCS reference with no revision (the default branch)"),
-        };
-    }
-    if !url.contains("://") || url.starts_with("file:") {
-        return LinkPin::Local;
-    }
-    LinkPin::Loose("a URL with no hash")
-}
-
 /// `-r other.txt` names a file relative to the file that names it.
 fn relative_to(including: &str, named: &str) -> String {
     let dir = including.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
@@ -373,6 +257,31 @@ mod tests {
                 (6, "url#frag".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn lines_end_where_python_ends_them_and_comments_follow_any_whitespace() {
+        assert_eq!(
+            logical_lines("a\rb\x0cc\u{85}d # x\ne\u{a0}#f"),
+            vec![
+                (1, "a".to_string()),
+                (2, "b".to_string()),
+                (3, "c".to_string()),
+                (4, "d".to_string()),
+                (5, "e".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn what_a_constraints_file_includes_with_dash_r_is_required() {
+        let source = Snapshot::new()
+            .with_file("/a/requirements.txt", "-c c.txt\n")
+            .with_file("/a/c.txt", "x==1\n-r r.txt\n")
+            .with_file("/a/r.txt", "y==2\n");
+        let read = read(&source, "/a/requirements.txt");
+        let kinds: Vec<bool> = read.lines.iter().map(|l| l.constraint).collect();
+        assert_eq!(kinds, vec![true, false]);
     }
 
     #[test]

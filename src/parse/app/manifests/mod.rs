@@ -4,6 +4,12 @@
 //! files are there (poetry.lock, uv.lock, pdm.lock, Pipfile.lock) with the
 //! packages they lock. Each declared dependency keeps its `file:line`.
 
+mod pyproject;
+mod setuptools;
+
+use pyproject::pyproject;
+use setuptools::{setup_cfg, setup_py};
+
 use super::pep508::{self, Requirement};
 use super::requirements::{self, Requirements};
 use crate::evidence::{FileState, Source};
@@ -123,7 +129,7 @@ pub fn read(source: &dyn Source, dir: &str) -> Manifests {
 }
 
 /// 1-based line of a byte offset.
-fn line_at(text: &str, offset: usize) -> usize {
+pub(super) fn line_at(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())]
         .iter()
         .filter(|&&b| b == b'\n')
@@ -148,7 +154,7 @@ fn pep508_pin(req: &Requirement) -> Pin {
     }
 }
 
-fn declared_pep508(file: &str, line: usize, text: &str, group: &str, runtime: bool) -> Declared {
+pub(super) fn declared_pep508(file: &str, line: usize, text: &str, group: &str, runtime: bool) -> Declared {
     let (name, pin) = match pep508::parse(text) {
         Ok(req) => (pep508::normalize(&req.name), pep508_pin(&req)),
         Err(reason) => (String::new(), Pin::Invalid(reason)),
@@ -162,258 +168,6 @@ fn declared_pep508(file: &str, line: usize, text: &str, group: &str, runtime: bo
         name,
         pin,
     }
-}
-
-#[derive(Deserialize, Default)]
-struct Pyproject {
-    project: Option<Project>,
-    #[serde(rename = "dependency-groups")]
-    dependency_groups: Option<BTreeMap<String, Vec<toml::Value>>>,
-    tool: Option<Tool>,
-}
-
-#[derive(Deserialize, Default)]
-struct Project {
-    #[serde(default)]
-    dependencies: Vec<Spanned<String>>,
-    #[serde(default, rename = "optional-dependencies")]
-    optional: BTreeMap<String, Vec<Spanned<String>>>,
-}
-
-#[derive(Deserialize, Default)]
-struct Tool {
-    poetry: Option<Poetry>,
-}
-
-#[derive(Deserialize, Default)]
-struct Poetry {
-    #[serde(default)]
-    dependencies: BTreeMap<String, Spanned<toml::Value>>,
-    #[serde(default, rename = "dev-dependencies")]
-    dev: BTreeMap<String, Spanned<toml::Value>>,
-    #[serde(default)]
-    group: BTreeMap<String, PoetryGroup>,
-}
-
-#[derive(Deserialize, Default)]
-struct PoetryGroup {
-    #[serde(default)]
-    dependencies: BTreeMap<String, Spanned<toml::Value>>,
-}
-
-/// pyproject.toml: whether it declares a project (PEP 621 or Poetry).
-fn pyproject(file: &str, text: &str, out: &mut Manifests) -> bool {
-    let parsed: Pyproject = match toml::from_str(text) {
-        Ok(parsed) => parsed,
-        Err(e) => {
-            let line = e.span().map(|s| line_at(text, s.start)).unwrap_or(1);
-            out.problems.push((
-                format!("{file}:{line}"),
-                format!("not TOML Python can read: {}", e.message()),
-            ));
-            return true;
-        }
-    };
-    let mut declares = false;
-    if let Some(project) = &parsed.project {
-        declares = true;
-        for dep in &project.dependencies {
-            let line = line_at(text, dep.span().start);
-            out.declared
-                .push(declared_pep508(file, line, dep.get_ref(), "project.dependencies", true));
-        }
-        for (extra, deps) in &project.optional {
-            for dep in deps {
-                let line = line_at(text, dep.span().start);
-                let group = format!("project.optional-dependencies.{extra}");
-                out.declared
-                    .push(declared_pep508(file, line, dep.get_ref(), &group, false));
-            }
-        }
-    }
-    for (group, deps) in parsed.dependency_groups.iter().flatten() {
-        for dep in deps.iter().filter_map(toml::Value::as_str) {
-            // PEP 735 groups carry no spans here: find the string's line.
-            let line = text.find(dep).map(|at| line_at(text, at)).unwrap_or(1);
-            out.declared.push(declared_pep508(
-                file,
-                line,
-                dep,
-                &format!("dependency-groups.{group}"),
-                false,
-            ));
-        }
-    }
-    if let Some(poetry) = parsed.tool.and_then(|t| t.poetry) {
-        declares = true;
-        let mut add = |deps: &BTreeMap<String, Spanned<toml::Value>>, group: &str, runtime: bool| {
-            for (name, value) in deps.iter().filter(|(n, _)| n.as_str() != "python") {
-                let line = line_at(text, value.span().start);
-                out.declared
-                    .push(poetry_dependency(file, line, name, value.get_ref(), group, runtime));
-            }
-        };
-        add(&poetry.dependencies, "tool.poetry.dependencies", true);
-        add(&poetry.dev, "tool.poetry.dev-dependencies", false);
-        for (name, group) in &poetry.group {
-            add(&group.dependencies, &format!("tool.poetry.group.{name}"), false);
-        }
-    }
-    declares
-}
-
-/// A Poetry dependency: `"2.0.1"` and `"==2.0.1"` are exact; `^`, `~`, `*`,
-/// ranges and wildcards are not; a git dependency is exact at a 40-hex `rev`.
-fn poetry_dependency(file: &str, line: usize, name: &str, value: &toml::Value, group: &str, runtime: bool) -> Declared {
-    let constraint = |c: &str| {
-        let c = c.trim();
-        let bare = c.strip_prefix("==").unwrap_or(c).trim();
-        let exact = !bare.is_empty()
-            && bare.chars().next().is_some_and(|ch| ch.is_ascii_digit())
-            && !bare.contains(['*', ',', '<', '>', '^', '~', '|', ' ', '!']);
-        if exact {
-            Pin::Exact
-        } else {
-            Pin::Loose(if c.is_empty() {
-                "any version".to_string()
-            } else {
-                c.to_string()
-            })
-        }
-    };
-    let (pin, text) = match value {
-        toml::Value::String(c) => (constraint(c), format!("{name} = \"{c}\"")),
-        toml::Value::Table(table) => {
-            let text = format!("{name} = {value}");
-            let pin = if let Some(version) = table.get("version").and_then(toml::Value::as_str) {
-                constraint(version)
-            } else if table.contains_key("git") {
-                match table.get("rev").and_then(toml::Value::as_str) {
-                    Some(rev) if rev.len() == 40 && rev.bytes().all(|b| b.is_ascii_hexdigit()) => Pin::Exact,
-                    _ => Pin::Loose("a git dependency without a 40-hex `rev`".to_string()),
-                }
-            } else if table.contains_key("path") {
-                Pin::Local
-            } else {
-                Pin::Loose("a URL or source with no version".to_string())
-            };
-            (pin, text)
-        }
-        toml::Value::Array(_) => (
-            Pin::Loose("several constraints by marker".to_string()),
-            format!("{name} = {value}"),
-        ),
-        other => (
-            Pin::Invalid(format!("not a Poetry constraint: {other}")),
-            format!("{name} = {other}"),
-        ),
-    };
-    Declared {
-        file: file.to_string(),
-        line,
-        text,
-        group: group.to_string(),
-        runtime,
-        name: pep508::normalize(name),
-        pin,
-    }
-}
-
-/// setup.cfg's `[options] install_requires` (and `extras_require` for names):
-/// a value on the key's line and on the indented lines after it.
-fn setup_cfg(file: &str, text: &str, out: &mut Manifests) -> bool {
-    let mut section = String::new();
-    let mut key: Option<(String, bool)> = None;
-    let mut declares = false;
-    for (index, raw) in text.lines().enumerate() {
-        let number = index + 1;
-        let trimmed = raw.trim();
-        if trimmed.starts_with('[') && trimmed.ends_with(']') {
-            section = trimmed[1..trimmed.len() - 1].trim().to_string();
-            key = None;
-            if section == "options" {
-                declares = true;
-            }
-            continue;
-        }
-        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with(';') {
-            continue;
-        }
-        let continued = raw.starts_with([' ', '\t']);
-        let value = if continued {
-            trimmed
-        } else {
-            key = None;
-            let Some((name, value)) = raw.split_once(['=', ':']) else {
-                continue;
-            };
-            let name = name.trim();
-            let wanted = match (section.as_str(), name) {
-                ("options", "install_requires") => Some(("options.install_requires".to_string(), true)),
-                ("options.extras_require", extra) => Some((format!("options.extras_require.{extra}"), false)),
-                _ => None,
-            };
-            key = wanted;
-            value.trim()
-        };
-        if let (Some((group, runtime)), false) = (&key, value.is_empty()) {
-            out.declared.push(declared_pep508(file, number, value, group, *runtime));
-        }
-    }
-    declares
-}
-
-/// setup.py's `install_requires=[...]`: the string literals of the list; a list
-/// built by code is reported, not guessed.
-fn setup_py(file: &str, text: &str, out: &mut Manifests) -> bool {
-    let Some(at) = text.find("install_requires") else {
-        return true;
-    };
-    let after = &text[at + "install_requires".len()..];
-    let rest = after.trim_start();
-    let Some(rest) = rest.strip_prefix(['=', ':']).map(str::trim_start) else {
-        return true;
-    };
-    let start = text.len() - rest.len();
-    let Some(close) = rest
-        .strip_prefix(['[', '('])
-        .map(|_| if rest.starts_with('[') { b']' } else { b')' })
-    else {
-        let shown: String = rest.chars().take(40).take_while(|c| *c != '\n').collect();
-        out.problems.push((
-            format!("{file}:{}", line_at(text, start)),
-            format!("install_requires is computed ({shown}): its dependencies are not read"),
-        ));
-        return true;
-    };
-    let bytes = text.as_bytes();
-    let mut i = start + 1;
-    while i < bytes.len() && bytes[i] != close {
-        match bytes[i] {
-            quote @ (b'"' | b'\'') => {
-                let begin = i + 1;
-                let Some(len) = bytes[begin..].iter().position(|&b| b == quote || b == b'\n') else {
-                    break;
-                };
-                let literal = &text[begin..begin + len];
-                out.declared.push(declared_pep508(
-                    file,
-                    line_at(text, begin),
-                    literal,
-                    "setup(install_requires)",
-                    true,
-                ));
-                i = begin + len + 1;
-            }
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    true
 }
 
 #[derive(Deserialize, Default)]

@@ -3,7 +3,14 @@
 //! rule wins, and within a file the last matching line), then
 //! `.git/info/exclude`; a path under an ignored folder is ignored whatever a
 //! negation says, since Git never looks inside an ignored folder. Patterns are
-//! matched by the `ignore` crate's gitignore matcher (ripgrep's).
+//! matched by the `ignore` crate's gitignore matcher (ripgrep's), each first
+//! written so that it reads as Git reads it (trailing whitespace, braces,
+//! bracket expressions); `git check-ignore` is the judge in
+//! tests/differential_gitignore.rs.
+
+mod pattern;
+
+use pattern::{for_matcher, kept_whole};
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::Match;
@@ -22,7 +29,8 @@ pub struct IgnoreFile {
 struct Compiled {
     dir: String,
     path: String,
-    text: String,
+    /// Each line's pattern as Git keeps it (index: line number - 1).
+    patterns: Vec<String>,
     matcher: Gitignore,
 }
 
@@ -45,16 +53,49 @@ pub struct Rules {
 
 fn compile(file: &IgnoreFile) -> Compiled {
     let mut builder = GitignoreBuilder::new("/");
-    for line in file.text.lines() {
-        // A line the matcher cannot read is one Git ignores too.
-        let _ = builder.add_line(Some(PathBuf::from(&file.path)), line);
+    // Git skips a UTF-8 byte order mark.
+    let text = file.text.strip_prefix('\u{feff}').unwrap_or(&file.text);
+    let patterns: Vec<String> = text
+        .lines()
+        .map(|line| trim_trailing_spaces(line).to_string())
+        .collect();
+    for (index, pattern) in patterns.iter().enumerate() {
+        if pattern.is_empty() || pattern.starts_with('#') {
+            continue;
+        }
+        // The glob's origin is its line number. A line the matcher cannot read
+        // matches nothing in Git either.
+        if let Some(glob) = for_matcher(pattern) {
+            let _ = builder.add_line(Some(PathBuf::from((index + 1).to_string())), &kept_whole(&glob));
+        }
     }
     Compiled {
         dir: file.dir.trim_matches('/').to_string(),
         path: file.path.clone(),
-        text: file.text.clone(),
+        patterns,
         matcher: builder.build().unwrap_or_else(|_| Gitignore::empty()),
     }
+}
+
+/// Git's `trim_trailing_spaces`: unescaped trailing spaces go, and nothing else
+/// (a trailing tab is part of the pattern).
+fn trim_trailing_spaces(line: &str) -> &str {
+    let bytes = line.as_bytes();
+    let (mut i, mut last_space) = (0, None);
+    while i < bytes.len() {
+        match bytes[i] {
+            b' ' => {
+                last_space.get_or_insert(i);
+            }
+            b'\\' => {
+                i += 1;
+                last_space = None;
+            }
+            _ => last_space = None,
+        }
+        i += 1;
+    }
+    &line[..last_space.unwrap_or(line.len())]
 }
 
 impl Rules {
@@ -100,10 +141,15 @@ impl Rules {
                 Match::Ignore(glob) => (true, glob),
                 Match::Whitelist(glob) => (false, glob),
             };
-            let line = line_of(&compiled.text, glob.original());
+            let line = glob
+                .from()
+                .and_then(|from| from.to_str())
+                .and_then(|number| number.parse::<usize>().ok())
+                .unwrap_or(1);
+            let pattern = compiled.patterns.get(line - 1).cloned().unwrap_or_default();
             return Decision {
                 ignored,
-                by: Some((format!("{}:{line}", compiled.path), glob.original().to_string())),
+                by: Some((format!("{}:{line}", compiled.path), pattern)),
                 via_folder: None,
             };
         }
@@ -113,16 +159,6 @@ impl Rules {
             via_folder: None,
         }
     }
-}
-
-/// The last line holding this pattern (Git's last matching line wins).
-fn line_of(text: &str, pattern: &str) -> usize {
-    text.lines()
-        .enumerate()
-        .filter(|(_, line)| line.trim_end() == pattern || line.trim() == pattern)
-        .map(|(i, _)| i + 1)
-        .last()
-        .unwrap_or(1)
 }
 
 #[cfg(test)]
@@ -165,6 +201,27 @@ mod tests {
         let decided = folder.decide("secrets/.env", false);
         assert!(decided.ignored);
         assert_eq!(decided.via_folder.as_deref(), Some("secrets/"));
+    }
+
+    #[test]
+    fn patterns_read_as_git_reads_them_with_their_own_line() {
+        let text = "# c\ntab\t\nsp\\  \n[[:digit:]].txt\n{a,b}\n[!a]x\n";
+        let rules = Rules::new(&[file("", text)], None);
+        let by = |path: &str| {
+            rules
+                .decide(path, false)
+                .by
+                .map(|(at, pattern)| format!("{at} {pattern}"))
+        };
+        assert_eq!(by("tab\t").as_deref(), Some("/srv/app/.gitignore:2 tab\t"));
+        assert_eq!(by("tab"), None);
+        assert_eq!(by("sp ").as_deref(), Some("/srv/app/.gitignore:3 sp\\ "));
+        assert_eq!(by("1.txt").as_deref(), Some("/srv/app/.gitignore:4 [[:digit:]].txt"));
+        assert_eq!(by("{a,b}").as_deref(), Some("/srv/app/.gitignore:5 {a,b}"));
+        assert_eq!(by("a"), None);
+        assert_eq!(by("bx").as_deref(), Some("/srv/app/.gitignore:6 [!a]x"));
+        assert_eq!(by("sub/bx").as_deref(), Some("/srv/app/.gitignore:6 [!a]x"));
+        assert_eq!(by("b/x"), None);
     }
 
     #[test]
