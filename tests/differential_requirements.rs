@@ -654,7 +654,7 @@ fn pip_and_vouch_follow_the_same_included_files() {
         source = source.with_file(&format!("/app/{path}"), text);
     }
     let pip = ask_python(PARSE_REQUIREMENTS, &json!(dir.path()));
-    let read = requirements::read(&source, "/app/requirements.txt");
+    let read = requirements::read(&source, "/app/requirements.txt", "/app");
     let vouch: Vec<Value> = read
         .lines
         .iter()

@@ -175,7 +175,7 @@ proptest! {
             .with_file("/app/requirements.txt", &text)
             .with_file("/app/other.txt", &text)
             .with_file("/app/c.txt", &text);
-        let _ = requirements::read(&source, "/app/requirements.txt");
+        let _ = requirements::read(&source, "/app/requirements.txt", "/app");
     }
 
     #[test]

@@ -12,6 +12,9 @@ pub struct Index {
     pub paths: Vec<String>,
 }
 
+/// The most bytes of names an index may list.
+const MAX_NAME_BYTES: usize = 64 << 20;
+
 /// The fixed part of an entry before its object name: ctime, mtime (8 bytes
 /// each), dev, ino, mode, uid, gid, size (4 each).
 const STAT: usize = 40;
@@ -30,14 +33,20 @@ pub fn paths(bytes: &[u8]) -> Result<Index, String> {
     if count > bytes.len() / 40 {
         return Err(format!("{count} entries cannot fit in {} bytes", bytes.len()));
     }
-    let mut last = None;
+    // SHA-1's reading is the one to report when neither reads.
+    let mut first = None;
     for hash in [20, 32] {
         match entries(bytes, version, count, hash) {
-            Ok(paths) => return Ok(Index { version, paths }),
-            Err(e) => last = Some(e),
+            Ok((paths, end)) => {
+                split_index(bytes, end, hash)?;
+                return Ok(Index { version, paths });
+            }
+            Err(e) => {
+                first.get_or_insert(e);
+            }
         }
     }
-    Err(last.unwrap_or_default())
+    Err(first.unwrap_or_default())
 }
 
 fn be32(bytes: &[u8], at: usize) -> Option<u32> {
@@ -50,10 +59,12 @@ fn be16(bytes: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_be_bytes([b[0], b[1]]))
 }
 
-fn entries(bytes: &[u8], version: u32, count: usize, hash: usize) -> Result<Vec<String>, String> {
+/// The entries' names, and where the entries end.
+fn entries(bytes: &[u8], version: u32, count: usize, hash: usize) -> Result<(Vec<String>, usize), String> {
     let mut at = 12;
     let mut paths: Vec<String> = Vec::with_capacity(count);
     let mut previous: Vec<u8> = Vec::new();
+    let mut names = 0usize;
     for n in 0..count {
         let start = at;
         let flags_at = start + STAT + hash;
@@ -109,10 +120,34 @@ fn entries(bytes: &[u8], version: u32, count: usize, hash: usize) -> Result<Vec<
         if name_len < 0x0fff && name.len() != name_len {
             return Err(format!("entry {n}'s name is not the length its flags say"));
         }
+        // Version 4 names repeat their predecessor's prefix: a few bytes can
+        // claim gigabytes of names. Real indexes stay far below the cap.
+        names += name.len();
+        if names > MAX_NAME_BYTES {
+            return Err(format!(
+                "its names add up to more than {} MiB: refused",
+                MAX_NAME_BYTES >> 20
+            ));
+        }
         paths.push(String::from_utf8_lossy(&name).into_owned());
         previous = name;
     }
-    Ok(paths)
+    Ok((paths, at))
+}
+
+/// The extensions after the entries: a `link` one makes this a split index,
+/// whose other entries live in a shared index file vouch does not read.
+fn split_index(bytes: &[u8], mut at: usize, hash: usize) -> Result<(), String> {
+    let end = bytes.len().saturating_sub(hash);
+    while at + 8 <= end {
+        let signature = &bytes[at..at + 4];
+        if signature == b"link" {
+            return Err("a split index (core.splitIndex): the entries of its shared index are not read".into());
+        }
+        let size = be32(bytes, at + 4).unwrap_or(u32::MAX) as usize;
+        at = at.saturating_add(8).saturating_add(size);
+    }
+    Ok(())
 }
 
 /// Git's offset varint (`decode_varint`): 7 bits a byte, each continuation adding one.
@@ -176,5 +211,34 @@ mod tests {
         // 0x80 0x00 is 128 in Git's offset encoding.
         assert_eq!(varint(&[0x80, 0x00], 0), Some((128, 2)));
         assert_eq!(varint(&[0xff; 20], 0), None);
+    }
+
+    #[test]
+    fn a_version_4_prefix_bomb_is_refused_before_it_grows() {
+        let mut out = b"DIRC".to_vec();
+        out.extend_from_slice(&4u32.to_be_bytes());
+        let count = 1_000u32;
+        out.extend_from_slice(&count.to_be_bytes());
+        for n in 0..count {
+            out.extend_from_slice(&[0u8; STAT + 20]);
+            out.extend_from_slice(&0x0fffu16.to_be_bytes());
+            out.push(0); // strip nothing from the previous name
+            if n == 0 {
+                out.extend(std::iter::repeat_n(b'a', 100_000));
+            }
+            out.push(0);
+        }
+        let refused = paths(&out);
+        assert!(refused.as_ref().is_err_and(|e| e.contains("MiB")), "{refused:?}");
+    }
+
+    #[test]
+    fn a_split_index_is_named_not_half_read() {
+        let mut index = index_v2(&["a"]);
+        index.extend_from_slice(b"link");
+        index.extend_from_slice(&20u32.to_be_bytes());
+        index.extend_from_slice(&[0u8; 20]);
+        index.extend_from_slice(&[0u8; 20]); // the trailing checksum
+        assert!(paths(&index).is_err_and(|e| e.contains("split index")));
     }
 }

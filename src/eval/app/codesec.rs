@@ -195,10 +195,13 @@ fn run_hardening(ctx: &EvalContext) -> Outcome {
                     } else {
                         format!("`{reference}`")
                     };
+                    let pin = if uses.starts_with("docker://") {
+                        "pin the image's digest (@sha256:...)"
+                    } else {
+                        "pin a 40-hex commit"
+                    };
                     warns.push(Finding::at(
-                        format!(
-                            "third-party `{uses}` is referenced by {by}, which its owner can move: pin a 40-hex commit"
-                        ),
+                        format!("third-party `{uses}` is referenced by {by}, which its owner can move: {pin}"),
                         Location::line(path.clone(), *line as u32),
                     ));
                 }

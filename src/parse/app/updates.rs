@@ -1,8 +1,8 @@
 //! What keeps an application's dependencies updated: Dependabot
 //! (`.github/dependabot.yml|yaml`, its `updates` by package ecosystem), Renovate
 //! (renovate.json, renovate.json5, .renovaterc, .renovaterc.json, and the same
-//! under .github/ and .gitlab/) and pyup (.pyup.yml) — in the app's folder and at
-//! the root of the repository it is in.
+//! under .github/ and .gitlab/) and pyup (.pyup.yml) — at the root of the
+//! repository the app is in, where those services read them.
 
 use crate::evidence::{FileState, Source};
 use serde::Deserialize;
@@ -58,10 +58,12 @@ struct Update {
     ecosystem: Option<serde_saphyr::Spanned<String>>,
 }
 
-/// The update configurations in `folders` (the app's, then its repository's root).
+/// The update configurations of the app whose folders are `folders` (the app's,
+/// then its repository's root): Dependabot, Renovate and pyup read them at the
+/// repository's root only (the app's folder when it is no checkout).
 pub fn find(source: &dyn Source, folders: &[String]) -> Vec<Found> {
     let mut found = Vec::new();
-    for folder in folders {
+    if let Some(folder) = folders.last() {
         let at = |name: &str| format!("{}/{name}", folder.trim_end_matches('/'));
         for name in DEPENDABOT {
             let path = at(name);

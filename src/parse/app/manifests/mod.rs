@@ -87,7 +87,10 @@ pub fn read(source: &dyn Source, dir: &str) -> Manifests {
     let path = |name: &str| format!("{dir}/{name}");
     let requirements_path = path(REQUIREMENTS);
     if source.read(&requirements_path).exists() {
-        out.requirements = Some(requirements::read(source, &requirements_path));
+        // Includes may reach into the repository the app is in, not past it.
+        let folders = super::app_and_repo(source, dir);
+        let root = folders.last().map_or(dir, String::as_str);
+        out.requirements = Some(requirements::read(source, &requirements_path, root));
     }
     for lock in LOCK_FILES {
         let file = path(lock);

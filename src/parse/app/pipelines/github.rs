@@ -63,12 +63,28 @@ struct RawStep {
     with: Option<HashMap<String, Spanned<Value>>>,
 }
 
-/// Expressions that name the pull request's head (its branch or commit).
-const HEAD: &[&str] = &["github.event.pull_request.head.", "github.head_ref"];
+/// Expressions that name the pull request's code: its head (branch or commit),
+/// its merge commit, or its `refs/pull/N/...` refs.
+const HEAD: &[&str] = &[
+    "github.event.pull_request.head.",
+    "github.head_ref",
+    "github.event.pull_request.merge_commit_sha",
+];
 
 fn names_head(text: &str) -> bool {
     HEAD.iter().any(|h| text.contains(h))
+        || (text.contains("refs/pull/") && (text.contains("/head") || text.contains("/merge")))
 }
+
+/// Commands that bring code into the workspace.
+const FETCHING: &[&str] = &[
+    "git checkout",
+    "git switch",
+    "git fetch",
+    "git reset",
+    "git pull",
+    "gh pr checkout",
+];
 
 /// Read one workflow; the error is one line.
 pub fn parse(path: &str, text: &str) -> Result<Workflow, String> {
@@ -102,10 +118,12 @@ pub fn parse(path: &str, text: &str) -> Result<Workflow, String> {
                         Value::String(s) => s.clone(),
                         other => other.to_string(),
                     };
-                    let fetches = ["checkout", "fetch", "gh pr"].iter().any(|w| script.contains(w));
-                    if names_head(&script) && fetches {
-                        let first = script.lines().find(|l| names_head(l)).unwrap_or(&script).trim();
-                        head_checkouts.push((first.to_string(), run.referenced.line()));
+                    // A command that fetches the pull request's code, on one line.
+                    let fetching = script
+                        .lines()
+                        .find(|l| names_head(l) && FETCHING.iter().any(|f| l.contains(f)));
+                    if let Some(line) = fetching {
+                        head_checkouts.push((line.trim().to_string(), run.referenced.line()));
                     }
                 }
             }
@@ -151,8 +169,15 @@ pub enum Reference {
 }
 
 pub fn reference(uses: &str) -> Reference {
-    if uses.starts_with("./") || uses.starts_with("docker://") {
+    if uses.starts_with("./") {
         return Reference::Local;
+    }
+    // A container image: fixed only by its digest.
+    if let Some(image) = uses.strip_prefix("docker://") {
+        return match image.split_once("@sha256:") {
+            Some(_) => Reference::Pinned,
+            None => Reference::Movable(image.rsplit_once(':').map_or("latest", |(_, tag)| tag).to_string()),
+        };
     }
     let (action, reference) = uses.split_once('@').unwrap_or((uses, ""));
     let owner = action.split('/').next().unwrap_or("").to_ascii_lowercase();
@@ -191,10 +216,23 @@ mod tests {
     }
 
     #[test]
+    fn only_a_command_that_fetches_the_pull_request_checks_it_out() {
+        let text = "on: pull_request_target\njobs:\n  a:\n    steps:\n      - run: |\n          git fetch --depth=1 origin main\n          echo \"labelling ${{ github.event.pull_request.head.sha }}\"\n  b:\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: refs/pull/${{ github.event.pull_request.number }}/merge\n";
+        let workflow = parse("w.yml", text).unwrap_or_else(|e| panic!("{e}"));
+        assert!(workflow.jobs[0].head_checkouts.is_empty());
+        assert_eq!(workflow.jobs[1].head_checkouts.len(), 1);
+    }
+
+    #[test]
     fn references_are_told_apart() {
         assert_eq!(reference("actions/checkout@v4"), Reference::FirstParty);
         assert_eq!(reference("github/codeql-action/init@v3"), Reference::FirstParty);
         assert_eq!(reference("./.github/actions/setup"), Reference::Local);
+        assert_eq!(reference("docker://alpine:3.20"), Reference::Movable("3.20".into()));
+        assert_eq!(
+            reference(&format!("docker://alpine@sha256:{}", "a".repeat(64))),
+            Reference::Pinned
+        );
         assert_eq!(
             reference("tj-actions/changed-files@0123456789abcdef0123456789abcdef01234567"),
             Reference::Pinned

@@ -38,6 +38,14 @@ impl Kind {
         )
     }
 
+    /// Read by its service at the repository's root only.
+    fn read_at_root(self) -> bool {
+        matches!(
+            self,
+            Kind::GithubWorkflow | Kind::GitlabCi | Kind::CircleCi | Kind::Bitbucket | Kind::PreCommit
+        )
+    }
+
     fn is_yaml(self) -> bool {
         matches!(
             self,
@@ -59,7 +67,7 @@ pub const FILES: &[(&str, Kind)] = &[
 ];
 pub const WORKFLOWS: &[&str] = &[".github/workflows/*.yml", ".github/workflows/*.yaml"];
 /// Where ruff's rules are chosen.
-pub const RUFF_CONFIGS: &[&str] = &["pyproject.toml", "ruff.toml", ".ruff.toml", "setup.cfg"];
+pub const RUFF_CONFIGS: &[&str] = &[".ruff.toml", "ruff.toml", "pyproject.toml"];
 
 /// A tool a configuration runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,16 +105,27 @@ pub struct Pipelines {
 /// Read the app's configurations in `folders` (the app's, then its repository's root).
 pub fn read(source: &dyn Source, dir: &str, folders: &[String]) -> Pipelines {
     let mut out = Pipelines::default();
+    // GitHub, GitLab, CircleCI, Bitbucket and pre-commit read their files at the
+    // repository's root only (the app's folder when it is no checkout).
+    let root = folders.last().map(String::as_str).unwrap_or(dir);
     for folder in folders {
         let at = |name: &str| format!("{}/{name}", folder.trim_end_matches('/'));
+        let at_root = folder == root;
         let mut files: Vec<(String, Kind)> = Vec::new();
-        for pattern in WORKFLOWS {
-            let globbed = source.glob(&at(pattern));
-            out.unread
-                .extend(globbed.problem().map(|why| (at(".github/workflows"), why)));
-            files.extend(globbed.paths.into_iter().map(|p| (p, Kind::GithubWorkflow)));
+        if at_root {
+            for pattern in WORKFLOWS {
+                let globbed = source.glob(&at(pattern));
+                out.unread
+                    .extend(globbed.problem().map(|why| (at(".github/workflows"), why)));
+                files.extend(globbed.paths.into_iter().map(|p| (p, Kind::GithubWorkflow)));
+            }
         }
-        files.extend(FILES.iter().map(|(name, kind)| (at(name), *kind)));
+        files.extend(
+            FILES
+                .iter()
+                .filter(|(_, kind)| at_root || !kind.read_at_root())
+                .map(|(name, kind)| (at(name), *kind)),
+        );
         for (path, kind) in files {
             let text = match source.read(&path) {
                 FileState::Text(text) => text.to_string(),
@@ -118,11 +137,13 @@ pub fn read(source: &dyn Source, dir: &str, folders: &[String]) -> Pipelines {
             };
             read_config(&mut out, path, kind, text);
         }
+        // Ruff takes the nearest of .ruff.toml, ruff.toml, a pyproject.toml with [tool.ruff].
         for name in RUFF_CONFIGS {
             let path = at(name);
             if out.ruff_security.is_none() {
                 if let FileState::Text(text) = source.read(&path) {
-                    out.ruff_security = ruff_security(&text).map(|(line, shown)| (format!("{path}:{line}"), shown));
+                    out.ruff_security = ruff_security(&text, *name == "pyproject.toml")
+                        .map(|(line, shown)| (format!("{path}:{line}"), shown));
                 }
             }
         }
@@ -177,7 +198,17 @@ fn read_config(out: &mut Pipelines, path: String, kind: Kind, text: String) {
         if !scanned {
             continue;
         }
-        let mut tools = tools_in(line);
+        let mut tools = match kind {
+            Kind::Nox => nox_command(line).map(|c| tools_in(&c)).unwrap_or_default(),
+            // tox.ini's `commands = pytest`: the value is the command.
+            Kind::Tox => tools_in(
+                line.split_once('=')
+                    .filter(|(k, _)| k.trim() == "commands")
+                    .map_or(line, |(_, v)| v),
+            ),
+            Kind::Jenkinsfile => jenkins_commands(line).iter().flat_map(|c| tools_in(c)).collect(),
+            _ => tools_in(line),
+        };
         // GitLab's SAST template runs semgrep on Python code.
         if kind == Kind::GitlabCi && line.contains("SAST.gitlab-ci.yml") && !tools.contains(&Tool::Semgrep) {
             tools.push(Tool::Semgrep);
@@ -195,31 +226,73 @@ fn read_config(out: &mut Pipelines, path: String, kind: Kind, text: String) {
     out.configs.push(Config { path, kind, text });
 }
 
-/// Whether ruff's settings select the S (flake8-bandit) rules: `select` or
-/// `extend-select` holding `S`, an `S` code, or `ALL`; the line that does.
-pub fn ruff_security(text: &str) -> Option<(usize, String)> {
-    let mut key_line: Option<usize> = None;
-    for (index, raw) in text.lines().enumerate() {
-        let line = without_comment(raw, true);
-        let trimmed = line.trim();
-        let starts_key = ["select", "extend-select", "extend_select"].iter().any(|k| {
-            trimmed
-                .strip_prefix(k)
-                .is_some_and(|rest| rest.trim_start().starts_with('='))
-        });
-        if starts_key {
-            key_line = Some(index);
-        } else if key_line.is_some() && !raw.starts_with([' ', '\t']) && !trimmed.starts_with(['"', '\'', ']']) {
-            key_line = None;
-        }
-        if key_line.is_some() && selects_security(trimmed) {
-            return Some((index + 1, trimmed.to_string()));
-        }
-        if trimmed.ends_with(']') {
-            key_line = None;
+/// `session.run("bandit", "-r", "src")` as the command line it runs.
+fn nox_command(line: &str) -> Option<String> {
+    let args = line.split_once(".run(")?.1;
+    let words: Vec<&str> = args
+        .split(',')
+        .map(|a| a.trim().trim_end_matches(')').trim())
+        .take_while(|a| a.starts_with(['"', '\'']))
+        .map(|a| a.trim_matches(['"', '\'']))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// The commands of a Jenkinsfile line: each `sh '...'`/`bat "..."` string, or
+/// the line itself (a line inside a multi-line `sh` block).
+fn jenkins_commands(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for step in ["sh", "bat"] {
+        let mut rest = line;
+        while let Some(at) = rest.find(step) {
+            let after = rest[at + step.len()..]
+                .trim_start()
+                .trim_start_matches('(')
+                .trim_start();
+            rest = &rest[at + step.len()..];
+            let Some(quote) = after.chars().next().filter(|c| matches!(c, '\'' | '"')) else {
+                continue;
+            };
+            let body = &after[1..];
+            if let Some(end) = body.find(quote) {
+                out.push(body[..end].to_string());
+            }
         }
     }
-    None
+    if out.is_empty() {
+        out.push(line.to_string());
+    }
+    out
+}
+
+/// Whether ruff's settings select the S (flake8-bandit) rules: `select` or
+/// `extend-select` (also as `lint.select`, in `[lint]` or `[tool.ruff.lint]`)
+/// holding `S`, an `S` code, or `ALL`; the line that does. `pyproject` says the
+/// settings are under `[tool.ruff]`.
+pub fn ruff_security(text: &str, pyproject: bool) -> Option<(usize, String)> {
+    let table: toml::Table = toml::from_str(text).ok()?;
+    let ruff = if pyproject {
+        table.get("tool")?.get("ruff")?.as_table()?
+    } else {
+        &table
+    };
+    let lint = ruff.get("lint").and_then(toml::Value::as_table);
+    let lists = ["select", "extend-select"]
+        .into_iter()
+        .flat_map(|key| [ruff.get(key), lint.and_then(|l| l.get(key))])
+        .flatten()
+        .filter_map(toml::Value::as_array);
+    let code = lists
+        .flatten()
+        .filter_map(toml::Value::as_str)
+        .find(|code| selects_security(code))?;
+    // Its line: the first quoted occurrence of the code.
+    let line = text
+        .lines()
+        .position(|l| l.contains(&format!("\"{code}\"")) || l.contains(&format!("'{code}'")))
+        .map_or(1, |i| i + 1);
+    let shown = text.lines().nth(line - 1).unwrap_or("").trim().to_string();
+    Some((line, shown))
 }
 
 /// `"S"`, `"S1"`, `"S101"`, `"ALL"` among a line's quoted (or comma-separated) codes.
@@ -311,17 +384,18 @@ mod tests {
     #[test]
     fn ruff_security_rules_in_settings_and_on_the_command_line() {
         assert_eq!(
-            ruff_security("[tool.ruff.lint]\nselect = [\n  \"E\",\n  \"S\",\n]\n"),
+            ruff_security("[tool.ruff.lint]\nselect = [\n  \"E\",\n  \"S\",\n]\n", true),
             Some((4, "\"S\",".to_string()))
         );
+        let line = |text: &str, pyproject| ruff_security(text, pyproject).map(|(l, _)| l);
+        assert_eq!(line("[lint]\nextend-select = [\"S101\"]\n", false), Some(2));
+        assert_eq!(line("[tool.ruff]\nlint.select = [\"E\", \"S\"]\n", true), Some(2));
         assert_eq!(
-            ruff_security("[lint]\nextend-select = [\"S101\"]\n").map(|(l, _)| l),
-            Some(2)
-        );
-        assert_eq!(
-            ruff_security("[tool.ruff]\nselect = [\"E\", \"F\"]\nignore = [\"S101\"]\n"),
+            line("[tool.ruff]\nselect = [\"E\", \"F\"]\nignore = [\"S101\"]\n", true),
             None
         );
+        // flake8's settings are not ruff's.
+        assert_eq!(line("[flake8]\nselect = \"E,W,F,S\"\n", false), None);
         assert!(ruff_command_selects_security("ruff check --select S,E ."));
         assert!(ruff_command_selects_security("ruff check --extend-select=ALL"));
         assert!(!ruff_command_selects_security("ruff check --ignore S101"));

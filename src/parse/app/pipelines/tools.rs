@@ -105,44 +105,50 @@ const HOOKS: &[(&str, Tool)] = &[
     ("pytest-check", Tool::Pytest),
 ];
 
-/// Keys whose values describe rather than run.
-const DESCRIBING: &[&str] = &["name", "description", "title", "label", "displayName", "comment"];
+/// YAML keys whose value is a command line (`run: pytest`, `script: [...]`).
+const COMMAND_KEYS: &[&str] = &[
+    "run",
+    "script",
+    "command",
+    "before_script",
+    "after_script",
+    "entry",
+    "sh",
+];
 
-/// The tools a line runs, in the order they appear.
+/// Words that run the next word as the command (`uv run pytest`, `python -m
+/// pytest`, `sudo -u app bandit`): skipped to find the program.
+const WRAPPERS: &[&str] = &[
+    "sudo", "time", "exec", "env", "nice", "xargs", "sh", "bat", "npx", "pipx",
+];
+const RUNNERS: &[&str] = &["uv", "poetry", "pipenv", "pdm", "hatch", "rye", "tox", "nox"];
+
+/// The tools a line runs, in the order they appear: the program of each command
+/// (after `&&`, `;`, `|`), past environment assignments, wrappers (`sudo`, `uv
+/// run`, `python -m`) and make's `@`/`-` prefixes. A word elsewhere — an
+/// argument, a package being installed, a variable's value, an `echo` — runs nothing.
 pub fn tools_in(line: &str) -> Vec<Tool> {
-    let trimmed = line.trim_start().trim_start_matches("- ").trim_start();
-    if let Some((key, _)) = trimmed.split_once(':') {
-        if DESCRIBING.contains(&key.trim().trim_matches(['"', '\''])) {
-            return Vec::new();
-        }
-        if key.trim() == "uses" {
-            return action_tool(trimmed).into_iter().collect();
-        }
-        if key.trim() == "id" {
-            return hook_tool(trimmed).into_iter().collect();
+    let mut text = line.trim_start();
+    // A YAML list item, then a key: `- run: pytest`, `script:`, `id: bandit`, `uses: x`.
+    if let Some(rest) = text
+        .strip_prefix('-')
+        .filter(|r| r.is_empty() || r.starts_with([' ', '\t']))
+    {
+        text = rest.trim_start();
+    }
+    if let Some((key, value)) = split_key(text) {
+        match key {
+            "uses" => return action_tool(value).into_iter().collect(),
+            "id" => return hook_tool(value).into_iter().collect(),
+            _ if COMMAND_KEYS.contains(&key) => text = value.trim_start(),
+            // Any other key's value (`SKIP: bandit`, `name: Run pytest`) runs nothing.
+            _ => return Vec::new(),
         }
     }
+    let text = text.trim_start_matches(['|', '>', '-', '+', '@']).trim();
     let mut found = Vec::new();
-    // Each command of the line apart: `pip install bandit && bandit -r .` installs, then runs.
-    for segment in line.split(['&', ';', '|']) {
-        let words: Vec<&str> = segment
-            .split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '`' | '"' | '\'' | ',' | '[' | ']' | '='))
-            .filter(|w| !w.is_empty())
-            .collect();
-        for (index, word) in words.iter().enumerate() {
-            // After `install`/`add`, words are packages being installed, not run.
-            if words[..index].iter().any(|w| INSTALLING.contains(w)) {
-                break;
-            }
-            let program = word.rsplit('/').next().unwrap_or(word);
-            let Some(&(_, tool)) = PROGRAMS.iter().find(|(name, _)| *name == program) else {
-                continue;
-            };
-            // `unittest` runs only as `python -m unittest`; the module named elsewhere is code.
-            let after_m = index > 0 && words[index - 1] == "-m";
-            if tool == Tool::Unittest && !after_m {
-                continue;
-            }
+    for segment in text.split(['&', ';', '|']) {
+        if let Some(tool) = program_of(segment) {
             if !found.contains(&tool) {
                 found.push(tool);
             }
@@ -151,11 +157,77 @@ pub fn tools_in(line: &str) -> Vec<Tool> {
     found
 }
 
-/// Words after which a command line names packages to install.
-const INSTALLING: &[&str] = &["install", "add", "--with", "inject"];
+/// `key: value` when the line starts with a YAML-style key (a word, then `:`
+/// and a space or the end); the value may be empty.
+fn split_key(text: &str) -> Option<(&str, &str)> {
+    let end = text.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))?;
+    let (key, rest) = text.split_at(end);
+    let value = rest.strip_prefix(':')?;
+    (!key.is_empty() && (value.is_empty() || value.starts_with([' ', '\t']))).then_some((key, value))
+}
 
-fn action_tool(line: &str) -> Option<Tool> {
-    let value = line.split_once(':')?.1.trim().trim_matches(['"', '\'']);
+/// The tool a single command runs, if its program is one.
+fn program_of(command: &str) -> Option<Tool> {
+    let words: Vec<&str> = command
+        .split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '`' | '"' | '\'' | '{' | '}'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut i = 0;
+    while let Some(word) = words.get(i) {
+        let word = word.trim_start_matches(['@', '-', '+']);
+        let base = word.rsplit('/').next().unwrap_or(word);
+        if word.is_empty() || (word.contains('=') && !word.starts_with('-')) {
+            i += 1; // `VAR=value`, or make's bare `-`/`@`
+        } else if WRAPPERS.contains(&base) {
+            i += 1;
+            // `sudo -u app`, `env -i`: options of the wrapper go with it.
+            while words.get(i).is_some_and(|w| w.starts_with('-')) {
+                i += if matches!(words.get(i), Some(&"-u" | &"-g")) {
+                    2
+                } else {
+                    1
+                };
+            }
+        } else if RUNNERS.contains(&base) && matches!(words.get(i + 1), Some(&"run" | &"exec")) {
+            if base == "tox" || base == "nox" {
+                return tool_named(base);
+            }
+            i += 2;
+            while words.get(i).is_some_and(|w| w.starts_with('-')) {
+                i += 1;
+            }
+        } else if base.starts_with("python") || base == "py" {
+            // `python -m pytest`, `python manage.py test`; a script runs nothing known.
+            let rest = &words[i + 1..];
+            if let Some(at) = rest.iter().position(|w| *w == "-m") {
+                return rest.get(at + 1).and_then(|m| tool_named(m));
+            }
+            let script = rest.iter().find(|w| !w.starts_with('-'))?;
+            let runs_tests = script.ends_with("manage.py") && rest.contains(&"test");
+            return runs_tests.then_some(Tool::Unittest);
+        } else {
+            let tool = tool_named(base)?;
+            // `unittest` is a module, run with `python -m`; `ruff format` lints nothing.
+            let sub = words.get(i + 1).copied().unwrap_or("");
+            return match tool {
+                Tool::Unittest => None,
+                Tool::Ruff if matches!(sub, "format" | "version" | "--version" | "clean" | "rule" | "config") => None,
+                _ => Some(tool),
+            };
+        }
+    }
+    None
+}
+
+fn tool_named(program: &str) -> Option<Tool> {
+    PROGRAMS
+        .iter()
+        .find(|(name, _)| *name == program)
+        .map(|&(_, tool)| tool)
+}
+
+fn action_tool(value: &str) -> Option<Tool> {
+    let value = value.trim().trim_matches(['"', '\'']);
     let action = value.split('@').next()?.to_ascii_lowercase();
     let owner_repo: String = action.split('/').take(2).collect::<Vec<_>>().join("/");
     ACTIONS
@@ -164,30 +236,31 @@ fn action_tool(line: &str) -> Option<Tool> {
         .map(|&(_, tool)| tool)
 }
 
-fn hook_tool(line: &str) -> Option<Tool> {
-    let value = line.split_once(':')?.1.trim().trim_matches(['"', '\'']);
+fn hook_tool(value: &str) -> Option<Tool> {
+    let value = value.trim().trim_matches(['"', '\'']);
     HOOKS.iter().find(|(name, _)| *name == value).map(|&(_, tool)| tool)
 }
 
 /// A line with its comment cut, for the comment syntax of `file`'s kind.
 pub fn without_comment(line: &str, hash_comments: bool) -> &str {
     let marker = if hash_comments { "#" } else { "//" };
-    let bytes = line.as_bytes();
     let (mut single, mut double) = (false, false);
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'\'' if !double => single = !single,
-            b'"' if !single => double = !double,
+    let mut previous: Option<char> = None;
+    for (i, c) in line.char_indices() {
+        match c {
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
             // `#` starts a comment at the line's start or after whitespace (YAML, shell, INI).
             _ if !single
                 && !double
                 && line[i..].starts_with(marker)
-                && (i == 0 || !hash_comments || bytes[i - 1].is_ascii_whitespace()) =>
+                && (!hash_comments || previous.is_none_or(char::is_whitespace)) =>
             {
                 return &line[..i];
             }
             _ => {}
         }
+        previous = Some(c);
     }
     line
 }
@@ -213,6 +286,38 @@ mod tests {
         );
         assert_eq!(tools_in("    -   id: ruff"), vec![Tool::Ruff]);
         assert_eq!(tools_in("  ./venv/bin/mypy app"), vec![Tool::Mypy]);
+    }
+
+    #[test]
+    fn only_the_program_of_a_command_runs() {
+        assert_eq!(tools_in("\t@pytest -q"), vec![Tool::Pytest]);
+        assert_eq!(tools_in("\t-@bandit -r src"), vec![Tool::Bandit]);
+        assert_eq!(
+            tools_in("sudo -u app /srv/app/venv/bin/pip-audit"),
+            vec![Tool::PipAudit]
+        );
+        assert_eq!(tools_in("  - CI=1 poetry run pytest"), vec![Tool::Pytest]);
+        assert_eq!(tools_in("python manage.py test --parallel"), vec![Tool::Unittest]);
+        assert_eq!(tools_in("tox run -e py312"), vec![Tool::Tox]);
+        assert!(tools_in("  SKIP: bandit,pip-audit").is_empty());
+        assert!(tools_in("    SAST_EXCLUDED_ANALYZERS: \"semgrep\"").is_empty());
+        assert!(tools_in("          echo \"pytest is not set up yet\"").is_empty());
+        assert!(tools_in("          TODO: run safety check one day").is_empty());
+        assert!(tools_in("      - run: ruff format --check .").is_empty());
+        assert_eq!(tools_in("      - run: ruff check ."), vec![Tool::Ruff]);
+    }
+
+    #[test]
+    fn non_ascii_lines_are_cut_at_characters() {
+        assert_eq!(without_comment("name: Tests ✅ # done", true), "name: Tests ✅ ");
+        assert_eq!(without_comment("author = José García", true), "author = José García");
+        assert!(tools_in("name: Tests ✅").is_empty());
+    }
+
+    #[test]
+    fn a_long_line_is_read_in_linear_time() {
+        let line = format!("- run: {}", "x ".repeat(200_000));
+        assert!(tools_in(&line).is_empty());
     }
 
     #[test]

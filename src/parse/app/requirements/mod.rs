@@ -68,12 +68,25 @@ pub struct Requirements {
     pub problems: Vec<(String, String)>,
 }
 
-/// Read `path` and the files it includes, as pip would.
-pub fn read(source: &dyn Source, path: &str) -> Requirements {
+/// Read `path` and the files it includes, as pip would — only files inside
+/// `root` (the app's folder or its repository): `-r /etc/shadow` is named, never
+/// read, and neither is a `.env` file.
+pub fn read(source: &dyn Source, path: &str, root: &str) -> Requirements {
     let mut out = Requirements::default();
-    let mut stack: Vec<String> = Vec::new();
-    visit(source, path, false, None, &mut stack, &mut out);
+    let mut walk = Walk {
+        root: root.trim_end_matches('/'),
+        stack: Vec::new(),
+        read_as: Vec::new(),
+    };
+    visit(source, path, false, None, &mut walk, &mut out);
     out
+}
+
+struct Walk<'a> {
+    root: &'a str,
+    stack: Vec<String>,
+    /// Files read, and whether as constraints: a file may be both.
+    read_as: Vec<(String, bool)>,
 }
 
 fn visit(
@@ -81,27 +94,43 @@ fn visit(
     path: &str,
     constraint: bool,
     from: Option<String>,
-    stack: &mut Vec<String>,
+    walk: &mut Walk,
     out: &mut Requirements,
 ) {
     let here = from.clone().unwrap_or_else(|| path.to_string());
-    if stack.iter().any(|p| p == path) {
+    if walk.stack.iter().any(|p| p == path) {
         out.problems
             .push((here, format!("{path} includes itself again (a cycle): read once")));
         return;
     }
-    if out.files.iter().any(|p| p == path) {
+    if walk.read_as.iter().any(|(p, c)| p == path && *c == constraint) {
         return;
     }
-    if stack.len() >= MAX_DEPTH || out.files.len() >= MAX_FILES {
+    let inside = path.strip_prefix(walk.root).is_some_and(|rest| rest.starts_with('/'));
+    if !inside {
+        out.problems.push((
+            here,
+            format!("{path} is outside the app's folder {}: not read", walk.root),
+        ));
+        return;
+    }
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if super::dotenv::is_secret_env(name) {
+        out.problems
+            .push((here, format!("{path} is a .env file: vouch never reads one")));
+        return;
+    }
+    let (stack, read_as) = (&mut walk.stack, &mut walk.read_as);
+    if stack.len() >= MAX_DEPTH || read_as.len() >= MAX_FILES {
         out.problems.push((
             here,
             format!("{path} not read: more than {MAX_DEPTH} levels or {MAX_FILES} requirement files"),
         ));
         return;
     }
-    let text = match source.read(path) {
-        FileState::Text(text) => text,
+    let text = match crate::evidence::source::read_config(source, path) {
+        // A UTF-8 byte-order mark is no part of the first line, as pip decodes it.
+        FileState::Text(text) => text.strip_prefix('\u{feff}').unwrap_or(&text).to_string(),
         FileState::Missing => {
             let what = if constraint { "constraints" } else { "requirements" };
             out.problems
@@ -116,7 +145,10 @@ fn visit(
             return;
         }
     };
-    out.files.push(path.to_string());
+    if !out.files.iter().any(|p| p == path) {
+        out.files.push(path.to_string());
+    }
+    read_as.push((path.to_string(), constraint));
     stack.push(path.to_string());
     for (number, logical) in logical_lines(&text) {
         let location = format!("{path}:{number}");
@@ -128,7 +160,7 @@ fn visit(
                     // pip reads what `-r` names as requirements even from a
                     // constraints file: only `-c` makes constraints.
                     let target = relative_to(path, &file);
-                    visit(source, &target, c, Some(location), stack, out);
+                    visit(source, &target, c, Some(location), walk, out);
                 }
             }
             Parsed::Requirement { text, editable, hashed } => {
@@ -146,7 +178,7 @@ fn visit(
             Parsed::Option => {}
         }
     }
-    stack.pop();
+    walk.stack.pop();
 }
 
 enum Parsed {
@@ -279,7 +311,7 @@ mod tests {
             .with_file("/a/requirements.txt", "-c c.txt\n")
             .with_file("/a/c.txt", "x==1\n-r r.txt\n")
             .with_file("/a/r.txt", "y==2\n");
-        let read = read(&source, "/a/requirements.txt");
+        let read = read(&source, "/a/requirements.txt", "/a");
         let kinds: Vec<bool> = read.lines.iter().map(|l| l.constraint).collect();
         assert_eq!(kinds, vec![true, false]);
     }
@@ -296,7 +328,7 @@ mod tests {
                 "--requirement=../requirements.txt\nrequests==2.31.0\n",
             )
             .with_file("/srv/app/constraints.txt", "flask==2.3.2\n-r missing.txt\n");
-        let read = read(&source, "/srv/app/requirements.txt");
+        let read = read(&source, "/srv/app/requirements.txt", "/srv/app");
         assert_eq!(
             read.files,
             vec![
@@ -356,11 +388,44 @@ mod tests {
                 "-e .\n-rother.txt\n--editable=git+https://h/o/r#egg=r\n",
             )
             .with_file("/a/other.txt", "x===1\n");
-        let read = read(&source, "/a/requirements.txt");
+        let read = read(&source, "/a/requirements.txt", "/a");
         let kinds: Vec<(bool, String)> = read.lines.iter().map(|l| (l.editable, l.text.clone())).collect();
         assert_eq!(kinds.len(), 3, "{kinds:?}");
         assert!(read.lines[0].editable && read.lines[0].kind == Kind::Link(".".into()));
         assert_eq!(read.lines[1].name().as_deref(), Some("x"));
         assert_eq!(read.lines[2].name().as_deref(), Some("r"));
+    }
+
+    #[test]
+    fn includes_stay_in_the_app_and_never_reach_a_dotenv() {
+        let source = Snapshot::new()
+            .with_file(
+                "/srv/app/requirements.txt",
+                "-r /etc/shadow\n-r ../other/reqs.txt\n-c .env\nflask==3.0.3\n",
+            )
+            .with_file("/etc/shadow", "root:$6$salt$hash:19000::::::\n")
+            .with_file("/srv/other/reqs.txt", "x\n")
+            .with_file("/srv/app/.env", "SECRET=1\n");
+        let read = read(&source, "/srv/app/requirements.txt", "/srv/app");
+        assert_eq!(read.files, vec!["/srv/app/requirements.txt"]);
+        assert_eq!(read.lines.len(), 1);
+        let problems: Vec<&str> = read.problems.iter().map(|(_, p)| p.as_str()).collect();
+        assert!(
+            problems[0].starts_with("/etc/shadow is outside the app's folder"),
+            "{problems:?}"
+        );
+        assert!(problems[1].starts_with("/srv/other/reqs.txt is outside"));
+        assert_eq!(problems[2], "/srv/app/.env is a .env file: vouch never reads one");
+    }
+
+    #[test]
+    fn a_file_both_constrained_and_required_is_read_as_both() {
+        let source = Snapshot::new()
+            .with_file("/a/requirements.txt", "\u{feff}-c base.txt\n-r base.txt\n")
+            .with_file("/a/base.txt", "flask>=1\n");
+        let read = read(&source, "/a/requirements.txt", "/a");
+        let kinds: Vec<bool> = read.lines.iter().map(|l| l.constraint).collect();
+        assert_eq!(kinds, vec![true, false]);
+        assert_eq!(read.files, vec!["/a/requirements.txt", "/a/base.txt"]);
     }
 }
