@@ -238,7 +238,20 @@ fn without_an_app_the_app_controls_are_the_auditors_and_app_dir_names_one() {
     let missing = scan(flawed.path(), &["--app-dir", "/srv/nothere"]);
     assert!(missing
         .summary("deps.pinned")
-        .contains("--app-dir /srv/nothere does not exist"));
+        .contains("--app-dir names /srv/nothere, which does not exist"));
+    // A unit whose WorkingDirectory is gone names no app either.
+    let gone = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(gone.path().join("etc/systemd/system")).expect("mkdir");
+    std::fs::write(
+        gone.path().join("etc/systemd/system/shop.service"),
+        "[Service]\nWorkingDirectory=/srv/gone\nExecStart=/srv/gone/venv/bin/gunicorn app:app\n",
+    )
+    .expect("write");
+    let scan_gone = scan(gone.path(), &[]);
+    assert!(scan_gone.host()["app_dir"].is_null());
+    assert!(scan_gone
+        .summary("codesec.tests-in-ci")
+        .contains("systemd unit shop.service names /srv/gone, which does not exist"));
 }
 
 #[test]
@@ -329,4 +342,50 @@ fn a_saved_scan_keeps_where_the_app_was_found() {
         .expect("the session's journal");
     assert!(journal.contains("\"app_dir\":\"/var/www/old\""), "{journal}");
     assert!(journal.contains("\"type\":\"app_found\""));
+}
+
+#[test]
+fn what_a_hostile_or_careless_repository_says_is_read_as_git_pip_and_setuptools_read_it() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let app = root.path().join("srv/app");
+    std::fs::create_dir_all(app.join(".env/bin")).expect("a virtualenv named .env");
+    std::fs::create_dir_all(root.path().join("etc")).expect("mkdir");
+    std::fs::write(
+        root.path().join("etc/shadow"),
+        "root:$6$salt$notforyoureyes:19000::::::\n",
+    )
+    .expect("write");
+    // Includes outside the app, and one of its secrets, are named and never read.
+    std::fs::write(
+        app.join("requirements.txt"),
+        "-r /etc/shadow\n-c .env.production\nflask==3.0.3\n",
+    )
+    .expect("write");
+    env_file(&app.join(".env.production"), 0o600);
+    std::fs::write(app.join(".gitignore"), ".env*\n").expect("write");
+    // The first install_requires is in a docstring; the real one lists pycrypto.
+    std::fs::write(
+        app.join("setup.py"),
+        "\"\"\"Dependencies: see install_requires below.\"\"\"\nfrom setuptools import setup\nsetup(install_requires=[\"flask>=2\", \"pycrypto\"])\n",
+    )
+    .expect("write");
+    let scan = scan(root.path(), &["--app-dir", "/srv/app"]);
+    let text = scan.json.to_string();
+    assert!(!text.contains("notforyoureyes"), "a file outside the app was quoted");
+    assert_status(&scan, "deps.pinned", "needs_review");
+    let pinned = scan.findings("deps.pinned");
+    assert!(has(
+        &pinned,
+        "/srv/app/requirements.txt:1: /etc/shadow is outside the app's folder /srv/app: not read"
+    ));
+    assert!(has(
+        &pinned,
+        "/srv/app/requirements.txt:2: /srv/app/.env.production is a .env file: vouch never reads one"
+    ));
+    assert_status(&scan, "deps.unmaintained-crypto", "fail");
+    assert!(has(&scan.findings("deps.unmaintained-crypto"), "/srv/app/setup.py:3:"));
+    // The virtualenv folder named .env is no secret file: only .env.production is judged.
+    assert_status(&scan, "secrets.dotenv-permissions", "pass");
+    assert!(!has(&scan.findings("secrets.dotenv-permissions"), "/srv/app/.env:"));
+    assert_status(&scan, "secrets.dotenv-ignored", "pass");
 }

@@ -31,30 +31,33 @@ pub fn find(collector: &Collector, target: &Target) -> (AppFound, Vec<Arc<Entry>
 fn look(source: &dyn Source, target: &Target) -> AppFound {
     if let Some(given) = &target.app_dir {
         let how = target.app_dir_source.clone().unwrap_or_else(|| "--app-dir".to_string());
-        return match source.meta(given) {
-            Some(meta) if meta.kind == FileKind::Dir || source.list_dir(given).is_some() => AppFound {
-                dir: Some(given.clone()),
-                how,
-            },
-            Some(_) => AppFound {
-                dir: None,
-                how: format!("{how} {given} is not a directory on the target"),
-            },
-            None => AppFound {
-                dir: None,
-                how: format!("{how} {given} does not exist on the target (or could not be examined)"),
-            },
-        };
+        return checked(source, given, how);
     }
     let found = crate::parse::app::discover(source);
     match found.app {
-        Some(app) => AppFound {
-            dir: Some(app.dir),
-            how: app.how,
-        },
+        // A unit's WorkingDirectory may be gone: nothing is judged on a folder that is not there.
+        Some(app) => checked(source, &app.dir, app.how),
         None => AppFound {
             dir: None,
             how: found.reason(),
+        },
+    }
+}
+
+/// The folder `dir` named by `how`, when it is a folder on the target.
+fn checked(source: &dyn Source, dir: &str, how: String) -> AppFound {
+    match source.meta(dir) {
+        Some(meta) if meta.kind == FileKind::Dir || source.list_dir(dir).is_some() => AppFound {
+            dir: Some(dir.to_string()),
+            how,
+        },
+        Some(_) => AppFound {
+            dir: None,
+            how: format!("{how} names {dir}, which is not a directory on the target"),
+        },
+        None => AppFound {
+            dir: None,
+            how: format!("{how} names {dir}, which does not exist on the target (or could not be examined)"),
         },
     }
 }

@@ -147,6 +147,11 @@ fn judge_requirements(requirements: &Requirements, manifests: &Manifests) -> Out
         .with_all(unreadable)
         .with_all(problems);
     }
+    if judged == 0 && unreadable.is_empty() && problems.is_empty() {
+        return Outcome::needs_review(format!(
+            "{files} lists no requirement{own}, and no other manifest declares any"
+        ));
+    }
     if !unreadable.is_empty() || !problems.is_empty() {
         return Outcome::needs_review(format!(
             "every requirement vouch could read in {files} is pinned, but some could not be read: the rest is for the auditor"
@@ -221,7 +226,17 @@ fn run_pinned(ctx: &EvalContext) -> Outcome {
     };
     let manifests = manifests_of(ctx.source, dir);
     if let Some(requirements) = &manifests.requirements {
-        return judge_requirements(requirements, &manifests);
+        let judged = requirements
+            .lines
+            .iter()
+            .filter(|l| !l.constraint && !is_local(l))
+            .count();
+        // A requirements.txt of options, comments or `-e .` pins nothing: what
+        // the project declares (or locks) decides.
+        let declares_elsewhere = !manifests.locks.is_empty() || !manifests.declaring.is_empty();
+        if judged > 0 || !requirements.problems.is_empty() || !declares_elsewhere {
+            return judge_requirements(requirements, &manifests);
+        }
     }
     if let Some(lock) = manifests.locks.first() {
         return Outcome::pass(format!(
@@ -313,6 +328,12 @@ fn run_updates(ctx: &EvalContext) -> Outcome {
     for item in &found {
         match item {
             Found::Dependabot { path, ecosystems } => {
+                if ecosystems.is_empty() {
+                    findings.push(Finding::at(
+                        "a Dependabot file with no `updates` entry",
+                        Location::file(path.clone()),
+                    ));
+                }
                 for (ecosystem, line) in ecosystems {
                     let python = PYTHON_ECOSYSTEMS.contains(&ecosystem.as_str());
                     findings.push(Finding::at(

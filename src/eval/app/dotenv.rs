@@ -50,7 +50,7 @@ fn run_ignored(ctx: &EvalContext) -> Outcome {
     let rules = dotenv.rules();
     let tracked = dotenv.repo.as_ref().map(|repo| &repo.tracked);
     let mut findings = Vec::new();
-    let mut failing = Vec::new();
+    let (mut tracked_files, mut failing): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
     for file in &dotenv.files {
         let relative = dotenv.relative(&file.path);
         if let Some(Ok(paths)) = tracked {
@@ -60,7 +60,7 @@ fn run_ignored(ctx: &EvalContext) -> Outcome {
                     .as_ref()
                     .map(|r| format!("{}/.git/index", r.root))
                     .unwrap_or_default();
-                failing.push(relative.clone());
+                tracked_files.push(relative.clone());
                 findings.push(Finding::at(
                     format!("{relative} is tracked by Git (listed in {index}): ignore rules never untrack a file; every value in it is in the repository's history"),
                     Location::file(file.path.clone()),
@@ -97,12 +97,32 @@ fn run_ignored(ctx: &EvalContext) -> Outcome {
             }
         }
     }
+    if !tracked_files.is_empty() {
+        return Outcome::fail(format!(
+            "Git tracks {}: `git rm --cached` it, keep it ignored, and rotate every value it held",
+            tracked_files.join(", ")
+        ))
+        .with_all(findings);
+    }
+    let unread_ignores = dotenv.repo.as_ref().map_or(&dotenv.loose_unread, |r| &r.unread);
+    if !failing.is_empty() && !unread_ignores.is_empty() {
+        return Outcome::needs_review(format!(
+            "the ignore rules read do not ignore {}, but some ignore files could not be read",
+            failing.join(", ")
+        ))
+        .with_all(findings)
+        .with_all(
+            unread_ignores
+                .iter()
+                .map(|(path, why)| Finding::at(why.clone(), Location::file(path.clone()))),
+        );
+    }
     if !failing.is_empty() {
         return Outcome::fail(format!("Git would keep {}: add it to .gitignore", failing.join(", ")))
             .with_all(findings);
     }
     let Some(repo) = &dotenv.repo else {
-        if dotenv.loose_ignores.is_empty() {
+        if dotenv.loose_ignores.is_empty() || !dotenv.loose_unread.is_empty() {
             return Outcome::needs_review(format!("{dir} is no Git checkout and has no .gitignore"));
         }
         return Outcome::pass(format!(
@@ -193,7 +213,7 @@ fn run_permissions(ctx: &EvalContext) -> Outcome {
     let summary = match worst {
         Status::Fail => "a .env file is readable by every user of the server: chmod 600 it",
         Status::NeedsReview => "a .env file's mode could not be examined",
-        Status::Warn => "a .env file is readable by its group: chmod 600 unless the group must read it",
+        Status::Warn => "a .env file grants rights to its group or others: chmod 600 unless they must read it",
         _ => "every .env file grants nothing to group or others",
     };
     Outcome::new(worst, summary).with_all(findings)

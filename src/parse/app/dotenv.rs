@@ -46,6 +46,8 @@ pub struct Dotenv {
     /// `.gitignore` files of the app's folder and its parents when it is no Git
     /// checkout (a deployed copy): the rules the repository would apply.
     pub loose_ignores: Vec<IgnoreFile>,
+    /// Those that could not be read: `(path, why)`.
+    pub loose_unread: Vec<(String, String)>,
 }
 
 impl Dotenv {
@@ -101,11 +103,17 @@ pub fn read(source: &dyn Source, dir: &str) -> Dotenv {
         unlisted: None,
         repo: None,
         loose_ignores: Vec::new(),
+        loose_unread: Vec::new(),
     };
     match source.list(&dir) {
         DirState::Listed(names) => {
             for name in names.iter().filter(|n| is_secret_env(n)) {
-                out.files.push(env_file(source, &join(&dir, name)));
+                let file = env_file(source, &join(&dir, name));
+                // A folder named .env is a virtualenv, not a secret file.
+                if file.meta.as_ref().is_some_and(|m| m.kind == FileKind::Dir) {
+                    continue;
+                }
+                out.files.push(file);
             }
         }
         DirState::Missing => out.unlisted = Some(format!("{dir} does not exist")),
@@ -119,37 +127,41 @@ pub fn read(source: &dyn Source, dir: &str) -> Dotenv {
         Some(at) => out.repo = Some(repo(source, &chain[..=at])),
         None => {
             // No checkout: the app folder's own .gitignore is what its repository has.
-            let (files, _) = ignore_files(source, &chain[..1], &dir);
+            let (files, unread) = ignore_files(source, &chain[..1], &dir);
             out.loose_ignores = files;
+            out.loose_unread = unread;
         }
     }
     out
 }
 
+/// Links followed at most, as the kernel's own limit on a chain.
+const MAX_LINKS: usize = 40;
+
 fn env_file(source: &dyn Source, path: &str) -> EnvFile {
-    let meta = source.meta(path);
-    match meta
-        .as_ref()
-        .filter(|m| m.kind == FileKind::Symlink)
-        .and_then(|m| m.link.clone())
-    {
-        Some(link) => {
-            let target = if link.starts_with('/') {
-                link.clone()
-            } else {
-                join(parent(path).unwrap_or("/"), &link)
-            };
-            EnvFile {
-                path: path.to_string(),
-                meta: source.meta(&target),
-                link: Some(link),
-            }
-        }
-        None => EnvFile {
-            path: path.to_string(),
-            meta,
-            link: None,
-        },
+    let first = source.meta(path);
+    let mut link = None;
+    let (mut at, mut meta) = (path.to_string(), first);
+    for _ in 0..MAX_LINKS {
+        let Some(next) = meta
+            .as_ref()
+            .filter(|m| m.kind == FileKind::Symlink)
+            .and_then(|m| m.link.clone())
+        else {
+            break;
+        };
+        link.get_or_insert_with(|| next.clone());
+        at = crate::evidence::normalize_path(&crate::evidence::resolve_relative(parent(&at).unwrap_or("/"), &next));
+        meta = source.meta(&at);
+    }
+    // A chain that never ends is a file nobody can read: its mode says nothing.
+    if meta.as_ref().is_some_and(|m| m.kind == FileKind::Symlink) {
+        meta = None;
+    }
+    EnvFile {
+        path: path.to_string(),
+        meta,
+        link,
     }
 }
 

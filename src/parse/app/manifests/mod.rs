@@ -203,7 +203,14 @@ fn pipfile(file: &str, text: &str, out: &mut Manifests) -> bool {
                 toml::Value::Table(t) => t.get("version").and_then(toml::Value::as_str).map(str::to_string),
                 _ => None,
             };
+            let table = value.get_ref().as_table();
+            let field = |key: &str| table.and_then(|t| t.get(key)).and_then(toml::Value::as_str);
             let pin = match spec.as_deref().map(str::trim) {
+                _ if field("path").is_some() => Pin::Local,
+                _ if field("git").is_some() => match field("ref") {
+                    Some(r) if r.len() == 40 && r.bytes().all(|b| b.is_ascii_hexdigit()) => Pin::Exact,
+                    _ => Pin::Loose("a git dependency without a 40-hex `ref`".to_string()),
+                },
                 Some(s) if s.starts_with("==") && !s.contains('*') && !s.contains(',') => Pin::Exact,
                 Some(s) if s.starts_with("===") => Pin::Exact,
                 Some("*") | None => Pin::Loose("any version".to_string()),
@@ -226,24 +233,39 @@ fn pipfile(file: &str, text: &str, out: &mut Manifests) -> bool {
 /// The packages a lock file names: `name = "..."` lines of the TOML locks, the
 /// package keys of Pipfile.lock.
 fn locked_names(file: &str, text: &str) -> Vec<Locked> {
-    let pipfile_lock = file.ends_with("Pipfile.lock");
+    if file.ends_with("Pipfile.lock") {
+        return pipfile_lock_names(file, text);
+    }
     text.lines()
         .enumerate()
         .filter_map(|(index, line)| {
-            let name = if pipfile_lock {
-                // `        "pycrypto": {` — a package of "default" or "develop".
-                let trimmed = line.strip_prefix("        \"")?;
-                let (name, rest) = trimmed.split_once('"')?;
-                rest.trim_start().starts_with(": {").then_some(name)?
-            } else {
-                let value = line.strip_prefix("name = \"")?;
-                value.strip_suffix('"')?
-            };
+            let name = line.strip_prefix("name = \"")?.strip_suffix('"')?;
             Some(Locked {
                 file: file.to_string(),
                 line: index + 1,
                 name: pep508::normalize(name),
             })
+        })
+        .collect()
+}
+
+/// Pipfile.lock is JSON: the packages of "default" and "develop", each at the
+/// line where its name is first written as a key.
+fn pipfile_lock_names(file: &str, text: &str) -> Vec<Locked> {
+    let Ok(lock) = serde_json::from_str::<serde_json::Value>(text) else {
+        return Vec::new();
+    };
+    ["default", "develop"]
+        .iter()
+        .filter_map(|group| lock.get(group).and_then(serde_json::Value::as_object))
+        .flat_map(|packages| packages.keys())
+        .map(|name| {
+            let key = format!("\"{name}\"");
+            Locked {
+                file: file.to_string(),
+                line: text.find(&key).map_or(1, |at| line_at(text, at)),
+                name: pep508::normalize(name),
+            }
         })
         .collect()
 }

@@ -20,6 +20,9 @@ struct Pyproject {
 struct Project {
     #[serde(default)]
     dependencies: Vec<Spanned<String>>,
+    /// Fields another tool fills at build time (`["dependencies"]`).
+    #[serde(default)]
+    dynamic: Vec<Spanned<String>>,
     #[serde(default, rename = "optional-dependencies")]
     optional: BTreeMap<String, Vec<Spanned<String>>>,
 }
@@ -61,6 +64,12 @@ pub(super) fn pyproject(file: &str, text: &str, out: &mut Manifests) -> bool {
     let mut declares = false;
     if let Some(project) = &parsed.project {
         declares = true;
+        if let Some(dynamic) = project.dynamic.iter().find(|d| d.get_ref() == "dependencies") {
+            out.problems.push((
+                format!("{file}:{}", line_at(text, dynamic.span().start)),
+                "the dependencies are dynamic (filled at build time from another file): not read".to_string(),
+            ));
+        }
         for dep in &project.dependencies {
             let line = line_at(text, dep.span().start);
             out.declared

@@ -51,12 +51,15 @@ pub(super) fn setup_cfg(file: &str, text: &str, out: &mut Manifests) -> bool {
 /// setup.py's `install_requires=[...]`: the string literals of the list; a list
 /// built by code is reported, not guessed.
 pub(super) fn setup_py(file: &str, text: &str, out: &mut Manifests) -> bool {
-    let Some(at) = text.find("install_requires") else {
-        return true;
-    };
-    let after = &text[at + "install_requires".len()..];
-    let rest = after.trim_start();
-    let Some(rest) = rest.strip_prefix(['=', ':']).map(str::trim_start) else {
+    // The first `install_requires` given a value (`=` or `:`), not one a
+    // docstring or comment mentions.
+    let key = "install_requires";
+    let Some(rest) = text.match_indices(key).find_map(|(at, _)| {
+        text[at + key.len()..]
+            .trim_start()
+            .strip_prefix(['=', ':'])
+            .map(str::trim_start)
+    }) else {
         return true;
     };
     let start = text.len() - rest.len();

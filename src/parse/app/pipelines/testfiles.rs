@@ -1,11 +1,11 @@
 //! Whether the application has tests: a `test_*.py` or `*_test.py` file, or a
 //! `tests/` folder holding `.py` files — looked for breadth-first from the app's
 //! folder, skipping what is not the app's code (.git, virtualenvs, node_modules,
-//! site-packages, caches, builds), and stopping at the first one found. Names
-//! without a dot are listed to see whether they are folders. Bounded: a tree
-//! past the caps ends with the reason, never a guess.
+//! site-packages, caches, builds, and links), and stopping at the first one
+//! found. Names without a dot are examined to see whether they are folders.
+//! Bounded: a tree past the caps ends with the reason, never a guess.
 
-use crate::evidence::{DirState, Source};
+use crate::evidence::{DirState, FileKind, Source};
 use std::collections::VecDeque;
 
 /// Folders that hold no code of the app's own.
@@ -72,7 +72,12 @@ pub fn find(source: &dyn Source, dir: &str) -> TestFiles {
             if hidden || looks_like_file || SKIPPED.contains(&name.as_str()) {
                 continue;
             }
-            queue.push_back((join(&folder, name), in_tests || name == "tests" || name == "test"));
+            let path = join(&folder, name);
+            // Real folders only: a link (`c -> /`, `a -> .`) leads out of the app or round in circles.
+            if source.meta(&path).is_none_or(|m| m.kind != FileKind::Dir) {
+                continue;
+            }
+            queue.push_back((path, in_tests || name == "tests" || name == "test"));
         }
     }
     out
@@ -81,26 +86,73 @@ pub fn find(source: &dyn Source, dir: &str) -> TestFiles {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::evidence::Snapshot;
+    use crate::evidence::{FileMeta, Snapshot};
+
+    /// A snapshot of `files`, each folder on their way examined as a folder
+    /// (and `links` examined as symlinks).
+    fn tree(files: &[&str], links: &[&str]) -> Snapshot {
+        let meta = |kind| FileMeta {
+            kind,
+            mode: 0o755,
+            uid: 0,
+            gid: 0,
+            size: 0,
+            mtime: 0,
+            link: None,
+        };
+        let mut snapshot = Snapshot::new();
+        for file in files {
+            snapshot = snapshot.with_file(file, "");
+            let mut dir = file.rsplit_once('/').map_or("", |(d, _)| d);
+            while !dir.is_empty() {
+                snapshot = snapshot.with_meta(dir, meta(FileKind::Dir));
+                dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
+            }
+        }
+        for link in links {
+            snapshot = snapshot.with_meta(link, meta(FileKind::Symlink));
+        }
+        snapshot
+    }
 
     #[test]
     fn a_tests_folder_or_a_test_file_anywhere_but_in_a_virtualenv() {
-        let source = Snapshot::new()
-            .with_file("/srv/app/manage.py", "")
-            .with_file("/srv/app/venv/lib/test_x.py", "")
-            .with_file("/srv/app/shop/tests/helpers.py", "");
+        let source = tree(
+            &[
+                "/srv/app/manage.py",
+                "/srv/app/venv/lib/test_x.py",
+                "/srv/app/shop/tests/helpers.py",
+            ],
+            &[],
+        );
         assert_eq!(
             find(&source, "/srv/app").found.as_deref(),
             Some("/srv/app/shop/tests/helpers.py")
         );
-        let none = Snapshot::new()
-            .with_file("/srv/app/manage.py", "")
-            .with_file("/srv/app/venv/test_x.py", "");
+        let none = tree(&["/srv/app/manage.py", "/srv/app/venv/test_x.py"], &[]);
         assert_eq!(find(&none, "/srv/app"), TestFiles::default());
-        let named = Snapshot::new().with_file("/srv/app/app/models_test.py", "");
+        let named = tree(&["/srv/app/app/models_test.py"], &[]);
         assert_eq!(
             find(&named, "/srv/app").found.as_deref(),
             Some("/srv/app/app/models_test.py")
+        );
+    }
+
+    #[test]
+    fn links_are_not_followed() {
+        let mut source = tree(&["/srv/app/manage.py", "/srv/other/test_x.py"], &["/srv/app/elsewhere"]);
+        source.record_dir(
+            "/srv/app",
+            DirState::Listed(vec!["elsewhere".into(), "manage.py".into()]),
+        );
+        source.record_dir("/srv/app/elsewhere", DirState::Listed(vec!["test_x.py".into()]));
+        assert_eq!(find(&source, "/srv/app").found, None);
+        // The same name as a real folder is searched.
+        let mut real = tree(&["/srv/app/manage.py", "/srv/app/elsewhere/x.txt"], &[]);
+        real.record_dir("/srv/app/elsewhere", DirState::Listed(vec!["test_x.py".into()]));
+        assert_eq!(
+            find(&real, "/srv/app").found.as_deref(),
+            Some("/srv/app/elsewhere/test_x.py")
         );
     }
 }

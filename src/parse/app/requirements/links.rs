@@ -49,3 +49,21 @@ pub fn link_pin(url: &str) -> LinkPin {
     }
     LinkPin::Loose("a URL with no hash")
 }
+
+/// The project an archive's file name names: a wheel's first field
+/// (`pycrypto-2.6.1-cp39-none-any.whl`), an sdist's name before its version
+/// (`pycrypto-2.6.1.tar.gz`).
+pub fn archive_name(url: &str) -> Option<String> {
+    let path = url.split(['#', '?']).next()?;
+    let file = path.rsplit('/').next()?;
+    if let Some(wheel) = file.strip_suffix(".whl") {
+        return wheel.split('-').next().filter(|n| !n.is_empty()).map(str::to_string);
+    }
+    let stem = [".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".zip"]
+        .iter()
+        .find_map(|ext| file.strip_suffix(ext))?;
+    let (name, version) = stem.rsplit_once('-')?;
+    version
+        .starts_with(|c: char| c.is_ascii_digit())
+        .then(|| name.to_string())
+}

@@ -52,7 +52,9 @@ impl Line {
     pub fn name(&self) -> Option<String> {
         match &self.kind {
             Kind::Spec(req) => Some(pep508::normalize(&req.name)),
-            Kind::Link(url) => egg_name(url).map(|n| pep508::normalize(&n)),
+            Kind::Link(url) => egg_name(url)
+                .or_else(|| links::archive_name(url))
+                .map(|n| pep508::normalize(&n)),
             Kind::Invalid(_) => None,
         }
     }
