@@ -12,8 +12,9 @@
 //!   an environment or template lookup, a structure. So `PasswordAuthentication
 //!   yes`, `AuthorizedKeysFile .ssh/authorized_keys`, sudo's `NOPASSWD: ALL` and
 //!   Django's `PASSWORD_HASHERS = [...]` stay readable;
-//! - credentials in URLs (`scheme://user:PASSWORD@`, an empty user too, and
-//!   `user:PASSWORD@host` with no scheme), `curl -u user:PASSWORD`, the MySQL
+//! - credentials in URLs (`scheme://user:PASSWORD@`, an empty user too, a web
+//!   URL's lone user — a token — as in `https://TOKEN@github.com`, signed URLs'
+//!   signatures, and `user:PASSWORD@host` with no scheme), `curl -u user:PASSWORD`, the MySQL
 //!   clients' `-pPASSWORD`, `sshpass -p`, `Authorization:` headers, bearer tokens;
 //! - private key blocks and the token formats secret scanners know (AWS, GitHub,
 //!   GitLab, Slack, Stripe, Google, npm, DigitalOcean, SendGrid, PyPI, JWTs).
@@ -165,6 +166,21 @@ fn rules() -> &'static [Rule] {
             Rule::new(
                 "://",
                 r#"[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@ \t\r\n\x0B\x0C]*:([^ \t\r\n\x0B\x0C"']+)@[A-Za-z0-9.-]+(?:[:/?#"' \t\r\n]|$)"#,
+                1,
+                never,
+            ),
+            // A web URL's user with no password is a token (`https://<token>@github.com`,
+            // pip's `--index-url https://<token>@pypi.example.com`); ssh's `git@` is not.
+            Rule::new(
+                "://",
+                r#"(?i-u:\b)(?:[a-z]+\+)?https?://([^:/@ \t\r\n\x0B\x0C"']+)@[A-Za-z0-9.-]+(?:[:/?#"' \t\r\n]|$)"#,
+                1,
+                never,
+            ),
+            // Signed URLs' signatures (S3's `X-Amz-Signature=`, Azure's `sig=`).
+            Rule::new(
+                "ig=|ignature=",
+                r#"(?i)[?&](?:x-amz-signature|x-goog-signature|signature|sig)=([^&# \t\r\n\x0B\x0C"']+)"#,
                 1,
                 never,
             ),

@@ -245,3 +245,25 @@ fn what_an_attack_found_is_redacted_and_what_decides_verdicts_is_kept() {
     let kept = "PASSWORD=${DB_PASSWORD}\nTOKEN=$API_TOKEN\nKEY_FILE=/etc/ssl/private/key.pem\n";
     assert_eq!(redact(kept).text, kept);
 }
+
+#[test]
+fn a_token_given_as_a_web_urls_user_and_signed_urls_are_redacted() {
+    let text = "git+https://abcdef0123456789abcdef0123456789abcdef01@github.com/o/p.git#egg=p\n\
+        pip install --index-url=https://tok3nvalue@idx.example.com/simple flask\n\
+        https://bucket.s3.amazonaws.com/k?X-Amz-Date=20261205&X-Amz-Signature=0f1e2d3c4b5a69788796a5b4c3d2e1f0\n\
+        ssh://git@github.com/o/r.git git@github.com:o/r.git\n";
+    let r = redact(text);
+    for secret in [
+        "abcdef0123456789abcdef0123456789abcdef01",
+        "tok3nvalue",
+        "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+    ] {
+        assert!(!r.text.contains(secret), "{secret} left in:\n{}", r.text);
+    }
+    assert!(
+        r.text.contains("ssh://git@github.com/o/r.git git@github.com:o/r.git"),
+        "{}",
+        r.text
+    );
+    assert!(r.text.contains("X-Amz-Date=20261205"));
+}
