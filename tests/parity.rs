@@ -327,3 +327,81 @@ fn the_collector_run_by_a_login_that_is_not_root_never_takes_unread_for_absent()
         );
     }
 }
+
+/// The fixture app's deps, secrets and codesec controls, scanned `local` and over
+/// SSH with `--app-dir` naming the same folder: the same statuses, findings and
+/// evidence kinds (the Git index read from its bytes over SFTP too).
+#[test]
+fn an_app_is_judged_over_ssh_as_locally() {
+    let client = Client::new();
+    let server = Sshd::start(&[&client.key()], "");
+    client.trust(&server);
+    let tree = common::fixture_copy("app/flawed");
+    let app = tree.path().join("srv/api");
+    std::fs::write(app.join(".env"), "SECRET_KEY=x\n").expect("write");
+    for args in [&["init", "-q"][..], &["add", "-A"][..]] {
+        let out = Command::new("git")
+            .current_dir(&app)
+            .env("HOME", &app)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .args(["-c", "core.excludesFile=/dev/null"])
+            .args(args)
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let app_dir = app.to_string_lossy().to_string();
+    let args = |target: &str| -> Vec<String> {
+        [
+            "scan",
+            target,
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+            "--app-dir",
+            &app_dir,
+            "--only",
+            "deps",
+            "--only",
+            "secrets",
+            "--only",
+            "codesec",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let local = scan_of(vouch().args(args("local")).output().expect("vouch runs"));
+    let remote = scan_of(
+        client
+            .vouch()
+            .args(args(&server.target()))
+            .output()
+            .expect("vouch runs"),
+    );
+    assert_ne!(remote.code, 2, "{}", remote.stderr);
+    assert_eq!(remote.host()["app_dir"], app_dir.as_str());
+    assert_eq!(local.statuses(), remote.statuses());
+    for id in local.statuses().keys() {
+        assert_eq!(local.findings(id), remote.findings(id), "{id}");
+    }
+    let kinds = |scan: &common::Scan| {
+        let mut kinds: Vec<String> = scan.host()["evidence"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap_or("").to_string())
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        kinds
+    };
+    assert!(
+        kinds(&remote).contains(&"git_index".to_string()),
+        "{:?}",
+        kinds(&remote)
+    );
+    assert_eq!(kinds(&local), kinds(&remote));
+}
