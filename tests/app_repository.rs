@@ -389,3 +389,35 @@ fn what_a_hostile_or_careless_repository_says_is_read_as_git_pip_and_setuptools_
     assert!(!has(&scan.findings("secrets.dotenv-permissions"), "/srv/app/.env:"));
     assert_status(&scan, "secrets.dotenv-ignored", "pass");
 }
+
+#[test]
+fn a_dotenv_in_a_subfolder_is_judged_with_the_gitignore_files_on_its_way() {
+    let tree = fixture_copy("app/clean");
+    let app = tree.path().join("srv/shop");
+    env_file(&app.join(".env"), 0o600);
+    std::fs::create_dir_all(app.join("deploy/docker")).expect("mkdir");
+    env_file(&app.join("deploy/docker/.env.production"), 0o644);
+    // The subfolder's own .gitignore takes it back from the root's `.env*`: `git add -A` tracks it.
+    std::fs::write(app.join("deploy/.gitignore"), "!docker/.env.production\n").expect("write");
+    git(&app, &["init", "-q"]);
+    git(&app, &["add", "-A"]);
+    let tracked = scan(tree.path(), &[]);
+    assert_status(&tracked, "secrets.dotenv-ignored", "fail");
+    assert!(has(
+        &tracked.findings("secrets.dotenv-ignored"),
+        "/srv/shop/deploy/docker/.env.production: deploy/docker/.env.production is tracked by Git"
+    ));
+    assert_status(&tracked, "secrets.dotenv-permissions", "fail");
+    assert!(has(
+        &tracked.findings("secrets.dotenv-permissions"),
+        "/srv/shop/deploy/docker/.env.production: /srv/shop/deploy/docker/.env.production is readable by every user"
+    ));
+    // Untracked, it is still not ignored: the nested rule is named at its line.
+    git(&app, &["rm", "-q", "--cached", "deploy/docker/.env.production"]);
+    let untracked = scan(tree.path(), &[]);
+    assert_status(&untracked, "secrets.dotenv-ignored", "fail");
+    assert!(has(
+        &untracked.findings("secrets.dotenv-ignored"),
+        "/srv/shop/deploy/.gitignore:1: deploy/docker/.env.production is not ignored: `!docker/.env.production` takes it back"
+    ));
+}

@@ -31,22 +31,35 @@ pub fn permissions() -> EvaluatorDef {
 fn env_files<'a>(ctx: &EvalContext<'a>) -> Result<(String, std::sync::Arc<Dotenv>), Outcome> {
     let dir = app_dir(ctx)?;
     let dotenv = dotenv_of(ctx.source, dir);
-    if let Some(why) = &dotenv.unlisted {
-        return Err(Outcome::needs_review(format!(
+    match (&dotenv.unlisted, dotenv.files.is_empty()) {
+        (Some(why), true) => Err(Outcome::needs_review(format!(
             "the app's .env files are unknown: {why}"
-        )));
+        ))),
+        (None, true) => Err(Outcome::not_applicable(format!("no .env file in {dir} or its folders"))),
+        _ => Ok((dir.to_string(), dotenv)),
     }
-    if dotenv.files.is_empty() {
-        return Err(Outcome::not_applicable(format!("no .env file in {dir}")));
+}
+
+/// A pass on the .env files found is no pass when the search for them was cut short.
+fn unless_incomplete(outcome: Outcome, dotenv: &Dotenv) -> Outcome {
+    match (&dotenv.unlisted, outcome.status) {
+        (Some(why), Status::Pass) => Outcome {
+            status: Status::NeedsReview,
+            summary: format!("{}; but {why}, so other .env files may exist", outcome.summary),
+            ..outcome
+        },
+        _ => outcome,
     }
-    Ok((dir.to_string(), dotenv))
 }
 
 fn run_ignored(ctx: &EvalContext) -> Outcome {
-    let (dir, dotenv) = match env_files(ctx) {
-        Ok(found) => found,
-        Err(outcome) => return outcome,
-    };
+    match env_files(ctx) {
+        Ok((dir, dotenv)) => unless_incomplete(judge_ignored(&dir, &dotenv), &dotenv),
+        Err(outcome) => outcome,
+    }
+}
+
+fn judge_ignored(dir: &str, dotenv: &Dotenv) -> Outcome {
     let rules = dotenv.rules();
     let tracked = dotenv.repo.as_ref().map(|repo| &repo.tracked);
     let mut findings = Vec::new();
@@ -166,10 +179,13 @@ fn finding_at(message: String, location: &str) -> Finding {
 }
 
 fn run_permissions(ctx: &EvalContext) -> Outcome {
-    let (_, dotenv) = match env_files(ctx) {
-        Ok(found) => found,
-        Err(outcome) => return outcome,
-    };
+    match env_files(ctx) {
+        Ok((_, dotenv)) => unless_incomplete(judge_permissions(&dotenv), &dotenv),
+        Err(outcome) => outcome,
+    }
+}
+
+fn judge_permissions(dotenv: &Dotenv) -> Outcome {
     let mut worst = Status::Pass;
     let mut findings = Vec::new();
     let rank = |s: Status| match s {

@@ -105,29 +105,35 @@ pub fn read(source: &dyn Source, dir: &str) -> Dotenv {
         loose_ignores: Vec::new(),
         loose_unread: Vec::new(),
     };
-    match source.list(&dir) {
-        DirState::Listed(names) => {
-            for name in names.iter().filter(|n| is_secret_env(n)) {
-                let file = env_file(source, &join(&dir, name));
-                // A folder named .env is a virtualenv, not a secret file.
-                if file.meta.as_ref().is_some_and(|m| m.kind == FileKind::Dir) {
-                    continue;
-                }
+    // Every folder of the app's own (config/.env, docker/.env.production too).
+    out.unlisted = super::walk::walk(source, &dir, |folder, names| {
+        for name in names.iter().filter(|n| is_secret_env(n)) {
+            let file = env_file(source, &join(folder, name));
+            // A folder named .env is a virtualenv, not a secret file.
+            if !file.meta.as_ref().is_some_and(|m| m.kind == FileKind::Dir) {
                 out.files.push(file);
             }
         }
-        DirState::Missing => out.unlisted = Some(format!("{dir} does not exist")),
-        DirState::Unreadable(why) => out.unlisted = Some(format!("{dir} could not be listed: {why}")),
-        DirState::NotCollected => out.unlisted = Some(format!("{dir} was not listed")),
+        std::ops::ControlFlow::Continue(())
+    });
+    // The folders between the app and each .env file below it: their .gitignore apply too.
+    let mut below: Vec<String> = Vec::new();
+    for file in &out.files {
+        let mut folder = parent(&file.path).unwrap_or("/").to_string();
+        while folder.len() > dir.len() && folder.starts_with(&dir) && !below.contains(&folder) {
+            below.push(folder.clone());
+            folder = parent(&folder).unwrap_or("/").to_string();
+        }
     }
     // The folders from the app up to the filesystem's root, nearest first.
     let chain = super::folders_up(&dir);
     let root_at = chain.iter().position(|d| source.meta(&join(d, ".git")).is_some());
     match root_at {
-        Some(at) => out.repo = Some(repo(source, &chain[..=at])),
+        Some(at) => out.repo = Some(repo(source, &chain[..=at], &below)),
         None => {
-            // No checkout: the app folder's own .gitignore is what its repository has.
-            let (files, unread) = ignore_files(source, &chain[..1], &dir);
+            // No checkout: the app's own .gitignore files are what its repository has.
+            let folders: Vec<String> = chain[..1].iter().chain(&below).cloned().collect();
+            let (files, unread) = ignore_files(source, &folders, &dir);
             out.loose_ignores = files;
             out.loose_unread = unread;
         }
@@ -186,9 +192,10 @@ fn ignore_files(source: &dyn Source, chain: &[String], root: &str) -> (Vec<Ignor
     (files, unread)
 }
 
-fn repo(source: &dyn Source, chain: &[String]) -> Repo {
+fn repo(source: &dyn Source, chain: &[String], below: &[String]) -> Repo {
     let root = chain.last().cloned().unwrap_or_else(|| "/".to_string());
-    let (ignore_files, mut unread) = ignore_files(source, chain, &root);
+    let folders: Vec<String> = chain.iter().chain(below).cloned().collect();
+    let (ignore_files, mut unread) = ignore_files(source, &folders, &root);
     let git = join(&root, ".git");
     let is_dir = source.meta(&git).is_some_and(|m| m.kind == FileKind::Dir);
     let (exclude, tracked) = if is_dir {

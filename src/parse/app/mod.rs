@@ -12,6 +12,7 @@ pub mod pep508;
 pub mod pipelines;
 pub mod requirements;
 pub mod updates;
+pub mod walk;
 pub mod yaml;
 
 use crate::evidence::Source;

@@ -1,26 +1,10 @@
 //! Whether the application has tests: a `test_*.py` or `*_test.py` file, or a
-//! `tests/` folder holding `.py` files — looked for breadth-first from the app's
-//! folder, skipping what is not the app's code (.git, virtualenvs, node_modules,
-//! site-packages, caches, builds, and links), and stopping at the first one
-//! found. Names without a dot are examined to see whether they are folders.
-//! Bounded: a tree past the caps ends with the reason, never a guess.
+//! `tests/` folder holding `.py` files — looked for through the app's own
+//! folders (`crate::parse::app::walk`), stopping at the first one found.
 
-use crate::evidence::{DirState, FileKind, Source};
-use std::collections::VecDeque;
-
-/// Folders that hold no code of the app's own.
-pub const SKIPPED: &[&str] = &[
-    "node_modules",
-    "site-packages",
-    "__pycache__",
-    "venv",
-    "env",
-    "build",
-    "dist",
-    "htmlcov",
-];
-pub const MAX_DIRS: usize = 2_000;
-pub const MAX_NAMES: usize = 100_000;
+use crate::evidence::Source;
+use crate::parse::app::walk::{join, walk};
+use std::ops::ControlFlow;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TestFiles {
@@ -34,59 +18,35 @@ pub fn is_test_file(name: &str) -> bool {
     name.ends_with(".py") && (name.starts_with("test_") || name.ends_with("_test.py"))
 }
 
-fn join(dir: &str, name: &str) -> String {
-    format!("{}/{name}", dir.trim_end_matches('/'))
+/// A folder inside a `tests`/`test` folder of the app.
+fn in_tests(dir: &str, folder: &str) -> bool {
+    folder
+        .strip_prefix(dir)
+        .is_some_and(|rest| rest.split('/').any(|part| part == "tests" || part == "test"))
 }
 
 pub fn find(source: &dyn Source, dir: &str) -> TestFiles {
-    let mut out = TestFiles::default();
-    let mut queue: VecDeque<(String, bool)> = VecDeque::from([(dir.to_string(), false)]);
-    let (mut dirs, mut names_seen) = (0usize, 0usize);
-    while let Some((folder, in_tests)) = queue.pop_front() {
-        if dirs >= MAX_DIRS || names_seen >= MAX_NAMES {
-            out.incomplete = Some(format!(
-                "the search stopped after {dirs} folders and {names_seen} names (the caps are {MAX_DIRS} and {MAX_NAMES})"
-            ));
-            return out;
-        }
-        let names = match source.list(&folder) {
-            DirState::Listed(names) => names,
-            DirState::Unreadable(why) if folder == dir => {
-                out.incomplete = Some(format!("{folder} could not be listed: {why}"));
-                return out;
+    let mut found = None;
+    let incomplete = walk(source, dir, |folder, names| {
+        let tests = in_tests(dir, folder);
+        match names.iter().find(|n| is_test_file(n) || (tests && n.ends_with(".py"))) {
+            Some(name) => {
+                found = Some(join(folder, name));
+                ControlFlow::Break(())
             }
-            _ => continue,
-        };
-        dirs += 1;
-        names_seen += names.len();
-        if let Some(name) = names
-            .iter()
-            .find(|n| is_test_file(n) || (in_tests && n.ends_with(".py")))
-        {
-            out.found = Some(join(&folder, name));
-            return out;
+            None => ControlFlow::Continue(()),
         }
-        for name in &names {
-            let hidden = name.starts_with('.');
-            let looks_like_file = name.contains('.');
-            if hidden || looks_like_file || SKIPPED.contains(&name.as_str()) {
-                continue;
-            }
-            let path = join(&folder, name);
-            // Real folders only: a link (`c -> /`, `a -> .`) leads out of the app or round in circles.
-            if source.meta(&path).is_none_or(|m| m.kind != FileKind::Dir) {
-                continue;
-            }
-            queue.push_back((path, in_tests || name == "tests" || name == "test"));
-        }
+    });
+    TestFiles {
+        incomplete: incomplete.filter(|_| found.is_none()),
+        found,
     }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::evidence::{FileMeta, Snapshot};
+    use crate::evidence::{DirState, FileKind, FileMeta, Snapshot};
 
     /// A snapshot of `files`, each folder on their way examined as a folder
     /// (and `links` examined as symlinks).
