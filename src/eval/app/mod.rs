@@ -1,7 +1,7 @@
 //! The application's repository (sections deps, secrets, codesec): evaluators
 //! over what the app probes collected inside the directory app discovery found.
-//! - `deps.pinned`, `deps.unmaintained-crypto`, `deps.update-automation` — [`deps`];
-//! - `deps.vulnerability-scanning` — [`deps`] too, from the CI configurations;
+//! - `deps.pinned`, `deps.unmaintained-crypto` — [`deps`];
+//! - `deps.update-automation`, `deps.vulnerability-scanning` — [`upkeep`];
 //! - `codesec.static-analysis`, `codesec.tests-in-ci`, `codesec.ci-hardening` — [`codesec`];
 //! - `secrets.dotenv-ignored`, `secrets.dotenv-permissions` — [`dotenv`].
 //!
@@ -11,6 +11,7 @@
 pub mod codesec;
 pub mod deps;
 pub mod dotenv;
+pub mod upkeep;
 
 use super::{EvalContext, EvaluatorDef};
 use crate::evidence::memo::memoized;
@@ -23,8 +24,8 @@ pub fn evaluators() -> Vec<EvaluatorDef> {
     vec![
         deps::pinned(),
         deps::unmaintained_crypto(),
-        deps::update_automation(),
-        deps::vulnerability_scanning(),
+        upkeep::update_automation(),
+        upkeep::vulnerability_scanning(),
         codesec::static_analysis(),
         codesec::tests_in_ci(),
         codesec::ci_hardening(),

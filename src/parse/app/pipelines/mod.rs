@@ -12,7 +12,7 @@ pub mod testfiles;
 pub mod tools;
 
 use crate::evidence::{FileState, Source};
-use tools::{tools_in, without_comment, Tool};
+use tools::{jenkins_commands, nox_command, tools_in, without_comment, Tool};
 
 /// Which file a configuration is, which decides how it is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,45 +224,6 @@ fn read_config(out: &mut Pipelines, path: String, kind: Kind, text: String) {
         }
     }
     out.configs.push(Config { path, kind, text });
-}
-
-/// `session.run("bandit", "-r", "src")` as the command line it runs.
-fn nox_command(line: &str) -> Option<String> {
-    let args = line.split_once(".run(")?.1;
-    let words: Vec<&str> = args
-        .split(',')
-        .map(|a| a.trim().trim_end_matches(')').trim())
-        .take_while(|a| a.starts_with(['"', '\'']))
-        .map(|a| a.trim_matches(['"', '\'']))
-        .collect();
-    (!words.is_empty()).then(|| words.join(" "))
-}
-
-/// The commands of a Jenkinsfile line: each `sh '...'`/`bat "..."` string, or
-/// the line itself (a line inside a multi-line `sh` block).
-fn jenkins_commands(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for step in ["sh", "bat"] {
-        let mut rest = line;
-        while let Some(at) = rest.find(step) {
-            let after = rest[at + step.len()..]
-                .trim_start()
-                .trim_start_matches('(')
-                .trim_start();
-            rest = &rest[at + step.len()..];
-            let Some(quote) = after.chars().next().filter(|c| matches!(c, '\'' | '"')) else {
-                continue;
-            };
-            let body = &after[1..];
-            if let Some(end) = body.find(quote) {
-                out.push(body[..end].to_string());
-            }
-        }
-    }
-    if out.is_empty() {
-        out.push(line.to_string());
-    }
-    out
 }
 
 /// Whether ruff's settings select the S (flake8-bandit) rules: `select` or
