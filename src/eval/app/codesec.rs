@@ -2,13 +2,13 @@
 //! hooks run (`codesec.static-analysis`, `codesec.tests-in-ci`), and how its
 //! GitHub Actions workflows are locked down (`codesec.ci-hardening`).
 
-use super::{app_dir, location, pipelines_of};
+use super::{app_dir, location, pipelines_of, unread};
 use crate::eval::{EvalContext, EvaluatorDef};
 use crate::model::{Finding, Location, Outcome, ProbeType, Status};
 use crate::parse::app::pipelines::github::{reference, Reference};
 use crate::parse::app::pipelines::make::make_targets;
 use crate::parse::app::pipelines::tools::Tool;
-use crate::parse::app::pipelines::{ruff_command_selects_security, Pipelines, Run};
+use crate::parse::app::pipelines::{ruff_command_selects_security, Run};
 
 pub fn static_analysis() -> EvaluatorDef {
     EvaluatorDef {
@@ -44,15 +44,6 @@ fn at_run(run: &Run) -> Location {
     Location::line(run.path.clone(), run.line as u32)
 }
 
-/// Files there that could not be read: they may run what is looked for.
-fn unread(pipelines: &Pipelines) -> Vec<Finding> {
-    pipelines
-        .unread
-        .iter()
-        .map(|(path, why)| Finding::at(why.clone(), Location::file(path.clone())))
-        .collect()
-}
-
 fn run_static(ctx: &EvalContext) -> Outcome {
     let dir = match app_dir(ctx) {
         Ok(dir) => dir,
@@ -83,7 +74,7 @@ fn run_static(ctx: &EvalContext) -> Outcome {
             .with_all(security)
             .with_all(linters);
     }
-    let unread = unread(&pipelines);
+    let unread = unread(&pipelines.unread);
     if !unread.is_empty() {
         return Outcome::needs_review("no security analyser in the configurations read, but some could not be read")
             .with_all(linters)
@@ -143,7 +134,7 @@ fn run_tests(ctx: &EvalContext) -> Outcome {
             .with(has)
             .with_all(running);
     }
-    let unread = unread(&pipelines);
+    let unread = unread(&pipelines.unread);
     if !unread.is_empty() {
         return Outcome::needs_review(
             "the app has tests; no CI configuration read runs them, but some could not be read",
@@ -160,12 +151,12 @@ fn run_hardening(ctx: &EvalContext) -> Outcome {
         Err(outcome) => return outcome,
     };
     let pipelines = pipelines_of(ctx.source, dir);
-    let unread_workflows: Vec<Finding> = pipelines
-        .unread
-        .iter()
-        .filter(|(path, _)| path.contains("/.github/workflows"))
-        .map(|(path, why)| Finding::at(why.clone(), Location::file(path.clone())))
-        .collect();
+    let unread_workflows = unread(
+        pipelines
+            .unread
+            .iter()
+            .filter(|(path, _)| path.contains("/.github/workflows")),
+    );
     if pipelines.workflows.is_empty() && unread_workflows.is_empty() {
         return Outcome::not_applicable("no GitHub Actions workflow in the app's repository");
     }

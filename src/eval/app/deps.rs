@@ -1,7 +1,7 @@
 //! The app's dependencies themselves: pinned to exact versions (`deps.pinned`),
 //! and pycrypto not among them (`deps.unmaintained-crypto`).
 
-use super::{app_dir, manifests_of};
+use super::{app_dir, location, manifests_of, problems};
 use crate::eval::{EvalContext, EvaluatorDef};
 use crate::model::{Finding, Location, Outcome, ProbeType};
 use crate::parse::app::manifests::{Declared, Manifests, Pin};
@@ -25,17 +25,6 @@ pub fn unmaintained_crypto() -> EvaluatorDef {
         params: &[],
         needs: &[ProbeType::AppDependencies],
         run: run_crypto,
-    }
-}
-
-/// `file:line` as a finding's location.
-fn at(location: &str) -> Location {
-    match location
-        .rsplit_once(':')
-        .and_then(|(path, line)| Some((path, line.parse::<u32>().ok()?)))
-    {
-        Some((path, line)) => Location::line(path, line),
-        None => Location::file(location),
     }
 }
 
@@ -88,21 +77,16 @@ fn judge_requirements(requirements: &Requirements, manifests: &Manifests) -> Out
         if let Kind::Invalid(why) = &line.kind {
             unreadable.push(Finding::at(
                 format!("`{}` is not a requirement pip can read: {why}", line.text),
-                at(&line.location()),
+                location(&line.location()),
             ));
         } else if let Err(allows) = requirement_pin(line, &constrained) {
             loose.push(Finding::at(
                 format!("`{}` is not pinned: it allows {allows}", line.text),
-                at(&line.location()),
+                location(&line.location()),
             ));
         }
     }
-    let problems: Vec<Finding> = requirements
-        .problems
-        .iter()
-        .chain(&manifests.problems)
-        .map(|(location, why)| Finding::at(why.clone(), at(location)))
-        .collect();
+    let problems = problems(requirements.problems.iter().chain(&manifests.problems));
     let files = match requirements.files.len() {
         0 | 1 => "requirements.txt".to_string(),
         2 => "requirements.txt and the file it includes".to_string(),
@@ -166,19 +150,15 @@ fn judge_declared(manifests: &Manifests) -> Outcome {
             Pin::Exact | Pin::Local => {}
             Pin::Loose(allows) => loose.push(Finding::at(
                 format!("`{}` ({}) is not pinned: it allows {allows}", dep.text, dep.group),
-                at(&dep.location()),
+                location(&dep.location()),
             )),
             Pin::Invalid(why) => unreadable.push(Finding::at(
                 format!("`{}` is not a dependency vouch can read: {why}", dep.text),
-                at(&dep.location()),
+                location(&dep.location()),
             )),
         }
     }
-    let problems: Vec<Finding> = manifests
-        .problems
-        .iter()
-        .map(|(location, why)| Finding::at(why.clone(), at(location)))
-        .collect();
+    let problems = problems(&manifests.problems);
     let files = manifests.declaring.join(", ");
     if !loose.is_empty() {
         return Outcome::fail(format!(
@@ -237,12 +217,7 @@ fn run_pinned(ctx: &EvalContext) -> Outcome {
     Outcome::needs_review(format!(
         "no dependency manifest found in {dir} (requirements.txt, a lock file, pyproject.toml, setup.py, setup.cfg or Pipfile)"
     ))
-    .with_all(
-        manifests
-            .problems
-            .iter()
-            .map(|(location, why)| Finding::at(why.clone(), at(location))),
-    )
+    .with_all(problems(&manifests.problems))
 }
 
 /// Unmaintained since 2013, with known CVEs.
@@ -263,14 +238,14 @@ fn run_crypto(ctx: &EvalContext) -> Outcome {
                 .lines
                 .iter()
                 .filter(|l| !l.constraint && l.name().as_deref() == Some(UNMAINTAINED))
-                .map(|l| Finding::at(format!("`{}` requires pycrypto", l.text), at(&l.location()))),
+                .map(|l| Finding::at(format!("`{}` requires pycrypto", l.text), location(&l.location()))),
         );
     }
     looked.extend(manifests.declaring.iter().cloned());
     found.extend(manifests.declared.iter().filter(|d| d.name == UNMAINTAINED).map(|d| {
         Finding::at(
             format!("`{}` ({}) requires pycrypto", d.text, d.group),
-            at(&d.location()),
+            location(&d.location()),
         )
     }));
     looked.extend(manifests.locks.iter().cloned());
@@ -287,12 +262,12 @@ fn run_crypto(ctx: &EvalContext) -> Outcome {
         ))
         .with_all(found);
     }
-    let problems: Vec<Finding> = manifests
-        .problems
-        .iter()
-        .chain(manifests.requirements.iter().flat_map(|r| r.problems.iter()))
-        .map(|(location, why)| Finding::at(why.clone(), at(location)))
-        .collect();
+    let problems = problems(
+        manifests
+            .problems
+            .iter()
+            .chain(manifests.requirements.iter().flat_map(|r| r.problems.iter())),
+    );
     if looked.is_empty() {
         return Outcome::needs_review(format!("no dependency manifest found in {dir} to look for pycrypto in"));
     }

@@ -2,7 +2,7 @@
 //! rules Git applies, and Git's index for files tracked anyway) and readable by
 //! their owner only (`secrets.dotenv-permissions`). The files' content is never read.
 
-use super::{app_dir, dotenv_of};
+use super::{app_dir, dotenv_of, location, unread};
 use crate::eval::{EvalContext, EvaluatorDef};
 use crate::model::{Finding, Location, Outcome, ProbeType, Status};
 use crate::parse::app::dotenv::Dotenv;
@@ -83,22 +83,22 @@ fn judge_ignored(dir: &str, dotenv: &Dotenv) -> Outcome {
         }
         let decision = rules.decide(&relative, false);
         match (decision.ignored, &decision.by) {
-            (true, Some((location, pattern))) => {
+            (true, Some((at, pattern))) => {
                 let via = decision
                     .via_folder
                     .as_ref()
                     .map(|folder| format!(" (its folder {folder} is ignored)"))
                     .unwrap_or_default();
-                findings.push(finding_at(
+                findings.push(Finding::at(
                     format!("{relative} is ignored by `{pattern}`{via}"),
-                    location,
+                    location(at),
                 ));
             }
-            (_, Some((location, pattern))) => {
+            (_, Some((at, pattern))) => {
                 failing.push(relative.clone());
-                findings.push(finding_at(
+                findings.push(Finding::at(
                     format!("{relative} is not ignored: `{pattern}` takes it back"),
-                    location,
+                    location(at),
                 ));
             }
             (_, None) => {
@@ -124,11 +124,7 @@ fn judge_ignored(dir: &str, dotenv: &Dotenv) -> Outcome {
             failing.join(", ")
         ))
         .with_all(findings)
-        .with_all(
-            unread_ignores
-                .iter()
-                .map(|(path, why)| Finding::at(why.clone(), Location::file(path.clone()))),
-        );
+        .with_all(unread(unread_ignores));
     }
     if !failing.is_empty() {
         return Outcome::fail(format!("Git would keep {}: add it to .gitignore", failing.join(", ")))
@@ -143,11 +139,7 @@ fn judge_ignored(dir: &str, dotenv: &Dotenv) -> Outcome {
         ))
         .with_all(findings);
     };
-    let mut unknown: Vec<Finding> = repo
-        .unread
-        .iter()
-        .map(|(path, why)| Finding::at(why.clone(), Location::file(path.clone())))
-        .collect();
+    let mut unknown = unread(&repo.unread);
     if let Err(why) = &repo.tracked {
         unknown.push(Finding::at(
             format!("whether Git tracks the .env files is unknown: {why}"),
@@ -166,16 +158,6 @@ fn judge_ignored(dir: &str, dotenv: &Dotenv) -> Outcome {
         repo.root
     ))
     .with_all(findings)
-}
-
-fn finding_at(message: String, location: &str) -> Finding {
-    match location
-        .rsplit_once(':')
-        .and_then(|(p, l)| Some((p, l.parse::<u32>().ok()?)))
-    {
-        Some((path, line)) => Finding::at(message, Location::line(path, line)),
-        None => Finding::at(message, Location::file(location)),
-    }
 }
 
 fn run_permissions(ctx: &EvalContext) -> Outcome {

@@ -78,6 +78,22 @@ pub fn location(text: &str) -> crate::model::Location {
     }
 }
 
+/// `(path or path:line, why)` pairs — what could not be read or understood — as findings.
+pub fn problems<'a>(items: impl IntoIterator<Item = &'a (String, String)>) -> Vec<crate::model::Finding> {
+    items
+        .into_iter()
+        .map(|(at, why)| crate::model::Finding::at(why.clone(), location(at)))
+        .collect()
+}
+
+/// `(path, why)` pairs — files there that could not be read — as findings at their paths.
+pub fn unread<'a>(items: impl IntoIterator<Item = &'a (String, String)>) -> Vec<crate::model::Finding> {
+    items
+        .into_iter()
+        .map(|(path, why)| crate::model::Finding::at(why.clone(), crate::model::Location::file(path.clone())))
+        .collect()
+}
+
 /// The app's .env files and their repository, read once per scan.
 pub fn dotenv_of(source: &dyn Source, dir: &str) -> Arc<env::Dotenv> {
     per_app(source, "app.dotenv", dir, || env::read(source, dir))

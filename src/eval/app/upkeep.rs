@@ -113,11 +113,7 @@ fn run_scanning(ctx: &EvalContext) -> Outcome {
         ))
         .with_all(scans);
     }
-    let unread: Vec<Finding> = pipelines
-        .unread
-        .iter()
-        .map(|(path, why)| Finding::at(why.clone(), Location::file(path.clone())))
-        .collect();
+    let unread = super::unread(&pipelines.unread);
     if !unread.is_empty() {
         return Outcome::needs_review(
             "no vulnerability scanner in the configurations read, but some could not be read",

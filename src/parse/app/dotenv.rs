@@ -7,6 +7,8 @@
 //! run commands.
 
 use super::gitignore::{IgnoreFile, Rules};
+use super::parent;
+use super::walk::join;
 use crate::evidence::{DirState, FileKind, FileMeta, FileState, Source};
 
 /// Names that hold examples, not secrets: `.env.example` is meant to be committed.
@@ -79,19 +81,6 @@ pub fn is_secret_env(name: &str) -> bool {
             .is_some_and(|suffix| !suffix.is_empty() && !EXAMPLES.contains(&suffix.to_ascii_lowercase().as_str())),
         None => false,
     }
-}
-
-fn parent(path: &str) -> Option<&str> {
-    let trimmed = path.trim_end_matches('/');
-    match trimmed.rsplit_once('/') {
-        Some(("", name)) if !name.is_empty() => Some("/"),
-        Some((parent, _)) if !parent.is_empty() => Some(parent),
-        _ => None,
-    }
-}
-
-fn join(dir: &str, name: &str) -> String {
-    format!("{}/{name}", dir.trim_end_matches('/'))
 }
 
 /// Read what decides the app's .env controls, through `source`.

@@ -24,15 +24,22 @@ const MAX_UP: usize = 64;
 pub fn folders_up(dir: &str) -> Vec<String> {
     let mut chain = vec![dir.trim_end_matches('/').to_string()];
     while chain.len() < MAX_UP {
-        let Some(last) = chain.last() else { break };
-        let up = match last.rsplit_once('/') {
-            Some(("", name)) if !name.is_empty() => "/".to_string(),
-            Some((parent, _)) if !parent.is_empty() => parent.to_string(),
-            _ => break,
+        let Some(up) = chain.last().and_then(|last| parent(last)) else {
+            break;
         };
-        chain.push(up);
+        chain.push(up.to_string());
     }
     chain
+}
+
+/// The folder holding `path` (`/` for `/srv`); None for `/` itself.
+pub fn parent(path: &str) -> Option<&str> {
+    let trimmed = path.trim_end_matches('/');
+    match trimmed.rsplit_once('/') {
+        Some(("", name)) if !name.is_empty() => Some("/"),
+        Some((parent, _)) if !parent.is_empty() => Some(parent),
+        _ => None,
+    }
 }
 
 /// The app's folder, then its repository's root when that is another folder:
