@@ -47,7 +47,11 @@ pub fn check_evidence<'a>(
             continue;
         };
         let bytes = store.get_blob(id, sha, ITEM_CAP)?;
-        let found = secrets_in(&String::from_utf8_lossy(&bytes));
+        let text = String::from_utf8_lossy(&bytes);
+        let found = match record.kind() {
+            EvidenceKind::File => redact::redact_file(record.source(), &text).count,
+            _ => secrets_in(&text),
+        };
         if found > 0 {
             return Err(format!(
                 "not exported: evidence {} ({}) still holds {found} secret{} the redaction patterns find; \

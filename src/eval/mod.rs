@@ -88,6 +88,7 @@ const FAMILIES: &[Family] = &[
     ("host", host::evaluators),
     ("web", web::evaluators),
     ("app", app::evaluators),
+    ("code", app::code::evaluators),
     ("generic", generic::evaluators),
 ];
 

@@ -69,6 +69,13 @@ impl Gate {
         self.count += redacted.count;
         redacted.text
     }
+
+    /// A file's content, redacted as its kind reads it (Python source as code).
+    fn pass_file(&mut self, path: &str, text: &str) -> String {
+        let redacted = redact::redact_file(path, text);
+        self.count += redacted.count;
+        redacted.text
+    }
 }
 
 /// Record another path to a file already recorded as `same` (a hard link, a
@@ -129,7 +136,11 @@ pub fn record_attachment(control: &str, name: &str, sha256: &str, bytes: u64, at
 pub fn record(draft: Draft) -> EvidenceRecord {
     let mut gate = Gate { count: 0 };
     let content = if draft.state.keeps_content() {
-        gate.pass(&String::from_utf8_lossy(&draft.body))
+        let body = String::from_utf8_lossy(&draft.body);
+        match draft.payload {
+            Payload::File => gate.pass_file(&draft.source, &body),
+            _ => gate.pass(&body),
+        }
     } else {
         String::new()
     };

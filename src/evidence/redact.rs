@@ -31,6 +31,7 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 mod inert;
+pub mod python;
 
 pub use inert::is_inert;
 use inert::{is_relay, is_tag};
@@ -298,6 +299,45 @@ pub fn redact_derived(text: &str) -> String {
     redact_with(text, true).text
 }
 
+/// Redact a file's content as its kind reads it: Python source through
+/// [`python`] (only literals and comments change), anything else by the text rules.
+pub fn redact_file(path: &str, text: &str) -> Redacted {
+    if DISABLED.load(std::sync::atomic::Ordering::Relaxed) {
+        return Redacted {
+            text: text.to_string(),
+            count: 0,
+        };
+    }
+    if is_python_path(path) {
+        let mut count = 0u32;
+        let mut rule = |piece: &str| {
+            let redacted = rules_on(piece, false);
+            count += redacted.count;
+            redacted.text
+        };
+        let mut slots = 0u32;
+        if let Some(text) = python::redact(text, &mut rule, &mut slots) {
+            return Redacted {
+                text,
+                count: count + slots,
+            };
+        }
+    }
+    redact(text)
+}
+
+/// Whether a path names Python source.
+pub fn is_python_path(path: &str) -> bool {
+    path.ends_with(".py")
+}
+
+/// Whether the text rules find a secret in `text`, or it holds a marker one left:
+/// the same answer before redaction and after, so a verdict built on it cannot
+/// depend on whether redaction ran.
+pub fn holds_secret(text: &str) -> bool {
+    text.contains("[REDACTED:hmac=") || rules_on(text, false).count > 0
+}
+
 fn redact_with(text: &str, prose: bool) -> Redacted {
     if DISABLED.load(std::sync::atomic::Ordering::Relaxed) {
         return Redacted {
@@ -305,6 +345,10 @@ fn redact_with(text: &str, prose: bool) -> Redacted {
             count: 0,
         };
     }
+    rules_on(text, prose)
+}
+
+fn rules_on(text: &str, prose: bool) -> Redacted {
     let mut count = 0u32;
     let mut out: Cow<str> = Cow::Borrowed(text);
     for rule in rules().iter().filter(|r| r.on_prose || !prose) {

@@ -22,10 +22,11 @@ pub enum ProbeType {
     AppDependencies,
     AppPipelines,
     AppDotenv,
+    AppCode,
 }
 
 impl ProbeType {
-    pub const ALL: [ProbeType; 15] = [
+    pub const ALL: [ProbeType; 16] = [
         ProbeType::Files,
         ProbeType::Dir,
         ProbeType::Meta,
@@ -41,6 +42,7 @@ impl ProbeType {
         ProbeType::AppDependencies,
         ProbeType::AppPipelines,
         ProbeType::AppDotenv,
+        ProbeType::AppCode,
     ];
 
     /// The name a checklist writes (`kind = "sshd_config"`).
@@ -61,6 +63,7 @@ impl ProbeType {
             ProbeType::AppDependencies => "app_dependencies",
             ProbeType::AppPipelines => "app_pipelines",
             ProbeType::AppDotenv => "app_dotenv",
+            ProbeType::AppCode => "app_code",
         }
     }
 
@@ -73,7 +76,7 @@ impl ProbeType {
     pub fn needs_app(self) -> bool {
         matches!(
             self,
-            ProbeType::AppDependencies | ProbeType::AppPipelines | ProbeType::AppDotenv
+            ProbeType::AppDependencies | ProbeType::AppPipelines | ProbeType::AppDotenv | ProbeType::AppCode
         )
     }
 

@@ -8,6 +8,7 @@
 //! No application found: every one of them is needs_review with discovery's
 //! reason (what it looked at, what it could not read).
 
+pub mod code;
 pub mod codesec;
 pub mod deps;
 pub mod dotenv;
@@ -40,7 +41,7 @@ pub fn app_dir<'a>(ctx: &EvalContext<'a>) -> Result<&'a str, Outcome> {
 }
 
 /// A value read from the app's evidence once per scan (per directory).
-fn per_app<T: Send + Sync + 'static>(
+pub(crate) fn per_app<T: Send + Sync + 'static>(
     source: &dyn Source,
     key: &'static str,
     dir: &str,

@@ -4,6 +4,7 @@
 //! `gitignore`, `crate::parse::git_index`). Parsers only: the
 //! app probes collect through them and the app evaluators judge with them.
 
+pub mod code;
 pub mod discovery;
 pub mod dotenv;
 pub mod gitignore;

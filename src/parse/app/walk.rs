@@ -1,6 +1,6 @@
 //! A bounded breadth-first walk of the application's own folders: from the app's
 //! folder down, skipping what is not the app's code (hidden folders such as .git
-//! and .venv, virtualenvs, node_modules, site-packages, caches, builds) and
+//! and .venv, virtualenvs (by name, or by the `pyvenv.cfg` any one holds), node_modules, site-packages, caches, builds) and
 //! links (`c -> /`, `a -> .` lead out of the app or round in circles). Names
 //! without a dot are examined to see whether they are folders. Each folder's
 //! listing is handed to a visitor that may stop the walk. Past the caps it ends
@@ -51,6 +51,10 @@ pub fn walk(
         };
         dirs += 1;
         names_seen += names.len();
+        // A virtualenv, whatever its name: its packages are not the app's code.
+        if folder != dir && names.iter().any(|n| n == "pyvenv.cfg") {
+            continue;
+        }
         if visit(&folder, &names).is_break() {
             return None;
         }

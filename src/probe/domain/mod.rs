@@ -60,6 +60,7 @@ pub fn def(kind: ProbeType) -> Option<&'static DomainDef> {
         ProbeType::AppDependencies => Some(&repo::DEPENDENCIES),
         ProbeType::AppDotenv => Some(&repo::DOTENV),
         ProbeType::AppPipelines => Some(&repo::PIPELINES),
+        ProbeType::AppCode => Some(&repo::CODE),
         ProbeType::Files | ProbeType::Dir | ProbeType::Meta | ProbeType::Command => None,
     }
 }

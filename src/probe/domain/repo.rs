@@ -3,12 +3,13 @@
 //! through `-r`/`-c`), `app_pipelines` (its CI and tool configurations, and
 //! whether it has tests) and `app_dotenv` (its .env files' metadata — never their
 //! content — and the Git ignore rules and index that decide whether Git keeps
-//! them). Each is given the directory app discovery found.
+//! them), and `app_code` (its Python files, templates and text configurations).
+//! Each is given the directory app discovery found.
 
 use super::{Collect, DomainDef};
 use crate::evidence::Source;
 use crate::model::{Params, ProbeType};
-use crate::parse::app::{dotenv, manifests, pipelines, updates};
+use crate::parse::app::{code, dotenv, manifests, pipelines, updates};
 
 /// Where a plan made without reading looks for the app's manifests (the
 /// folders app discovery searches).
@@ -70,6 +71,33 @@ pub static DOTENV: DomainDef = DomainDef {
     // A grant names no .env file: their metadata comes from listing the folder.
     stock: in_app_folders!(".gitignore", ".git/info/exclude", ".git/index"),
 };
+
+pub static CODE: DomainDef = DomainDef {
+    kind: ProbeType::AppCode,
+    description: "the application's own code: its Python files, templates and text configurations (virtualenvs, node_modules, site-packages, caches and hidden folders left out; no .env file)",
+    params: &[],
+    collect: Collect::App(collect_code),
+    // A plan made without reading names the top levels; the walk goes deeper.
+    stock: in_app_folders!(
+        "*.py",
+        "*/*.py",
+        "*/*/*.py",
+        "templates/*.html",
+        "*/templates/*.html",
+        "*/templates/*/*.html",
+        "*.cfg",
+        "*.ini",
+        "*.toml",
+        "*.yaml",
+        "*.yml",
+        "*.json",
+        "*.conf"
+    ),
+};
+
+fn collect_code(source: &dyn Source, _params: &Params, dir: &str) {
+    code::collect(source, dir);
+}
 
 fn collect_dependencies(source: &dyn Source, _params: &Params, dir: &str) {
     // The reads are the point: the source records them as evidence.

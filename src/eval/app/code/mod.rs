@@ -1,0 +1,93 @@
+//! The application's code (sections secrets, appsec, logging, config, auth,
+//! data, monitoring): evaluators over the Python files, templates and text
+//! configurations the `app_code` probe read, each file parsed once per scan
+//! however many controls read it.
+//! - `secrets.hardcoded` — [`secrets`];
+//! - `appsec.sql-injection` — [`sql`];
+//! - `appsec.template-escaping` — [`templates`];
+//! - `appsec.debug-mode` — [`debug`].
+//!
+//! A control that passes only when nothing bad was found needs every file read:
+//! a file not read or not parsed turns such a pass into needs_review, naming it.
+
+pub mod debug;
+pub mod secrets;
+pub mod sql;
+pub mod templates;
+
+use super::{app_dir, per_app, problems};
+use crate::eval::{EvalContext, EvaluatorDef};
+use crate::model::{Finding, Location, Outcome, ProbeType, Status};
+use crate::parse::app::code::{self, Code};
+use crate::parse::python::{Scope, Span};
+use std::sync::Arc;
+
+pub fn evaluators() -> Vec<EvaluatorDef> {
+    vec![
+        secrets::hardcoded(),
+        sql::injection(),
+        templates::escaping(),
+        debug::mode(),
+    ]
+}
+
+/// What every code evaluator needs.
+pub const NEEDS: &[ProbeType] = &[ProbeType::AppCode];
+
+/// The app's code, read and parsed once per scan.
+pub fn code_of(ctx: &EvalContext) -> Result<Arc<Code>, Outcome> {
+    let dir = app_dir(ctx)?;
+    Ok(per_app(ctx.source, "app.code", dir, || code::read(ctx.source, dir)))
+}
+
+/// A finding at `path:line`.
+pub fn at(message: impl Into<String>, path: &str, line: u32) -> Finding {
+    Finding::at(message, Location::line(path, line))
+}
+
+/// The first line of what `span` covers, trimmed and cut to a readable length.
+pub fn quote(text: &str, span: Span) -> String {
+    let covered = text.get(span.start..span.end.min(text.len())).unwrap_or("");
+    let first = covered.lines().next().unwrap_or("").trim();
+    let more = covered.trim_end().contains('\n');
+    let mut shown: String = first.chars().take(120).collect();
+    if more || first.chars().count() > 120 {
+        shown.push_str(" …");
+    }
+    shown
+}
+
+/// A control that passes when nothing was found: a pass on partial reading is
+/// needs_review naming what was not read.
+pub fn unless_gaps(outcome: Outcome, code: &Code) -> Outcome {
+    let gaps = code.gaps();
+    if outcome.status != Status::Pass || gaps.is_empty() {
+        return outcome;
+    }
+    let first = gaps[0].1.clone();
+    let more = match gaps.len() {
+        1 => String::new(),
+        n => format!(" (and {} more)", n - 1),
+    };
+    Outcome::needs_review(format!("{}; but {first}{more}", outcome.summary))
+        .with_all(problems(gaps.iter().filter(|(at, _)| !at.is_empty())))
+        .with_all(outcome.findings)
+}
+
+/// The assignments to a plain local `name` in `scope`.
+pub fn assigned<'s>(scope: &'s Scope, name: &str) -> Vec<&'s crate::parse::python::Assign> {
+    scope
+        .assigns
+        .iter()
+        .filter(|a| matches!(&a.target, crate::parse::python::Target::Name(n) if n == name))
+        .collect()
+}
+
+/// `1 file`, `3 files`.
+pub fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}

@@ -1,0 +1,516 @@
+//! Redaction of Python source as Python reads it: a line-shaped rule run over
+//! code would take `password = request.form['password']` for a secret and, worse,
+//! rewrite `"... WHERE password = '" + pw + "'"` into one innocent literal. Here
+//! the source is parsed (tree-sitter's Python grammar) and only text inside
+//! string literals and comments is ever replaced, so the code keeps its shape and
+//! every verdict read from it stands.
+//!
+//! A string literal is a secret whole when it sits in a *secret slot* — the value
+//! (through parentheses, `a if c else b` and `a or b`) of:
+//! - an assignment, annotated or augmented assignment or `:=` to a name, an
+//!   attribute or a `[...]` item with a literal key that names a secret;
+//! - a keyword argument or a parameter's default so named;
+//! - a dict entry whose literal key names one;
+//! - a comparison (`==`, `!=`) with such a name;
+//! - a lookup's default: a literal after the first argument of a call whose first
+//!   argument is a literal naming a secret (`os.getenv("DB_PASSWORD", "dev")`),
+//!   or of a call that is itself in a secret slot (`SECRET_KEY = env("X", "dev")`);
+//!
+//! unless it is empty or could not be a secret ([`is_inert_in_code`]). Every other
+//! literal and every comment passes the text rules (tokens, keys, credentials in
+//! URLs). Source that does not parse, or is too large to parse, is left to the
+//! text rules whole.
+
+use super::inert::is_inert;
+use std::ops::Range;
+use tree_sitter::{Node, Parser, Tree};
+
+/// Larger source is not parsed for redaction (the text rules take it whole);
+/// the code analysis reads nothing this large either.
+pub const PARSE_CAP: usize = 1024 * 1024;
+
+/// A literal in a secret slot: the name that makes it one and its content (the
+/// text between the quotes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    pub name: String,
+    pub content: Range<usize>,
+    /// 1-based.
+    pub line: u32,
+}
+
+/// Python source parsed with tree-sitter's grammar; None when it is over
+/// [`PARSE_CAP`] or the parser gives up.
+pub fn parse(text: &str) -> Option<Tree> {
+    if text.len() > PARSE_CAP {
+        return None;
+    }
+    let mut parser = Parser::new();
+    parser.set_language(&tree_sitter_python::LANGUAGE.into()).ok()?;
+    parser.parse(text, None)
+}
+
+/// Whether a name says its value is a secret: it holds `pass`, `pwd`, `secret`,
+/// `token` or `credential`, or a key that is one (`api_key`, `apiKey`,
+/// `AWS_ACCESS_KEY_ID`, `ENCRYPTION_KEY`) — not a key of another kind
+/// (`sort_key`, `cache_key`, `KEY_PREFIX`, `public_key`, `S3_KEY`), nor a bare
+/// `key`, nor `auth` (`AUTH_USER_MODEL` names a model).
+pub fn names_a_secret(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if ["pass", "pwd", "secret", "token", "credential"]
+        .iter()
+        .any(|word| lower.contains(word))
+    {
+        return true;
+    }
+    let words = words_of(name);
+    let compound = [
+        "apikey",
+        "accesskey",
+        "privatekey",
+        "signingkey",
+        "masterkey",
+        "encryptionkey",
+        "clientkey",
+    ];
+    words.iter().any(|w| compound.contains(&w.as_str()))
+        || (words.len() > 1
+            && words.iter().any(|w| w == "key")
+            && !words.iter().any(|w| OTHER_KEYS.contains(&w.as_str())))
+}
+
+/// Words beside `key` that make it a key of another kind than a secret.
+const OTHER_KEYS: &[&str] = &[
+    "sort",
+    "cache",
+    "primary",
+    "foreign",
+    "lookup",
+    "partition",
+    "index",
+    "group",
+    "order",
+    "unique",
+    "natural",
+    "composite",
+    "dict",
+    "map",
+    "prefix",
+    "func",
+    "function",
+    "field",
+    "name",
+    "type",
+    "column",
+    "redis",
+    "storage",
+    "s3",
+    "object",
+    "bucket",
+    "path",
+    "public",
+    "idempotency",
+    "cursor",
+    "row",
+    "query",
+    "param",
+    "route",
+    "header",
+    "ssh",
+    "gpg",
+    "pub",
+];
+
+/// A name's words, lower-cased: split at `_ - .` and where a capital follows
+/// a small letter (`tokenUrl` is `token`, `url`).
+fn words_of(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if matches!(c, '_' | '-' | '.' | ' ') {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            previous_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && previous_lower && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        word.push(c.to_ascii_lowercase());
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+/// Whether a literal's content could not be a secret whatever its name: what the
+/// text rules keep, a part of its own name (`tokenUrl="token"`), an HTTP header's
+/// name (`"X-API-Key"`), or a web address with no credentials, query or
+/// token-like segment in it.
+pub fn is_inert_in_code(name: &str, value: &str) -> bool {
+    let folded = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let value_folded = folded(value);
+    is_inert(value)
+        || (!value_folded.is_empty() && folded(name).contains(&value_folded))
+        || is_header_name(value)
+        || is_plain_web_address(value)
+}
+
+fn is_header_name(value: &str) -> bool {
+    value.len() <= 64
+        && value.contains('-')
+        && value.split('-').all(|part| {
+            part.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && part.chars().all(|c| c.is_ascii_alphabetic())
+        })
+}
+
+fn is_plain_web_address(value: &str) -> bool {
+    let Some(rest) = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://")) else {
+        return false;
+    };
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let token_like = |segment: &str| {
+        segment.len() >= 16
+            && segment.chars().any(|c| c.is_ascii_digit())
+            && segment.chars().any(|c| c.is_ascii_alphabetic())
+    };
+    !host.contains('@') && !value.contains(['?', '#', ' ', '@']) && !path.split('/').any(token_like)
+}
+
+/// Every literal standing in a secret slot, in source order.
+pub fn slots(tree: &Tree, text: &str) -> Vec<Slot> {
+    let mut found = Vec::new();
+    visit(tree.root_node(), |node, ancestors| {
+        let joined = ancestors.last().is_some_and(|p| p.kind() == "concatenated_string");
+        if node.kind() == "string" && !has_interpolation(node) && !joined || node.kind() == "concatenated_string" {
+            if let Some(name) = slot_name(node, ancestors, text) {
+                if let Some(content) = content_range(node) {
+                    found.push(Slot {
+                        name,
+                        content,
+                        line: line_of(node),
+                    });
+                }
+            }
+        }
+    });
+    found
+}
+
+/// Redact Python source; None when it does not parse (the text rules take it).
+/// `rule` redacts one piece of text with the text rules, counting what it removed.
+pub(super) fn redact(text: &str, rule: &mut dyn FnMut(&str) -> String, count: &mut u32) -> Option<String> {
+    let tree = parse(text)?;
+    if tree.root_node().has_error() {
+        return None;
+    }
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    let slotted = slots(&tree, text);
+    let mut in_slot = std::collections::HashSet::new();
+    for slot in &slotted {
+        let value = &text[slot.content.clone()];
+        in_slot.insert(slot.content.start);
+        if value.is_empty() || value.contains("[REDACTED:") || is_inert_in_code(&slot.name, value) {
+            let redacted = rule(value);
+            if redacted != value {
+                edits.push((slot.content.clone(), redacted));
+            }
+        } else {
+            *count += 1;
+            edits.push((slot.content.clone(), super::marker(value)));
+        }
+    }
+    visit(tree.root_node(), |node, _| {
+        let pieces: Vec<Range<usize>> = match node.kind() {
+            "comment" => vec![node.byte_range()],
+            "string" if has_interpolation(node) => children_of_kind(node, "string_content"),
+            "string" => content_range(node).into_iter().collect(),
+            _ => Vec::new(),
+        };
+        for piece in pieces {
+            if in_slot.contains(&piece.start) || inside_slot(&slotted, &piece) {
+                continue;
+            }
+            let value = &text[piece.clone()];
+            let redacted = rule(value);
+            if redacted != value {
+                edits.push((piece, redacted));
+            }
+        }
+    });
+    edits.sort_by_key(|(range, _)| range.start);
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (range, replacement) in edits {
+        if range.start < at {
+            continue;
+        }
+        out.push_str(&text[at..range.start]);
+        out.push_str(&replacement);
+        at = range.end;
+    }
+    out.push_str(&text[at..]);
+    Some(out)
+}
+
+fn inside_slot(slots: &[Slot], piece: &Range<usize>) -> bool {
+    slots
+        .iter()
+        .any(|s| s.content.start <= piece.start && piece.end <= s.content.end)
+}
+
+/// Pre-order walk of every node, without recursion (nesting is unbounded),
+/// handing each its ancestors (the root first, its parent last): tree-sitter's
+/// own `parent()` searches down from the root, which deep nesting makes costly.
+pub fn visit<'t>(root: Node<'t>, mut f: impl FnMut(Node<'t>, &[Node<'t>])) {
+    let mut cursor = root.walk();
+    let mut ancestors: Vec<Node<'t>> = Vec::new();
+    loop {
+        let node = cursor.node();
+        f(node, &ancestors);
+        if cursor.goto_first_child() {
+            ancestors.push(node);
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+            ancestors.pop();
+        }
+    }
+}
+
+pub fn line_of(node: Node) -> u32 {
+    u32::try_from(node.start_position().row + 1).unwrap_or(u32::MAX)
+}
+
+pub fn has_interpolation(string: Node) -> bool {
+    let mut cursor = string.walk();
+    let found = string.children(&mut cursor).any(|c| c.kind() == "interpolation");
+    found
+}
+
+fn children_of_kind(node: Node, kind: &str) -> Vec<Range<usize>> {
+    let mut cursor = node.walk();
+    node.children(&mut cursor)
+        .filter(|c| c.kind() == kind)
+        .map(|c| c.byte_range())
+        .collect()
+}
+
+/// The text between a literal's quotes (for implicit concatenation, from the
+/// first's opening to the last's closing quote).
+pub fn content_range(node: Node) -> Option<Range<usize>> {
+    let (first, last) = match node.kind() {
+        "string" => (node, node),
+        "concatenated_string" => {
+            let last = u32::try_from(node.named_child_count().checked_sub(1)?).ok()?;
+            (node.named_child(0)?, node.named_child(last)?)
+        }
+        _ => return None,
+    };
+    let start = first.child(0).filter(|c| c.kind() == "string_start")?.end_byte();
+    let last_child = last.child(last.child_count().checked_sub(1)?)?;
+    let end = if last_child.kind() == "string_end" {
+        last_child.start_byte()
+    } else {
+        return None;
+    };
+    (start <= end).then_some(start..end)
+}
+
+/// The text of a literal key or argument: its content when it is a plain string.
+pub fn literal_text<'a>(node: Node, text: &'a str) -> Option<&'a str> {
+    if node.kind() != "string" || has_interpolation(node) {
+        return None;
+    }
+    content_range(node).map(|r| &text[r])
+}
+
+/// The name a target binds: a name, an attribute's last name, or an item's
+/// literal key.
+pub fn target_name(target: Node, text: &str) -> Option<String> {
+    match target.kind() {
+        "identifier" => Some(text[target.byte_range()].to_string()),
+        "attribute" => target
+            .child_by_field_name("attribute")
+            .map(|a| text[a.byte_range()].to_string()),
+        "subscript" => target
+            .child_by_field_name("subscript")
+            .and_then(|key| literal_text(key, text))
+            .map(str::to_string),
+        _ => None,
+    }
+}
+
+/// The secret name whose slot `node` (a literal, or a call) stands in, given its
+/// ancestors (the parent last).
+fn slot_name(node: Node, ancestors: &[Node], text: &str) -> Option<String> {
+    let mut child = node;
+    let mut up = ancestors.len();
+    // Through what only passes a value on.
+    let parent = loop {
+        up = up.checked_sub(1)?;
+        let parent = ancestors[up];
+        match parent.kind() {
+            "parenthesized_expression" | "boolean_operator" => {}
+            "conditional_expression" if parent.named_child(1).is_some_and(|c| c.id() == child.id()) => return None,
+            "conditional_expression" => {}
+            _ => break parent,
+        }
+        child = parent;
+    };
+    let named = |name: Option<String>| name.filter(|n| names_a_secret(n));
+    let field_is = |field: &str| parent.child_by_field_name(field).is_some_and(|r| r.id() == child.id());
+    let text_of = |n: Node| text[n.byte_range()].to_string();
+    match parent.kind() {
+        "assignment" | "augmented_assignment" if field_is("right") => {
+            named(parent.child_by_field_name("left").and_then(|t| target_name(t, text)))
+        }
+        "named_expression" if field_is("value") => named(parent.child_by_field_name("name").map(text_of)),
+        "keyword_argument" | "default_parameter" | "typed_default_parameter" if field_is("value") => {
+            named(parent.child_by_field_name("name").map(text_of)).or_else(|| {
+                let arguments = ancestors[..up].last().filter(|a| a.kind() == "argument_list")?;
+                lookup_default(*arguments, parent, &ancestors[..up - 1], text)
+            })
+        }
+        "pair" if field_is("value") => named(
+            parent
+                .child_by_field_name("key")
+                .and_then(|k| literal_text(k, text))
+                .map(str::to_string),
+        ),
+        "comparison_operator" => {
+            let mut cursor = parent.walk();
+            let operators: Vec<&str> = parent
+                .children_by_field_name("operators", &mut cursor)
+                .map(|o| o.kind())
+                .collect();
+            let mut cursor = parent.walk();
+            let operands: Vec<Node> = parent.named_children(&mut cursor).collect();
+            if operators.len() != 1 || !matches!(operators[0], "==" | "!=") || operands.len() != 2 {
+                return None;
+            }
+            let other = operands.into_iter().find(|o| o.id() != child.id())?;
+            named(target_name(other, text))
+        }
+        "argument_list" => lookup_default(parent, child, &ancestors[..up], text),
+        _ => None,
+    }
+}
+
+/// A literal argument after the first of a lookup: secret when the first
+/// argument is a literal naming a secret, or when the call is in a secret slot.
+/// `ancestors` are the argument list's.
+fn lookup_default(arguments: Node, argument: Node, ancestors: &[Node], text: &str) -> Option<String> {
+    let first = arguments.named_child(0)?;
+    if first.id() == argument.id() {
+        return None;
+    }
+    if let Some(name) = literal_text(first, text).filter(|n| names_a_secret(n)) {
+        return Some(name.to_string());
+    }
+    let (call, above) = ancestors.split_last()?;
+    if call.kind() != "call" {
+        return None;
+    }
+    slot_name(*call, above, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn redacted(text: &str) -> String {
+        let mut count = 0;
+        redact(text, &mut |t| crate::evidence::redact::redact(t).text, &mut count).expect("parses")
+    }
+
+    #[test]
+    fn code_keeps_its_shape_and_only_literals_change() {
+        let source = "password = request.form['password']\n\
+                      q = \"SELECT * FROM users WHERE password = '\" + pw + \"'\"\n\
+                      SECRET_KEY = \"Zq8Vw3Nx6Rt2Yp5Lk9\"\n\
+                      DB = {\"PASSWORD\": \"hunter2hunter2\", \"HOST\": \"db.internal\"}\n\
+                      api(token=\"tok-8812734\", timeout=30)\n\
+                      if pwd == \"letmein99\": pass\n\
+                      KEY = os.getenv(\"DJANGO_SECRET_KEY\", \"django-insecure-abc123\")\n\
+                      DB_PASSWORD = os.environ.get(\"PW\", \"fallback-pw-1\")\n\
+                      # old key AKIAIOSFODNN7EXAMPLE\n\
+                      url = \"postgres://app:s3cr3tpw@db:5432/app\"\n";
+        let out = redacted(source);
+        assert!(out.starts_with("password = request.form['password']\n"), "{out}");
+        assert!(
+            out.contains("\"SELECT * FROM users WHERE password = '\" + pw + \"'\""),
+            "{out}"
+        );
+        for secret in [
+            "Zq8Vw3Nx6Rt2Yp5Lk9",
+            "hunter2hunter2",
+            "tok-8812734",
+            "letmein99",
+            "django-insecure-abc123",
+            "fallback-pw-1",
+            "AKIAIOSFODNN7EXAMPLE",
+            "s3cr3tpw",
+        ] {
+            assert!(!out.contains(secret), "{secret} leaked:\n{out}");
+        }
+        for kept in ["db.internal", "timeout=30", "\"DJANGO_SECRET_KEY\"", "\"PW\""] {
+            assert!(out.contains(kept), "{kept} lost:\n{out}");
+        }
+    }
+
+    #[test]
+    fn secret_names_and_other_keys() {
+        for secret in [
+            "SECRET_KEY",
+            "db_password",
+            "apiKey",
+            "API_KEY",
+            "AWS_ACCESS_KEY_ID",
+            "ENCRYPTION_KEY",
+            "stripe_key",
+            "github_token",
+            "PASSWD",
+        ] {
+            assert!(names_a_secret(secret), "{secret}");
+        }
+        for other in [
+            "cache_key",
+            "KEY_PREFIX",
+            "sort_key",
+            "key",
+            "AUTH_USER_MODEL",
+            "public_key",
+            "S3_KEY",
+            "primary_key",
+            "monkey",
+        ] {
+            assert!(!names_a_secret(other), "{other}");
+        }
+    }
+
+    #[test]
+    fn names_and_addresses_that_cannot_be_secrets_stay() {
+        let source = "oauth2 = OAuth2PasswordBearer(tokenUrl=\"token\")\n\
+                      API_KEY_HEADER = \"X-API-Key\"\n\
+                      TOKEN_URL = \"https://oauth2.googleapis.com/token\"\n\
+                      TOKEN_TYPE = \"bearer\"\n\
+                      password = \"\"\n";
+        assert_eq!(redacted(source), source);
+    }
+}
