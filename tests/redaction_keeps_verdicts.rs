@@ -1,6 +1,7 @@
 //! Redaction never changes a verdict: every fixture host, and one with secrets
 //! planted where evaluators read (cron jobs, sshd and apt configuration, sudoers),
-//! scanned with redaction and again without, gives every control the same status.
+//! scanned with redaction and again without, gives every control the same status
+//! (the application fixtures too: secrets in code are found alike either way).
 //! (This test turns redaction off for its own process, so it is alone in its file.)
 
 mod common;
@@ -75,10 +76,17 @@ fn planted() -> tempfile::TempDir {
 #[test]
 fn scanning_with_and_without_redaction_gives_the_same_verdicts() {
     let host = planted();
-    let mut roots: Vec<std::path::PathBuf> = ["weak", "hardened", "mixed", "nft"]
-        .iter()
-        .map(|name| Path::new(&fixture(name)).to_path_buf())
-        .collect();
+    let mut roots: Vec<std::path::PathBuf> = [
+        "weak",
+        "hardened",
+        "mixed",
+        "nft",
+        "code/flask_clean",
+        "code/flask_flawed",
+    ]
+    .iter()
+    .map(|name| Path::new(&fixture(name)).to_path_buf())
+    .collect();
     roots.push(host.path().to_path_buf());
     let redacted: Vec<_> = roots.iter().map(|root| statuses(root)).collect();
     vouch::evidence::redact::disable_for_the_verdict_test();

@@ -65,6 +65,15 @@ pub fn marker(secret: &str) -> String {
     format!("[REDACTED:hmac={}]", &tag[..8])
 }
 
+/// The marker for a secret standing in text: a secret across lines (a key
+/// block) leaves its line breaks after the marker, so every line after it keeps
+/// its number.
+pub fn marker_in_place(secret: &str) -> String {
+    let mut replaced = marker(secret);
+    replaced.push_str(&"\n".repeat(secret.matches('\n').count()));
+    replaced
+}
+
 /// One rule: a cheap literal trigger, the pattern (built on first need: most text
 /// never needs most rules, and building them all cost milliseconds per run), which
 /// part of a match is the secret, and whether this match holds one.
@@ -392,7 +401,12 @@ fn replace(rule: &Rule, c: &Captures, count: &mut u32, prose: bool) -> String {
     let start = secret.start() - all.start();
     let end = secret.end() - all.start();
     let whole = all.as_str();
-    format!("{}{open}{}{close}{}", &whole[..start], marker(inner), &whole[end..])
+    format!(
+        "{}{open}{}{close}{}",
+        &whole[..start],
+        marker_in_place(inner),
+        &whole[end..]
+    )
 }
 
 #[cfg(test)]

@@ -226,7 +226,7 @@ pub(super) fn redact(text: &str, rule: &mut dyn FnMut(&str) -> String, count: &m
             }
         } else {
             *count += 1;
-            edits.push((slot.content.clone(), super::marker(value)));
+            edits.push((slot.content.clone(), super::marker_in_place(value)));
         }
     }
     visit(tree.root_node(), |node, _| {

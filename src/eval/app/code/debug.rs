@@ -4,7 +4,7 @@
 //! `app.config["DEBUG"] = True`, and FLASK_DEBUG / DJANGO_DEBUG switched on in
 //! the `Environment=` of the systemd unit running the app.
 
-use super::{at, code_of, count, quote, unless_gaps, NEEDS};
+use super::{at, code_of, count, in_order, quote, unless_gaps, NEEDS};
 use crate::eval::{EvalContext, EvaluatorDef};
 use crate::evidence::FileState;
 use crate::model::{Finding, Outcome};
@@ -137,7 +137,7 @@ fn run(ctx: &EvalContext) -> Outcome {
         "debug mode is switched on in {} ({read} read): a debugger or detailed errors reach anyone who can make the app fail",
         count(findings.len(), "place")
     ))
-    .with_all(findings)
+    .with_all(in_order(findings))
 }
 
 #[cfg(test)]

@@ -83,6 +83,12 @@ pub fn assigned<'s>(scope: &'s Scope, name: &str) -> Vec<&'s crate::parse::pytho
         .collect()
 }
 
+/// Findings in the order of the files and lines they point at.
+pub fn in_order(mut findings: Vec<Finding>) -> Vec<Finding> {
+    findings.sort_by(|a, b| a.location.cmp(&b.location));
+    findings
+}
+
 /// `1 file`, `3 files`.
 pub fn count(n: usize, what: &str) -> String {
     if n == 1 {

@@ -10,7 +10,7 @@
 //! are not findings. The gate decides on the text before redaction and after
 //! alike, so the verdict never depends on it.
 
-use super::{at, code_of, count, unless_gaps, NEEDS};
+use super::{at, code_of, count, in_order, unless_gaps, NEEDS};
 use crate::eval::{EvalContext, EvaluatorDef};
 use crate::evidence::redact::holds_secret;
 use crate::evidence::redact::python::is_inert_in_code;
@@ -116,5 +116,5 @@ fn run(ctx: &EvalContext) -> Outcome {
         count(findings.len(), "secret"),
         count(files.len(), "file")
     ))
-    .with_all(findings)
+    .with_all(in_order(findings))
 }

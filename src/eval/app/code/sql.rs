@@ -5,7 +5,7 @@
 //! with a placeholder, `%`, `.format()` or `+` with something not a literal.
 //! Parameterised calls and literal SQL pass.
 
-use super::{assigned, at, code_of, count, quote, unless_gaps, NEEDS};
+use super::{assigned, at, code_of, count, in_order, quote, unless_gaps, NEEDS};
 use crate::eval::{EvalContext, EvaluatorDef};
 use crate::model::Outcome;
 use crate::parse::python::{Built, BuiltHow, Expr, Head, Scope};
@@ -149,7 +149,7 @@ fn run(ctx: &EvalContext) -> Outcome {
         count(findings.len(), "SQL statement"),
         if findings.len() == 1 { "es" } else { "" }
     ))
-    .with_all(findings)
+    .with_all(in_order(findings))
 }
 
 #[cfg(test)]

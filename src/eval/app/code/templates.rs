@@ -5,7 +5,7 @@
 //! non-literals fails, and Markup / mark_safe on a non-literal warns, as does a
 //! Jinja `Environment` made without autoescape (Jinja's own default is off).
 
-use super::{assigned, at, code_of, count, quote, unless_gaps, NEEDS};
+use super::{assigned, at, code_of, count, in_order, quote, unless_gaps, NEEDS};
 use crate::eval::{EvalContext, EvaluatorDef};
 use crate::model::{Finding, Outcome, Status};
 use crate::parse::app::code::PyFile;
@@ -129,15 +129,15 @@ fn run(ctx: &EvalContext) -> Outcome {
             "auto-escaping is off or bypassed in {} ({read} read)",
             count(fails.len(), "place")
         ))
-        .with_all(fails)
-        .with_all(warns)
+        .with_all(in_order(fails))
+        .with_all(in_order(warns))
     } else if !warns.is_empty() {
         Outcome::warn(format!(
             "{} mark{} values that are not literals as safe HTML ({read} read); check each is escaped or sanitised first",
             count(warns.len(), "place"),
             if warns.len() == 1 { "s" } else { "" }
         ))
-        .with_all(warns)
+        .with_all(in_order(warns))
     } else if code.templates.is_empty() {
         Outcome::pass(format!(
             "no template found and nothing in the app's {} bypasses escaping",
