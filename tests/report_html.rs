@@ -119,7 +119,6 @@ fn the_html_report_opens_with_no_request_and_no_script_and_prints_every_part_to_
         "Host and network firewall",
         "Operating system updates",
         "Open: for the interview (27)",
-        "Open: no automated rule in the checklists in use (3)",
         "Evidence",
         "Fix",
     ] {

@@ -319,8 +319,9 @@ pub fn redact_file(path: &str, text: &str) -> Redacted {
     }
     if is_python_path(path) {
         let mut count = 0u32;
+        // Literals and comments are prose, not configuration lines.
         let mut rule = |piece: &str| {
-            let redacted = rules_on(piece, false);
+            let redacted = rules_on(piece, true);
             count += redacted.count;
             redacted.text
         };
@@ -345,6 +346,12 @@ pub fn is_python_path(path: &str) -> bool {
 /// depend on whether redaction ran.
 pub fn holds_secret(text: &str) -> bool {
     text.contains("[REDACTED:hmac=") || rules_on(text, false).count > 0
+}
+
+/// [`holds_secret`] for a piece of Python source (a literal's content, a
+/// comment), read as the Python redaction reads it: as prose.
+pub fn holds_secret_in_code(text: &str) -> bool {
+    text.contains("[REDACTED:hmac=") || rules_on(text, true).count > 0
 }
 
 fn redact_with(text: &str, prose: bool) -> Redacted {

@@ -122,6 +122,7 @@ pub fn is_inert(value: &str) -> bool {
         || is_lookup(v)
         || is_structure(v)
         || is_placeholder(v)
+        || is_format_field(v)
         || lower.contains("os.environ")
         || lower.contains("getenv(")
         || lower.contains("env(")
@@ -168,6 +169,27 @@ fn is_structure(v: &str) -> bool {
         || (v.starts_with('[') && v.ends_with(']') && v.contains(['"', '\'', ',']))
         || (v.starts_with('[') && v[1..].starts_with(['"', '\'']))
         || (v.starts_with('{') && v[1..].starts_with(['"', '\'']))
+}
+
+/// A formatting field a program fills in: printf's `%s`, `%(name)s`, `%d`, or
+/// `str.format`'s `{}`, `{name}`, `{0!r}`.
+fn is_format_field(v: &str) -> bool {
+    let printf = v.strip_prefix('%').is_some_and(|rest| {
+        let rest = match rest.strip_prefix('(') {
+            Some(named) => match named.split_once(')') {
+                Some((name, after)) if name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') => after,
+                _ => return false,
+            },
+            None => rest,
+        };
+        let spec = rest.trim_start_matches(|c: char| "-#0 +.".contains(c) || c.is_ascii_digit());
+        spec.len() == 1 && "sdrfixXoeEgGcua".contains(spec)
+    });
+    let format = v
+        .strip_prefix('{')
+        .and_then(|rest| rest.strip_suffix('}'))
+        .is_some_and(|inner| !inner.contains(['{', '}', ' ']));
+    printf || format
 }
 
 /// A placeholder people write in examples: `<password>`, `<your-token>`.

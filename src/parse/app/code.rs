@@ -1,7 +1,8 @@
 //! The application's own code as the code controls read it: every Python file,
 //! template and text configuration under the app's folder (found by [`walk`],
 //! so virtualenvs, node_modules, site-packages, caches and hidden folders are
-//! left out; `.env` files are the secrets controls' own), each read once through
+//! left out; `.env` files are the secrets controls' own, their `.env.example`
+//! templates are read), each read once through
 //! the source — so over SSH and from an imported archive alike — and parsed once.
 //! Files past the caps, binary ones and ones that could not be read are listed
 //! with the reason, never taken as clean.
@@ -30,8 +31,10 @@ pub enum Kind {
 
 /// What kind of code file a name is, by its extension.
 pub fn kind_of(name: &str) -> Option<Kind> {
-    if name.starts_with(".env") {
-        return None;
+    // A .env file is the secrets controls' own (never read); its documented
+    // template is configuration.
+    if let Some(variant) = name.strip_prefix(".env") {
+        return matches!(variant, ".example" | ".sample" | ".template" | ".dist").then_some(Kind::Config);
     }
     let extension = name.rsplit_once('.')?.1.to_ascii_lowercase();
     match extension.as_str() {

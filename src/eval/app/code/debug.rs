@@ -30,7 +30,7 @@ fn is_development(name: &str) -> bool {
 
 /// A settings module: a file named for settings or configuration, or in a
 /// folder so named — not a development one.
-fn is_settings_module(path: &str) -> bool {
+pub fn is_settings_module(path: &str) -> bool {
     let mut parts = path.rsplit('/');
     let file = parts.next().unwrap_or("").trim_end_matches(".py");
     let folder = parts.next().unwrap_or("");

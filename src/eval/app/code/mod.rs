@@ -5,21 +5,31 @@
 //! - `secrets.hardcoded` — [`secrets`];
 //! - `appsec.sql-injection` — [`sql`];
 //! - `appsec.template-escaping` — [`templates`];
-//! - `appsec.debug-mode` — [`debug`].
+//! - `appsec.debug-mode` — [`debug`];
+//! - `logging.configured`, `logging.auth-events`, `logging.no-sensitive-data` — [`logs`];
+//! - `auth.password-hashing` — [`hashing`];
+//! - `data.db-tls`, `data.input-validation` — [`data`];
+//! - `monitoring.error-tracking` — [`tracking`];
+//! - `secrets.env-config`, `config.separated` — [`settings`].
 //!
 //! A control that passes only when nothing bad was found needs every file read:
 //! a file not read or not parsed turns such a pass into needs_review, naming it.
 
+pub mod data;
 pub mod debug;
+pub mod hashing;
+pub mod logs;
 pub mod secrets;
+pub mod settings;
 pub mod sql;
 pub mod templates;
+pub mod tracking;
 
 use super::{app_dir, per_app, problems};
 use crate::eval::{EvalContext, EvaluatorDef};
 use crate::model::{Finding, Location, Outcome, ProbeType, Status};
-use crate::parse::app::code::{self, Code};
-use crate::parse::python::{Scope, Span};
+use crate::parse::app::code::{self, Code, PyFile};
+use crate::parse::python::{Call, Scope, Span};
 use std::sync::Arc;
 
 pub fn evaluators() -> Vec<EvaluatorDef> {
@@ -28,6 +38,15 @@ pub fn evaluators() -> Vec<EvaluatorDef> {
         sql::injection(),
         templates::escaping(),
         debug::mode(),
+        logs::configured(),
+        logs::auth_events(),
+        logs::no_sensitive_data(),
+        hashing::password_hashing(),
+        data::db_tls(),
+        data::input_validation(),
+        tracking::error_tracking(),
+        settings::env_config(),
+        settings::separated(),
     ]
 }
 
@@ -81,6 +100,34 @@ pub fn assigned<'s>(scope: &'s Scope, name: &str) -> Vec<&'s crate::parse::pytho
         .iter()
         .filter(|a| matches!(&a.target, crate::parse::python::Target::Name(n) if n == name))
         .collect()
+}
+
+/// What a call's callee stands for once the file's imports are followed
+/// (`h.md5` after `import hashlib as h` is `hashlib.md5`).
+pub fn resolved(file: &PyFile, call: &Call) -> String {
+    file.module.resolve(&call.callee)
+}
+
+/// A test of the app's (tests/, test_*.py, *_test.py, conftest.py): not the
+/// code that runs in production.
+pub fn is_test_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    path.contains("/tests/")
+        || path.contains("/test/")
+        || name.starts_with("test_")
+        || name.ends_with("_test.py")
+        || name == "conftest.py"
+}
+
+/// The Python files that run in production (tests left out).
+pub fn app_files(code: &Code) -> impl Iterator<Item = &PyFile> {
+    code.python.iter().filter(|f| !is_test_file(&f.path))
+}
+
+/// Whether the file imports `path` (or anything under it) or uses it by a
+/// resolved name.
+pub fn uses(file: &PyFile, path: &str) -> bool {
+    file.module.imports_from(path)
 }
 
 /// Findings in the order of the files and lines they point at.

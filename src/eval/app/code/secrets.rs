@@ -12,10 +12,10 @@
 
 use super::{at, code_of, count, in_order, unless_gaps, NEEDS};
 use crate::eval::{EvalContext, EvaluatorDef};
-use crate::evidence::redact::holds_secret;
 use crate::evidence::redact::python::is_inert_in_code;
+use crate::evidence::redact::{holds_secret, holds_secret_in_code};
 use crate::model::{Finding, Outcome};
-use crate::parse::app::code::{PyFile, TextFile};
+use crate::parse::app::code::{Code, PyFile, TextFile};
 use std::collections::BTreeSet;
 
 pub fn hardcoded() -> EvaluatorDef {
@@ -53,12 +53,12 @@ fn in_python(file: &PyFile) -> Vec<(u32, String)> {
     };
     for literal in &module.literals {
         let piece = text.get(literal.start..literal.end).unwrap_or("");
-        if !in_slot(literal.start, literal.end) && holds_secret(piece) {
+        if !in_slot(literal.start, literal.end) && holds_secret_in_code(piece) {
             found.push((literal.line, "a string holds a token, key or credential".to_string()));
         }
     }
     for comment in &module.comments {
-        if holds_secret(text.get(comment.start..comment.end).unwrap_or("")) {
+        if holds_secret_in_code(text.get(comment.start..comment.end).unwrap_or("")) {
             found.push((comment.line, "a comment holds a token, key or credential".to_string()));
         }
     }
@@ -80,10 +80,14 @@ fn in_config(file: &TextFile) -> Vec<(u32, String)> {
 }
 
 fn run(ctx: &EvalContext) -> Outcome {
-    let code = match code_of(ctx) {
-        Ok(code) => code,
-        Err(outcome) => return outcome,
-    };
+    match code_of(ctx) {
+        Ok(code) => judge(&code),
+        Err(outcome) => outcome,
+    }
+}
+
+/// secrets.hardcoded's outcome on the app's code (other controls build on it).
+pub fn judge(code: &Code) -> Outcome {
     let mut findings: Vec<Finding> = Vec::new();
     let mut files = BTreeSet::new();
     let sources = code
@@ -108,7 +112,7 @@ fn run(ctx: &EvalContext) -> Outcome {
     if findings.is_empty() {
         return unless_gaps(
             Outcome::pass(format!("no secret is written in the app's {scanned}")),
-            &code,
+            code,
         );
     }
     Outcome::fail(format!(
