@@ -227,7 +227,7 @@ fn run_configured(ctx: &EvalContext) -> Outcome {
         .is_some_and(|how| how.starts_with("systemd unit"));
     let outcome = if !uncovered.is_empty() {
         Outcome::warn(format!(
-            "the app writes {} no rotation and no logrotate entry bounds: it grows until the disk is full",
+            "the app writes {} with no rotation and no logrotate entry covering it: it grows until the disk is full",
             count(uncovered.len(), "log file")
         ))
         .with_all(in_order(uncovered))

@@ -44,7 +44,6 @@ fn environment_reads(code: &Code) -> Vec<Finding> {
                     full.as_str(),
                     "os.getenv"
                         | "os.environ.get"
-                        | "os.environ.setdefault"
                         | "dotenv.load_dotenv"
                         | "dotenv.dotenv_values"
                         | "decouple.config"
