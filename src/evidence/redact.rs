@@ -128,6 +128,16 @@ fn never(_: &Captures, _: bool) -> bool {
     false
 }
 
+/// An Authorization header's scheme left alone once its credential is a
+/// marker (`Authorization: Bearer [REDACTED:…]` read again).
+fn names_a_scheme(c: &Captures, _prose: bool) -> bool {
+    c.get(1).is_some_and(|v| {
+        ["basic", "bearer", "token", "digest", "negotiate"]
+            .iter()
+            .any(|s| v.as_str().eq_ignore_ascii_case(s))
+    })
+}
+
 fn value_is_inert(c: &Captures, prose: bool) -> bool {
     // In prose, `name: word` is a sentence ("PermitEmptyPasswords no: effective").
     let prose_colon = prose && c.name("sep").is_some_and(|s| s.as_str() == ":");
@@ -253,7 +263,7 @@ fn rules() -> &'static [Rule] {
                 "(?i-u)authorization",
                 r"(?i-u:(?:proxy-)?authorization)(?-u:\s)*[:=](?-u:\s)*(?i-u:basic|bearer|token|digest|negotiate)?(?-u:\s)*([A-Za-z0-9._~+/=:-]{6,})",
                 1,
-                never,
+                names_a_scheme,
             ),
             Rule::new(
                 "(?i-u)bearer",
@@ -364,18 +374,29 @@ fn redact_with(text: &str, prose: bool) -> Redacted {
     rules_on(text, prose)
 }
 
+/// Passes of the rules at most: a marker can open a word boundary a secret
+/// glued to the one before it lacked (`AKIA…AKIA…`), so the rules run again
+/// until nothing changes — what the export gate's second look would find.
+const MAX_PASSES: usize = 4;
+
 fn rules_on(text: &str, prose: bool) -> Redacted {
     let mut count = 0u32;
     let mut out: Cow<str> = Cow::Borrowed(text);
-    for rule in rules().iter().filter(|r| r.on_prose || !prose) {
-        if !rule.trigger().is_match(&out) {
-            continue;
+    for _ in 0..MAX_PASSES {
+        let before = count;
+        for rule in rules().iter().filter(|r| r.on_prose || !prose) {
+            if !rule.trigger().is_match(&out) {
+                continue;
+            }
+            let replaced = rule
+                .regex()
+                .replace_all(&out, |c: &Captures| replace(rule, c, &mut count, prose));
+            if let Cow::Owned(changed) = replaced {
+                out = Cow::Owned(changed);
+            }
         }
-        let replaced = rule
-            .regex()
-            .replace_all(&out, |c: &Captures| replace(rule, c, &mut count, prose));
-        if let Cow::Owned(changed) = replaced {
-            out = Cow::Owned(changed);
+        if count == before {
+            break;
         }
     }
     Redacted {

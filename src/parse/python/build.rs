@@ -3,7 +3,7 @@
 //! expressions are read to [`MAX_DEPTH`], names beyond a node budget are cut.
 
 use super::expr::{Built, BuiltHow, Call, Expr, Head};
-use super::{Assign, Import, Module, Param, Scope, ScopeKind, Span, Target, MAX_DEPTH};
+use super::{Assign, Import, Module, Param, Scope, ScopeKind, Span, Target, MAX_DEPTH, MAX_EXPRESSIONS};
 use crate::evidence::redact::python::{content_range, has_interpolation, line_of, literal_text, slots, visit};
 use tree_sitter::{Node, Tree};
 
@@ -20,7 +20,11 @@ pub fn module(tree: &Tree, text: &str) -> Module {
     if root.has_error() {
         module.error_line = first_error(root);
     }
-    let mut reader = Reader { text, cut: false };
+    let mut reader = Reader {
+        text,
+        cut: false,
+        budget: MAX_EXPRESSIONS,
+    };
     // (scope, the byte its definition ends at)
     let mut open: Vec<(usize, usize)> = vec![(0, usize::MAX)];
     visit(root, |node, ancestors| {
@@ -104,6 +108,8 @@ fn first_error(root: Node) -> Option<u32> {
 struct Reader<'t> {
     text: &'t str,
     cut: bool,
+    /// Expression nodes still to be read in this module.
+    budget: usize,
 }
 
 impl<'t> Reader<'t> {
@@ -316,10 +322,11 @@ impl<'t> Reader<'t> {
     }
 
     pub fn expr(&mut self, node: Node, depth: usize) -> Expr {
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || self.budget == 0 {
             self.cut = true;
             return Expr::Other(Vec::new());
         }
+        self.budget -= 1;
         let next = depth + 1;
         match node.kind() {
             "string" | "concatenated_string" => self.string(node, next),

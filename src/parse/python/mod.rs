@@ -18,7 +18,11 @@ pub use expr::{Built, BuiltHow, Call, Expr, Head};
 use crate::evidence::redact::python::{self as grammar, Slot};
 
 /// Expressions nested deeper than this are not read (the module is `cut`).
-pub const MAX_DEPTH: usize = 48;
+pub const MAX_DEPTH: usize = 24;
+/// Expression nodes read per module at most: each call is read with its
+/// arguments, so calls nested a hundred thousand deep would otherwise be read a
+/// hundred thousand times over (the module is `cut` past it).
+pub const MAX_EXPRESSIONS: usize = 400_000;
 
 /// Where something stands: its bytes and its 1-based first line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

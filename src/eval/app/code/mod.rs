@@ -64,13 +64,22 @@ pub fn at(message: impl Into<String>, path: &str, line: u32) -> Finding {
     Finding::at(message, Location::line(path, line))
 }
 
-/// The first line of what `span` covers, trimmed and cut to a readable length.
+/// The first line of what `span` covers, cut to a readable length; reads no
+/// more than it shows, whatever the span (nested calls span a whole file).
 pub fn quote(text: &str, span: Span) -> String {
+    const SHOWN: usize = 120;
     let covered = text.get(span.start..span.end.min(text.len())).unwrap_or("");
-    let first = covered.lines().next().unwrap_or("").trim();
-    let more = covered.trim_end().contains('\n');
-    let mut shown: String = first.chars().take(120).collect();
-    if more || first.chars().count() > 120 {
+    let mut shown = String::new();
+    let mut cut = false;
+    for (count, c) in covered.chars().enumerate() {
+        if c == '\n' || count == SHOWN {
+            cut = true;
+            break;
+        }
+        shown.push(c);
+    }
+    let mut shown = shown.trim().to_string();
+    if cut {
         shown.push_str(" …");
     }
     shown

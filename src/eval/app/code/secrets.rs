@@ -28,9 +28,13 @@ pub fn hardcoded() -> EvaluatorDef {
     }
 }
 
-/// The text of 1-based line `line`, trimmed.
-pub fn line_text(text: &str, line: u32) -> &str {
-    text.lines().nth(line.saturating_sub(1) as usize).unwrap_or("").trim()
+/// The text of 1-based line `line` of `lines`, trimmed and cut to a readable length.
+fn line_text(lines: &[&str], line: u32) -> String {
+    let text = lines.get(line.saturating_sub(1) as usize).copied().unwrap_or("").trim();
+    match text.char_indices().nth(160) {
+        Some((cut, _)) => format!("{} …", &text[..cut]),
+        None => text.to_string(),
+    }
 }
 
 /// Where the secrets of one Python file stand (line, what).
@@ -96,11 +100,12 @@ pub fn judge(code: &Code) -> Outcome {
         .map(|f| (&f.path, &f.text, in_python(f)))
         .chain(code.configs.iter().map(|f| (&f.path, &f.text, in_config(f))));
     for (path, text, found) in sources {
-        let mut lines = BTreeSet::new();
+        let mut seen = BTreeSet::new();
+        let lines: Vec<&str> = text.lines().collect();
         for (line, what) in found {
-            if lines.insert(line) {
+            if seen.insert(line) {
                 files.insert(path.clone());
-                findings.push(at(format!("{what}: `{}`", line_text(text, line)), path, line));
+                findings.push(at(format!("{what}: `{}`", line_text(&lines, line)), path, line));
             }
         }
     }

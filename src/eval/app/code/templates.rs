@@ -48,12 +48,12 @@ fn marks_safe(file: &PyFile, call: &Call) -> bool {
 fn in_python(file: &PyFile, fails: &mut Vec<Finding>, warns: &mut Vec<Finding>) {
     for scope in &file.module.scopes {
         for call in &scope.calls {
-            let shown = quote(&file.text, call.span);
+            let shown = || quote(&file.text, call.span);
             let first = call.args.first();
             match call.method() {
                 "render_template_string" | "Template" if first.is_some_and(|a| built_template(a, scope)) => {
                     fails.push(at(
-                        format!("a template is made from a string built from data (template injection, and no escaping of what was built in): `{shown}`"),
+                        format!("a template is made from a string built from data (template injection, and no escaping of what was built in): `{}`", shown()),
                         &file.path,
                         call.span.line,
                     ));
@@ -61,8 +61,9 @@ fn in_python(file: &PyFile, fails: &mut Vec<Finding>, warns: &mut Vec<Finding>) 
                 _ if marks_safe(file, call) && first.is_some_and(|a| !a.is_literal()) => {
                     warns.push(at(
                         format!(
-                            "{} marks a value that is not a literal as safe HTML: `{shown}`",
-                            call.method()
+                            "{} marks a value that is not a literal as safe HTML: `{}`",
+                            call.method(),
+                            shown()
                         ),
                         &file.path,
                         call.span.line,
@@ -75,7 +76,10 @@ fn in_python(file: &PyFile, fails: &mut Vec<Finding>, warns: &mut Vec<Finding>) 
                             .is_none_or(|v| matches!(v, Expr::Bool(false) | Expr::None)) =>
                 {
                     warns.push(at(
-                        format!("a Jinja Environment is made without autoescape (Jinja's default is off): `{shown}`"),
+                        format!(
+                            "a Jinja Environment is made without autoescape (Jinja's default is off): `{}`",
+                            shown()
+                        ),
                         &file.path,
                         call.span.line,
                     ));
