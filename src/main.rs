@@ -6,6 +6,12 @@ use std::process::ExitCode;
 use vouch::cli::Cli;
 use vouch::commands::{self, Ended};
 
+/// mimalloc rather than glibc's malloc: the collector's worker threads each grow
+/// an arena of their own page by page, which cost a tenth of a scan of a large
+/// app in system time (BENCHMARKS.md, issue 17).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let ended = commands::dispatch(cli);

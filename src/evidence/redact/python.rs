@@ -25,6 +25,44 @@ use super::inert::is_inert;
 use std::ops::Range;
 use tree_sitter::{Node, Parser, Tree};
 
+fn language() -> tree_sitter::Language {
+    tree_sitter_python::LANGUAGE.into()
+}
+
+/// A node's kind, from a table made once: tree-sitter's own `kind()` measures
+/// and checks a C string on every call, a cost on every node of every walk.
+pub fn kind(node: Node) -> &'static str {
+    static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        let language = language();
+        let mut names = Vec::new();
+        for id in 0..language.node_kind_count() {
+            let name = u16::try_from(id).ok().and_then(|id| language.node_kind_for_id(id));
+            names.push(name.unwrap_or("").to_string());
+        }
+        names
+    });
+    names.get(usize::from(node.kind_id())).map_or("", String::as_str)
+}
+
+/// A node's child in a field, by a field id looked up once (tree-sitter's
+/// by-name lookup compares the name with every field's on every call).
+pub fn field<'t>(node: Node<'t>, name: &str) -> Option<Node<'t>> {
+    static IDS: std::sync::OnceLock<std::collections::HashMap<String, u16>> = std::sync::OnceLock::new();
+    let ids = IDS.get_or_init(|| {
+        let language = language();
+        let mut ids = std::collections::HashMap::new();
+        for id in 1..=language.field_count() {
+            let Ok(id) = u16::try_from(id) else { continue };
+            if let Some(name) = language.field_name_for_id(id) {
+                ids.insert(name.to_string(), id);
+            }
+        }
+        ids
+    });
+    node.child_by_field_id(*ids.get(name)?)
+}
+
 /// Larger source is not parsed for redaction (the text rules take it whole);
 /// the code analysis reads nothing this large either.
 pub const PARSE_CAP: usize = 1024 * 1024;
@@ -46,8 +84,52 @@ pub fn parse(text: &str) -> Option<Tree> {
         return None;
     }
     let mut parser = Parser::new();
-    parser.set_language(&tree_sitter_python::LANGUAGE.into()).ok()?;
+    parser.set_language(&language()).ok()?;
     parser.parse(text, None)
+}
+
+/// Source text whose trees are kept for the code analysis, at most (bytes).
+const KEPT_CAP: usize = 64 * 1024 * 1024;
+
+/// Trees of source the redaction left unchanged — most files hold no secret —
+/// kept by the SHA-256 of their text, so the code analysis, which reads the
+/// same text from the evidence, does not parse it a second time.
+#[derive(Default)]
+struct Kept {
+    trees: std::collections::HashMap<[u8; 32], (Tree, usize)>,
+    bytes: usize,
+}
+
+fn kept() -> &'static std::sync::Mutex<Kept> {
+    static KEPT: std::sync::OnceLock<std::sync::Mutex<Kept>> = std::sync::OnceLock::new();
+    KEPT.get_or_init(Default::default)
+}
+
+fn digest(text: &str) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes()).into()
+}
+
+fn keep(text: &str, tree: Tree) {
+    let Ok(mut kept) = kept().lock() else { return };
+    if kept.bytes + text.len() > KEPT_CAP {
+        return;
+    }
+    kept.bytes += text.len();
+    if let Some((_, size)) = kept.trees.insert(digest(text), (tree, text.len())) {
+        kept.bytes -= size;
+    }
+}
+
+/// The tree of `text`: the one its redaction made, when it was kept (and then
+/// given up), else a new parse.
+pub fn parse_shared(text: &str) -> Option<Tree> {
+    let taken = kept().lock().ok().and_then(|mut kept| {
+        let (tree, size) = kept.trees.remove(&digest(text))?;
+        kept.bytes -= size;
+        Some(tree)
+    });
+    taken.or_else(|| parse(text))
 }
 
 /// Whether a name says its value is a secret: it holds `pass`, `pwd`, `secret`,
@@ -190,20 +272,29 @@ fn is_plain_web_address(value: &str) -> bool {
 pub fn slots(tree: &Tree, text: &str) -> Vec<Slot> {
     let mut found = Vec::new();
     visit(tree.root_node(), |node, ancestors| {
-        let joined = ancestors.last().is_some_and(|p| p.kind() == "concatenated_string");
-        if node.kind() == "string" && !has_interpolation(node) && !joined || node.kind() == "concatenated_string" {
-            if let Some(name) = slot_name(node, ancestors, text) {
-                if let Some(content) = content_range(node) {
-                    found.push(Slot {
-                        name,
-                        content,
-                        line: line_of(node),
-                    });
-                }
-            }
-        }
+        found.extend(slot_of(node, ancestors, text))
     });
     found
+}
+
+/// The slot a node is, when it is a literal standing in one (given its
+/// ancestors, the parent last).
+pub fn slot_of(node: Node, ancestors: &[Node], text: &str) -> Option<Slot> {
+    let joined = ancestors.last().is_some_and(|p| kind(*p) == "concatenated_string");
+    let literal = match kind(node) {
+        "string" => !joined && !has_interpolation(node),
+        "concatenated_string" => true,
+        _ => false,
+    };
+    if !literal {
+        return None;
+    }
+    let name = slot_name(node, ancestors, text)?;
+    Some(Slot {
+        name,
+        content: content_range(node)?,
+        line: line_of(node),
+    })
 }
 
 /// Redact Python source; None when it does not parse (the text rules take it).
@@ -214,32 +305,33 @@ pub(super) fn redact(text: &str, rule: &mut dyn FnMut(&str) -> String, count: &m
         return None;
     }
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
-    let slotted = slots(&tree, text);
-    let mut in_slot = std::collections::HashSet::new();
-    for slot in &slotted {
-        let value = &text[slot.content.clone()];
-        in_slot.insert(slot.content.start);
-        if value.is_empty() || value.contains("[REDACTED:") || is_inert_in_code(&slot.name, value) {
-            let redacted = rule(value);
-            if redacted != value {
-                edits.push((slot.content.clone(), redacted));
-            }
-        } else {
-            *count += 1;
-            edits.push((slot.content.clone(), super::marker_in_place(value)));
+    // Where the slot being passed ends: what lies inside it is its literal's.
+    let mut slot_end = 0;
+    visit(tree.root_node(), |node, ancestors| {
+        if node.start_byte() < slot_end {
+            return;
         }
-    }
-    visit(tree.root_node(), |node, _| {
-        let pieces: Vec<Range<usize>> = match node.kind() {
+        if let Some(slot) = slot_of(node, ancestors, text) {
+            slot_end = node.end_byte();
+            let value = &text[slot.content.clone()];
+            if value.is_empty() || value.contains("[REDACTED:") || is_inert_in_code(&slot.name, value) {
+                let redacted = rule(value);
+                if redacted != value {
+                    edits.push((slot.content, redacted));
+                }
+            } else {
+                *count += 1;
+                edits.push((slot.content, super::marker_in_place(value)));
+            }
+            return;
+        }
+        let pieces: Vec<Range<usize>> = match kind(node) {
             "comment" => vec![node.byte_range()],
             "string" if has_interpolation(node) => children_of_kind(node, "string_content"),
             "string" => content_range(node).into_iter().collect(),
             _ => Vec::new(),
         };
         for piece in pieces {
-            if in_slot.contains(&piece.start) || inside_slot(&slotted, &piece) {
-                continue;
-            }
             let value = &text[piece.clone()];
             let redacted = rule(value);
             if redacted != value {
@@ -247,6 +339,10 @@ pub(super) fn redact(text: &str, rule: &mut dyn FnMut(&str) -> String, count: &m
             }
         }
     });
+    if edits.is_empty() {
+        keep(text, tree);
+        return Some(text.to_string());
+    }
     edits.sort_by_key(|(range, _)| range.start);
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
@@ -260,12 +356,6 @@ pub(super) fn redact(text: &str, rule: &mut dyn FnMut(&str) -> String, count: &m
     }
     out.push_str(&text[at..]);
     Some(out)
-}
-
-fn inside_slot(slots: &[Slot], piece: &Range<usize>) -> bool {
-    slots
-        .iter()
-        .any(|s| s.content.start <= piece.start && piece.end <= s.content.end)
 }
 
 /// Pre-order walk of every node, without recursion (nesting is unbounded),
@@ -299,14 +389,14 @@ pub fn line_of(node: Node) -> u32 {
 
 pub fn has_interpolation(string: Node) -> bool {
     let mut cursor = string.walk();
-    let found = string.children(&mut cursor).any(|c| c.kind() == "interpolation");
+    let found = string.children(&mut cursor).any(|c| kind(c) == "interpolation");
     found
 }
 
-fn children_of_kind(node: Node, kind: &str) -> Vec<Range<usize>> {
+fn children_of_kind(node: Node, wanted: &str) -> Vec<Range<usize>> {
     let mut cursor = node.walk();
     node.children(&mut cursor)
-        .filter(|c| c.kind() == kind)
+        .filter(|c| kind(*c) == wanted)
         .map(|c| c.byte_range())
         .collect()
 }
@@ -314,7 +404,7 @@ fn children_of_kind(node: Node, kind: &str) -> Vec<Range<usize>> {
 /// The text between a literal's quotes (for implicit concatenation, from the
 /// first's opening to the last's closing quote).
 pub fn content_range(node: Node) -> Option<Range<usize>> {
-    let (first, last) = match node.kind() {
+    let (first, last) = match kind(node) {
         "string" => (node, node),
         "concatenated_string" => {
             let last = u32::try_from(node.named_child_count().checked_sub(1)?).ok()?;
@@ -322,9 +412,9 @@ pub fn content_range(node: Node) -> Option<Range<usize>> {
         }
         _ => return None,
     };
-    let start = first.child(0).filter(|c| c.kind() == "string_start")?.end_byte();
+    let start = first.child(0).filter(|c| kind(*c) == "string_start")?.end_byte();
     let last_child = last.child(last.child_count().checked_sub(1)?)?;
-    let end = if last_child.kind() == "string_end" {
+    let end = if kind(last_child) == "string_end" {
         last_child.start_byte()
     } else {
         return None;
@@ -334,7 +424,7 @@ pub fn content_range(node: Node) -> Option<Range<usize>> {
 
 /// The text of a literal key or argument: its content when it is a plain string.
 pub fn literal_text<'a>(node: Node, text: &'a str) -> Option<&'a str> {
-    if node.kind() != "string" || has_interpolation(node) {
+    if kind(node) != "string" || has_interpolation(node) {
         return None;
     }
     content_range(node).map(|r| &text[r])
@@ -343,13 +433,10 @@ pub fn literal_text<'a>(node: Node, text: &'a str) -> Option<&'a str> {
 /// The name a target binds: a name, an attribute's last name, or an item's
 /// literal key.
 pub fn target_name(target: Node, text: &str) -> Option<String> {
-    match target.kind() {
+    match kind(target) {
         "identifier" => Some(text[target.byte_range()].to_string()),
-        "attribute" => target
-            .child_by_field_name("attribute")
-            .map(|a| text[a.byte_range()].to_string()),
-        "subscript" => target
-            .child_by_field_name("subscript")
+        "attribute" => field(target, "attribute").map(|a| text[a.byte_range()].to_string()),
+        "subscript" => field(target, "subscript")
             .and_then(|key| literal_text(key, text))
             .map(str::to_string),
         _ => None,
@@ -365,7 +452,7 @@ fn slot_name(node: Node, ancestors: &[Node], text: &str) -> Option<String> {
     let parent = loop {
         up = up.checked_sub(1)?;
         let parent = ancestors[up];
-        match parent.kind() {
+        match kind(parent) {
             "parenthesized_expression" | "boolean_operator" => {}
             "conditional_expression" if parent.named_child(1).is_some_and(|c| c.id() == child.id()) => return None,
             "conditional_expression" => {}
@@ -374,22 +461,21 @@ fn slot_name(node: Node, ancestors: &[Node], text: &str) -> Option<String> {
         child = parent;
     };
     let named = |name: Option<String>| name.filter(|n| names_a_secret(n));
-    let field_is = |field: &str| parent.child_by_field_name(field).is_some_and(|r| r.id() == child.id());
+    let field_is = |name: &str| field(parent, name).is_some_and(|r| r.id() == child.id());
     let text_of = |n: Node| text[n.byte_range()].to_string();
-    match parent.kind() {
+    match kind(parent) {
         "assignment" | "augmented_assignment" if field_is("right") => {
-            named(parent.child_by_field_name("left").and_then(|t| target_name(t, text)))
+            named(field(parent, "left").and_then(|t| target_name(t, text)))
         }
-        "named_expression" if field_is("value") => named(parent.child_by_field_name("name").map(text_of)),
+        "named_expression" if field_is("value") => named(field(parent, "name").map(text_of)),
         "keyword_argument" | "default_parameter" | "typed_default_parameter" if field_is("value") => {
-            named(parent.child_by_field_name("name").map(text_of)).or_else(|| {
-                let arguments = ancestors[..up].last().filter(|a| a.kind() == "argument_list")?;
+            named(field(parent, "name").map(text_of)).or_else(|| {
+                let arguments = ancestors[..up].last().filter(|a| kind(**a) == "argument_list")?;
                 lookup_default(*arguments, parent, &ancestors[..up - 1], text)
             })
         }
         "pair" if field_is("value") => named(
-            parent
-                .child_by_field_name("key")
+            field(parent, "key")
                 .and_then(|k| literal_text(k, text))
                 .map(str::to_string),
         ),
@@ -397,7 +483,7 @@ fn slot_name(node: Node, ancestors: &[Node], text: &str) -> Option<String> {
             let mut cursor = parent.walk();
             let operators: Vec<&str> = parent
                 .children_by_field_name("operators", &mut cursor)
-                .map(|o| o.kind())
+                .map(|o| kind(o))
                 .collect();
             let mut cursor = parent.walk();
             let operands: Vec<Node> = parent.named_children(&mut cursor).collect();
@@ -424,7 +510,7 @@ fn lookup_default(arguments: Node, argument: Node, ancestors: &[Node], text: &st
         return Some(name.to_string());
     }
     let (call, above) = ancestors.split_last()?;
-    if call.kind() != "call" {
+    if kind(*call) != "call" {
         return None;
     }
     slot_name(*call, above, text)

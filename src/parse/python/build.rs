@@ -4,7 +4,9 @@
 
 use super::expr::{Built, BuiltHow, Call, Expr, Head};
 use super::{Assign, Import, Module, Param, Scope, ScopeKind, Span, Target, MAX_DEPTH, MAX_EXPRESSIONS};
-use crate::evidence::redact::python::{content_range, has_interpolation, line_of, literal_text, slots, visit};
+use crate::evidence::redact::python::{
+    content_range, field, has_interpolation, kind, line_of, literal_text, slot_of, visit,
+};
 use tree_sitter::{Node, Tree};
 
 /// Nodes one `Other` expression looks through for the names it mentions.
@@ -14,7 +16,6 @@ pub fn module(tree: &Tree, text: &str) -> Module {
     let root = tree.root_node();
     let mut module = Module {
         scopes: vec![scope(ScopeKind::Module, String::new(), None, span(root))],
-        slots: slots(tree, text),
         ..Module::default()
     };
     if root.has_error() {
@@ -32,7 +33,10 @@ pub fn module(tree: &Tree, text: &str) -> Module {
             open.pop();
         }
         let current = open.last().map_or(0, |(s, _)| *s);
-        match node.kind() {
+        if matches!(kind(node), "string" | "concatenated_string") {
+            module.slots.extend(slot_of(node, ancestors, text));
+        }
+        match kind(node) {
             "function_definition" | "class_definition" => {
                 let defined = reader.definition(node, ancestors.last().copied(), current);
                 module.scopes.push(defined);
@@ -53,7 +57,7 @@ pub fn module(tree: &Tree, text: &str) -> Module {
                 let mut cursor = node.walk();
                 let parts: Vec<Node> = node
                     .children(&mut cursor)
-                    .filter(|c| c.kind() == "string_content")
+                    .filter(|c| kind(*c) == "string_content")
                     .collect();
                 module.literals.extend(parts.into_iter().map(span));
             }
@@ -118,20 +122,18 @@ impl<'t> Reader<'t> {
     }
 
     fn definition(&mut self, node: Node, parent: Option<Node>, enclosing: usize) -> Scope {
-        let kind = if node.kind() == "class_definition" {
+        let scope_kind = if kind(node) == "class_definition" {
             ScopeKind::Class
         } else {
             ScopeKind::Function
         };
-        let name = node
-            .child_by_field_name("name")
-            .map_or_else(String::new, |n| self.text_of(n).to_string());
-        let mut defined = scope(kind, name, Some(enclosing), span(node));
-        if let Some(decorated) = parent.filter(|p| p.kind() == "decorated_definition") {
+        let name = field(node, "name").map_or_else(String::new, |n| self.text_of(n).to_string());
+        let mut defined = scope(scope_kind, name, Some(enclosing), span(node));
+        if let Some(decorated) = parent.filter(|p| kind(*p) == "decorated_definition") {
             let mut cursor = decorated.walk();
             let decorators: Vec<Node> = decorated
                 .children(&mut cursor)
-                .filter(|c| c.kind() == "decorator")
+                .filter(|c| kind(*c) == "decorator")
                 .collect();
             for decorator in decorators {
                 if let Some(expr) = decorator.named_child(0) {
@@ -140,24 +142,22 @@ impl<'t> Reader<'t> {
                 }
             }
         }
-        if let Some(bases) = node.child_by_field_name("superclasses") {
+        if let Some(bases) = field(node, "superclasses") {
             let mut cursor = bases.walk();
             let named: Vec<Node> = bases.named_children(&mut cursor).collect();
             defined.bases = named
                 .into_iter()
-                .filter(|b| matches!(b.kind(), "identifier" | "attribute"))
+                .filter(|b| matches!(kind(*b), "identifier" | "attribute"))
                 .map(|b| self.text_of(b).to_string())
                 .collect();
         }
-        if let Some(params) = node.child_by_field_name("parameters") {
+        if let Some(params) = field(node, "parameters") {
             let mut cursor = params.walk();
             let named: Vec<Node> = params.named_children(&mut cursor).collect();
             for param in named {
-                let (name, default) = match param.kind() {
+                let (name, default) = match kind(param) {
                     "identifier" => (Some(param), None),
-                    "default_parameter" | "typed_default_parameter" => {
-                        (param.child_by_field_name("name"), param.child_by_field_name("value"))
-                    }
+                    "default_parameter" | "typed_default_parameter" => (field(param, "name"), field(param, "value")),
                     "typed_parameter" => (param.named_child(0), None),
                     _ => (None, None),
                 };
@@ -174,12 +174,11 @@ impl<'t> Reader<'t> {
     }
 
     fn assign(&mut self, node: Node) -> Option<Assign> {
-        let (target, value) = match node.kind() {
-            "named_expression" => (node.child_by_field_name("name")?, node.child_by_field_name("value")?),
-            _ => (node.child_by_field_name("left")?, node.child_by_field_name("right")?),
+        let (target, value) = match kind(node) {
+            "named_expression" => (field(node, "name")?, field(node, "value")?),
+            _ => (field(node, "left")?, field(node, "right")?),
         };
-        let adds = node.kind() == "augmented_assignment"
-            && node.child_by_field_name("operator").is_some_and(|o| o.kind() == "+=");
+        let adds = kind(node) == "augmented_assignment" && field(node, "operator").is_some_and(|o| kind(o) == "+=");
         Some(Assign {
             target: self.target(target),
             value: self.expr(value, 0),
@@ -189,13 +188,11 @@ impl<'t> Reader<'t> {
     }
 
     fn target(&self, node: Node) -> Target {
-        match node.kind() {
+        match kind(node) {
             "identifier" | "attribute" if self.dotted(node) => Target::Name(self.text_of(node).to_string()),
             "subscript" => {
-                let base = node.child_by_field_name("value").filter(|b| self.dotted(*b));
-                let key = node
-                    .child_by_field_name("subscript")
-                    .and_then(|k| literal_text(k, self.text));
+                let base = field(node, "value").filter(|b| self.dotted(*b));
+                let key = field(node, "subscript").and_then(|k| literal_text(k, self.text));
                 match (base, key) {
                     (Some(base), Some(key)) => Target::Item {
                         base: self.text_of(base).to_string(),
@@ -212,9 +209,9 @@ impl<'t> Reader<'t> {
     fn dotted(&self, node: Node) -> bool {
         let mut at = node;
         loop {
-            match at.kind() {
+            match kind(at) {
                 "identifier" => return true,
-                "attribute" => match at.child_by_field_name("object") {
+                "attribute" => match field(at, "object") {
                     Some(object) => at = object,
                     None => return false,
                 },
@@ -225,17 +222,15 @@ impl<'t> Reader<'t> {
 
     fn imports(&self, node: Node) -> Vec<Import> {
         let line = line_of(node);
-        let module = node
-            .child_by_field_name("module_name")
-            .map(|m| self.text_of(m).to_string());
+        let module = field(node, "module_name").map(|m| self.text_of(m).to_string());
         let mut cursor = node.walk();
         let names: Vec<Node> = node.children_by_field_name("name", &mut cursor).collect();
         let mut out = Vec::new();
         for name in names {
-            let (path, alias) = match name.kind() {
+            let (path, alias) = match kind(name) {
                 "aliased_import" => (
-                    name.child_by_field_name("name").map(|n| self.text_of(n).to_string()),
-                    name.child_by_field_name("alias").map(|a| self.text_of(a).to_string()),
+                    field(name, "name").map(|n| self.text_of(n).to_string()),
+                    field(name, "alias").map(|a| self.text_of(a).to_string()),
                 ),
                 _ => (Some(self.text_of(name).to_string()), None),
             };
@@ -281,11 +276,11 @@ impl<'t> Reader<'t> {
     }
 
     pub fn call(&mut self, node: Node, depth: usize) -> Call {
-        let function = node.child_by_field_name("function");
+        let function = field(node, "function");
         let callee = match function {
             Some(f) if self.dotted(f) => self.text_of(f).to_string(),
-            Some(f) if f.kind() == "attribute" => {
-                let method = f.child_by_field_name("attribute").map_or("", |a| self.text_of(a));
+            Some(f) if kind(f) == "attribute" => {
+                let method = field(f, "attribute").map_or("", |a| self.text_of(a));
                 format!("?.{method}")
             }
             _ => "?".to_string(),
@@ -296,16 +291,16 @@ impl<'t> Reader<'t> {
             kwargs: Vec::new(),
             span: span(node),
         };
-        let Some(arguments) = node.child_by_field_name("arguments") else {
+        let Some(arguments) = field(node, "arguments") else {
             return call;
         };
         let mut cursor = arguments.walk();
         let named: Vec<Node> = arguments.named_children(&mut cursor).collect();
         for argument in named {
-            match argument.kind() {
+            match kind(argument) {
                 "keyword_argument" => {
-                    let name = argument.child_by_field_name("name").map_or("", |n| self.text_of(n));
-                    let value = match argument.child_by_field_name("value") {
+                    let name = field(argument, "name").map_or("", |n| self.text_of(n));
+                    let value = match field(argument, "value") {
                         Some(value) => self.expr(value, depth + 1),
                         None => Expr::Other(Vec::new()),
                     };
@@ -328,7 +323,7 @@ impl<'t> Reader<'t> {
         }
         self.budget -= 1;
         let next = depth + 1;
-        match node.kind() {
+        match kind(node) {
             "string" | "concatenated_string" => self.string(node, next),
             "identifier" | "attribute" if self.dotted(node) => Expr::Name(self.text_of(node).to_string()),
             "true" => Expr::Bool(true),
@@ -341,12 +336,11 @@ impl<'t> Reader<'t> {
             },
             "call" => self.call_expr(node, next),
             "subscript" => {
-                let base = match node.child_by_field_name("value") {
+                let base = match field(node, "value") {
                     Some(value) => self.expr(value, next),
                     None => Expr::Other(Vec::new()),
                 };
-                let key = node
-                    .child_by_field_name("subscript")
+                let key = field(node, "subscript")
                     .and_then(|k| literal_text(k, self.text))
                     .map(str::to_string);
                 Expr::Item {
@@ -360,15 +354,14 @@ impl<'t> Reader<'t> {
                 let pairs: Vec<Node> = node.named_children(&mut cursor).collect();
                 let mut entries = Vec::new();
                 for pair in pairs {
-                    if pair.kind() != "pair" {
+                    if kind(pair) != "pair" {
                         entries.push((None, Expr::Other(self.names(pair))));
                         continue;
                     }
-                    let key = pair
-                        .child_by_field_name("key")
+                    let key = field(pair, "key")
                         .and_then(|k| literal_text(k, self.text))
                         .map(str::to_string);
-                    let value = match pair.child_by_field_name("value") {
+                    let value = match field(pair, "value") {
                         Some(value) => self.expr(value, next),
                         None => Expr::Other(Vec::new()),
                     };
@@ -380,7 +373,7 @@ impl<'t> Reader<'t> {
                 let mut cursor = node.walk();
                 let items: Vec<Node> = node
                     .named_children(&mut cursor)
-                    .filter(|c| c.kind() != "comment")
+                    .filter(|c| kind(*c) != "comment")
                     .collect();
                 Expr::Seq(items.into_iter().map(|i| self.expr(i, next)).collect())
             }
@@ -390,14 +383,10 @@ impl<'t> Reader<'t> {
 
     fn call_expr(&mut self, node: Node, depth: usize) -> Expr {
         // `"...{}".format(x)` builds a string.
-        let format_of = node
-            .child_by_field_name("function")
-            .filter(|f| f.kind() == "attribute")
-            .filter(|f| {
-                f.child_by_field_name("attribute")
-                    .is_some_and(|a| self.text_of(a) == "format")
-            })
-            .and_then(|f| f.child_by_field_name("object"));
+        let format_of = field(node, "function")
+            .filter(|f| kind(*f) == "attribute")
+            .filter(|f| field(*f, "attribute").is_some_and(|a| self.text_of(a) == "format"))
+            .and_then(|f| field(f, "object"));
         let call = self.call(node, depth);
         if let Some(object) = format_of {
             let head = match self.expr(object, depth) {
@@ -424,10 +413,10 @@ impl<'t> Reader<'t> {
     }
 
     fn string(&mut self, node: Node, depth: usize) -> Expr {
-        let pieces: Vec<Node> = if node.kind() == "concatenated_string" {
+        let pieces: Vec<Node> = if kind(node) == "concatenated_string" {
             let mut cursor = node.walk();
             node.named_children(&mut cursor)
-                .filter(|c| c.kind() == "string")
+                .filter(|c| kind(*c) == "string")
                 .collect()
         } else {
             vec![node]
@@ -438,9 +427,9 @@ impl<'t> Reader<'t> {
             let mut cursor = piece.walk();
             let children: Vec<Node> = piece.children(&mut cursor).collect();
             for child in children {
-                match child.kind() {
+                match kind(child) {
                     "string_content" if parts.is_empty() => head.push_str(self.text_of(child)),
-                    "interpolation" => match child.child_by_field_name("expression") {
+                    "interpolation" => match field(child, "expression") {
                         Some(inner) => {
                             let read = self.expr(inner, depth);
                             parts.push(read);
@@ -463,8 +452,8 @@ impl<'t> Reader<'t> {
     }
 
     fn binary(&mut self, node: Node, depth: usize) -> Expr {
-        let operator = node.child_by_field_name("operator").map_or("", |o| o.kind());
-        let (Some(left), Some(right)) = (node.child_by_field_name("left"), node.child_by_field_name("right")) else {
+        let operator = field(node, "operator").map_or("", |o| kind(o));
+        let (Some(left), Some(right)) = (field(node, "left"), field(node, "right")) else {
             return Expr::Other(self.names(node));
         };
         let left = self.expr(left, depth);
@@ -505,9 +494,9 @@ impl<'t> Reader<'t> {
                 over = true;
                 return;
             }
-            match n.kind() {
+            match kind(n) {
                 "identifier" => out.push(text[n.byte_range()].to_string()),
-                "string" if ancestors.last().is_some_and(|p| p.kind() == "subscript") => {
+                "string" if ancestors.last().is_some_and(|p| kind(*p) == "subscript") => {
                     if let Some(key) = literal_text(n, text) {
                         out.push(key.to_string());
                     }

@@ -152,7 +152,7 @@ impl Module {
 /// Parse Python source. Source over the grammar's cap reads as one line that
 /// could not be parsed.
 pub fn parse(text: &str) -> Module {
-    let Some(tree) = grammar::parse(text) else {
+    let Some(tree) = grammar::parse_shared(text) else {
         return Module {
             error_line: Some(1),
             ..Module::default()
