@@ -201,3 +201,34 @@ fn a_database_on_this_host_makes_tls_not_applicable() {
         "/srv/bakery/.env.example:1: postgresql://bakery@localhost/bakery is local"
     ));
 }
+
+#[test]
+fn the_shapes_a_reviewer_tried_are_judged_by_what_they_do() {
+    let tree = fixture_copy("code/flask_clean");
+    std::fs::write(
+        tree.path().join("srv/bakery/bakery/shapes.py"),
+        "import hashlib\nimport logging\n\
+         def store(password, salt):\n    return hashlib.sha512((salt + password).encode()).hexdigest()\n\
+         def store2(form):\n    return hashlib.md5(form.get(\"password\").encode())\n\
+         def issued(token):\n    logging.getLogger(__name__).info(f\"t={token}\")\n",
+    )
+    .expect("write");
+    let scan = scan(tree.path());
+    assert_status(&scan, "auth.password-hashing", "fail");
+    for line in [4, 6] {
+        assert!(
+            has(
+                &scan,
+                "auth.password-hashing",
+                &format!("/srv/bakery/bakery/shapes.py:{line}: ")
+            ),
+            "{line}"
+        );
+    }
+    assert_status(&scan, "logging.no-sensitive-data", "fail");
+    assert!(has(
+        &scan,
+        "logging.no-sensitive-data",
+        "/srv/bakery/bakery/shapes.py:8: `token` goes into a log message"
+    ));
+}

@@ -30,6 +30,7 @@ use sha2::Sha256;
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
+pub mod dotenv;
 mod inert;
 pub mod python;
 
@@ -182,10 +183,11 @@ fn rules() -> &'static [Rule] {
                 2,
                 never,
             ),
-            // Credentials in URLs: any scheme, the user may be empty.
+            // Credentials in URLs: any scheme, the user may be empty, the host
+            // may be filled in later (`@{host}`, `@%s`, or added after the `@`).
             Rule::new(
                 "://",
-                r#"[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@ \t\r\n\x0B\x0C]*:([^ \t\r\n\x0B\x0C"']+)@[A-Za-z0-9.-]+(?:[:/?#"' \t\r\n]|$)"#,
+                r#"[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@ \t\r\n\x0B\x0C]*:([^ \t\r\n\x0B\x0C"']+)@(?:[A-Za-z0-9.-]+(?:[:/?#"' \t\r\n]|$)|[{%\[]|$)"#,
                 1,
                 never,
             ),
@@ -318,8 +320,9 @@ pub fn redact_derived(text: &str) -> String {
     redact_with(text, true).text
 }
 
-/// Redact a file's content as its kind reads it: Python source through
-/// [`python`] (only literals and comments change), anything else by the text rules.
+/// Redact a file's content as its kind reads it: a .env file through [`dotenv`]
+/// (every value that could be a secret), Python source through [`python`] (only
+/// literals and comments change), anything else by the text rules.
 pub fn redact_file(path: &str, text: &str) -> Redacted {
     if DISABLED.load(std::sync::atomic::Ordering::Relaxed) {
         return Redacted {
@@ -327,11 +330,26 @@ pub fn redact_file(path: &str, text: &str) -> Redacted {
             count: 0,
         };
     }
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if dotenv::is_secret_env(name) {
+        let mut count = 0u32;
+        let mut rule = |piece: &str| {
+            let redacted = rules_on(piece, Mode::Text);
+            count += redacted.count;
+            redacted.text
+        };
+        let mut values = 0u32;
+        let text = dotenv::redact(text, &mut rule, &mut values);
+        return Redacted {
+            text,
+            count: count + values,
+        };
+    }
     if is_python_path(path) {
         let mut count = 0u32;
-        // Literals and comments are prose, not configuration lines.
+        // Literals and comments are not configuration lines.
         let mut rule = |piece: &str| {
-            let redacted = rules_on(piece, true);
+            let redacted = rules_on(piece, Mode::Code);
             count += redacted.count;
             redacted.text
         };
@@ -355,13 +373,13 @@ pub fn is_python_path(path: &str) -> bool {
 /// the same answer before redaction and after, so a verdict built on it cannot
 /// depend on whether redaction ran.
 pub fn holds_secret(text: &str) -> bool {
-    text.contains("[REDACTED:hmac=") || rules_on(text, false).count > 0
+    text.contains("[REDACTED:hmac=") || rules_on(text, Mode::Text).count > 0
 }
 
 /// [`holds_secret`] for a piece of Python source (a literal's content, a
-/// comment), read as the Python redaction reads it: as prose.
+/// comment), read as the Python redaction reads it (no configuration-line shape).
 pub fn holds_secret_in_code(text: &str) -> bool {
-    text.contains("[REDACTED:hmac=") || rules_on(text, true).count > 0
+    text.contains("[REDACTED:hmac=") || rules_on(text, Mode::Code).count > 0
 }
 
 fn redact_with(text: &str, prose: bool) -> Redacted {
@@ -371,7 +389,20 @@ fn redact_with(text: &str, prose: bool) -> Redacted {
             count: 0,
         };
     }
-    rules_on(text, prose)
+    rules_on(text, if prose { Mode::Prose } else { Mode::Text })
+}
+
+/// How a piece of text is read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Collected text: every rule, a configuration line's shape included.
+    Text,
+    /// A literal or comment of source code: no configuration-line shape (`token
+    /// for x` is a sentence there), but `name: value` is a pair (`"password":
+    /// "x"` in a JSON string, `# password: x`).
+    Code,
+    /// vouch's own words: neither, and `name: word` reads as a sentence.
+    Prose,
 }
 
 /// Passes of the rules at most: a marker can open a word boundary a secret
@@ -379,12 +410,13 @@ fn redact_with(text: &str, prose: bool) -> Redacted {
 /// until nothing changes — what the export gate's second look would find.
 const MAX_PASSES: usize = 4;
 
-fn rules_on(text: &str, prose: bool) -> Redacted {
+fn rules_on(text: &str, mode: Mode) -> Redacted {
+    let prose = mode == Mode::Prose;
     let mut count = 0u32;
     let mut out: Cow<str> = Cow::Borrowed(text);
     for _ in 0..MAX_PASSES {
         let before = count;
-        for rule in rules().iter().filter(|r| r.on_prose || !prose) {
+        for rule in rules().iter().filter(|r| r.on_prose || mode == Mode::Text) {
             if !rule.trigger().is_match(&out) {
                 continue;
             }

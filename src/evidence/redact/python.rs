@@ -272,29 +272,50 @@ fn is_plain_web_address(value: &str) -> bool {
 pub fn slots(tree: &Tree, text: &str) -> Vec<Slot> {
     let mut found = Vec::new();
     visit(tree.root_node(), |node, ancestors| {
-        found.extend(slot_of(node, ancestors, text))
+        found.extend(slots_of(node, ancestors, text))
     });
     found
 }
 
-/// The slot a node is, when it is a literal standing in one (given its
-/// ancestors, the parent last).
-pub fn slot_of(node: Node, ancestors: &[Node], text: &str) -> Option<Slot> {
+/// The slots a node is, when it is a literal standing in one (given its
+/// ancestors, the parent last): each string of an implicit concatenation, and
+/// each literal part of an f-string, is a slot of its own, so a marker never
+/// joins lines inside one string.
+pub fn slots_of(node: Node, ancestors: &[Node], text: &str) -> Vec<Slot> {
     let joined = ancestors.last().is_some_and(|p| kind(*p) == "concatenated_string");
     let literal = match kind(node) {
-        "string" => !joined && !has_interpolation(node),
+        "string" => !joined,
         "concatenated_string" => true,
         _ => false,
     };
     if !literal {
-        return None;
+        return Vec::new();
     }
-    let name = slot_name(node, ancestors, text)?;
-    Some(Slot {
-        name,
-        content: content_range(node)?,
-        line: line_of(node),
-    })
+    let Some(name) = slot_name(node, ancestors, text) else {
+        return Vec::new();
+    };
+    let strings: Vec<Node> = if kind(node) == "concatenated_string" {
+        let mut cursor = node.walk();
+        node.named_children(&mut cursor)
+            .filter(|c| kind(*c) == "string")
+            .collect()
+    } else {
+        vec![node]
+    };
+    let mut found = Vec::new();
+    for string in strings {
+        let pieces = if has_interpolation(string) {
+            children_of_kind(string, "string_content")
+        } else {
+            content_range(string).into_iter().collect()
+        };
+        found.extend(pieces.into_iter().map(|content| Slot {
+            name: name.clone(),
+            content,
+            line: line_of(string),
+        }));
+    }
+    found
 }
 
 /// Redact Python source; None when it does not parse (the text rules take it).
@@ -311,17 +332,20 @@ pub(super) fn redact(text: &str, rule: &mut dyn FnMut(&str) -> String, count: &m
         if node.start_byte() < slot_end {
             return;
         }
-        if let Some(slot) = slot_of(node, ancestors, text) {
+        let slots = slots_of(node, ancestors, text);
+        if !slots.is_empty() {
             slot_end = node.end_byte();
-            let value = &text[slot.content.clone()];
-            if value.is_empty() || value.contains("[REDACTED:") || is_inert_in_code(&slot.name, value) {
-                let redacted = rule(value);
-                if redacted != value {
-                    edits.push((slot.content, redacted));
+            for slot in slots {
+                let value = &text[slot.content.clone()];
+                if value.is_empty() || value.contains("[REDACTED:") || is_inert_in_code(&slot.name, value) {
+                    let redacted = rule(value);
+                    if redacted != value {
+                        edits.push((slot.content, redacted));
+                    }
+                } else {
+                    *count += 1;
+                    edits.push((slot.content, super::marker_in_place(value)));
                 }
-            } else {
-                *count += 1;
-                edits.push((slot.content, super::marker_in_place(value)));
             }
             return;
         }
@@ -453,9 +477,38 @@ fn slot_name(node: Node, ancestors: &[Node], text: &str) -> Option<String> {
         up = up.checked_sub(1)?;
         let parent = ancestors[up];
         match kind(parent) {
-            "parenthesized_expression" | "boolean_operator" => {}
+            // `user, password = "admin", "x"`: the name at the same place.
+            "expression_list" | "tuple" if up > 0 && unpacked(ancestors[up - 1], parent) => {
+                let index = position(parent, child)?;
+                let targets = field(ancestors[up - 1], "left")?;
+                let target = targets.named_child(u32::try_from(index).ok()?)?;
+                return target_name(target, text).filter(|n| names_a_secret(n));
+            }
+            "parenthesized_expression"
+            | "boolean_operator"
+            | "binary_operator"
+            | "list"
+            | "set"
+            | "tuple"
+            | "expression_list" => {}
             "conditional_expression" if parent.named_child(1).is_some_and(|c| c.id() == child.id()) => return None,
             "conditional_expression" => {}
+            // `str("x")`, `bytes("x")`: the call passes the literal on.
+            "argument_list" if up > 0 && is_conversion(ancestors[up - 1], text) => {
+                up -= 1;
+                child = ancestors[up];
+                continue;
+            }
+            // `"x".encode()`: the method's object.
+            "attribute"
+                if field(parent, "object").is_some_and(|o| o.id() == child.id())
+                    && up > 0
+                    && kind(ancestors[up - 1]) == "call" =>
+            {
+                up -= 1;
+                child = ancestors[up];
+                continue;
+            }
             _ => break parent,
         }
         child = parent;
@@ -466,6 +519,8 @@ fn slot_name(node: Node, ancestors: &[Node], text: &str) -> Option<String> {
     match kind(parent) {
         "assignment" | "augmented_assignment" if field_is("right") => {
             named(field(parent, "left").and_then(|t| target_name(t, text)))
+                // `A = B = "x"`: the outer name too.
+                .or_else(|| slot_name(parent, &ancestors[..up], text))
         }
         "named_expression" if field_is("value") => named(field(parent, "name").map(text_of)),
         "keyword_argument" | "default_parameter" | "typed_default_parameter" if field_is("value") => {
@@ -496,6 +551,29 @@ fn slot_name(node: Node, ancestors: &[Node], text: &str) -> Option<String> {
         "argument_list" => lookup_default(parent, child, &ancestors[..up], text),
         _ => None,
     }
+}
+
+/// Whether `assignment` unpacks `values` into as many targets.
+fn unpacked(assignment: Node, values: Node) -> bool {
+    kind(assignment) == "assignment"
+        && field(assignment, "right").is_some_and(|r| r.id() == values.id())
+        && field(assignment, "left").is_some_and(|l| {
+            matches!(kind(l), "pattern_list" | "tuple_pattern") && l.named_child_count() == values.named_child_count()
+        })
+}
+
+/// The index of `child` among `parent`'s named children.
+fn position(parent: Node, child: Node) -> Option<usize> {
+    let mut cursor = parent.walk();
+    let found = parent.named_children(&mut cursor).position(|c| c.id() == child.id());
+    found
+}
+
+/// A call that only converts its argument (`str(...)`, `bytes(...)`).
+fn is_conversion(call: Node, text: &str) -> bool {
+    kind(call) == "call"
+        && field(call, "function")
+            .is_some_and(|f| matches!(&text[f.byte_range()], "str" | "bytes" | "repr" | "SecretStr"))
 }
 
 /// A literal argument after the first of a lookup: secret when the first

@@ -106,8 +106,16 @@ fn read_one(source: &dyn Source, path: &str, spent: &mut u64) -> Result<Arc<str>
     }
 }
 
-/// Read every code file (what the probe does: the reads are the evidence).
+/// The app's own `.env`, read for its debug switches: the recorder keeps every
+/// value that could be a secret out of the evidence.
+pub fn env_file(dir: &str) -> String {
+    walk::join(dir, ".env")
+}
+
+/// Read every code file and the app's `.env` (what the probe does: the reads
+/// are the evidence).
 pub fn collect(source: &dyn Source, dir: &str) {
+    let _ = source.read(&env_file(dir));
     let listing = list(source, dir);
     let mut spent = 0;
     for (path, _) in &listing.files {

@@ -11,9 +11,6 @@ use super::parent;
 use super::walk::join;
 use crate::evidence::{DirState, FileKind, FileMeta, FileState, Source};
 
-/// Names that hold examples, not secrets: `.env.example` is meant to be committed.
-const EXAMPLES: &[&str] = &["example", "sample", "template", "dist", "defaults", "tpl", "in"];
-
 /// One .env file of the app.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvFile {
@@ -72,16 +69,7 @@ impl Dotenv {
     }
 }
 
-/// Is this name a .env file that may hold secrets (`.env`, `.env.production`)?
-pub fn is_secret_env(name: &str) -> bool {
-    match name.strip_prefix(".env") {
-        Some("") => true,
-        Some(rest) => rest
-            .strip_prefix('.')
-            .is_some_and(|suffix| !suffix.is_empty() && !EXAMPLES.contains(&suffix.to_ascii_lowercase().as_str())),
-        None => false,
-    }
-}
+pub use crate::evidence::redact::dotenv::is_secret_env;
 
 /// Read what decides the app's .env controls, through `source`.
 pub fn read(source: &dyn Source, dir: &str) -> Dotenv {
@@ -229,16 +217,6 @@ fn repo(source: &dyn Source, chain: &[String], below: &[String]) -> Repo {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn secret_env_names_leave_examples_out() {
-        for yes in [".env", ".env.production", ".env.local"] {
-            assert!(is_secret_env(yes), "{yes}");
-        }
-        for no in [".env.example", ".env.SAMPLE", ".envrc", "env", ".env.", "x.env"] {
-            assert!(!is_secret_env(no), "{no}");
-        }
-    }
 
     #[test]
     fn parents_end_at_the_root() {

@@ -5,7 +5,7 @@
 use super::expr::{Built, BuiltHow, Call, Expr, Head};
 use super::{Assign, Import, Module, Param, Scope, ScopeKind, Span, Target, MAX_DEPTH, MAX_EXPRESSIONS};
 use crate::evidence::redact::python::{
-    content_range, field, has_interpolation, kind, line_of, literal_text, slot_of, visit,
+    content_range, field, has_interpolation, kind, line_of, literal_text, slots_of, visit,
 };
 use tree_sitter::{Node, Tree};
 
@@ -34,7 +34,7 @@ pub fn module(tree: &Tree, text: &str) -> Module {
         }
         let current = open.last().map_or(0, |(s, _)| *s);
         if matches!(kind(node), "string" | "concatenated_string") {
-            module.slots.extend(slot_of(node, ancestors, text));
+            module.slots.extend(slots_of(node, ancestors, text));
         }
         match kind(node) {
             "function_definition" | "class_definition" => {
@@ -285,8 +285,15 @@ impl<'t> Reader<'t> {
             }
             _ => "?".to_string(),
         };
+        let receiver = match function {
+            Some(f) if kind(f) == "attribute" && callee.starts_with("?.") => {
+                field(f, "object").map(|object| Box::new(self.expr(object, depth + 1)))
+            }
+            _ => None,
+        };
         let mut call = Call {
             callee,
+            receiver,
             args: Vec::new(),
             kwargs: Vec::new(),
             span: span(node),

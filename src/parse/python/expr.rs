@@ -71,6 +71,9 @@ pub struct Built {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Call {
     pub callee: String,
+    /// What a `?.method` is called on (`(salt + password).encode()`,
+    /// `logging.getLogger(__name__).info`).
+    pub receiver: Option<Box<Expr>>,
     pub args: Vec<Expr>,
     pub kwargs: Vec<(String, Expr)>,
     pub span: Span,
@@ -112,7 +115,14 @@ impl Expr {
             }
             Expr::Call(call) => {
                 out.extend(call.callee.split('.').filter(|s| *s != "?").map(str::to_string));
+                if let Some(receiver) = &call.receiver {
+                    receiver.collect_names(out);
+                }
                 call.arguments().for_each(|a| a.collect_names(out));
+                // `request.form.get("password")` names what it reads.
+                if matches!(call.method(), "get" | "getlist" | "pop") {
+                    out.extend(call.args.iter().filter_map(Expr::as_str).map(str::to_string));
+                }
             }
             Expr::Item { base, key } => {
                 base.collect_names(out);

@@ -74,7 +74,7 @@ pub static DOTENV: DomainDef = DomainDef {
 
 pub static CODE: DomainDef = DomainDef {
     kind: ProbeType::AppCode,
-    description: "the application's own code: its Python files, templates and text configurations (virtualenvs, node_modules, site-packages, caches and hidden folders left out; no .env file)",
+    description: "the application's own code: its Python files, templates and text configurations (virtualenvs, node_modules, site-packages, caches and hidden folders left out), and the app's .env with every value that could be a secret redacted before it is kept",
     params: &[],
     collect: Collect::App(collect_code),
     // A plan made without reading names the top levels; the walk goes deeper.

@@ -205,9 +205,24 @@ fn run_db_tls(ctx: &EvalContext) -> Outcome {
         Endpoint::Clear => "is a remote database with no TLS asked for",
     };
     for file in app_files(&code) {
+        // A URL handed to a call whose own arguments ask for TLS
+        // (`create_engine(url, connect_args={"sslmode": "require"})`) has it.
+        let mut tls_calls: Vec<(usize, usize)> = file
+            .module
+            .scopes
+            .iter()
+            .flat_map(|s| &s.calls)
+            .filter(|c| in_call(file, c) == Some(Endpoint::Tls))
+            .map(|c| (c.span.start, c.span.end))
+            .collect();
+        tls_calls.sort_unstable();
         for literal in &file.module.literals {
             let text = file.text.get(literal.start..literal.end).unwrap_or("");
+            // The nearest call starting before the literal (the calls are sorted).
+            let nearest = tls_calls.partition_point(|(start, _)| *start <= literal.start);
+            let in_tls_call = nearest > 0 && literal.end <= tls_calls[nearest - 1].1;
             for (endpoint, url) in urls_in(text) {
+                let endpoint = if in_tls_call { Endpoint::Tls } else { endpoint };
                 seen.push((
                     endpoint,
                     at(format!("{url} {}", describe(endpoint)), &file.path, literal.line),

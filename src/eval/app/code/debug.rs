@@ -1,8 +1,10 @@
 //! `appsec.debug-mode`: debug off in production. Fails on `app.run(debug=True)`
-//! (any `.run(...)`), `DEBUG = True` in a settings module or a configuration
+//! (any `.run(...)`, and `FastAPI(debug=True)` and its kin),
+//! `app.config.update(DEBUG=True)` / `from_mapping(DEBUG=True)`, `DEBUG = True` in a settings module or a configuration
 //! class that is not a development one, `app.debug = True`,
-//! `app.config["DEBUG"] = True`, and FLASK_DEBUG / DJANGO_DEBUG switched on in
-//! the `Environment=` of the systemd unit running the app.
+//! `app.config["DEBUG"] = True`, and FLASK_DEBUG / DJANGO_DEBUG (or DEBUG)
+//! switched on in the app's .env or the `Environment=` of the systemd unit
+//! running it.
 
 use super::{at, code_of, count, in_order, quote, unless_gaps, NEEDS};
 use crate::eval::{EvalContext, EvaluatorDef};
@@ -46,8 +48,10 @@ fn in_python(file: &PyFile, findings: &mut Vec<Finding>) {
     let module = &file.module;
     for scope in &module.scopes {
         for call in &scope.calls {
-            let on = call.method() == "run" && call.kwarg("debug") == Some(&Expr::Bool(true))
-                || call.callee.ends_with("config.update") && call.kwarg("DEBUG") == Some(&Expr::Bool(true));
+            let debug_kwarg = call.kwarg("debug") == Some(&Expr::Bool(true));
+            let app_made_debug = matches!(call.method(), "run" | "FastAPI" | "Starlette" | "Quart" | "Sanic");
+            let config_set = matches!(call.method(), "update" | "from_mapping") && call.callee.contains("config");
+            let on = app_made_debug && debug_kwarg || config_set && call.kwarg("DEBUG") == Some(&Expr::Bool(true));
             if on {
                 findings.push(at(
                     format!("debug mode is switched on: `{}`", quote(&file.text, call.span)),
@@ -82,6 +86,39 @@ fn in_python(file: &PyFile, findings: &mut Vec<Finding>) {
     }
 }
 
+/// The switches that turn debug on from the environment.
+const SWITCHES: &[&str] = &["FLASK_DEBUG", "DJANGO_DEBUG", "DEBUG"];
+
+/// FLASK_DEBUG / DJANGO_DEBUG (or DEBUG, which django-environ and decouple
+/// settings read) on in the app's .env. Its other values are redacted; these
+/// are booleans, which redaction keeps.
+fn in_env_file(ctx: &EvalContext, dir: &str, findings: &mut Vec<Finding>) {
+    let path = crate::parse::app::code::env_file(dir);
+    let FileState::Text(text) = ctx.source.read(&path) else {
+        return;
+    };
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        let assignment = line.strip_prefix("export ").unwrap_or(line);
+        let Some((key, value)) = assignment.split_once('=') else {
+            continue;
+        };
+        let value = value
+            .split(" #")
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_matches(|c| c == '"' || c == '\'');
+        if SWITCHES.contains(&key.trim()) && is_true(value) {
+            findings.push(at(
+                format!("{}={value} in the app's .env", key.trim()),
+                &path,
+                u32::try_from(n + 1).unwrap_or(u32::MAX),
+            ));
+        }
+    }
+}
+
 /// FLASK_DEBUG / DJANGO_DEBUG on in the units that run the app from `dir`.
 fn in_units(ctx: &EvalContext, dir: &str, findings: &mut Vec<Finding>) {
     for path in ctx.source.glob(crate::parse::app::discovery::UNITS).paths {
@@ -100,7 +137,7 @@ fn in_units(ctx: &EvalContext, dir: &str, findings: &mut Vec<Finding>) {
                 let Some((key, value)) = pair.split_once('=') else {
                     continue;
                 };
-                if matches!(key, "FLASK_DEBUG" | "DJANGO_DEBUG") && is_true(value) {
+                if SWITCHES.contains(&key) && is_true(value) {
                     findings.push(at(
                         format!("{key}={value} in the Environment= of the unit running the app"),
                         &path,
@@ -123,6 +160,7 @@ fn run(ctx: &EvalContext) -> Outcome {
     }
     if let Some(dir) = ctx.app_dir() {
         in_units(ctx, dir, &mut findings);
+        in_env_file(ctx, dir, &mut findings);
     }
     let read = count(code.python.len(), "Python file");
     if findings.is_empty() {

@@ -15,7 +15,7 @@ mod sensitive;
 use crate::eval::EvaluatorDef;
 use crate::model::ProbeType;
 use crate::parse::app::code::PyFile;
-use crate::parse::python::Call;
+use crate::parse::python::{Call, Expr};
 
 pub use auth::says_authentication;
 
@@ -66,6 +66,15 @@ const LEVELS: &[&str] = &[
 pub fn is_log_call(file: &PyFile, call: &Call) -> bool {
     if !LEVELS.contains(&call.method()) {
         return false;
+    }
+    // `logging.getLogger(__name__).info(...)`
+    let from_get_logger = call
+        .receiver
+        .as_deref()
+        .and_then(Expr::as_call)
+        .is_some_and(|r| matches!(r.method(), "getLogger" | "get_logger"));
+    if from_get_logger {
+        return true;
     }
     let full = super::resolved(file, call);
     let receiver = call.callee.rsplit_once('.').map_or("", |(r, _)| r);
