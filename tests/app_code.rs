@@ -243,6 +243,24 @@ fn secrets_in_code_never_reach_a_report_or_the_stored_evidence() {
     }
 }
 
+/// `vouch scan --save` of `root` into a data folder of its own: the results, and
+/// every file the scan kept (the stored session, and the report itself).
+fn saved_scan(root: &Path) -> (Scan, Vec<(String, String)>) {
+    let data = tempfile::tempdir().expect("data dir");
+    let out = vouch()
+        .env("VOUCH_DATA_DIR", data.path())
+        .args(["scan", "--format", "json", "--as-of", AS_OF, "--save", "--root"])
+        .arg(root)
+        .args(SECTIONS)
+        .output()
+        .expect("vouch runs");
+    let scan = common::scan_of(out);
+    let mut kept = Vec::new();
+    walk_files(data.path(), &mut kept);
+    kept.push(("the report".to_string(), scan.json.to_string()));
+    (scan, kept)
+}
+
 fn walk_files(dir: &Path, out: &mut Vec<(String, String)>) {
     for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
         let path = entry.path();
@@ -264,27 +282,14 @@ fn debug_switched_on_in_the_apps_env_fails_and_its_other_values_stay_hidden() {
         "SECRET_KEY=Hk3Vq9Lm2Xw7Rt5Z\nFLASK_DEBUG=1\nMAIL_RELAY=smtp-Pw4Zq8Tn2\n",
     )
     .expect("write");
-    let data = tempfile::tempdir().expect("data dir");
-    let out = vouch()
-        .env("VOUCH_DATA_DIR", data.path())
-        .args(["scan", "--format", "json", "--as-of", AS_OF, "--save", "--root"])
-        .arg(tree.path())
-        .args(SECTIONS)
-        .output()
-        .expect("vouch runs");
-    let scan = common::scan_of(out);
+    let (scan, kept) = saved_scan(tree.path());
     assert_status(&scan, "appsec.debug-mode", "fail");
     assert_eq!(
         scan.findings("appsec.debug-mode"),
         ["/srv/bakery/.env:2: FLASK_DEBUG=1 in the app's .env"]
     );
     // Whatever their names, the .env's other values never reach a report or the store.
-    let mut stored = Vec::new();
-    walk_files(data.path(), &mut stored);
-    for (name, text) in stored
-        .iter()
-        .chain([("report".to_string(), scan.json.to_string())].iter())
-    {
+    for (name, text) in &kept {
         for secret in ["Hk3Vq9Lm2Xw7Rt5Z", "smtp-Pw4Zq8Tn2"] {
             assert!(!text.contains(secret), "{secret} leaked into {name}");
         }
@@ -315,15 +320,7 @@ fn secrets_in_every_shape_a_reviewer_tried_are_found_and_never_kept() {
     ];
     let file = tree.path().join("srv/bakery/bakery/shapes.py");
     std::fs::write(&file, shapes.join("\n") + "\n").expect("write");
-    let data = tempfile::tempdir().expect("data dir");
-    let out = vouch()
-        .env("VOUCH_DATA_DIR", data.path())
-        .args(["scan", "--format", "json", "--as-of", AS_OF, "--save", "--root"])
-        .arg(tree.path())
-        .args(SECTIONS)
-        .output()
-        .expect("vouch runs");
-    let scan = common::scan_of(out);
+    let (scan, kept) = saved_scan(tree.path());
     assert_status(&scan, "secrets.hardcoded", "fail");
     // Every line holds one (the implicit concatenation spans lines 15 and 16),
     // and the file still parses once redacted: no other control needs review for it.
@@ -333,10 +330,7 @@ fn secrets_in_every_shape_a_reviewer_tried_are_found_and_never_kept() {
         assert!(lines.contains(&place), "{place}: {lines:#?}");
     }
     assert_status(&scan, "appsec.sql-injection", "pass");
-    let mut stored = Vec::new();
-    walk_files(data.path(), &mut stored);
-    stored.push(("report".to_string(), scan.json.to_string()));
-    for (name, text) in &stored {
+    for (name, text) in &kept {
         assert!(!text.contains("LEAK"), "a value leaked into {name}");
     }
 }

@@ -156,6 +156,11 @@ fn pathological_files_end_with_their_reasons_and_never_pass() {
             "lists.py",
             format!("x = {}{}\n", "[".repeat(n), "]".repeat(n)).into_bytes(),
         ),
+        ("chain.py", format!("{}\"x\"\n", "a = ".repeat(n)).into_bytes()),
+        (
+            "secret_sums.py",
+            format!("SECRET_KEY = {}\n", vec!["\"a\""; n].join(" + ")).into_bytes(),
+        ),
         (
             "line.py",
             format!("x = \"{}\"\n", "a".repeat(10 * 1024 * 1024)).into_bytes(),
@@ -173,7 +178,16 @@ fn pathological_files_end_with_their_reasons_and_never_pass() {
     )
     .expect("write");
     let scan = scan(tree.path());
-    for id in ["appsec.sql-injection", "appsec.debug-mode", "secrets.hardcoded"] {
+    // A literal given to SECRET_KEY (the first of 100,000 added up) is found;
+    // the rest of the sum is past how far a literal is followed up.
+    assert_eq!(
+        scan.status("secrets.hardcoded"),
+        "fail",
+        "{}",
+        scan.summary("secrets.hardcoded")
+    );
+    assert!(scan.findings("secrets.hardcoded")[0].starts_with("/srv/app/app/secret_sums.py:1: "));
+    for id in ["appsec.sql-injection", "appsec.debug-mode"] {
         assert_eq!(scan.status(id), "needs_review", "{id}: {}", scan.summary(id));
         let findings = scan.findings(id).join("\n");
         for named in ["calls.py", "line.py", "bytes.py"] {

@@ -332,36 +332,36 @@ pub fn redact_file(path: &str, text: &str) -> Redacted {
     }
     let name = path.rsplit('/').next().unwrap_or(path);
     if dotenv::is_secret_env(name) {
-        let mut count = 0u32;
-        let mut rule = |piece: &str| {
-            let redacted = rules_on(piece, Mode::Text);
-            count += redacted.count;
-            redacted.text
-        };
-        let mut values = 0u32;
-        let text = dotenv::redact(text, &mut rule, &mut values);
-        return Redacted {
-            text,
-            count: count + values,
-        };
+        return by_kind(Mode::Text, |rule, values| Some(dotenv::redact(text, rule, values)))
+            .unwrap_or_else(|| redact(text));
     }
     if is_python_path(path) {
-        let mut count = 0u32;
         // Literals and comments are not configuration lines.
-        let mut rule = |piece: &str| {
-            let redacted = rules_on(piece, Mode::Code);
-            count += redacted.count;
-            redacted.text
-        };
-        let mut slots = 0u32;
-        if let Some(text) = python::redact(text, &mut rule, &mut slots) {
-            return Redacted {
-                text,
-                count: count + slots,
-            };
+        if let Some(redacted) = by_kind(Mode::Code, |rule, slots| python::redact(text, rule, slots)) {
+            return redacted;
         }
     }
     redact(text)
+}
+
+/// Run a kind's own redaction with the text rules (in `mode`) for its pieces,
+/// adding up what both removed.
+fn by_kind(
+    mode: Mode,
+    redact_kind: impl FnOnce(&mut dyn FnMut(&str) -> String, &mut u32) -> Option<String>,
+) -> Option<Redacted> {
+    let mut by_rules = 0u32;
+    let mut rule = |piece: &str| {
+        let redacted = rules_on(piece, mode);
+        by_rules += redacted.count;
+        redacted.text
+    };
+    let mut whole = 0u32;
+    let text = redact_kind(&mut rule, &mut whole)?;
+    Some(Redacted {
+        text,
+        count: by_rules + whole,
+    })
 }
 
 /// Whether a path names Python source.

@@ -294,16 +294,8 @@ pub fn slots_of(node: Node, ancestors: &[Node], text: &str) -> Vec<Slot> {
     let Some(name) = slot_name(node, ancestors, text) else {
         return Vec::new();
     };
-    let strings: Vec<Node> = if kind(node) == "concatenated_string" {
-        let mut cursor = node.walk();
-        node.named_children(&mut cursor)
-            .filter(|c| kind(*c) == "string")
-            .collect()
-    } else {
-        vec![node]
-    };
     let mut found = Vec::new();
-    for string in strings {
+    for string in strings_of(node) {
         let pieces = if has_interpolation(string) {
             children_of_kind(string, "string_content")
         } else {
@@ -316,6 +308,18 @@ pub fn slots_of(node: Node, ancestors: &[Node], text: &str) -> Vec<Slot> {
         }));
     }
     found
+}
+
+/// The strings a literal is made of: each of an implicit concatenation, or itself.
+pub fn strings_of(node: Node) -> Vec<Node> {
+    if kind(node) == "concatenated_string" {
+        let mut cursor = node.walk();
+        node.named_children(&mut cursor)
+            .filter(|c| kind(*c) == "string")
+            .collect()
+    } else {
+        vec![node]
+    }
 }
 
 /// Redact Python source; None when it does not parse (the text rules take it).
@@ -386,11 +390,21 @@ pub(super) fn redact(text: &str, rule: &mut dyn FnMut(&str) -> String, count: &m
 /// handing each its ancestors (the root first, its parent last): tree-sitter's
 /// own `parent()` searches down from the root, which deep nesting makes costly.
 pub fn visit<'t>(root: Node<'t>, mut f: impl FnMut(Node<'t>, &[Node<'t>])) {
+    visit_while(root, |node, ancestors| {
+        f(node, ancestors);
+        true
+    });
+}
+
+/// [`visit`], stopping as soon as `f` says no more.
+pub fn visit_while<'t>(root: Node<'t>, mut f: impl FnMut(Node<'t>, &[Node<'t>]) -> bool) {
     let mut cursor = root.walk();
     let mut ancestors: Vec<Node<'t>> = Vec::new();
     loop {
         let node = cursor.node();
-        f(node, &ancestors);
+        if !f(node, &ancestors) {
+            return;
+        }
         if cursor.goto_first_child() {
             ancestors.push(node);
             continue;
@@ -472,9 +486,15 @@ pub fn target_name(target: Node, text: &str) -> Option<String> {
 fn slot_name(node: Node, ancestors: &[Node], text: &str) -> Option<String> {
     let mut child = node;
     let mut up = ancestors.len();
-    // Through what only passes a value on.
+    // Through what only passes a value on — a bounded way: a literal at the end
+    // of a hundred thousand `+` would otherwise climb them all, and so would each
+    // of its neighbours.
+    let lowest = up.saturating_sub(MAX_CLIMB);
     let parent = loop {
         up = up.checked_sub(1)?;
+        if up < lowest {
+            return None;
+        }
         let parent = ancestors[up];
         match kind(parent) {
             // `user, password = "admin", "x"`: the name at the same place.
@@ -518,9 +538,20 @@ fn slot_name(node: Node, ancestors: &[Node], text: &str) -> Option<String> {
     let text_of = |n: Node| text[n.byte_range()].to_string();
     match kind(parent) {
         "assignment" | "augmented_assignment" if field_is("right") => {
-            named(field(parent, "left").and_then(|t| target_name(t, text)))
-                // `A = B = "x"`: the outer name too.
-                .or_else(|| slot_name(parent, &ancestors[..up], text))
+            // `A = B = "x"`: the outer names too.
+            let (mut assignment, mut at) = (parent, up);
+            for _ in 0..MAX_CLIMB {
+                if let Some(name) = named(field(assignment, "left").and_then(|t| target_name(t, text))) {
+                    return Some(name);
+                }
+                at = at.checked_sub(1)?;
+                let outer = ancestors[at];
+                if kind(outer) != "assignment" || field(outer, "right").is_none_or(|r| r.id() != assignment.id()) {
+                    return None;
+                }
+                assignment = outer;
+            }
+            None
         }
         "named_expression" if field_is("value") => named(field(parent, "name").map(text_of)),
         "keyword_argument" | "default_parameter" | "typed_default_parameter" if field_is("value") => {
@@ -575,6 +606,10 @@ fn is_conversion(call: Node, text: &str) -> bool {
         && field(call, "function")
             .is_some_and(|f| matches!(&text[f.byte_range()], "str" | "bytes" | "repr" | "SecretStr"))
 }
+
+/// Levels a literal is followed up through what passes it on (parentheses,
+/// `or`, `+`, lists, conversions) to the name it is given to.
+const MAX_CLIMB: usize = 24;
 
 /// A literal argument after the first of a lookup: secret when the first
 /// argument is a literal naming a secret, or when the call is in a secret slot.

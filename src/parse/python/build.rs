@@ -5,7 +5,7 @@
 use super::expr::{Built, BuiltHow, Call, Expr, Head};
 use super::{Assign, Import, Module, Param, Scope, ScopeKind, Span, Target, MAX_DEPTH, MAX_EXPRESSIONS};
 use crate::evidence::redact::python::{
-    content_range, field, has_interpolation, kind, line_of, literal_text, slots_of, visit,
+    content_range, field, has_interpolation, kind, line_of, literal_text, slots_of, strings_of, visit, visit_while,
 };
 use tree_sitter::{Node, Tree};
 
@@ -420,14 +420,7 @@ impl<'t> Reader<'t> {
     }
 
     fn string(&mut self, node: Node, depth: usize) -> Expr {
-        let pieces: Vec<Node> = if kind(node) == "concatenated_string" {
-            let mut cursor = node.walk();
-            node.named_children(&mut cursor)
-                .filter(|c| kind(*c) == "string")
-                .collect()
-        } else {
-            vec![node]
-        };
+        let pieces = strings_of(node);
         let mut head = String::new();
         let mut parts = Vec::new();
         for piece in pieces {
@@ -494,13 +487,15 @@ impl<'t> Reader<'t> {
         let mut out = Vec::new();
         let mut seen = 0usize;
         let text = self.text;
+        let mut budget = self.budget;
         let mut over = false;
-        visit(node, |n, ancestors| {
+        visit_while(node, |n, ancestors| {
             seen += 1;
-            if seen > NAME_BUDGET {
+            if seen > NAME_BUDGET || budget == 0 {
                 over = true;
-                return;
+                return false;
             }
+            budget -= 1;
             match kind(n) {
                 "identifier" => out.push(text[n.byte_range()].to_string()),
                 "string" if ancestors.last().is_some_and(|p| kind(*p) == "subscript") => {
@@ -510,7 +505,9 @@ impl<'t> Reader<'t> {
                 }
                 _ => {}
             }
+            true
         });
+        self.budget = budget;
         self.cut |= over;
         out
     }
