@@ -33,6 +33,16 @@ pub fn separated() -> EvaluatorDef {
     }
 }
 
+/// The pydantic-settings base a class derives from (`BaseSettings` by its
+/// module's name), if it has one.
+fn settings_base(file: &crate::parse::app::code::PyFile, scope: &crate::parse::python::Scope) -> Option<String> {
+    scope
+        .bases
+        .iter()
+        .map(|base| file.module.resolve(base))
+        .find(|full| full.starts_with("pydantic_settings.") || full == "pydantic.BaseSettings")
+}
+
 /// The places the app reads settings from the environment.
 fn environment_reads(code: &Code) -> Vec<Finding> {
     let mut found = Vec::new();
@@ -76,15 +86,12 @@ fn environment_reads(code: &Code) -> Vec<Finding> {
                     ));
                 }
             }
-            for base in &scope.bases {
-                let full = file.module.resolve(base);
-                if full.starts_with("pydantic_settings.") || full == "pydantic.BaseSettings" {
-                    found.push(at(
-                        format!("class {} reads settings from the environment ({full})", scope.name),
-                        &file.path,
-                        scope.span.line,
-                    ));
-                }
+            if let Some(full) = settings_base(file, scope) {
+                found.push(at(
+                    format!("class {} reads settings from the environment ({full})", scope.name),
+                    &file.path,
+                    scope.span.line,
+                ));
             }
         }
     }
@@ -127,15 +134,12 @@ fn separation(code: &Code) -> Vec<Finding> {
                     scope.span.line,
                 ));
             }
-            for base in &scope.bases {
-                let full = file.module.resolve(base);
-                if full.starts_with("pydantic_settings.") || full == "pydantic.BaseSettings" {
-                    found.push(at(
-                        format!("class {} is pydantic-settings", scope.name),
-                        &file.path,
-                        scope.span.line,
-                    ));
-                }
+            if settings_base(file, scope).is_some() {
+                found.push(at(
+                    format!("class {} is pydantic-settings", scope.name),
+                    &file.path,
+                    scope.span.line,
+                ));
             }
             for call in &scope.calls {
                 let full = resolved(file, call);
