@@ -11,6 +11,7 @@ pub mod appserver;
 pub mod apt;
 pub mod caddy;
 pub mod cron;
+pub mod fnmatch;
 pub mod git_index;
 pub mod group;
 pub mod host;

@@ -12,6 +12,8 @@ pub mod reboot;
 
 #[cfg(test)]
 mod fixture_tests;
+#[cfg(test)]
+mod tests_origins;
 
 use super::EvaluatorDef;
 use crate::model::ProbeType;
@@ -34,9 +36,9 @@ pub fn evaluators() -> Vec<EvaluatorDef> {
         },
         EvaluatorDef {
             name: "patching.security-origin",
-            description: "Unattended-Upgrade origins include the security pocket",
+            description: "an Unattended-Upgrade origin matches the distribution's security archive as unattended-upgrades matches it (os-release substituted)",
             params: &[],
-            needs: &[ProbeType::AptConfig],
+            needs: &[ProbeType::AptConfig, ProbeType::Files],
             run: origins::evaluate,
         },
         EvaluatorDef {

@@ -1,97 +1,257 @@
-//! `patching.security-origin`: some entry of Unattended-Upgrade::Allowed-Origins
-//! (a value ending in `-security`) or Unattended-Upgrade::Origins-Pattern
-//! (containing `-security`, or a `label=`/`l=` Debian-Security match) names the
-//! security pocket. Lists append across files; commented-out entries do not count,
-//! but are pointed out.
+//! `patching.security-origin`: some entry of Unattended-Upgrade::Allowed-Origins or
+//! Unattended-Upgrade::Origins-Pattern matches the distribution's security archive
+//! as unattended-upgrades matches it (`parse::apt::origins`): `${distro_id}` and
+//! `${distro_codename}` from os-release, every term of a pattern matching, shell
+//! wildcards. The security archive is Debian's (o=Debian, a=stable-security or
+//! oldstable-security, n=CODENAME-security, l=Debian-Security, site
+//! security.debian.org) or Ubuntu's (o=Ubuntu, a=CODENAME-security, n=CODENAME,
+//! l=Ubuntu, site security.ubuntu.com), component main. Lists append across files;
+//! commented-out entries do not count, but are pointed out, and so is an entry
+//! that names a `-security` archive yet matches nothing here (the Ubuntu-style
+//! `"${distro_id}:${distro_codename}-security"` on Debian). An entry
+//! unattended-upgrades stops at fails: it installs nothing at all.
 
 use super::common::{self, location};
 use crate::eval::EvalContext;
+use crate::evidence::{FileState, Source};
 use crate::model::{Finding, Location, Outcome};
 use crate::parse::apt::conf::{self, AptConfig, ListEntry};
+use crate::parse::apt::origins::{self as pattern, Distro, Invalid, Origin, Pattern};
+use crate::parse::host::os_release;
 use crate::parse::text::line_number;
 
 pub const ALLOWED_ORIGINS: &str = "Unattended-Upgrade::Allowed-Origins";
 pub const ORIGINS_PATTERN: &str = "Unattended-Upgrade::Origins-Pattern";
+/// Where lsb_release reads the distribution, the first that exists.
+pub const OS_RELEASE: [&str; 2] = ["/etc/os-release", "/usr/lib/os-release"];
 
 pub fn evaluate(ctx: &EvalContext) -> Outcome {
-    decide(&conf::load(ctx.source))
+    decide(&conf::load(ctx.source), &distro(ctx.source))
 }
 
-/// An Allowed-Origins value (`origin:archive`) for a security pocket.
-pub fn is_security_origin(value: &str) -> bool {
-    value.trim().ends_with("-security")
+/// The distribution lsb_release would name, or why it is unknown.
+pub fn distro(source: &dyn Source) -> Result<Distro, String> {
+    let mut problems = Vec::new();
+    for path in OS_RELEASE {
+        let state = source.read(path);
+        if let Some(text) = state.text() {
+            return Ok(Distro::from_os_release(&os_release(text)));
+        }
+        if state != FileState::Missing {
+            problems.extend(state.problem(path));
+        }
+    }
+    Err(match problems.first() {
+        Some(problem) => format!("the distribution is unknown: {problem}"),
+        None => format!(
+            "the distribution is unknown: neither {} exists",
+            OS_RELEASE.join(" nor ")
+        ),
+    })
 }
 
-/// An Origins-Pattern value (`key=value,...`) matching a security archive.
-pub fn is_security_pattern(value: &str) -> bool {
-    let label = |part: &str| {
-        part.split_once('=')
-            .is_some_and(|(key, value)| matches!(key.trim(), "label" | "l") && value.trim() == "Debian-Security")
+/// The origins of the distribution's security archive (component main) as
+/// python-apt would give them; Debian's suite name depends on whether the release
+/// is stable or oldstable, so both are given. None for any other distribution.
+pub fn security_archive(distro: &Distro) -> Option<Vec<Origin>> {
+    let codename = &distro.codename;
+    if codename == "n/a" || codename.is_empty() {
+        return None;
+    }
+    let origin = |archive: &str, label: &str, codename: String, site: &str| Origin {
+        origin: distro.id.clone(),
+        label: label.to_string(),
+        archive: archive.to_string(),
+        codename,
+        component: "main".to_string(),
+        site: site.to_string(),
     };
-    value.contains("-security") || value.split(',').any(label)
+    match distro.id.as_str() {
+        "Debian" => Some(
+            ["stable-security", "oldstable-security"]
+                .iter()
+                .map(|suite| {
+                    origin(
+                        suite,
+                        "Debian-Security",
+                        format!("{codename}-security"),
+                        "security.debian.org",
+                    )
+                })
+                .collect(),
+        ),
+        "Ubuntu" => Some(vec![origin(
+            &format!("{codename}-security"),
+            "Ubuntu",
+            codename.clone(),
+            "security.ubuntu.com",
+        )]),
+        _ => None,
+    }
 }
 
 struct Entry<'a> {
     list: &'static str,
     entry: ListEntry<'a>,
-    security: bool,
+    read: Result<Pattern, Invalid>,
+    /// Which of the security archive's origins it matches.
+    matched: Vec<&'a str>,
 }
 
-pub fn decide(config: &AptConfig) -> Outcome {
+pub fn decide(config: &AptConfig, distro: &Result<Distro, String>) -> Outcome {
     if let Some(outcome) = common::config_unavailable(config) {
         return outcome;
     }
-    let entries = entries(config);
-    let mut findings: Vec<Finding> = entries.iter().map(entry_finding).collect();
-    findings.extend(clear_findings(config));
     let commented = commented_out(config);
-    findings.extend(commented.iter().map(|c| {
+    let mut notes: Vec<Finding> = clear_findings(config);
+    notes.extend(commented.iter().map(|c| {
         Finding::at(
             format!("\"{}\" is commented out, so it does not count", c.value),
             c.at.clone(),
         )
     }));
-    findings.extend(common::load_findings(config));
+    notes.extend(common::load_findings(config));
     if let Some(summary) = common::apt_error_summary(config) {
-        return Outcome::fail(summary).with_all(findings);
+        return Outcome::fail(summary).with_all(notes);
     }
-    let outcome = match entries.iter().find(|e| e.security) {
+    let (distro, archive) = match distro {
+        Ok(distro) => match security_archive(distro) {
+            Some(archive) => (distro, archive),
+            None => {
+                return Outcome::needs_review(format!(
+                    "unattended-upgrades' origins cannot be judged for \"{}\" (codename {}): only Debian's and Ubuntu's security archives are known",
+                    distro.id, distro.codename
+                ))
+                .with_all(listed(config))
+                .with_all(notes)
+            }
+        },
+        Err(why) => {
+            return Outcome::needs_review(format!(
+                "unattended-upgrades' origins cannot be judged: {why} (${{distro_id}} and ${{distro_codename}} come from it)"
+            ))
+            .with_all(listed(config))
+            .with_all(notes)
+        }
+    };
+    let entries = entries(config, distro, &archive);
+    let mut findings: Vec<Finding> = entries.iter().map(|e| entry_finding(e, distro, &archive)).collect();
+    findings.extend(notes);
+    if let Some(broken) = entries.iter().find(|e| e.read.is_err()) {
+        let why = broken.read.as_ref().err().map(ToString::to_string).unwrap_or_default();
+        return Outcome::fail(format!(
+            "unattended-upgrades stops at {} \"{}\"{}: {why}; it installs no update at all",
+            broken.list,
+            broken.entry.value,
+            at(&broken.entry)
+        ))
+        .with_all(findings);
+    }
+    let outcome = match entries.iter().find(|e| !e.matched.is_empty()) {
         Some(found) => Outcome::pass(format!(
-            "Security updates are applied automatically: {} has \"{}\"{}",
+            "Security updates are applied automatically: {} \"{}\"{} matches {}'s security archive",
             found.list,
             found.entry.value,
-            found.entry.at.map(|at| format!(" ({at})")).unwrap_or_default()
+            at(&found.entry),
+            distro.id
         )),
-        None => Outcome::fail(missing_summary(&entries, &commented)),
+        None => Outcome::fail(missing_summary(&entries, &commented, distro)),
     };
     outcome.with_all(findings)
 }
 
-fn entries(config: &AptConfig) -> Vec<Entry<'_>> {
-    let allowed = config.tree.list(ALLOWED_ORIGINS).into_iter().map(|entry| Entry {
-        list: ALLOWED_ORIGINS,
-        security: is_security_origin(entry.value),
-        entry,
-    });
-    let patterns = config.tree.list(ORIGINS_PATTERN).into_iter().map(|entry| Entry {
-        list: ORIGINS_PATTERN,
-        security: is_security_pattern(entry.value),
-        entry,
-    });
-    allowed.chain(patterns).filter(|e| !e.entry.value.is_empty()).collect()
+fn at(entry: &ListEntry) -> String {
+    entry.at.map(|at| format!(" ({at})")).unwrap_or_default()
 }
 
-fn entry_finding(entry: &Entry) -> Finding {
-    let kind = if entry.security {
-        "a security origin"
-    } else {
-        "not a security origin"
+fn entries<'a>(config: &'a AptConfig, distro: &Distro, archive: &'a [Origin]) -> Vec<Entry<'a>> {
+    let read = |list: &'static str, entry: ListEntry<'a>| {
+        let read = if list == ALLOWED_ORIGINS {
+            pattern::allowed_origin(entry.value, distro)
+        } else {
+            pattern::origins_pattern(entry.value, distro)
+        };
+        let matched = match &read {
+            Ok(p) => archive
+                .iter()
+                .filter(|o| p.matches(o))
+                .map(|o| o.archive.as_str())
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        Entry {
+            list,
+            entry,
+            read,
+            matched,
+        }
     };
-    let message = format!("{} \"{}\": {kind}", entry.list, entry.entry.value);
+    let allowed = config
+        .tree
+        .list(ALLOWED_ORIGINS)
+        .into_iter()
+        .map(|e| read(ALLOWED_ORIGINS, e));
+    let patterns = config
+        .tree
+        .list(ORIGINS_PATTERN)
+        .into_iter()
+        .map(|e| read(ORIGINS_PATTERN, e));
+    allowed.chain(patterns).collect()
+}
+
+/// The entries as they stand, when they cannot be judged.
+fn listed(config: &AptConfig) -> Vec<Finding> {
+    [ALLOWED_ORIGINS, ORIGINS_PATTERN]
+        .iter()
+        .flat_map(|list| {
+            config.tree.list(list).into_iter().map(move |entry| {
+                let message = format!("{list} \"{}\"", entry.value);
+                match entry.at {
+                    Some(at) => Finding::at(message, location(at)),
+                    None => Finding::new(message),
+                }
+            })
+        })
+        .collect()
+}
+
+fn entry_finding(entry: &Entry, distro: &Distro, archive: &[Origin]) -> Finding {
+    let verdict = match (&entry.read, entry.matched.as_slice()) {
+        (Err(why), _) => format!("unattended-upgrades stops here: {why}"),
+        (Ok(p), []) if names_security(&p.text) => format!(
+            "reads as \"{}\", which matches no archive of {}'s security updates ({})",
+            p.text,
+            distro.id,
+            describe(&archive[0])
+        ),
+        (Ok(p), []) => format!("reads as \"{}\": not the security archive", p.text),
+        (Ok(p), matched) if matched.len() < archive.len() => format!(
+            "reads as \"{}\": the security archive while {} is Debian's {} release (a= names a suite, which moves at each release; n={}-security does not)",
+            p.text,
+            distro.codename,
+            matched.join("/").trim_end_matches("-security"),
+            distro.codename
+        ),
+        (Ok(p), _) => format!("reads as \"{}\": the security archive", p.text),
+    };
+    let message = format!("{} \"{}\" {verdict}", entry.list, entry.entry.value);
     match entry.entry.at {
         Some(at) => Finding::at(message, location(at)),
         None => Finding::new(message),
     }
+}
+
+/// How the security archive's Release file describes it.
+fn describe(origin: &Origin) -> String {
+    format!(
+        "o={},a={},n={},l={}",
+        origin.origin, origin.archive, origin.codename, origin.label
+    )
+}
+
+/// Does an entry mean to name a security archive?
+fn names_security(text: &str) -> bool {
+    text.contains("-security") || text.contains("Security")
 }
 
 fn clear_findings(config: &AptConfig) -> Vec<Finding> {
@@ -127,7 +287,7 @@ fn commented_out(config: &AptConfig) -> Vec<Commented> {
             let Some(value) = comment_body(line).and_then(quoted) else {
                 continue;
             };
-            if is_security_origin(value) || is_security_pattern(value) {
+            if names_security(value) {
                 let at = Location::line(file.path.clone(), line_number(index));
                 found.push(Commented {
                     value: value.to_string(),
@@ -154,103 +314,33 @@ fn quoted(text: &str) -> Option<&str> {
     Some(&text[start..start + length])
 }
 
-fn missing_summary(entries: &[Entry], commented: &[Commented]) -> String {
+fn missing_summary(entries: &[Entry], commented: &[Commented], distro: &Distro) -> String {
     let mut summary = if entries.is_empty() {
         format!("No security updates are applied automatically: neither {ALLOWED_ORIGINS} nor {ORIGINS_PATTERN} has an entry")
     } else {
         format!(
-            "No security updates are applied automatically: none of the {} {ALLOWED_ORIGINS} / {ORIGINS_PATTERN} entries names a -security pocket",
-            entries.len()
+            "No security updates are applied automatically: none of the {} {ALLOWED_ORIGINS} / {ORIGINS_PATTERN} entries matches {}'s security archive",
+            entries.len(),
+            distro.id
         )
     };
+    if let Some(near) = entries
+        .iter()
+        .find(|e| e.read.as_ref().is_ok_and(|p| names_security(&p.text)))
+    {
+        if let Ok(p) = &near.read {
+            summary.push_str(&format!(
+                "; \"{}\"{} reads as \"{}\" on {} {}, which matches nothing",
+                near.entry.value,
+                at(&near.entry),
+                p.text,
+                distro.id,
+                distro.codename
+            ));
+        }
+    }
     if let Some(first) = commented.first() {
         summary.push_str(&format!("; \"{}\" is commented out at {}", first.value, first.at));
     }
     summary
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::eval::apt::common::testing::{host, run};
-    use crate::model::Status;
-
-    const UU: &str = "/etc/apt/apt.conf.d/50unattended-upgrades";
-    const UBUNTU: &str = "Unattended-Upgrade::Allowed-Origins {\n\t\"${distro_id}:${distro_codename}\";\n\
-                          \t\"${distro_id}:${distro_codename}-security\";\n//\t\"${distro_id}:${distro_codename}-updates\";\n};\n";
-    const COMMENTED: &str = "Unattended-Upgrade::Allowed-Origins {\n\t\"${distro_id}:${distro_codename}\";\n\
-                             //\t\"${distro_id}:${distro_codename}-security\";\n\t\"${distro_id}ESM:${distro_codename}\";\n};\n";
-    const DEBIAN: &str = "Unattended-Upgrade::Origins-Pattern {\n\
-                          //      \"origin=Debian,codename=${distro_codename}-updates\";\n\
-                          \"origin=Debian,codename=${distro_codename},label=Debian\";\n\
-                          \"origin=Debian,codename=${distro_codename},label=Debian-Security\";\n};\n";
-
-    fn outcome(files: &[(&str, &str)]) -> Outcome {
-        run(evaluate, &host(files))
-    }
-
-    /// name, files (path, text), expected status
-    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, Status);
-
-    #[test]
-    fn table() {
-        let local = "/etc/apt/apt.conf.d/52unattended-upgrades-local";
-        let cases: Vec<Case> = vec![
-            ("stock Ubuntu", vec![(UU, UBUNTU)], Status::Pass),
-            ("commented-out -security", vec![(UU, COMMENTED)], Status::Fail),
-            ("Debian label=Debian-Security", vec![(UU, DEBIAN)], Status::Pass),
-            ("short l=Debian-Security", vec![(UU, "Unattended-Upgrade::Origins-Pattern { \"o=Debian,l=Debian-Security\"; };\n")], Status::Pass),
-            ("`::` list entry", vec![(UU, COMMENTED), (local, "Unattended-Upgrade::Allowed-Origins:: \"Ubuntu:noble-security\";\n")], Status::Pass),
-            ("lists append across files", vec![(UU, COMMENTED), (local, "Unattended-Upgrade::Allowed-Origins { \"${distro_id}:${distro_codename}-security\"; };\n")], Status::Pass),
-            ("#clear drops earlier entries", vec![(UU, UBUNTU), (local, "#clear Unattended-Upgrade::Allowed-Origins;\nUnattended-Upgrade::Allowed-Origins { \"${distro_id}:${distro_codename}-updates\"; };\n")], Status::Fail),
-            ("#clear then re-add", vec![(UU, COMMENTED), (local, "#clear Unattended-Upgrade::Allowed-Origins;\nUnattended-Upgrade::Allowed-Origins { \"Ubuntu:noble-security\"; };\n")], Status::Pass),
-            ("/* */ around the entry", vec![(UU, "Unattended-Upgrade::Allowed-Origins {\n/*\n\"${distro_id}:${distro_codename}-security\";\n*/\n};\n")], Status::Fail),
-            ("# comment", vec![(UU, "Unattended-Upgrade::Allowed-Origins {\n# \"${distro_id}:${distro_codename}-security\";\n};\n")], Status::Fail),
-            ("no configuration", vec![], Status::Fail),
-            ("dpkg-dist copy is not read", vec![(UU, COMMENTED), ("/etc/apt/apt.conf.d/50unattended-upgrades.dpkg-dist", UBUNTU)], Status::Fail),
-        ];
-        for (name, files, expected) in cases {
-            assert_eq!(outcome(&files).status, expected, "{name}");
-        }
-    }
-
-    #[test]
-    fn a_commented_out_origin_is_named_in_the_summary() {
-        let result = outcome(&[(UU, COMMENTED)]);
-        assert_eq!(
-            result.summary,
-            "No security updates are applied automatically: none of the 2 Unattended-Upgrade::Allowed-Origins / \
-             Unattended-Upgrade::Origins-Pattern entries names a -security pocket; \
-             \"${distro_id}:${distro_codename}-security\" is commented out at /etc/apt/apt.conf.d/50unattended-upgrades:3"
-        );
-        assert!(result
-            .findings
-            .iter()
-            .any(|f| f.location == Some(Location::line(UU, 3))));
-    }
-
-    #[test]
-    fn a_pass_names_the_entry_and_where() {
-        let result = outcome(&[(UU, UBUNTU)]);
-        assert_eq!(
-            result.summary,
-            "Security updates are applied automatically: Unattended-Upgrade::Allowed-Origins has \
-             \"${distro_id}:${distro_codename}-security\" (/etc/apt/apt.conf.d/50unattended-upgrades:3)"
-        );
-    }
-
-    #[test]
-    fn origin_matchers() {
-        assert!(is_security_origin(
-            "${distro_id}ESMApps:${distro_codename}-apps-security"
-        ));
-        assert!(!is_security_origin("${distro_id}ESM:${distro_codename}"));
-        assert!(!is_security_origin("Ubuntu:noble-security-not"));
-        assert!(is_security_pattern(
-            "origin=Debian,codename=${distro_codename}-security,label=Debian-Security"
-        ));
-        assert!(!is_security_pattern(
-            "origin=Debian,codename=${distro_codename},label=Debian"
-        ));
-    }
 }
