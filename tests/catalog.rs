@@ -161,3 +161,54 @@ fn every_manual_control_is_decided_by_answer_rules() {
         assert!(catalog.control(law).is_some(), "{law} exists");
     }
 }
+
+/// Every answer an interview question can get decides something: a yes/no question
+/// rules both answers, a choice every choice, a date question how old is too old
+/// and what `never` means. Only free text informs without deciding. An answer a
+/// rule forgot would pass a control by silence.
+#[test]
+fn answer_rules_cover_every_answer() {
+    use vouch::checklist::AnswerKind;
+    let (catalog, _) = load_catalog(&bundled::texts()).unwrap_or_else(|e| panic!("{e}"));
+    let mut gaps = Vec::new();
+    for control in catalog.controls.iter().filter(|c| c.mode != vouch::model::Mode::Auto) {
+        for q in &control.questions {
+            let decides = |key: &str| q.rule.decides.contains_key(key);
+            let missing: Vec<String> = match q.answer {
+                AnswerKind::YesNo => ["yes", "no"]
+                    .iter()
+                    .filter(|k| !decides(k))
+                    .map(|k| k.to_string())
+                    .collect(),
+                AnswerKind::Choice => q.choices.iter().filter(|c| !decides(c)).cloned().collect(),
+                AnswerKind::Date => {
+                    let mut missing = Vec::new();
+                    if q.rule.stale_after_months.is_none() {
+                        missing.push("a date (stale_after_months)".to_string());
+                    }
+                    if !decides("never") {
+                        missing.push("never".to_string());
+                    }
+                    missing
+                }
+                AnswerKind::Text => Vec::new(),
+            };
+            if !missing.is_empty() {
+                gaps.push(format!("{} `{}`: no rule for {}", control.id, q.id, missing.join(", ")));
+            }
+        }
+        let ruled = control
+            .questions
+            .iter()
+            .any(|q| !q.rule.decides.is_empty() || q.rule.stale_after_months.is_some());
+        if !ruled {
+            gaps.push(format!("{}: no question decides its status", control.id));
+        }
+    }
+    assert!(
+        gaps.is_empty(),
+        "{} answers decide nothing:\n{}",
+        gaps.len(),
+        gaps.join("\n")
+    );
+}

@@ -241,10 +241,13 @@ fn interview_answers_attachments_notes_and_overrides_decide_and_are_kept() {
         session
             .answer("compliance.scope", &hipaa, out_of_scope, by, "CTO")
             .expect("saved");
-        // "Never" only where the question's rule says what never decides.
+        // "Never" where the question's rule says what never decides (every bundled
+        // date question does: a team that never drilled must be able to say so).
         let drill = question_of("incident.drills", "last-drill");
         let never = session.answer("incident.drills", &drill, AnswerValue::Never, by, "CTO");
-        assert!(never.is_err_and(|why| why.contains("takes a date (YYYY-MM-DD)")));
+        assert!(never.is_ok(), "{never:?}");
+        let not_a_date = session.answer("incident.drills", &drill, AnswerValue::Yes, by, "CTO");
+        assert!(not_a_date.is_err_and(|why| why.contains("takes a date (YYYY-MM-DD) or never")));
         session
             .note(
                 "incident.plan",

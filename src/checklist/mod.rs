@@ -218,3 +218,35 @@ impl Catalog {
         unknown
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::answers::{AnswerRule, AnswerValue};
+
+    fn date_question(rule: AnswerRule) -> Question {
+        Question {
+            id: "last".into(),
+            text: "When?".into(),
+            answer: AnswerKind::Date,
+            choices: Vec::new(),
+            attachment: AttachmentRule::default(),
+            help: String::new(),
+            rule,
+            prefill: None,
+        }
+    }
+
+    #[test]
+    fn a_date_question_takes_never_only_where_its_rule_decides_it() {
+        let silent = date_question(AnswerRule::default());
+        let refused = silent.accepts(&AnswerValue::Never);
+        assert_eq!(refused, Err("question `last` takes a date (YYYY-MM-DD)".to_string()));
+        let mut rule = AnswerRule::default();
+        rule.decides.insert("never".into(), crate::model::Status::Fail);
+        let ruled = date_question(rule);
+        assert_eq!(ruled.accepts(&AnswerValue::Never), Ok(()));
+        assert_eq!(ruled.parse_answer("never"), Ok(AnswerValue::Never));
+        assert!(ruled.parse_answer("2026-13-01").is_err());
+    }
+}
