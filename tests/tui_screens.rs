@@ -315,11 +315,15 @@ fn a_control_page_says_why_it_matters_and_how_to_fix_it_scrolling_with_the_keys(
     let first = screen.open_control("ssh.password-auth");
     assert!(first.contains("Findings"), "{first}");
     let mut seen = first.clone();
-    for _ in 0..30 {
+    for _ in 0..400 {
         seen.push_str(&screen.keys(&["j"]));
     }
     for heading in ["Why it matters", "How to fix it", "References"] {
-        assert!(seen.contains(heading), "{heading} reached by scrolling");
+        assert!(
+            seen.contains(heading),
+            "{heading} reached by scrolling:\n{}",
+            screen.keys(&["G"])
+        );
     }
     let bottom = screen.keys(&["G"]);
     assert!(bottom.contains("References"), "G shows the end of the page:\n{bottom}");

@@ -355,13 +355,13 @@ fn killed_right_after_saved_the_answer_and_the_draft_being_typed_survive() {
     tmux.wait_collected();
     tmux.open("firewall.cloud-firewall");
     tmux.keys(&["a"]);
-    tmux.wait_for("Question 1 of 4");
+    tmux.wait_for("Question 1 of 5");
     tmux.keys(&["y"]);
     let asked = tmux.wait_for("The document for");
     assert!(asked.contains("saved"), "{asked}");
     tmux.keys(&["Escape"]);
     // The next question is typed: half an answer, then the process dies.
-    tmux.wait_for("Question 2 of 4: Which inbound rules");
+    tmux.wait_for("Question 2 of 5: Which inbound rules");
     tmux.keys(&["-l", "22 from the office VPN only"]);
     tmux.wait_for("22 from the office VPN only");
     let pid = tmux.vouch_pid();
@@ -385,10 +385,10 @@ fn killed_right_after_saved_the_answer_and_the_draft_being_typed_survive() {
     tmux.wait_for("Overview");
     tmux.open("firewall.cloud-firewall");
     tmux.keys(&["a"]);
-    let draft = tmux.wait_for("Question 2 of 4: Which inbound rules");
+    let draft = tmux.wait_for("Question 2 of 5: Which inbound rules");
     assert!(draft.contains("22 from the office VPN only"), "{draft}");
     tmux.keys(&["C-s"]);
-    tmux.wait_for("Question 3 of 4");
+    tmux.wait_for("Question 3 of 5");
     tmux.keys(&["Escape"]);
     tmux.wait_for("firewall.cloud-firewall —");
     tmux.keys(&["q"]);

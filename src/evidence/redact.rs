@@ -154,9 +154,10 @@ const STRONG: &str = r"(?P<name>[A-Za-z0-9_.-]*(?i-u:pass|pwd|secret|token|crede
 /// With `=`, `:` or as a flag, `key` and `auth` name secrets too (`API_KEY=`,
 /// `--auth-token`); on their own, as sshd's keywords, they do not.
 const ANY: &str = r"(?P<name>[A-Za-z0-9_.-]*(?i-u:pass|pwd|secret|token|credential|key|auth)[A-Za-z0-9_.-]*)";
-/// A value: a double- or single-quoted string (whole), or a bare word (to the
-/// next blank), so no piece of it is left behind.
-const VALUE: &str = r#"(?P<value>"[^"\n]*"|'[^'\n]*'|[^ \t\r\n\x0B\x0C"'=:][^ \t\r\n\x0B\x0C"']*)"#;
+/// A value: a double- or single-quoted string (whole), a template's `${{ ... }}`
+/// or `{{ ... }}` (whole: its blanks are inside it), or a bare word (to the next
+/// blank), so no piece of it is left behind.
+const VALUE: &str = r#"(?P<value>"[^"\n]*"|'[^'\n]*'|\$?\{\{[^}\n]*\}\}|[^ \t\r\n\x0B\x0C"'=:][^ \t\r\n\x0B\x0C"']*)"#;
 
 fn rules() -> &'static [Rule] {
     static RULES: OnceLock<Vec<Rule>> = OnceLock::new();

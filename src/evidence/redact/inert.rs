@@ -120,6 +120,7 @@ pub fn is_inert(value: &str) -> bool {
     number_with_unit(&lower)
         || is_path(v)
         || is_lookup(v)
+        || is_template_lookup(v)
         || is_structure(v)
         || is_placeholder(v)
         || is_format_field(v)
@@ -163,6 +164,66 @@ fn is_lookup(v: &str) -> bool {
     name.is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
 }
 
+/// Exactly a template's lookup of a name, which a CI runner or a deploy tool
+/// fills in: GitHub Actions' `${{ secrets.DEPLOY_KEY }}`, Jinja's or Ansible's
+/// `{{ vault_db_password }}`, `{{ secrets['X'] | default }}`. Names, attributes,
+/// quoted keys in brackets and bare filters only: a literal in it is not a lookup.
+fn is_template_lookup(v: &str) -> bool {
+    let Some(inner) = v
+        .strip_prefix("${{")
+        .or_else(|| v.strip_prefix("{{"))
+        .and_then(|rest| rest.strip_suffix("}}"))
+    else {
+        return false;
+    };
+    let mut parts = inner.split('|');
+    let name = |s: &str| {
+        let s = s.trim();
+        s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    };
+    let path_ok = parts.next().is_some_and(|path| {
+        let path = path.trim();
+        let mut rest = path;
+        let head_end = rest.find(['.', '[']).unwrap_or(rest.len());
+        if !name(&rest[..head_end]) {
+            return false;
+        }
+        rest = &rest[head_end..];
+        while !rest.is_empty() {
+            if let Some(after) = rest.strip_prefix('.') {
+                let end = after.find(['.', '[']).unwrap_or(after.len());
+                let attribute = &after[..end];
+                if attribute.is_empty()
+                    || !attribute
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+                {
+                    return false;
+                }
+                rest = &after[end..];
+            } else if let Some(after) = rest.strip_prefix('[') {
+                let Some((key, tail)) = after.split_once(']') else {
+                    return false;
+                };
+                let key = key.trim_matches(|c| c == '\'' || c == '"');
+                if key.is_empty()
+                    || !key
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
+                {
+                    return false;
+                }
+                rest = tail;
+            } else {
+                return false;
+            }
+        }
+        true
+    });
+    path_ok && parts.all(name)
+}
+
 /// The start of a list or a map, or one whole (`[`, `{`, `["a", "b"]`).
 fn is_structure(v: &str) -> bool {
     matches!(v, "[" | "{" | "[]" | "{}")
@@ -197,6 +258,33 @@ fn is_placeholder(v: &str) -> bool {
     v.strip_prefix('<')
         .and_then(|rest| rest.strip_suffix('>'))
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_'))
+}
+
+#[cfg(test)]
+mod template_tests {
+    use super::is_inert;
+
+    #[test]
+    fn a_template_lookup_is_a_name_not_a_secret() {
+        for lookup in [
+            "${{ secrets.DEPLOY_SSH_KEY }}",
+            "${{secrets.SSH_PRIVATE_KEY}}",
+            "{{ vault_db_password }}",
+            "{{ secrets['DB_PASSWORD'] | default }}",
+            "\"${{ secrets.PYPI_TOKEN }}\"",
+        ] {
+            assert!(is_inert(lookup), "{lookup}");
+        }
+        for literal in [
+            "{{ 'hunter2' }}",
+            "${{ 'hunter2' }}",
+            "{{ x ~ 'hunter2' }}",
+            "${{ secrets.X }}tail",
+            "{{}}",
+        ] {
+            assert!(!is_inert(literal), "{literal}");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -267,3 +267,15 @@ fn a_token_given_as_a_web_urls_user_and_signed_urls_are_redacted() {
     );
     assert!(r.text.contains("X-Amz-Date=20261205"));
 }
+
+#[test]
+fn a_workflow_hands_secrets_by_name_and_stays_readable() {
+    let workflow = "    env:\n      DEPLOY_SSH_KEY: ${{ secrets.DEPLOY_SSH_KEY }}\n      SSH_PRIVATE_KEY: \"${{ secrets.SSH_PRIVATE_KEY }}\"\n      DB_PASSWORD: hunter2-literal\n";
+    let out = redact(workflow).text;
+    assert!(out.contains("DEPLOY_SSH_KEY: ${{ secrets.DEPLOY_SSH_KEY }}"), "{out}");
+    assert!(
+        out.contains("SSH_PRIVATE_KEY: \"${{ secrets.SSH_PRIVATE_KEY }}\""),
+        "{out}"
+    );
+    assert!(!out.contains("hunter2-literal"), "{out}");
+}

@@ -62,13 +62,13 @@ pub(super) fn control_screen(
     };
     let lines = details(app, control, color);
     let title = format!(" {} — {} ", terminal(&control.id), terminal(&control.title));
-    let inner = usize::from(left.width.saturating_sub(2)).max(1);
-    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
-    let details_reach = reach(rows, left.height);
     let body = Paragraph::new(lines)
         .block(Block::bordered().title(title).border_style(focus(Pane::Details)))
-        .wrap(Wrap { trim: false })
-        .scroll((scroll.0.min(details_reach), 0));
+        .wrap(Wrap { trim: false });
+    // Rows as the word wrapper lays them out (a long remediation wraps at word
+    // ends, which an estimate by width alone undercounts: the end was cut off).
+    let details_reach = reach(body.line_count(left.width), left.height.saturating_add(2));
+    let body = body.scroll((scroll.0.min(details_reach), 0));
     frame.render_widget(body, left);
     let (evidence_reach, deciding) = evidence(frame, app, control, right, scroll.1, focus(Pane::Evidence), color);
     Reach {

@@ -119,9 +119,10 @@ const COMMAND_KEYS: &[&str] = &[
 /// Words that run the next word as the command (`uv run pytest`, `python -m
 /// pytest`, `sudo -u app bandit`): skipped to find the program.
 const WRAPPERS: &[&str] = &[
-    "sudo", "time", "exec", "env", "nice", "xargs", "sh", "bat", "npx", "pipx",
+    "sudo", "time", "exec", "env", "nice", "xargs", "sh", "bat", "npx", "uvx",
 ];
-const RUNNERS: &[&str] = &["uv", "poetry", "pipenv", "pdm", "hatch", "rye", "tox", "nox"];
+/// Words that run a tool after their `run`/`exec` (`pipx run pip-audit`).
+const RUNNERS: &[&str] = &["uv", "poetry", "pipenv", "pdm", "hatch", "rye", "tox", "nox", "pipx"];
 
 /// The tools a line runs, in the order they appear: the program of each command
 /// (after `&&`, `;`, `|`), past environment assignments, wrappers (`sudo`, `uv
@@ -338,6 +339,11 @@ mod tests {
         assert_eq!(tools_in("  - CI=1 poetry run pytest"), vec![Tool::Pytest]);
         assert_eq!(tools_in("python manage.py test --parallel"), vec![Tool::Unittest]);
         assert_eq!(tools_in("tox run -e py312"), vec![Tool::Tox]);
+        assert_eq!(
+            tools_in("      - run: pipx run pip-audit --strict"),
+            vec![Tool::PipAudit]
+        );
+        assert_eq!(tools_in("      - run: uvx bandit -r src"), vec![Tool::Bandit]);
         assert!(tools_in("  SKIP: bandit,pip-audit").is_empty());
         assert!(tools_in("    SAST_EXCLUDED_ANALYZERS: \"semgrep\"").is_empty());
         assert!(tools_in("          echo \"pytest is not set up yet\"").is_empty());
