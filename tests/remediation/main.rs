@@ -23,11 +23,13 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod applied;
 mod blocks;
 mod harms;
 mod judges;
 
-use blocks::{all_blocks, remediations, Block};
+pub use blocks::remediations;
+use blocks::{all_blocks, Block};
 use harms::harms;
 use judges::{judge_for, objection, Judge};
 
