@@ -16,7 +16,7 @@ use crate::eval::EvalContext;
 use crate::evidence::{FileState, Source};
 use crate::model::{Finding, Location, Outcome};
 use crate::parse::apt::conf::{self, AptConfig, ListEntry};
-use crate::parse::apt::origins::{self as pattern, Distro, Invalid, Origin, Pattern};
+use crate::parse::apt::origins::{self as pattern, Distro, Field, Invalid, Origin, Pattern};
 use crate::parse::host::os_release;
 use crate::parse::text::line_number;
 
@@ -234,6 +234,16 @@ fn entry_finding(entry: &Entry, distro: &Distro, archive: &[Origin]) -> Finding 
         ),
         (Ok(p), _) => format!("reads as \"{}\": the security archive", p.text),
     };
+    // The site is where the archive was fetched from (sources.list), which vouch
+    // does not read: a mirror serving the security pocket would not match.
+    let site = match &entry.read {
+        Ok(p) if !entry.matched.is_empty() && p.terms.iter().any(|t| t.field == Field::Site) => format!(
+            " (site= judged against {}; a mirror serving the security archive under another name would not match)",
+            archive[0].site
+        ),
+        _ => String::new(),
+    };
+    let verdict = verdict + &site;
     let message = format!("{} \"{}\" {verdict}", entry.list, entry.entry.value);
     match entry.entry.at {
         Some(at) => Finding::at(message, location(at)),

@@ -149,3 +149,17 @@ fn an_entry_that_stops_unattended_upgrades_fails_with_its_reason() {
          the term \"suite\" is not one key=value; it installs no update at all"
     );
 }
+
+#[test]
+fn a_match_by_site_says_the_site_is_assumed() {
+    let result = outcome(&[BOOKWORM, (UU, pattern!("o=Debian,site=security.debian.org"))]);
+    assert_eq!(result.status, Status::Pass);
+    assert!(
+        result
+            .findings
+            .iter()
+            .any(|f| f.message.contains("site= judged against security.debian.org")),
+        "{:?}",
+        result.findings
+    );
+}
