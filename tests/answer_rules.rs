@@ -8,7 +8,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::BTreeMap;
 use vouch::checklist::{bundled, load_catalog, AttachmentRule, Catalog};
-use vouch::model::answers::{decide, AnswerValue, Asked, Given};
+use vouch::model::answers::{decide, AnswerValue, Given};
 use vouch::model::{Severity, Status};
 
 const AS_OF: &str = "2026-11-22T12:00:00Z";
@@ -39,14 +39,7 @@ fn given(text: &str) -> Given {
 /// The status the control's rules decide from `answers` (question id → answer).
 fn decided(catalog: &Catalog, control: &str, answers: &[(&str, &str)]) -> Status {
     let control = catalog.control(control).unwrap_or_else(|| panic!("{control}"));
-    let asked: Vec<Asked> = control
-        .questions
-        .iter()
-        .map(|q| Asked {
-            id: &q.id,
-            rule: &q.rule,
-        })
-        .collect();
+    let asked = control.asked();
     let answers: BTreeMap<String, Given> = answers.iter().map(|(q, a)| (q.to_string(), given(a))).collect();
     for id in answers.keys() {
         assert!(

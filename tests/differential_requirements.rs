@@ -20,7 +20,7 @@
 
 mod common;
 
-use common::differential::XorShift;
+use common::differential::{installed_judge, XorShift};
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::PathBuf;
@@ -28,20 +28,9 @@ use std::process::{Command, Stdio};
 use vouch::evidence::Snapshot;
 use vouch::parse::app::{pep508, requirements};
 
-fn judges() -> PathBuf {
-    std::env::var_os("VOUCH_JUDGES").map_or_else(|| PathBuf::from("/opt/vouch-judges"), PathBuf::from)
-}
-
 /// The judges' Python, with packaging and pip at the versions `.ci/judges` pins.
 fn python() -> PathBuf {
-    let python = judges().join("py/bin/python");
-    assert!(
-        python.exists(),
-        "{} is missing: install the judges with `bash .ci/judges` (VOUCH_JUDGES={})",
-        python.display(),
-        judges().display()
-    );
-    python
+    installed_judge("py/bin/python")
 }
 
 /// Run `script` in the judges' Python with `input` as JSON on stdin: its JSON

@@ -27,7 +27,7 @@ use std::process::{Command, Stdio};
 use vouch::eval::apt::origins::{decide, security_archive};
 use vouch::model::{ProbeType, Status};
 use vouch::parse::apt::conf;
-use vouch::parse::apt::origins::{allowed_origin, origins_pattern, Distro, Origin};
+use vouch::parse::apt::origins::{read_entry, Distro, Origin, ALLOWED_ORIGINS, ORIGINS_PATTERN};
 use vouch::parse::fnmatch::fnmatch;
 use vouch::parse::host::os_release;
 
@@ -121,12 +121,12 @@ fn origins_for(distro: &Distro) -> Vec<Origin> {
 
 /// What vouch makes of one entry: the pattern and its matches, or that it is invalid.
 fn vouch_entry(kind: &str, value: &str, distro: &Distro, origins: &[Origin]) -> Value {
-    let read = if kind == "allowed" {
-        allowed_origin(value, distro)
+    let list = if kind == "allowed" {
+        ALLOWED_ORIGINS
     } else {
-        origins_pattern(value, distro)
+        ORIGINS_PATTERN
     };
-    match read {
+    match read_entry(list, value, distro) {
         Ok(p) => json!({"pattern": p.text, "matches": origins.iter().map(|o| p.matches(o)).collect::<Vec<_>>()}),
         Err(why) => json!({"error": why.to_string()}),
     }
@@ -211,28 +211,14 @@ fn tree_agrees(case: &str, root: &Path, expected: Status) {
         outcome.summary
     );
     if let Some(patterns) = judged["patterns"].as_array() {
-        let ours: Vec<String> = [
-            vouch::eval::apt::origins::ALLOWED_ORIGINS,
-            vouch::eval::apt::origins::ORIGINS_PATTERN,
-        ]
-        .iter()
-        .flat_map(|list| {
-            let allowed = *list == vouch::eval::apt::origins::ALLOWED_ORIGINS;
-            config
-                .tree
-                .list(list)
-                .into_iter()
-                .map(move |e| (allowed, e.value.to_string()))
-        })
-        .map(|(allowed, value)| {
-            let read = if allowed {
-                allowed_origin(&value, &distro)
-            } else {
-                origins_pattern(&value, &distro)
-            };
-            read.map(|p| p.text).unwrap_or_else(|e| format!("invalid: {e}"))
-        })
-        .collect();
+        let ours: Vec<String> = [ALLOWED_ORIGINS, ORIGINS_PATTERN]
+            .into_iter()
+            .flat_map(|list| config.tree.list(list).into_iter().map(move |e| (list, e.value)))
+            .map(|(list, value)| match read_entry(list, value, &distro) {
+                Ok(p) => p.text,
+                Err(e) => format!("invalid: {e}"),
+            })
+            .collect();
         let theirs: Vec<&str> = patterns.iter().filter_map(Value::as_str).collect();
         assert_eq!(ours, theirs, "{case}: the patterns unattended-upgrades reads");
     }

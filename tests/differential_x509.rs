@@ -5,7 +5,7 @@
 mod common;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use common::differential::require_program;
+use common::differential::{require_program, self_signed_certificate};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use vouch::parse::tls::certificate::{parse_pem, Certificate};
@@ -131,29 +131,12 @@ fn a_self_signed_certificate_with_only_a_common_name_reads_as_openssl_reads_it()
         return;
     };
     let dir = tempfile::tempdir().expect("temp dir");
-    let status = Command::new(&openssl)
-        .env("OPENSSL_CONF", "/dev/null")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-days",
-            "30",
-            "-subj",
-            "/O=Acme, Inc./CN=legacy.example.com",
-        ])
-        .arg("-keyout")
-        .arg(dir.path().join("k.pem"))
-        .arg("-out")
-        .arg(dir.path().join("c.pem"))
-        .stderr(Stdio::null())
-        .status()
-        .expect("openssl runs");
-    assert!(status.success());
+    self_signed_certificate(
+        &openssl,
+        "/O=Acme, Inc./CN=legacy.example.com",
+        &dir.path().join("c.pem"),
+        &dir.path().join("k.pem"),
+    );
     let text = std::fs::read_to_string(dir.path().join("c.pem")).expect("read");
     let ours = parse_pem(text.as_bytes()).expect("a certificate");
     agree(&openssl, &text, &ours[0]);

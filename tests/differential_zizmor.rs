@@ -16,6 +16,7 @@
 
 mod common;
 
+use common::differential::installed_judge;
 use common::{fixture, scan_root};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -23,15 +24,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn zizmor() -> PathBuf {
-    let judges = std::env::var_os("VOUCH_JUDGES").map_or_else(|| PathBuf::from("/opt/vouch-judges"), PathBuf::from);
-    let program = judges.join("py/bin/zizmor");
-    assert!(
-        program.is_file(),
-        "{} is missing: install the judges with `bash .ci/judges` (VOUCH_JUDGES={})",
-        program.display(),
-        judges.display()
-    );
-    program
+    installed_judge("py/bin/zizmor")
 }
 
 /// The rule's policy: GitHub's own actions may go by ref, every other by commit.

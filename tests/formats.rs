@@ -7,32 +7,19 @@
 
 mod common;
 
+use common::differential::installed_judge;
 use common::{fixture, fixture_copy, scan_root, vouch, AS_OF};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use tempfile::TempDir;
 
-fn judges() -> PathBuf {
-    std::env::var_os("VOUCH_JUDGES").map_or_else(|| PathBuf::from("/opt/vouch-judges"), PathBuf::from)
-}
-
-fn installed(path: PathBuf) -> PathBuf {
-    assert!(
-        path.exists(),
-        "{} is missing: install the judges with `bash .ci/judges` (VOUCH_JUDGES={})",
-        path.display(),
-        judges().display()
-    );
-    path
-}
-
 fn python() -> PathBuf {
-    installed(judges().join("py/bin/python"))
+    installed_judge("py/bin/python")
 }
 
 fn multitool() -> PathBuf {
-    installed(judges().join("npm/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"))
+    installed_judge("npm/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool")
 }
 
 /// Run a judge script of tests/judges; its stdout, or a panic with what it said.

@@ -1,7 +1,8 @@
 //! Property tests: no input makes the checklist loader, the glob matcher, the
-//! redactor, the nginx and Caddyfile readers, or the application's readers (PEP
-//! 508 requirements, requirements files, gitignore rules, Git's index, YAML)
-//! panic. Hostile files are what an auditor's tool meets.
+//! redactor, the nginx and Caddyfile readers, unattended-upgrades' origin entries
+//! (and Python's fnmatch beneath them), or the application's readers (PEP 508
+//! requirements, requirements files, gitignore rules, Git's index, YAML) panic.
+//! Hostile files are what an auditor's tool meets.
 
 use proptest::prelude::*;
 use vouch::checklist::{load_catalog, ChecklistText};
@@ -10,6 +11,9 @@ use vouch::evidence::redact::redact;
 use vouch::evidence::Snapshot;
 use vouch::parse::app::gitignore::{IgnoreFile, Rules};
 use vouch::parse::app::{pep508, requirements, yaml};
+use vouch::parse::apt::origins::{read_entry, Distro, Origin, ALLOWED_ORIGINS, ORIGINS_PATTERN};
+use vouch::parse::fnmatch::fnmatch;
+use vouch::parse::host::os_release;
 use vouch::parse::{caddy, git_index, nginx};
 
 /// Read `text` as nginx.conf and as the Caddyfile, and everything after.
@@ -75,6 +79,56 @@ proptest! {
         let twice = redact(&once.text);
         prop_assert_eq!(twice.count, 0, "redacting redacted text finds nothing new: {}", once.text);
     }
+}
+
+/// Read `value` as an entry of both lists, on the distribution the os-release
+/// text names, and match what it becomes.
+fn read_origin_entry(value: &str, release: &str) {
+    let distro = Distro::from_os_release(&os_release(release));
+    let origin = Origin {
+        origin: "Debian".into(),
+        label: "Debian-Security".into(),
+        archive: "oldstable-security".into(),
+        codename: "bookworm-security".into(),
+        component: "main".into(),
+        site: "security.debian.org".into(),
+    };
+    for list in [ALLOWED_ORIGINS, ORIGINS_PATTERN] {
+        if let Ok(pattern) = read_entry(list, value, &distro) {
+            let _ = pattern.matches(&origin);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn origin_entries_never_panic(value in "\\PC{0,80}", release in "(?s).{0,120}") {
+        read_origin_entry(&value, &release);
+    }
+
+    #[test]
+    fn origin_entries_of_their_grammar_never_panic(parts in proptest::collection::vec(
+        "[ox]|origin|suite|n|site|=|,|\\\\,|:|\\\\:|\\$|\\$\\$|\\$\\{|\\}|distro_id|distro_codename|\\*|\\[|\\]|!|-|é| ", 0..24)) {
+        read_origin_entry(&parts.concat(), "ID=debian\nVERSION_CODENAME=bookworm\n");
+    }
+
+    #[test]
+    fn fnmatch_never_panics(pattern in "[\\[\\]!^*?a-c\\\\-é]{0,16}", name in "[a-c\\[\\]^!\\\\-é]{0,12}") {
+        let _ = fnmatch(&pattern, &name);
+    }
+}
+
+/// An entry as long as apt lets a value be, full of wildcards, is read and matched
+/// in linear time (the matcher backtracks to one star only).
+#[test]
+fn a_megabyte_origin_entry_is_read_and_matched() {
+    let value = format!("o={},a=*-security", "*a".repeat(500_000));
+    read_origin_entry(&value, "ID=debian\nVERSION_CODENAME=bookworm\n");
+    let many = "${distro_id},".repeat(100_000);
+    read_origin_entry(&many, "ID=ubuntu\nVERSION_CODENAME=noble\n");
+    assert!(!fnmatch(&"*a".repeat(100_000), &"a".repeat(50_000)));
 }
 
 #[test]

@@ -167,6 +167,19 @@ pub struct Control {
     pub checklist: usize,
 }
 
+impl Control {
+    /// Its questions as the answer rules read them: each id with its rule.
+    pub fn asked(&self) -> Vec<crate::model::answers::Asked<'_>> {
+        self.questions
+            .iter()
+            .map(|q| crate::model::answers::Asked {
+                id: &q.id,
+                rule: &q.rule,
+            })
+            .collect()
+    }
+}
+
 impl std::fmt::Debug for Control {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Control")

@@ -7,7 +7,7 @@ use super::journal::{self, JournalError, Replay};
 use super::store::Store;
 use crate::checklist::Catalog;
 use crate::evidence::record::{EvidenceId, EvidenceRecord};
-use crate::model::answers::{self, Asked, Given};
+use crate::model::answers::{self, Given};
 use crate::model::{Mode, Status};
 use crate::results::{
     AnswerOut, ControlResult, HostResult, NoteOut, Override, ScanResults, SectionInfo, Summary, Tool, SCHEMA,
@@ -366,14 +366,7 @@ impl Session {
     fn excluded(&self, catalog: &Catalog) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
         for control in &catalog.controls {
-            let asked: Vec<Asked> = control
-                .questions
-                .iter()
-                .map(|q| Asked {
-                    id: &q.id,
-                    rule: &q.rule,
-                })
-                .collect();
+            let asked = control.asked();
             for id in answers::excluded(&asked, &self.given(&control.id)) {
                 out.insert(id.to_string(), control.id.clone());
             }
@@ -389,14 +382,7 @@ impl Session {
     ) -> ControlResult {
         let id = result.id.clone();
         if let Some(control) = catalog.control(&id) {
-            let asked: Vec<Asked> = control
-                .questions
-                .iter()
-                .map(|q| Asked {
-                    id: &q.id,
-                    rule: &q.rule,
-                })
-                .collect();
+            let asked = control.asked();
             let given = self.given(&id);
             if let Some(by) = excluded.get(&id) {
                 result = result.answered(

@@ -120,3 +120,44 @@ impl XorShift {
         text
     }
 }
+
+/// A throwaway self-signed P-256 certificate for `subject` (`/CN=example.com`),
+/// written by `openssl` (with no configuration file) to `cert` and `key`.
+pub fn self_signed_certificate(openssl: &Path, subject: &str, cert: &Path, key: &Path) {
+    let out = Command::new(openssl)
+        .env("OPENSSL_CONF", "/dev/null")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+        ])
+        .args(["-days", "30", "-subj", subject, "-keyout"])
+        .arg(key)
+        .arg("-out")
+        .arg(cert)
+        .output()
+        .expect("openssl runs");
+    assert!(
+        out.status.success(),
+        "openssl req: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A program `.ci/judges` installs under VOUCH_JUDGES (default /opt/vouch-judges),
+/// by its path there (`py/bin/bandit`). A missing judge fails, never skips.
+pub fn installed_judge(relative: &str) -> PathBuf {
+    let judges = std::env::var_os("VOUCH_JUDGES").map_or_else(|| PathBuf::from("/opt/vouch-judges"), PathBuf::from);
+    let program = judges.join(relative);
+    assert!(
+        program.exists(),
+        "{} is missing: install the judges with `bash .ci/judges` (VOUCH_JUDGES={})",
+        program.display(),
+        judges.display()
+    );
+    program
+}

@@ -1,7 +1,7 @@
 //! The programs that judge a block by its file: which one, and what it objects to.
 
 use super::blocks::Block;
-use super::common::differential::{require_program, write_tree};
+use super::common::differential::{require_program, self_signed_certificate, write_tree};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -237,25 +237,7 @@ fn nginx_objection(block: &Block, judge: Judge, work: &Path) -> Option<String> {
 fn throwaway_certificate(work: &Path) -> (PathBuf, PathBuf) {
     let (cert, key) = (work.join("cert.pem"), work.join("key.pem"));
     if !cert.exists() {
-        let made = refused(
-            Command::new("openssl")
-                .args([
-                    "req",
-                    "-x509",
-                    "-newkey",
-                    "ec",
-                    "-pkeyopt",
-                    "ec_paramgen_curve:P-256",
-                    "-nodes",
-                    "-days",
-                    "2",
-                ])
-                .args(["-subj", "/CN=example.com", "-keyout"])
-                .arg(&key)
-                .arg("-out")
-                .arg(&cert),
-        );
-        assert!(made.is_none(), "openssl: {made:?}");
+        self_signed_certificate(&program("openssl", "openssl"), "/CN=example.com", &cert, &key);
     }
     (cert, key)
 }

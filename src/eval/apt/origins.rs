@@ -20,8 +20,7 @@ use crate::parse::apt::origins::{self as pattern, Distro, Field, Invalid, Origin
 use crate::parse::host::os_release;
 use crate::parse::text::line_number;
 
-pub const ALLOWED_ORIGINS: &str = "Unattended-Upgrade::Allowed-Origins";
-pub const ORIGINS_PATTERN: &str = "Unattended-Upgrade::Origins-Pattern";
+pub use crate::parse::apt::origins::{ALLOWED_ORIGINS, ORIGINS_PATTERN};
 /// Where lsb_release reads the distribution, the first that exists.
 pub const OS_RELEASE: [&str; 2] = ["/etc/os-release", "/usr/lib/os-release"];
 
@@ -165,53 +164,46 @@ fn at(entry: &ListEntry) -> String {
 }
 
 fn entries<'a>(config: &'a AptConfig, distro: &Distro, archive: &'a [Origin]) -> Vec<Entry<'a>> {
-    let read = |list: &'static str, entry: ListEntry<'a>| {
-        let read = if list == ALLOWED_ORIGINS {
-            pattern::allowed_origin(entry.value, distro)
-        } else {
-            pattern::origins_pattern(entry.value, distro)
-        };
-        let matched = match &read {
-            Ok(p) => archive
-                .iter()
-                .filter(|o| p.matches(o))
-                .map(|o| o.archive.as_str())
-                .collect(),
-            Err(_) => Vec::new(),
-        };
-        Entry {
-            list,
-            entry,
-            read,
-            matched,
-        }
-    };
-    let allowed = config
-        .tree
-        .list(ALLOWED_ORIGINS)
+    both_lists(config)
+        .map(|(list, entry)| {
+            let read = pattern::read_entry(list, entry.value, distro);
+            let matched = match &read {
+                Ok(p) => archive
+                    .iter()
+                    .filter(|o| p.matches(o))
+                    .map(|o| o.archive.as_str())
+                    .collect(),
+                Err(_) => Vec::new(),
+            };
+            Entry {
+                list,
+                entry,
+                read,
+                matched,
+            }
+        })
+        .collect()
+}
+
+/// Both lists' entries, Allowed-Origins first, as unattended-upgrades reads them.
+fn both_lists(config: &AptConfig) -> impl Iterator<Item = (&'static str, ListEntry<'_>)> {
+    [ALLOWED_ORIGINS, ORIGINS_PATTERN]
         .into_iter()
-        .map(|e| read(ALLOWED_ORIGINS, e));
-    let patterns = config
-        .tree
-        .list(ORIGINS_PATTERN)
-        .into_iter()
-        .map(|e| read(ORIGINS_PATTERN, e));
-    allowed.chain(patterns).collect()
+        .flat_map(move |list| config.tree.list(list).into_iter().map(move |entry| (list, entry)))
+}
+
+/// A finding at the entry's file and line, when apt knows them.
+fn at_entry(entry: &ListEntry, message: String) -> Finding {
+    match entry.at {
+        Some(at) => Finding::at(message, location(at)),
+        None => Finding::new(message),
+    }
 }
 
 /// The entries as they stand, when they cannot be judged.
 fn listed(config: &AptConfig) -> Vec<Finding> {
-    [ALLOWED_ORIGINS, ORIGINS_PATTERN]
-        .iter()
-        .flat_map(|list| {
-            config.tree.list(list).into_iter().map(move |entry| {
-                let message = format!("{list} \"{}\"", entry.value);
-                match entry.at {
-                    Some(at) => Finding::at(message, location(at)),
-                    None => Finding::new(message),
-                }
-            })
-        })
+    both_lists(config)
+        .map(|(list, entry)| at_entry(&entry, format!("{list} \"{}\"", entry.value)))
         .collect()
 }
 
@@ -243,12 +235,10 @@ fn entry_finding(entry: &Entry, distro: &Distro, archive: &[Origin]) -> Finding 
         ),
         _ => String::new(),
     };
-    let verdict = verdict + &site;
-    let message = format!("{} \"{}\" {verdict}", entry.list, entry.entry.value);
-    match entry.entry.at {
-        Some(at) => Finding::at(message, location(at)),
-        None => Finding::new(message),
-    }
+    at_entry(
+        &entry.entry,
+        format!("{} \"{}\" {verdict}{site}", entry.list, entry.entry.value),
+    )
 }
 
 /// How the security archive's Release file describes it.
@@ -334,20 +324,18 @@ fn missing_summary(entries: &[Entry], commented: &[Commented], distro: &Distro) 
             distro.id
         )
     };
-    if let Some(near) = entries
+    let near = entries
         .iter()
-        .find(|e| e.read.as_ref().is_ok_and(|p| names_security(&p.text)))
-    {
-        if let Ok(p) = &near.read {
-            summary.push_str(&format!(
-                "; \"{}\"{} reads as \"{}\" on {} {}, which matches nothing",
-                near.entry.value,
-                at(&near.entry),
-                p.text,
-                distro.id,
-                distro.codename
-            ));
-        }
+        .find_map(|e| e.read.as_ref().ok().filter(|p| names_security(&p.text)).map(|p| (e, p)));
+    if let Some((near, p)) = near {
+        summary.push_str(&format!(
+            "; \"{}\"{} reads as \"{}\" on {} {}, which matches nothing",
+            near.entry.value,
+            at(&near.entry),
+            p.text,
+            distro.id,
+            distro.codename
+        ));
     }
     if let Some(first) = commented.first() {
         summary.push_str(&format!("; \"{}\" is commented out at {}", first.value, first.at));

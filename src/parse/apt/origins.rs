@@ -21,6 +21,10 @@
 
 use crate::parse::fnmatch::fnmatch;
 
+/// The two lists unattended-upgrades reads its origins from.
+pub const ALLOWED_ORIGINS: &str = "Unattended-Upgrade::Allowed-Origins";
+pub const ORIGINS_PATTERN: &str = "Unattended-Upgrade::Origins-Pattern";
+
 /// The distribution as unattended-upgrades substitutes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Distro {
@@ -135,6 +139,16 @@ impl Distro {
             .unwrap_or("n/a")
             .to_string();
         Distro { id, codename }
+    }
+}
+
+/// An entry of `list` (Allowed-Origins or Origins-Pattern) as the pattern
+/// unattended-upgrades matches.
+pub fn read_entry(list: &str, value: &str, distro: &Distro) -> Result<Pattern, Invalid> {
+    if list == ALLOWED_ORIGINS {
+        allowed_origin(value, distro)
+    } else {
+        origins_pattern(value, distro)
     }
 }
 
