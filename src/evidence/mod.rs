@@ -5,6 +5,7 @@
 
 pub mod glob;
 pub mod memo;
+pub mod python_tree;
 pub mod record;
 pub mod recorder;
 pub mod redact;

@@ -4,9 +4,10 @@
 
 use super::expr::{Built, BuiltHow, Call, Expr, Head};
 use super::{Assign, Import, Module, Param, Scope, ScopeKind, Span, Target, MAX_DEPTH, MAX_EXPRESSIONS};
-use crate::evidence::redact::python::{
-    content_range, field, has_interpolation, kind, line_of, literal_text, slots_of, strings_of, visit, visit_while,
+use crate::evidence::python_tree::{
+    content_range, field, has_interpolation, kind, line_of, literal_text, strings_of, visit, visit_while,
 };
+use crate::evidence::redact::python::slots_of;
 use tree_sitter::{Node, Tree};
 
 /// Nodes one `Other` expression looks through for the names it mentions.

@@ -15,7 +15,8 @@ mod expr;
 
 pub use expr::{Built, BuiltHow, Call, Expr, Head};
 
-use crate::evidence::redact::python::{self as grammar, Slot};
+use crate::evidence::python_tree::parse_shared;
+use crate::evidence::redact::python::Slot;
 
 /// Expressions nested deeper than this are not read (the module is `cut`).
 pub const MAX_DEPTH: usize = 24;
@@ -152,7 +153,7 @@ impl Module {
 /// Parse Python source. Source over the grammar's cap reads as one line that
 /// could not be parsed.
 pub fn parse(text: &str) -> Module {
-    let Some(tree) = grammar::parse_shared(text) else {
+    let Some(tree) = parse_shared(text) else {
         return Module {
             error_line: Some(1),
             ..Module::default()
