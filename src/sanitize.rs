@@ -15,7 +15,7 @@
 /// Text for a terminal: every character that can act on a terminal is replaced by a
 /// visible escape, `\x{1b}`; a newline becomes `\n` so the text stays on one line.
 /// Replaced: all control characters (C0, DEL, C1) but tab, and the Unicode format,
-/// line and paragraph separator characters ([`is_format_or_separator`]), which
+/// line and paragraph separator characters (`is_format_or_separator`), which
 /// reorder text (bidi overrides), hide it (zero-width characters) or break lines.
 pub fn terminal(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
