@@ -295,3 +295,41 @@ fn reports_from_a_hostile_checklist_show_its_titles_as_text() {
         "{page}"
     );
 }
+
+/// An unattended-upgrades origin entry planted with terminal escapes, Markdown and a
+/// URL password: patching.security-origin quotes entries back in its findings and
+/// summary, which must stay inert, redacted and readable in every report.
+#[test]
+fn an_origin_entry_with_escapes_and_a_password_is_shown_inert_and_redacted() {
+    let dir = TempDir::new().expect("temp dir");
+    let root = dir.path().join("host");
+    copy_tree(Path::new(&fixture("debian")), &root);
+    std::fs::write(
+        root.join("etc/apt/apt.conf.d/60planted"),
+        "Unattended-Upgrade::Origins-Pattern {\n  \"o=\u{1b}[31mEvil\u{1b}]0;t\u{7} [x](https://e.example)\";\n  \"o=Debian,site=https://u:hunter2planted@security.debian.org\";\n};\n",
+    )
+    .expect("write");
+    let run = |format: &str| {
+        let out = vouch()
+            .args([
+                "scan", "--as-of", AS_OF, "--only", "patching", "--format", format, "--root",
+            ])
+            .arg(&root)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("vouch runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let text = run("text");
+    assert_no_terminal_controls(&text, "the text report");
+    assert!(
+        text.contains("is not one name=value pair; it installs no update at all"),
+        "{text}"
+    );
+    let markdown = run("markdown");
+    assert!(active_markup(&markdown).is_empty(), "{markdown}");
+    for output in [text, markdown, run("json")] {
+        assert!(output.contains("Evil"), "the entry is still shown");
+        assert!(!output.contains("hunter2planted"), "{output}");
+    }
+}

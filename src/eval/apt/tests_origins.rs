@@ -146,7 +146,7 @@ fn an_entry_that_stops_unattended_upgrades_fails_with_its_reason() {
     assert_eq!(
         result.summary,
         "unattended-upgrades stops at Unattended-Upgrade::Origins-Pattern \"origin=Ubuntu,suite\" (/etc/apt/apt.conf.d/60x:1): \
-         the term \"suite\" is not one key=value; it installs no update at all"
+         the term \"suite\" is not one name=value pair; it installs no update at all"
     );
 }
 

@@ -195,7 +195,7 @@ fn terms_of(pattern: &str, distro: &Distro) -> Result<Vec<Term>, Invalid> {
         let parts: Vec<String> = token.split('=').map(|s| s.trim().replace("%2C", ",")).collect();
         let [key, value] = parts.as_slice() else {
             return Err(Invalid(format!(
-                "the term \"{}\" is not one key=value",
+                "the term \"{}\" is not one name=value pair",
                 token.replace("%2C", ",")
             )));
         };
